@@ -1,0 +1,200 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+
+/** A local development node running as a child process of this one. */
+export interface LocalNode {
+  kind: "hardhat" | "anvil";
+  port: number;
+  pid: number;
+  /** `http://127.0.0.1:<port>` */
+  rpcUrl: string;
+  /** `ws://127.0.0.1:<port>` (both nodes serve WebSocket on the HTTP port) */
+  wsUrl: string;
+  /** The IPC socket path, when started with one (Anvil only). */
+  ipcPath?: string;
+  /** The node's chain id (31337 for both by default). */
+  chainId: bigint;
+  /** The last lines the node printed, for diagnostics. */
+  output(): string;
+  /** Stops the node (SIGTERM, then SIGKILL after 5 s) and removes its temp files. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** A fixed port; by default a free one is picked. */
+  port?: number;
+  /** Time to wait for the node to answer JSON-RPC, in ms. Default 60 000. */
+  readyTimeoutMs?: number;
+}
+
+/** The folder holding hardhat.config.ts, found upward from this file (works from src and from dist). */
+export function projectRoot(from: string = __dirname): string {
+  let dir = from;
+  while (!existsSync(join(dir, "hardhat.config.ts"))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error(`no hardhat.config.ts above ${from}`);
+    dir = parent;
+  }
+  return dir;
+}
+
+/** Asks the OS for a free TCP port on the loopback interface. */
+export function findFreePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+    });
+  });
+}
+
+/**
+ * Starts `hardhat node` on a free port (never assuming 8545 is free) and waits until it answers.
+ * @example const node = await startHardhatNode(); …; await node.stop();
+ */
+export async function startHardhatNode(options: StartOptions = {}): Promise<LocalNode> {
+  const cli = require.resolve("hardhat/internal/cli/cli.js");
+  return startWithRetry("hardhat", options, (port) => ({
+    command: process.execPath,
+    args: [cli, "node", "--hostname", "127.0.0.1", "--port", String(port)],
+    cwd: projectRoot(),
+  }));
+}
+
+/**
+ * Starts Anvil (from `@foundry-rs/anvil`) on a free port, with an IPC socket in a fresh temp folder.
+ * @example const node = await startAnvil(); connect({ rpcUrl: node.ipcPath });
+ */
+export async function startAnvil(options: StartOptions & { ipc?: boolean; args?: string[] } = {}): Promise<LocalNode> {
+  const binary = anvilBinary();
+  const dir = options.ipc === false ? undefined : mkdtempSync(join(tmpdir(), "chaincall-anvil-"));
+  const ipcPath = dir ? join(dir, "anvil.ipc") : undefined;
+  const node = await startWithRetry("anvil", options, (port) => ({
+    command: binary,
+    args: ["--host", "127.0.0.1", "--port", String(port), ...(ipcPath ? ["--ipc", ipcPath] : []), ...(options.args ?? [])],
+    cwd: projectRoot(),
+  }), dir);
+  if (ipcPath) {
+    node.ipcPath = ipcPath;
+    // The IPC socket appears a moment after HTTP is up.
+    for (let i = 0; i < 100 && !existsSync(ipcPath); i++) await sleep(50);
+  }
+  return node;
+}
+
+/** The anvil binary shipped inside the platform package of `@foundry-rs/anvil`. */
+export function anvilBinary(): string {
+  return require.resolve(`@foundry-rs/anvil-${process.platform}-${process.arch === "x64" ? "amd64" : process.arch}/bin/anvil`);
+}
+
+/** The cast binary shipped inside the platform package of `@foundry-rs/cast`. */
+export function castBinary(): string {
+  return require.resolve(`@foundry-rs/cast-${process.platform}-${process.arch === "x64" ? "amd64" : process.arch}/bin/cast`);
+}
+
+// Every child this process started; killed synchronously if the process exits without stopping them.
+const running = new Set<ChildProcess>();
+process.once("exit", () => {
+  for (const child of running) child.kill("SIGKILL");
+});
+
+interface Launch {
+  command: string;
+  args: string[];
+  cwd: string;
+}
+
+async function startWithRetry(kind: LocalNode["kind"], options: StartOptions, launch: (port: number) => Launch, tempDir?: string): Promise<LocalNode> {
+  let lastError: unknown;
+  // A free port can be taken by someone else between the check and the node's bind: try a few.
+  for (let attempt = 0; attempt < (options.port ? 1 : 3); attempt++) {
+    const port = options.port ?? (await findFreePort());
+    try {
+      return await startOnce(kind, port, launch(port), options.readyTimeoutMs ?? 60_000, tempDir);
+    } catch (err) {
+      lastError = err;
+    }
+  }
+  if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+  throw lastError;
+}
+
+async function startOnce(kind: LocalNode["kind"], port: number, launch: Launch, readyTimeoutMs: number, tempDir?: string): Promise<LocalNode> {
+  const child = spawn(launch.command, launch.args, { cwd: launch.cwd, stdio: ["ignore", "pipe", "pipe"] });
+  running.add(child);
+  // The node's output must be read or its pipe fills and it blocks; keep only the tail.
+  let tail = "";
+  const keep = (chunk: Buffer) => {
+    tail = (tail + chunk.toString("utf8")).slice(-16_384);
+  };
+  child.stdout!.on("data", keep);
+  child.stderr!.on("data", keep);
+  let exited = false;
+  const exit = new Promise<void>((resolve) =>
+    child.once("exit", () => {
+      exited = true;
+      running.delete(child);
+      resolve();
+    }),
+  );
+  const rpcUrl = `http://127.0.0.1:${port}`;
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    if (!exited) {
+      child.kill("SIGTERM");
+      const killer = setTimeout(() => child.kill("SIGKILL"), 5_000);
+      await exit;
+      clearTimeout(killer);
+    }
+    if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+  };
+  const deadline = Date.now() + readyTimeoutMs;
+  while (true) {
+    if (exited) throw new Error(`${kind} node exited before answering on port ${port}:\n${tail}`);
+    const chainId = await tryChainId(rpcUrl);
+    if (chainId !== undefined) {
+      return {
+        kind,
+        port,
+        pid: child.pid!,
+        rpcUrl,
+        wsUrl: `ws://127.0.0.1:${port}`,
+        chainId,
+        output: () => tail,
+        stop,
+      };
+    }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`${kind} node did not answer on port ${port} within ${readyTimeoutMs} ms:\n${tail}`);
+    }
+    await sleep(100);
+  }
+}
+
+async function tryChainId(rpcUrl: string): Promise<bigint | undefined> {
+  try {
+    const response = await fetch(rpcUrl, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
+      signal: AbortSignal.timeout(2_000),
+    });
+    const body = (await response.json()) as { result?: string };
+    return typeof body.result === "string" ? BigInt(body.result) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

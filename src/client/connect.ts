@@ -1,0 +1,92 @@
+import { Interface, type ContractRunner, type InterfaceAbi, type Signer } from "ethers";
+import { ChainMismatchError } from "../errors/ChainMismatchError";
+import { ChaincallError } from "../errors/ChaincallError";
+import { registerSecret } from "../errors/redact";
+import { createSigner, type SignerOptions } from "../signer/createSigner";
+import { createProvider, type ChaincallProvider } from "./createProvider";
+import { openTransport } from "./openTransport";
+import { DEFAULT_RPC_URL, parseRpcUrl, type TransportKind } from "./parseRpcUrl";
+
+export interface ConnectParameters {
+  /** `http(s)://…`, `ws(s)://…`, or an IPC socket path. Default `http://127.0.0.1:8545`. */
+  rpcUrl?: string;
+  /** Refuse to work with a node that serves another chain (checked before anything else is sent). */
+  chainId?: bigint | number;
+  /** Signs sends and deploys; without it the client only reads. */
+  signer?: SignerOptions;
+  /** Time limit for connecting and for each JSON-RPC request, in ms. Default 30 000. */
+  timeoutMs?: number;
+  /** Aborts connecting. */
+  signal?: AbortSignal;
+  /** ABIs whose custom errors should be decoded in reverts (more can be added with `addAbi`). */
+  abis?: readonly (Interface | InterfaceAbi)[];
+}
+
+/** A connection to one node on one chain. */
+export interface Client {
+  /** The ethers provider (errors already translated, every request bounded). */
+  readonly provider: ChaincallProvider;
+  /** The signer, when one was configured. */
+  readonly signer?: Signer;
+  /** What TypeChain factories take in `connect(address, runner)`: the signer if any, else the provider. */
+  readonly runner: ContractRunner;
+  readonly chainId: bigint;
+  readonly transport: TransportKind;
+  /** The node's address as it may be printed (no credentials, no API keys). */
+  readonly endpoint: string;
+  /** Teaches the client an ABI, so its custom errors are decoded in reverts. */
+  addAbi(abi: Interface | InterfaceAbi): void;
+  /** Closes sockets and stops timers; the process can exit afterwards. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+/** Default time limit of connecting and of each request. */
+export const DEFAULT_TIMEOUT_MS = 30_000;
+
+/**
+ * Connects to a node, picking HTTP, WebSocket or IPC from the address, and checks its chain id.
+ *
+ * @throws ChaincallError `RPC_ERROR` ("cannot reach <host>"), `TIMEOUT`, `CHAIN_MISMATCH`, `INVALID_ARGUMENT`, `SIGNER_ERROR`
+ * @example
+ * const client = await connect({ rpcUrl: "http://127.0.0.1:8545", chainId: 31337n });
+ * const demo = CallDemo__factory.connect(address, client.runner);
+ * console.log(await demo.getYear()); // 2020n
+ * await client.close();
+ */
+export async function connect(parameters: ConnectParameters = {}): Promise<Client> {
+  const target = parseRpcUrl(parameters.rpcUrl ?? DEFAULT_RPC_URL);
+  if (target.credentials) registerSecret(target.credentials.password);
+  if (parameters.signer && "privateKey" in parameters.signer) registerSecret(parameters.signer.privateKey);
+  const timeoutMs = parameters.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  if (!(timeoutMs > 0)) throw new ChaincallError("INVALID_ARGUMENT", `timeout must be a positive number of ms, got ${timeoutMs}`);
+
+  const { open, chainId } = await openTransport(target, { timeoutMs, signal: parameters.signal });
+  const interfaces = (parameters.abis ?? []).map((abi) => Interface.from(abi));
+  const provider = createProvider(open, chainId, { endpoint: target.display, requestTimeoutMs: timeoutMs, interfaces });
+  try {
+    if (parameters.chainId !== undefined && BigInt(parameters.chainId) !== chainId) {
+      throw new ChainMismatchError(BigInt(parameters.chainId), chainId, target.display);
+    }
+    const signer = parameters.signer ? createSigner(provider, parameters.signer) : undefined;
+    let closed = false;
+    return {
+      provider,
+      signer,
+      runner: signer ?? provider,
+      chainId,
+      transport: target.kind,
+      endpoint: target.display,
+      addAbi(abi) {
+        interfaces.push(Interface.from(abi));
+      },
+      async close() {
+        if (closed) return;
+        closed = true;
+        provider.destroy();
+      },
+    };
+  } catch (err) {
+    provider.destroy();
+    throw err;
+  }
+}

@@ -1,0 +1,19 @@
+import { ChaincallError } from "./ChaincallError";
+
+/**
+ * The node serves another chain than the one the caller insisted on. Nothing was signed or sent.
+ * @example await connect({ rpcUrl, chainId: 1n }) // on a dev node → ChainMismatchError(expected 1, actual 31337)
+ */
+export class ChainMismatchError extends ChaincallError {
+  override name = "ChainMismatchError";
+  readonly expected: bigint;
+  readonly actual: bigint;
+
+  constructor(expected: bigint, actual: bigint, host: string) {
+    super("CHAIN_MISMATCH", `chain id mismatch: expected ${expected}, but ${host} serves chain ${actual}`, {
+      metaMessages: ["hint: check --rpc-url / ETH_RPC_URL, or drop --chain-id / ETH_CHAIN_ID"],
+    });
+    this.expected = expected;
+    this.actual = actual;
+  }
+}

@@ -1,0 +1,38 @@
+import { ChaincallError, type ChaincallErrorOptions } from "./ChaincallError";
+
+/** What a revert's data decoded to. */
+export interface DecodedRevert {
+  /** `Error`, `Panic`, or the custom error's name; undefined when the data matched nothing known. */
+  errorName?: string;
+  /** The error's signature, e.g. `InsufficientBalance(uint256,uint256)`. */
+  signature?: string;
+  /** Decoded arguments, in order. */
+  args: unknown[];
+  /** A human reason: the `Error(string)` text, the panic's meaning, or `Name(arg, …)`. */
+  reason?: string;
+  /** The raw revert data (`0x` when the node gave none). */
+  data: string;
+}
+
+/**
+ * A call, gas estimate or transaction reverted. Carries the decoded revert (`errorName`, `args`, `reason`).
+ * @example if (err instanceof ContractRevertedError && err.errorName === "Unauthorized") …
+ */
+export class ContractRevertedError extends ChaincallError {
+  override name = "ContractRevertedError";
+  readonly errorName?: string;
+  readonly signature?: string;
+  readonly args: unknown[];
+  readonly reason?: string;
+  readonly data: string;
+
+  constructor(revert: DecodedRevert, options: ChaincallErrorOptions = {}) {
+    const what = revert.reason ?? (revert.data && revert.data !== "0x" ? `unknown error data ${revert.data.slice(0, 74)}` : "no reason given");
+    super("CALL_REVERTED", `execution reverted: ${what}`, options);
+    this.errorName = revert.errorName;
+    this.signature = revert.signature;
+    this.args = revert.args;
+    this.reason = revert.reason;
+    this.data = revert.data;
+  }
+}

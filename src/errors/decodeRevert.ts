@@ -1,0 +1,67 @@
+import { AbiCoder, dataSlice, ErrorFragment, Interface } from "ethers";
+import type { DecodedRevert } from "./ContractRevertedError";
+
+const ERROR_STRING_SELECTOR = "0x08c379a0";
+const PANIC_SELECTOR = "0x4e487b71";
+
+// Solidity's panic codes (docs: "Panic via assert and Error via require").
+const PANIC_MEANINGS: Record<number, string> = {
+  0x00: "generic compiler panic",
+  0x01: "assertion failed",
+  0x11: "arithmetic overflow or underflow",
+  0x12: "division or modulo by zero",
+  0x21: "invalid enum value",
+  0x22: "corrupted storage byte array",
+  0x31: "pop() on an empty array",
+  0x32: "array index out of bounds",
+  0x41: "out of memory (allocation too large)",
+  0x51: "call to an uninitialized internal function",
+};
+
+/**
+ * Decodes revert data: `Error(string)`, `Panic(uint256)` with its meaning, or a custom error found in
+ * any of `interfaces`. Unknown data comes back with only `data` set.
+ * @example decodeRevert("0x08c379a0…", []) // { errorName: "Error", reason: "not owner", args: ["not owner"], … }
+ */
+export function decodeRevert(data: string | null | undefined, interfaces: readonly Interface[] = []): DecodedRevert {
+  const hex = typeof data === "string" && /^0x([0-9a-fA-F]{2})*$/.test(data) ? data.toLowerCase() : "0x";
+  if (hex.length < 10) return { args: [], data: hex };
+  const selector = hex.slice(0, 10);
+  const coder = AbiCoder.defaultAbiCoder();
+  try {
+    if (selector === ERROR_STRING_SELECTOR) {
+      const [reason] = coder.decode(["string"], dataSlice(hex, 4));
+      return { errorName: "Error", signature: "Error(string)", args: [reason], reason: String(reason), data: hex };
+    }
+    if (selector === PANIC_SELECTOR) {
+      const [code] = coder.decode(["uint256"], dataSlice(hex, 4));
+      const meaning = PANIC_MEANINGS[Number(code)] ?? "unknown panic code";
+      return {
+        errorName: "Panic",
+        signature: "Panic(uint256)",
+        args: [code],
+        reason: `panic 0x${code.toString(16).padStart(2, "0")}: ${meaning}`,
+        data: hex,
+      };
+    }
+  } catch {
+    return { args: [], data: hex };
+  }
+  for (const iface of interfaces) {
+    let fragment: ErrorFragment | null = null;
+    try {
+      fragment = iface.getError(selector);
+    } catch {
+      fragment = null;
+    }
+    if (!fragment) continue;
+    try {
+      const args = [...iface.decodeErrorResult(fragment, hex)];
+      const rendered = args.map((a) => (typeof a === "string" ? JSON.stringify(a) : String(a))).join(", ");
+      return { errorName: fragment.name, signature: fragment.format("sighash"), args, reason: `${fragment.name}(${rendered})`, data: hex };
+    } catch {
+      // The selector matched but the data did not decode: try the next ABI.
+    }
+  }
+  return { args: [], data: hex };
+}

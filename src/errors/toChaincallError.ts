@@ -1,0 +1,67 @@
+import type { Interface } from "ethers";
+import { ChaincallError, type ErrorCode } from "./ChaincallError";
+import { ContractRevertedError } from "./ContractRevertedError";
+import { decodeRevert } from "./decodeRevert";
+import { redact } from "./redact";
+
+export interface ErrorContext {
+  /** The node's printable address (see `describeUrl`), named in connection errors. */
+  endpoint?: string;
+  /** ABIs whose custom errors may appear in revert data. */
+  interfaces?: readonly Interface[];
+}
+
+// Error texts from nodes and Node's sockets that mean "nobody answered".
+const UNREACHABLE = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|ECONNRESET|ENOENT|socket hang up|connect ECONN|fetch failed|websocket closed|WebSocket was closed/i;
+
+/**
+ * Translates any error (ethers', a socket's, a node's) into a `ChaincallError` with a stable code, a
+ * secret-free one-line message, and the original as `cause`. Chaincall errors pass through unchanged.
+ * @example catch (e) { throw toChaincallError(e, { endpoint: "http://127.0.0.1:8545" }); }
+ */
+export function toChaincallError(err: unknown, context: ErrorContext = {}): ChaincallError {
+  if (err instanceof ChaincallError) return err;
+  const e = (err ?? {}) as Record<string, any>;
+  const ethersCode: string | undefined = typeof e.code === "string" ? e.code : undefined;
+  const text = redact(String(e.shortMessage ?? e.message ?? err));
+  const where = context.endpoint ?? "the node";
+
+  if (ethersCode === "CALL_EXCEPTION") {
+    const data = findRevertData(err);
+    const decoded = decodeRevert(data, context.interfaces);
+    // Hardhat sometimes gives only a reason text with no data: keep what it said.
+    if (decoded.reason === undefined && typeof e.reason === "string") decoded.reason = e.reason;
+    return new ContractRevertedError(decoded, { cause: err });
+  }
+  const mapped: Partial<Record<string, ErrorCode>> = {
+    INSUFFICIENT_FUNDS: "INSUFFICIENT_FUNDS",
+    NONCE_EXPIRED: "NONCE_ERROR",
+    REPLACEMENT_UNDERPRICED: "NONCE_ERROR",
+    TIMEOUT: "TIMEOUT",
+    INVALID_ARGUMENT: "INVALID_ARGUMENT",
+    MISSING_ARGUMENT: "INVALID_ARGUMENT",
+    UNEXPECTED_ARGUMENT: "INVALID_ARGUMENT",
+    NUMERIC_FAULT: "INVALID_ARGUMENT",
+    ACTION_REJECTED: "SIGNER_ERROR",
+    ABORTED: "ABORTED",
+  };
+  const rawText = `${e.message ?? ""} ${e.cause?.message ?? ""} ${e.error?.message ?? ""} ${e.cause?.code ?? ""}`;
+  if (ethersCode === "NETWORK_ERROR" || UNREACHABLE.test(rawText) || UNREACHABLE.test(String(e.code ?? ""))) {
+    return new ChaincallError("RPC_ERROR", `cannot reach ${where}`, { cause: err, details: text });
+  }
+  const code = (ethersCode ? mapped[ethersCode] : undefined) ?? "RPC_ERROR";
+  return new ChaincallError(code, text, { cause: err });
+}
+
+// Revert data hides at different depths depending on the node and on which ethers path threw.
+function findRevertData(err: unknown): string | undefined {
+  let current: any = err;
+  for (let depth = 0; depth < 6 && current; depth++) {
+    for (const candidate of [current.data, current.revert?.data, current.error?.data, current.info?.error?.data]) {
+      if (typeof candidate === "string" && candidate.startsWith("0x")) return candidate;
+      if (candidate && typeof candidate.data === "string" && candidate.data.startsWith("0x")) return candidate.data;
+    }
+    current = current.cause ?? current.error ?? current.info?.error;
+  }
+  return undefined;
+}
