@@ -1,6 +1,7 @@
-import { subtask } from "hardhat/config";
-import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD } from "hardhat/builtin-tasks/task-names";
+import { subtask, task } from "hardhat/config";
+import { TASK_COMPILE, TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD } from "hardhat/builtin-tasks/task-names";
 import type { HardhatUserConfig } from "hardhat/types";
+import { exportAbi } from "./scripts/exportAbi";
 
 // The machine has no route to Hardhat's compiler mirror, so compile with solc-js from the `solc`
 // npm package (pure WebAssembly, no install script). Its version is the one the project pins.
@@ -12,6 +13,13 @@ subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, async (args: { solcVersion: string
   // Loading soljson costs a second or two, so it only happens when something must be compiled.
   const solc = require("solc");
   return { compilerPath, isSolcJs: true, version: SOLC_VERSION, longVersion: solc.version() as string };
+});
+
+// Every compile also refreshes abi/X.abi and abi/X.bin: the plain inputs `chaincall gen` (and abigen) take.
+task(TASK_COMPILE, async (args, hre, runSuper) => {
+  const result = await runSuper(args);
+  exportAbi({ artifactsDir: hre.config.paths.artifacts, abiDir: `${hre.config.paths.root}/abi` });
+  return result;
 });
 
 const config: HardhatUserConfig = {

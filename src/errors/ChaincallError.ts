@@ -7,6 +7,7 @@ export type ErrorCode =
   | "CHAIN_MISMATCH"
   | "INVALID_ARGUMENT"
   | "NOT_FOUND"
+  | "NO_CONTRACT"
   | "SIGNER_ERROR"
   | "NONCE_ERROR"
   | "INSUFFICIENT_FUNDS"

@@ -1,0 +1,82 @@
+// The go-ethereum "call a contract" tutorial, in TypeScript: deploy CallDemo, call getYear() through the
+// TypeChain binding (2020), send setYear(2021), read 2021 back, and show the same from the CLI.
+// With ETH_RPC_URL set it uses that node; otherwise it starts a Hardhat node on a free port and stops it.
+import { execFile } from "node:child_process";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { connect, recordDeployment, reportDemoError, type Client, type SignerOptions } from "./lib/demoSupport";
+import { projectRoot, startHardhatNode, type LocalNode } from "./lib/localNode";
+import { CallDemo__factory } from "../typechain-types";
+
+const run = promisify(execFile);
+
+async function main(): Promise<void> {
+  const root = projectRoot();
+  let node: LocalNode | undefined;
+  let client: Client | undefined;
+  const stop = async () => {
+    await client?.close();
+    if (node) {
+      await node.stop();
+      console.log(`stopped   the local node (pid ${node.pid})`);
+      node = undefined;
+    }
+  };
+  process.once("SIGINT", () => void stop().finally(() => process.exit(130)));
+  try {
+    let rpcUrl = process.env.ETH_RPC_URL;
+    if (!rpcUrl) {
+      node = await startHardhatNode();
+      rpcUrl = node.rpcUrl;
+      console.log(`node      ${rpcUrl} (Hardhat, started for this demo, pid ${node.pid})`);
+    } else {
+      console.log(`node      ${rpcUrl} (from ETH_RPC_URL)`);
+    }
+    client = await connect({ rpcUrl, timeoutMs: 30_000 });
+    const signer = await pickSigner(client);
+    await client.close();
+    client = await connect({ rpcUrl, signer, timeoutMs: 30_000 });
+    console.log(`chain     ${client.chainId}, sending from ${await client.signer!.getAddress()}`);
+
+    // abigen's DeployCallDemo, as a typed factory generated from abi/CallDemo.abi + abi/CallDemo.bin.
+    const deployed = await new CallDemo__factory(client.signer).deploy();
+    const deployTx = deployed.deploymentTransaction()!;
+    await deployTx.wait();
+    const address = await deployed.getAddress();
+    recordDeployment(join(root, "deployments"), client.chainId, "CallDemo", { address, txHash: deployTx.hash, deployedAt: new Date().toISOString() });
+    console.log(`deployed  CallDemo at ${address}`);
+
+    // abigen's NewCallDemo(address, client) + GetYear(&bind.CallOpts{}).
+    const demo = CallDemo__factory.connect(address, client.runner);
+    console.log(`getYear() ${await demo.getYear()}`);
+
+    // Transact, wait for the receipt, read back.
+    const tx = await demo.setYear(2021);
+    const receipt = await tx.wait();
+    console.log(`setYear(2021) tx ${tx.hash} mined in block ${receipt!.blockNumber}, status ${receipt!.status === 1 ? "success" : "reverted"}`);
+    console.log(`getYear() ${await demo.getYear()}`);
+
+    console.log("\nThe same from a shell:");
+    const cli = join(root, "dist", "src", "cli", "main.js");
+    for (const args of [["call", "CallDemo", "getYear"], ["call", address, "getYear()(uint256)"]]) {
+      const shown = args.map((a) => (/[()]/.test(a) ? `"${a}"` : a)).join(" ");
+      console.log(`$ npx chaincall ${shown} -r ${rpcUrl}`);
+      const { stdout } = await run(process.execPath, [cli, ...args, "-r", rpcUrl], { cwd: root, timeout: 30_000 });
+      process.stdout.write(stdout);
+    }
+  } finally {
+    await stop();
+  }
+}
+
+// A dev node's first unlocked account, unless ETH_PRIVATE_KEY says otherwise.
+async function pickSigner(client: Client): Promise<SignerOptions> {
+  if (process.env.ETH_PRIVATE_KEY) return { privateKey: process.env.ETH_PRIVATE_KEY };
+  const accounts = (await client.provider.send("eth_accounts", [])) as string[];
+  if (!accounts.length) throw new Error("the node has no unlocked accounts: set ETH_PRIVATE_KEY");
+  return { from: accounts[0] };
+}
+
+main().catch((err) => {
+  process.exitCode = reportDemoError(err);
+});

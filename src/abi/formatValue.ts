@@ -1,0 +1,40 @@
+import { Result, type ParamType } from "ethers";
+
+/** A JSON-safe value: bigints become decimal strings, structs with named fields become objects. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/**
+ * Converts a decoded ABI value to JSON-safe form: integers as decimal strings (no precision loss),
+ * addresses checksummed (as ethers decodes them), bytes as lowercase hex, arrays as arrays, and tuples
+ * as objects when every field is named (arrays otherwise).
+ * @example toJsonValue(2020n, ParamType.from("uint256")) // "2020"
+ */
+export function toJsonValue(value: unknown, param?: ParamType): JsonValue {
+  if (typeof value === "bigint") return value.toString();
+  if (typeof value === "string" || typeof value === "boolean" || value === null) return value;
+  if (typeof value === "number") return value;
+  if (value instanceof Uint8Array) return `0x${Buffer.from(value).toString("hex")}`;
+  if (Array.isArray(value) || value instanceof Result) {
+    const items = [...(value as unknown[])];
+    if (param?.isTuple()) {
+      const components = param.components;
+      const named = components.length > 0 && components.every((c) => c.name);
+      if (named) return Object.fromEntries(components.map((c, i) => [c.name, toJsonValue(items[i], c)]));
+      return items.map((item, i) => toJsonValue(item, components[i]));
+    }
+    const child = param?.isArray() ? param.arrayChildren : undefined;
+    return items.map((item) => toJsonValue(item, child));
+  }
+  if (value === undefined) return null;
+  return String(value);
+}
+
+/**
+ * The human form of a decoded value, as one line: numbers in decimal, strings as they are, and arrays
+ * and structs as compact JSON.
+ * @example formatValue(2020n) // "2020"
+ */
+export function formatValue(value: unknown, param?: ParamType): string {
+  const json = toJsonValue(value, param);
+  return typeof json === "string" ? json : JSON.stringify(json);
+}

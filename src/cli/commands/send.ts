@@ -1,0 +1,46 @@
+import type { Argv, CommandModule } from "yargs";
+import { ChaincallError } from "../../errors/ChaincallError";
+import { readGlobals, sendOptions, signerOptions, withOptions } from "../options";
+import { createOutput } from "../output";
+
+/** `chaincall send <target> <function> [args..]`: sign, broadcast, wait, print hash, status and events. */
+export const sendCommand: CommandModule = {
+  command: "send <target> <function> [args..]",
+  describe: "Send a transaction to a function: prints the hash, then status, gas and decoded events",
+  builder: (yargs: Argv) =>
+    withOptions(withOptions(yargs, "Signer options:", signerOptions), "Transaction options:", sendOptions)
+      .positional("target", { type: "string", describe: "0x address, a name from the address book, or Name@0x…" })
+      .positional("function", { type: "string", describe: 'function name, name(types), or "name(types)" for a bare address' })
+      .positional("args", { type: "string", array: true, describe: "arguments, parsed by their ABI types" })
+      .example("ETH_PRIVATE_KEY=0x… $0 send CallDemo setYear 2021", "sign with a key from the environment")
+      .example("$0 send CallDemo setYear 2021 --from 0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266", "a node-managed account"),
+  handler: async (argv) => {
+    const globals = readGlobals(argv);
+    const output = createOutput(globals);
+    const [{ prepareTarget, resolveTargetAddress, knownInterfaces }, { parseArgs }, { withClient, readSigner }, { readTxOverrides, readConfirmations }, { broadcastAndWait }, { receiptLines }] = await Promise.all([
+      import("../target"),
+      import("../../abi/parseArgs"),
+      import("../session"),
+      import("../txOptions"),
+      import("../broadcast"),
+      import("../printReceipt"),
+    ]);
+    const prepared = prepareTarget(String(argv.target), String(argv.function), globals);
+    const args = parseArgs(prepared.fragment, ((argv.args as unknown[]) ?? []).map(String));
+    const overrides = readTxOverrides(argv);
+    const confirmations = readConfirmations(argv);
+    if (overrides.value && overrides.value > 0n && !prepared.fragment.payable) {
+      throw new ChaincallError("INVALID_ARGUMENT", `${prepared.fragment.format("sighash")} is not payable: it cannot take --value`);
+    }
+    const signer = readSigner(argv, output);
+    const interfaces = knownInterfaces(globals, prepared.contract?.abi);
+    const { Interface } = await import("ethers");
+    const data = new Interface([prepared.fragment]).encodeFunctionData(prepared.fragment, args);
+    const result = await withClient(globals, { signer, abis: interfaces }, async (client) => {
+      const to = resolveTargetAddress(prepared, client, globals);
+      return broadcastAndWait(client, { ...overrides, to, data }, { output, confirmations, async: Boolean(argv.async), timeoutMs: globals.timeoutMs, interfaces });
+    });
+    if (result.receipt) output.lines(receiptLines(result.receipt));
+    output.document(result.receipt ? { ...result.receipt, nonce: result.nonce } : { hash: result.hash, nonce: result.nonce });
+  },
+};

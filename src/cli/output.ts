@@ -1,0 +1,87 @@
+import { ChaincallError, USAGE_ERROR_CODES } from "../errors/ChaincallError";
+import { redact } from "../errors/redact";
+import { toChaincallError } from "../errors/toChaincallError";
+
+/** Exit codes (SPEC §4). */
+export const EXIT_OK = 0;
+export const EXIT_FAILURE = 1;
+export const EXIT_USAGE = 2;
+
+/**
+ * The one JSON codec of the CLI: bigints as decimal strings, byte arrays as hex, everything else as JSON.
+ * @example stringifyJson({ year: 2020n }) // '{"year":"2020"}'
+ */
+export function stringifyJson(value: unknown, indent?: number): string {
+  return JSON.stringify(
+    value,
+    (_key, v) => {
+      if (typeof v === "bigint") return v.toString();
+      if (v instanceof Uint8Array) return `0x${Buffer.from(v).toString("hex")}`;
+      return v;
+    },
+    indent,
+  );
+}
+
+export interface OutputOptions {
+  json: boolean;
+  quiet: boolean;
+  verbose: boolean;
+}
+
+/** Where commands print: results on stdout, progress and warnings on stderr. */
+export interface Output {
+  readonly json: boolean;
+  /** Prints result lines (human mode only). */
+  lines(lines: readonly string[]): void;
+  /** Prints the one JSON document (json mode only). */
+  document(value: unknown): void;
+  /** A progress note on stderr: only on a terminal, never with --quiet or --json. */
+  progress(message: string): void;
+  /** A warning on stderr (not with --quiet). */
+  warn(message: string): void;
+}
+
+/** Creates the output for one command run. */
+export function createOutput(options: OutputOptions): Output {
+  return {
+    json: options.json,
+    lines(lines) {
+      if (!options.json && lines.length) process.stdout.write(`${lines.join("\n")}\n`);
+    },
+    document(value) {
+      if (options.json) process.stdout.write(`${stringifyJson(value, 2)}\n`);
+    },
+    progress(message) {
+      if (!options.json && !options.quiet && process.stderr.isTTY) process.stderr.write(`${message}\n`);
+    },
+    warn(message) {
+      if (!options.quiet) process.stderr.write(`warning: ${redact(message)}\n`);
+    },
+  };
+}
+
+/**
+ * Prints a failure (one `error:` line, hints, and with --verbose the cause chain), plus the JSON error
+ * document with --json, and returns the exit code: 2 for bad input, 1 for everything else.
+ */
+export function reportError(err: unknown, options: OutputOptions): number {
+  const e = toChaincallError(err);
+  const internal = !(err instanceof ChaincallError) && e.code === "RPC_ERROR" && !(err as { code?: unknown })?.code;
+  const message = redact(internal ? `internal error: ${e.shortMessage}` : e.shortMessage).replace(/\s*\n\s*/g, " ");
+  if (options.json) process.stdout.write(`${stringifyJson({ error: { code: e.code, message } }, 2)}\n`);
+  const lines = [`error: ${message}`, ...e.metaMessages.map(redact)];
+  if (options.verbose) {
+    if (e.details) lines.push(`details: ${redact(e.details)}`);
+    let cause: unknown = e;
+    for (let depth = 0; cause && depth < 8; depth++) {
+      const c = cause as { stack?: string; message?: string; cause?: unknown };
+      lines.push(redact(c.stack ?? String(c.message ?? cause)));
+      cause = c.cause;
+    }
+  } else if (internal) {
+    lines.push("hint: run with --verbose for the stack trace");
+  }
+  process.stderr.write(`${lines.join("\n")}\n`);
+  return USAGE_ERROR_CODES.has(e.code) ? EXIT_USAGE : EXIT_FAILURE;
+}

@@ -1,0 +1,23 @@
+// The public SDK. Everything a backend needs to call and transact; the CLI is built on the same exports.
+export { connect, DEFAULT_TIMEOUT_MS, type Client, type ConnectParameters } from "./client/connect";
+export { readContract, type ReadContractParameters } from "./client/readContract";
+export { parseRpcUrl, DEFAULT_RPC_URL, type ParsedRpcUrl, type TransportKind } from "./client/parseRpcUrl";
+export { IpcProvider } from "./client/IpcProvider";
+export type { ChaincallProvider } from "./client/createProvider";
+export { createSigner, type SignerOptions } from "./signer/createSigner";
+export { sendTransaction, type SendTransactionParameters, type TransactionOverrides } from "./tx/sendTransaction";
+export { waitForReceipt, DEFAULT_WAIT_TIMEOUT_MS, type WaitForReceiptParameters } from "./tx/waitForReceipt";
+export { ChaincallError, isChaincallError, type ErrorCode } from "./errors/ChaincallError";
+export { ContractRevertedError, type DecodedRevert } from "./errors/ContractRevertedError";
+export { ChainMismatchError } from "./errors/ChainMismatchError";
+export { decodeRevert } from "./errors/decodeRevert";
+export { toChaincallError } from "./errors/toChaincallError";
+export { redact, registerSecret, describeUrl } from "./errors/redact";
+export { loadContractAbi, loadAllAbis, readAbiFile, listContractNames, type ContractAbi } from "./abi/loadContractAbi";
+export { parseSignature } from "./abi/parseSignature";
+export { selectFunction } from "./abi/selectFunction";
+export { parseArgs, parseValue, parseInteger } from "./abi/parseArgs";
+export { formatValue, toJsonValue, type JsonValue } from "./abi/formatValue";
+export { decodeLogs, type DecodedLog } from "./abi/decodeLogs";
+export { readAddressBook, recordDeployment, resolveDeployment, addressBookPath, type AddressBook, type Deployment } from "./registry/addressBook";
+export { generateBindings } from "./codegen/generateBindings";
