@@ -47,8 +47,12 @@ export async function openTransport(target: ParsedRpcUrl, options: OpenOptions):
   } catch (err) {
     closeQuietly(socket);
     const e = toChaincallError(err, { endpoint: target.display });
+    const hint = [`hint: is a node running there? start one with "npx hardhat node", or set --rpc-url / ETH_RPC_URL`];
     if (e.code === "TIMEOUT") {
-      throw new ChaincallError("TIMEOUT", `cannot reach ${target.display}: ${e.shortMessage}`, { cause: err });
+      throw new ChaincallError("TIMEOUT", `cannot reach ${target.display}: ${e.shortMessage}`, { cause: err, metaMessages: hint });
+    }
+    if (e.code === "RPC_ERROR" && e.shortMessage.startsWith("cannot reach")) {
+      throw new ChaincallError("RPC_ERROR", e.shortMessage, { cause: err, details: e.details, metaMessages: hint });
     }
     throw e;
   }
