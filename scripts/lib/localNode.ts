@@ -88,14 +88,25 @@ export async function startAnvil(options: StartOptions & { ipc?: boolean; args?:
   return node;
 }
 
-/** The anvil binary shipped inside the platform package of `@foundry-rs/anvil`. */
+/** The anvil binary from its platform package (`@foundry-rs/anvil-linux-amd64` here). */
 export function anvilBinary(): string {
-  return require.resolve(`@foundry-rs/anvil-${process.platform}-${process.arch === "x64" ? "amd64" : process.arch}/bin/anvil`);
+  return foundryBinary("anvil");
 }
 
-/** The cast binary shipped inside the platform package of `@foundry-rs/cast`. */
+/** The cast binary from its platform package (`@foundry-rs/cast-linux-amd64` here). */
 export function castBinary(): string {
-  return require.resolve(`@foundry-rs/cast-${process.platform}-${process.arch === "x64" ? "amd64" : process.arch}/bin/cast`);
+  return foundryBinary("cast");
+}
+
+// The project depends on Foundry's platform packages directly (as optional dependencies): the wrapper
+// packages list every platform's binary, and `npm ci` rejects a lockfile that cannot hold them all.
+function foundryBinary(tool: "anvil" | "cast"): string {
+  const pkg = `@foundry-rs/${tool}-${process.platform}-${process.arch === "x64" ? "amd64" : process.arch}`;
+  try {
+    return require.resolve(`${pkg}/bin/${tool}`);
+  } catch {
+    throw new Error(`${tool} is not installed for ${process.platform}-${process.arch}: add ${pkg} to optionalDependencies (npm install --save-optional ${pkg})`);
+  }
 }
 
 // Every child this process started; killed synchronously if the process exits without stopping them.
