@@ -1,54 +1,79 @@
 #!/usr/bin/env node
 import yargs from "yargs";
+import { ChaincallError } from "../errors/ChaincallError";
+import { registerSecret } from "../errors/redact";
 import { callCommand } from "./commands/call";
 import { deployCommand } from "./commands/deploy";
 import { genCommand } from "./commands/gen";
 import { sendCommand } from "./commands/send";
 import { globalOptions } from "./options";
-import { EXIT_USAGE, reportError } from "./output";
+import { reportError } from "./output";
+
+const COMMANDS = [callCommand, sendCommand, deployCommand, genCommand];
 
 /**
- * Runs the CLI on `argv` and resolves to the exit code. Heavy modules (ethers, TypeChain) load only inside
+ * Runs the CLI on `args` and resolves to the exit code. Heavy modules (ethers, TypeChain) load only inside
  * the command that needs them, so start-up stays close to Node's own.
  * @example process.exitCode = await main(process.argv.slice(2));
  */
 export async function main(args: string[]): Promise<number> {
   const flags = { json: args.includes("--json"), quiet: args.includes("-q") || args.includes("--quiet"), verbose: args.includes("-v") || args.includes("--verbose") };
-  let usageError: string | undefined;
-  const parser = yargs(args)
-    .scriptName("chaincall")
-    .usage("$0 <command> [options]\n\nCall, send to and deploy Ethereum contracts, with typed bindings generated from the same ABIs.")
-    // Arguments stay strings: "0x…" and 78-digit integers must reach the ABI parser untouched.
-    .parserConfiguration({ "parse-numbers": false, "parse-positional-numbers": false, "dot-notation": false, "duplicate-arguments-array": false })
-    .options(globalOptions)
-    .group(Object.keys(globalOptions), "Global options:")
-    .command(callCommand)
-    .command(sendCommand)
-    .command(deployCommand)
-    .command(genCommand)
-    .demandCommand(1, "a command is required")
-    .recommendCommands()
-    .strict()
-    .help()
-    .alias("h", "help")
-    .version()
-    .wrap(Math.min(110, process.stdout.columns || 100))
-    .fail((message, err) => {
-      if (err) throw err;
-      usageError = message;
-    })
-    .epilogue("Exit codes: 0 success, 1 runtime failure (RPC, revert, timeout, chain mismatch), 2 bad input.\nDocs: README.md");
+  // Secrets are known before anything can echo them: a key pasted into the wrong flag must not be printed.
+  registerCliSecrets(args);
   try {
-    await parser.parseAsync();
+    checkCommandName(args);
+    await yargs(args)
+      .scriptName("chaincall")
+      .usage("$0 <command> [options]\n\nCall, send to and deploy Ethereum contracts, with typed bindings generated from the same ABIs.")
+      // Arguments stay strings: "0x…" and 78-digit integers must reach the ABI parser untouched.
+      .parserConfiguration({ "parse-numbers": false, "parse-positional-numbers": false, "dot-notation": false, "duplicate-arguments-array": false, "populate--": true })
+      .options(globalOptions)
+      .group(Object.keys(globalOptions), "Global options:")
+      .command(COMMANDS)
+      .demandCommand(1, "a command is required")
+      .strict()
+      .help()
+      .alias("h", "help")
+      .version()
+      .wrap(Math.min(110, process.stdout.columns || 100))
+      // Throwing (not returning) stops yargs: a command whose flags failed validation must never run.
+      .fail((message, err) => {
+        throw err ?? new ChaincallError("INVALID_ARGUMENT", cleanUsageMessage(message), { metaMessages: ["hint: chaincall <command> --help"] });
+      })
+      .epilogue("Exit codes: 0 success, 1 runtime failure (RPC, revert, timeout, chain mismatch), 2 bad input.\nDocs: README.md")
+      .parseAsync();
+    return 0;
   } catch (err) {
     return reportError(err, flags);
   }
-  if (usageError !== undefined) {
-    process.stderr.write(`error: ${usageError}\nhint: chaincall --help\n`);
-    if (flags.json) process.stdout.write(`${JSON.stringify({ error: { code: "INVALID_ARGUMENT", message: usageError } }, null, 2)}\n`);
-    return EXIT_USAGE;
+}
+
+function registerCliSecrets(args: string[]): void {
+  registerSecret(process.env.ETH_PRIVATE_KEY);
+  registerSecret(process.env.ETH_PASSWORD);
+  args.forEach((arg, i) => {
+    if (arg === "--private-key") registerSecret(args[i + 1]);
+    else if (arg.startsWith("--private-key=")) registerSecret(arg.slice("--private-key=".length));
+  });
+}
+
+// yargs reports an unknown command as "Unknown argument": say what it is, and list the real ones.
+function checkCommandName(args: string[]): void {
+  const first = args.find((a) => !a.startsWith("-"));
+  if (first === undefined || args.indexOf(first) !== 0) return;
+  const names = COMMANDS.map((c) => String(c.command).split(" ")[0]);
+  if (!names.includes(first) && first !== "help") {
+    throw new ChaincallError("INVALID_ARGUMENT", `unknown command "${first}"`, { metaMessages: [`hint: commands: ${names.join(", ")}`] });
   }
-  return 0;
+}
+
+// "Unknown arguments: bogus-flag, bogusFlag" → "unknown option --bogus-flag" (yargs adds the camelCase twin).
+function cleanUsageMessage(message: string): string {
+  const unknown = /^Unknown arguments?: (.*)$/.exec(message);
+  if (!unknown) return message;
+  const names = unknown[1].split(", ");
+  const kept = names.filter((n) => !names.some((other) => other !== n && other.includes("-") && other.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()) === n));
+  return `unknown option${kept.length > 1 ? "s" : ""} ${kept.map((n) => (n.length === 1 ? `-${n}` : `--${n}`)).join(", ")}`;
 }
 
 if (require.main === module) {

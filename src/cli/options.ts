@@ -8,7 +8,7 @@ export const globalOptions: Record<string, Options> = {
   "abi-dir": { type: "string", describe: "folder of ABI files (X.abi, X.bin, artifacts) [default: ./abi]" },
   deployments: { type: "string", describe: "address book folder (<chainId>.json) [default: ./deployments]" },
   json: { type: "boolean", describe: "print exactly one JSON document on stdout" },
-  timeout: { type: "number", describe: "seconds to wait for the node, a request or a receipt [env ETH_TIMEOUT] [default: 60]" },
+  timeout: { type: "string", describe: "seconds to wait for the node, a request or a receipt [env ETH_TIMEOUT] [default: 60]" },
   quiet: { alias: "q", type: "boolean", describe: "print only results" },
   verbose: { alias: "v", type: "boolean", describe: "print error causes and stacks (secrets still hidden)" },
 };
@@ -29,7 +29,7 @@ export const sendOptions: Record<string, Options> = {
   legacy: { type: "boolean", describe: "send a legacy (type 0) transaction" },
   nonce: { type: "string", describe: "use this nonce instead of the next one" },
   async: { type: "boolean", describe: "print the hash and do not wait for the receipt" },
-  confirmations: { type: "number", describe: "blocks to wait for [default: 1]" },
+  confirmations: { type: "string", describe: "blocks to wait for [default: 1]" },
 };
 
 /** Settings common to all commands, with env fallbacks applied. */
@@ -60,7 +60,8 @@ export function readGlobals(argv: Record<string, unknown>): Globals {
     chainId = BigInt(chainText);
   }
   const timeoutRaw = argv.timeout ?? env.ETH_TIMEOUT;
-  const timeoutSeconds = timeoutRaw === undefined || timeoutRaw === "" ? DEFAULT_TIMEOUT_SECONDS : Number(timeoutRaw);
+  const timeoutText = timeoutRaw === undefined || timeoutRaw === "" ? undefined : String(timeoutRaw).trim();
+  const timeoutSeconds = timeoutText === undefined ? DEFAULT_TIMEOUT_SECONDS : /^\d+(\.\d+)?$/.test(timeoutText) ? Number(timeoutText) : NaN;
   if (!(timeoutSeconds > 0) || !Number.isFinite(timeoutSeconds)) throw new ChaincallError("INVALID_ARGUMENT", `invalid timeout "${timeoutRaw}" (expected seconds > 0)`);
   return {
     rpcUrl: (argv["rpc-url"] as string | undefined) || env.ETH_RPC_URL || undefined,
@@ -72,6 +73,24 @@ export function readGlobals(argv: Record<string, unknown>): Globals {
     quiet: Boolean(argv.quiet),
     verbose: Boolean(argv.verbose),
   };
+}
+
+/**
+ * Examples for a command's --help, one per line pair, so long commands are never wrapped mid-way and
+ * can be copied as they are.
+ */
+export function examples(items: [command: string, description: string][]): string {
+  return `Examples:\n${items.map(([command, description]) => `  # ${description}\n  $ ${command}`).join("\n")}`;
+}
+
+/**
+ * The `[args..]` of a command, including those after `--` (how a negative number or a value starting with
+ * a dash is passed: `send X setYear -- -5`), as strings.
+ */
+export function commandArgs(argv: Record<string, unknown>): string[] {
+  const named = (argv.args as unknown[] | undefined) ?? [];
+  const afterDashes = (argv["--"] as unknown[] | undefined) ?? [];
+  return [...named, ...afterDashes].map(String);
 }
 
 /** Adds an option group to a command's builder. */

@@ -28,9 +28,16 @@ export function toChaincallError(err: unknown, context: ErrorContext = {}): Chai
 
   if (ethersCode === "CALL_EXCEPTION") {
     const data = findRevertData(err);
+    // ethers labels every failed eth_call/eth_estimateGas a CALL_EXCEPTION; only a revert carries data
+    // (even "0x"). A node refusing the request ("invalid block tag", "block out of range") is no revert.
+    const nodeMessage = e.info?.error?.message;
+    if (data === undefined && typeof nodeMessage === "string" && !/revert/i.test(nodeMessage)) {
+      return new ChaincallError("RPC_ERROR", redact(`${where} refused the request: ${nodeMessage}`), { cause: err });
+    }
     const decoded = decodeRevert(data, context.interfaces);
-    // Hardhat sometimes gives only a reason text with no data: keep what it said.
-    if (decoded.reason === undefined && typeof e.reason === "string") decoded.reason = e.reason;
+    // Hardhat sometimes gives only a reason text with no data: keep what it said ("require(false)" is
+    // ethers' own placeholder for empty data, not the node's words).
+    if (decoded.reason === undefined && typeof e.reason === "string" && e.reason !== "require(false)") decoded.reason = e.reason;
     return new ContractRevertedError(decoded, { cause: err });
   }
   const mapped: Partial<Record<string, ErrorCode>> = {

@@ -1,6 +1,6 @@
 import type { Argv, CommandModule } from "yargs";
 import { ChaincallError } from "../../errors/ChaincallError";
-import { readGlobals, withOptions } from "../options";
+import { commandArgs, examples, readGlobals, withOptions } from "../options";
 import { createOutput } from "../output";
 
 const BLOCK_TAGS = ["latest", "pending", "safe", "finalized", "earliest"];
@@ -17,8 +17,12 @@ export const callCommand: CommandModule = {
       .positional("target", { type: "string", describe: "0x address, a name from the address book, or Name@0x…" })
       .positional("function", { type: "string", describe: 'function name, name(types) for an overload, or "name(types)(returns)" for a bare address' })
       .positional("args", { type: "string", array: true, describe: "arguments, parsed by their ABI types" })
-      .example("$0 call CallDemo getYear", "by name, through ./abi and ./deployments")
-      .example('$0 call 0x5FbDB2315678afecb367f032d93F642f64180aa3 "getYear()(uint256)"', "a bare address with a cast-style signature"),
+      .epilogue(
+        examples([
+          ["chaincall call CallDemo getYear", "by name, through ./abi and ./deployments"],
+          ['chaincall call 0x5FbDB2315678afecb367f032d93F642f64180aa3 "getYear()(uint256)"', "a bare address with a cast-style signature"],
+        ]),
+      ),
   handler: async (argv) => {
     const globals = readGlobals(argv);
     const output = createOutput(globals);
@@ -31,7 +35,7 @@ export const callCommand: CommandModule = {
     ]);
     // Everything the user typed is checked before connecting: bad input sends nothing.
     const prepared = prepareTarget(String(argv.target), String(argv.function), globals);
-    const args = parseArgs(prepared.fragment, ((argv.args as unknown[]) ?? []).map(String));
+    const args = parseArgs(prepared.fragment, commandArgs(argv));
     const from = argv.from === undefined ? undefined : checkAddress(String(argv.from));
     const blockTag = parseBlockTag(argv.block as string | undefined);
     const interfaces = knownInterfaces(globals, prepared.contract?.abi);

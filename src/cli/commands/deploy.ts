@@ -1,6 +1,6 @@
 import type { Argv, CommandModule } from "yargs";
 import { ChaincallError } from "../../errors/ChaincallError";
-import { readGlobals, sendOptions, signerOptions, withOptions } from "../options";
+import { commandArgs, examples, readGlobals, sendOptions, signerOptions, withOptions } from "../options";
 import { createOutput } from "../output";
 
 /** `chaincall deploy <Name|artifact> [args..]`: deploy, print the address, record it in the address book. */
@@ -12,8 +12,12 @@ export const deployCommand: CommandModule = {
       .option("name", { type: "string", describe: "record under this name in the address book [default: the contract's name]" })
       .positional("contract", { type: "string", describe: "contract name in --abi-dir, or an ABI/artifact file" })
       .positional("args", { type: "string", array: true, describe: "constructor arguments, parsed by their ABI types" })
-      .example("$0 deploy CallDemo --from 0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266", "deploy with a node-managed account")
-      .example("ETH_PRIVATE_KEY=0x… $0 deploy artifacts/contracts/CallDemo.sol/CallDemo.json", "deploy from a Hardhat artifact"),
+      .epilogue(
+        examples([
+          ["chaincall deploy CallDemo --from 0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266", "deploy with a node-managed account"],
+          ["ETH_PRIVATE_KEY=0x… chaincall deploy artifacts/contracts/CallDemo.sol/CallDemo.json", "deploy from a Hardhat artifact"],
+        ]),
+      ),
   handler: async (argv) => {
     const globals = readGlobals(argv);
     const output = createOutput(globals);
@@ -31,7 +35,7 @@ export const deployCommand: CommandModule = {
       throw new ChaincallError("INVALID_ARGUMENT", `${contract.name} has no bytecode (${contract.source} came without a .bin or artifact bytecode)`);
     }
     const name = (argv.name as string | undefined) ?? contract.name;
-    const args = parseArgs(contract.abi.deploy, ((argv.args as unknown[]) ?? []).map(String));
+    const args = parseArgs(contract.abi.deploy, commandArgs(argv));
     const overrides = readTxOverrides(argv);
     if (overrides.value && overrides.value > 0n && !contract.abi.deploy.payable) {
       throw new ChaincallError("INVALID_ARGUMENT", `the constructor of ${contract.name} is not payable: it cannot take --value`);

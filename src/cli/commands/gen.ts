@@ -1,5 +1,5 @@
 import type { Argv, CommandModule } from "yargs";
-import { readGlobals } from "../options";
+import { examples, readGlobals } from "../options";
 import { createOutput } from "../output";
 
 /** `chaincall gen [inputs..] --out dir`: typed bindings from ABI files and artifacts (abigen's role). */
@@ -12,8 +12,12 @@ export const genCommand: CommandModule = {
       .option("out", { alias: "o", type: "string", default: "typechain-types", describe: "output folder" })
       .option("force", { type: "boolean", describe: "regenerate even when the inputs did not change" })
       .option("node16-modules", { type: "boolean", describe: "emit .js extensions in imports (for ESM projects)" })
-      .example("$0 gen abi --out typechain-types", "like abigen --abi CallDemo.abi --bin CallDemo.bin --pkg main")
-      .example("$0 gen artifacts/contracts out/", "from Hardhat and Foundry artifacts"),
+      .epilogue(
+        examples([
+          ["chaincall gen abi --out typechain-types", "like abigen --abi CallDemo.abi --bin CallDemo.bin --pkg main"],
+          ["chaincall gen artifacts/contracts out/", "from Hardhat and Foundry artifacts"],
+        ]),
+      ),
   handler: async (argv) => {
     const globals = readGlobals(argv);
     const output = createOutput(globals);
@@ -26,7 +30,8 @@ export const genCommand: CommandModule = {
       node16Modules: Boolean(argv["node16-modules"]),
     });
     const names = result.contracts.join(", ");
-    output.lines([result.cached ? `up to date: ${result.contracts.length} contract(s) in ${result.outDir} (${names})` : `generated ${result.contracts.length} contract(s) in ${result.outDir} (${names}): ${result.filesWritten} files`]);
+    // Like abigen, nothing to say on success with --quiet (the build uses that).
+    if (!globals.quiet) output.lines([result.cached ? `up to date: ${result.contracts.length} contract(s) in ${result.outDir} (${names})` : `generated ${result.contracts.length} contract(s) in ${result.outDir} (${names}): ${result.filesWritten} files`]);
     output.document(result);
   },
 };

@@ -1,6 +1,6 @@
 import type { Argv, CommandModule } from "yargs";
 import { ChaincallError } from "../../errors/ChaincallError";
-import { readGlobals, sendOptions, signerOptions, withOptions } from "../options";
+import { commandArgs, examples, readGlobals, sendOptions, signerOptions, withOptions } from "../options";
 import { createOutput } from "../output";
 
 /** `chaincall send <target> <function> [args..]`: sign, broadcast, wait, print hash, status and events. */
@@ -12,8 +12,12 @@ export const sendCommand: CommandModule = {
       .positional("target", { type: "string", describe: "0x address, a name from the address book, or Name@0x…" })
       .positional("function", { type: "string", describe: 'function name, name(types), or "name(types)" for a bare address' })
       .positional("args", { type: "string", array: true, describe: "arguments, parsed by their ABI types" })
-      .example("ETH_PRIVATE_KEY=0x… $0 send CallDemo setYear 2021", "sign with a key from the environment")
-      .example("$0 send CallDemo setYear 2021 --from 0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266", "a node-managed account"),
+      .epilogue(
+        examples([
+          ["ETH_PRIVATE_KEY=0x… chaincall send CallDemo setYear 2021", "sign with a key from the environment"],
+          ["chaincall send CallDemo setYear 2021 --from 0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266", "a node-managed account"],
+        ]),
+      ),
   handler: async (argv) => {
     const globals = readGlobals(argv);
     const output = createOutput(globals);
@@ -26,7 +30,7 @@ export const sendCommand: CommandModule = {
       import("../printReceipt"),
     ]);
     const prepared = prepareTarget(String(argv.target), String(argv.function), globals);
-    const args = parseArgs(prepared.fragment, ((argv.args as unknown[]) ?? []).map(String));
+    const args = parseArgs(prepared.fragment, commandArgs(argv));
     const overrides = readTxOverrides(argv);
     const confirmations = readConfirmations(argv);
     if (overrides.value && overrides.value > 0n && !prepared.fragment.payable) {
