@@ -1,3 +1,6 @@
+import { appendFileSync } from "node:fs";
+import { redact } from "./redact";
+
 /** The stable, machine-readable codes every chaincall error carries. */
 export type ErrorCode =
   | "CALL_REVERTED"
@@ -10,6 +13,8 @@ export type ErrorCode =
   | "NO_CONTRACT"
   | "SIGNER_ERROR"
   | "NONCE_ERROR"
+  | "TX_DROPPED"
+  | "TX_REPLACED"
   | "INSUFFICIENT_FUNDS"
   | "CODEGEN_ERROR";
 
@@ -39,11 +44,14 @@ export class ChaincallError extends Error {
   readonly metaMessages: string[];
 
   constructor(code: ErrorCode, shortMessage: string, options: ChaincallErrorOptions = {}) {
-    super(shortMessage, options.cause === undefined ? undefined : { cause: options.cause });
+    // Redacted here, once: no secret reaches a message, whoever prints it (the CLI, a user's logger).
+    const message = redact(shortMessage);
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
-    this.shortMessage = shortMessage;
-    this.details = options.details;
-    this.metaMessages = options.metaMessages ?? [];
+    this.shortMessage = message;
+    this.details = options.details === undefined ? undefined : redact(options.details);
+    this.metaMessages = (options.metaMessages ?? []).map(redact);
+    auditLog(this);
   }
 
   /**
@@ -65,4 +73,16 @@ export class ChaincallError extends Error {
 /** True when `err` is a chaincall error, optionally with the given code. */
 export function isChaincallError(err: unknown, code?: ErrorCode): err is ChaincallError {
   return err instanceof ChaincallError && (code === undefined || err.code === code);
+}
+
+// CHAINCALL_ERROR_LOG=<file> appends every error's code and text to that file: an audit trail (the test
+// suite greps it for secrets). Off unless set.
+function auditLog(err: ChaincallError): void {
+  const file = process.env.CHAINCALL_ERROR_LOG;
+  if (!file) return;
+  try {
+    appendFileSync(file, `${JSON.stringify({ code: err.code, message: err.shortMessage, details: err.details, hints: err.metaMessages })}\n`);
+  } catch {
+    // An audit log that cannot be written must not turn an error into a different one.
+  }
 }

@@ -25,10 +25,17 @@ export class ContractRevertedError extends ChaincallError {
   readonly args: unknown[];
   readonly reason?: string;
   readonly data: string;
+  /** For a mined transaction that reverted: its hash. */
+  readonly transactionHash?: string;
+  /** For a mined transaction that reverted: its block. */
+  readonly blockNumber?: number;
 
-  constructor(revert: DecodedRevert, options: ChaincallErrorOptions = {}) {
+  constructor(revert: DecodedRevert, options: ChaincallErrorOptions & { transactionHash?: string; blockNumber?: number } = {}) {
     const what = revert.reason ?? (revert.data && revert.data !== "0x" ? `unknown error data ${revert.data.slice(0, 74)}` : "no reason given");
-    super("CALL_REVERTED", `execution reverted: ${what}`, options);
+    const where = options.transactionHash ? `transaction ${options.transactionHash} reverted in block ${options.blockNumber}` : "execution reverted";
+    super("CALL_REVERTED", `${where}: ${what}`, options);
+    this.transactionHash = options.transactionHash;
+    this.blockNumber = options.blockNumber;
     this.errorName = revert.errorName;
     this.signature = revert.signature;
     this.args = revert.args;

@@ -1,4 +1,4 @@
-import { AbiCoder, dataSlice, ErrorFragment, Interface } from "ethers";
+import { AbiCoder, dataSlice, ErrorFragment, Interface, type ParamType } from "ethers";
 import type { DecodedRevert } from "./ContractRevertedError";
 
 const ERROR_STRING_SELECTOR = "0x08c379a0";
@@ -57,11 +57,24 @@ export function decodeRevert(data: string | null | undefined, interfaces: readon
     if (!fragment) continue;
     try {
       const args = [...iface.decodeErrorResult(fragment, hex)];
-      const rendered = args.map((a) => (typeof a === "string" ? JSON.stringify(a) : String(a))).join(", ");
+      const rendered = args.map((a, i) => renderArgument(a, fragment!.inputs[i])).join(", ");
       return { errorName: fragment.name, signature: fragment.format("sighash"), args, reason: `${fragment.name}(${rendered})`, data: hex };
     } catch {
       // The selector matched but the data did not decode: try the next ABI.
     }
   }
   return { args: [], data: hex };
+}
+
+// How an error argument reads in a reason, as Solidity would write it: numbers and addresses bare, strings
+// quoted (they may hold commas), arrays and structs in brackets: `BatchTooLarge([1, 2, 3, 4], 3)`.
+function renderArgument(value: unknown, param: ParamType | undefined): string {
+  if (param?.type === "string") return JSON.stringify(value);
+  if (param && (param.isArray() || param.isTuple())) {
+    const items = [...(value as Iterable<unknown>)];
+    const children = param.isTuple() ? param.components : items.map(() => param.arrayChildren);
+    return `[${items.map((item, i) => renderArgument(item, children[i])).join(", ")}]`;
+  }
+  if (value instanceof Uint8Array) return `0x${Buffer.from(value).toString("hex")}`;
+  return String(value);
 }

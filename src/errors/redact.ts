@@ -17,7 +17,7 @@ export function registerSecret(secret: string | undefined | null): void {
 
 /**
  * Replaces every registered secret, URL credential (`user:pass@`) and API-key-looking URL path or query
- * in `text` with `***`.
+ * in `text` with `***`, and signed raw transactions with a placeholder.
  * @example redact("GET https://u:p@host/v3/0123456789abcdef0123") // "GET https://***@host/v3/***"
  */
 export function redact(text: string): string {
@@ -25,6 +25,8 @@ export function redact(text: string): string {
   // Longest first, so a secret that contains another is removed whole.
   for (const secret of [...knownSecrets].sort((a, b) => b.length - a.length)) out = out.split(secret).join("***");
   out = out.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@]*@/gi, "$1***@");
+  // Signed transactions (RLP: typed 0x01–0x04 then a list, or a legacy list) are as good as spent money.
+  out = out.replace(/0x(?:0[1-4])?f[89][0-9a-fA-F]{150,}/g, "0x…(signed transaction)");
   out = out.replace(/\b(https?|wss?):\/\/[^\s"'<>]+/gi, (url) => describeUrl(url));
   return out;
 }

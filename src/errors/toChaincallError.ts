@@ -23,7 +23,9 @@ export function toChaincallError(err: unknown, context: ErrorContext = {}): Chai
   if (err instanceof ChaincallError) return err;
   const e = (err ?? {}) as Record<string, any>;
   const ethersCode: string | undefined = typeof e.code === "string" ? e.code : undefined;
-  const text = redact(String(e.shortMessage ?? e.message ?? err));
+  // ethers' "could not coalesce error" says nothing: the node's own words are better.
+  const own = String(e.shortMessage ?? e.message ?? err);
+  const text = redact(/could not coalesce error/.test(own) && typeof e.error?.message === "string" ? e.error.message : own);
   const where = context.endpoint ?? "the node";
 
   if (ethersCode === "CALL_EXCEPTION") {
@@ -56,6 +58,14 @@ export function toChaincallError(err: unknown, context: ErrorContext = {}): Chai
   if (ethersCode === "NETWORK_ERROR" || UNREACHABLE.test(rawText) || UNREACHABLE.test(String(e.code ?? ""))) {
     return new ChaincallError("RPC_ERROR", `cannot reach ${where}`, { cause: err, details: text });
   }
+  // Nodes word nonce refusals differently (Hardhat: "Nonce too high. Expected nonce to be 5 but got 6").
+  if (/nonce too (low|high)|invalid nonce|nonce has already been used|already used nonce/i.test(`${text} ${rawText}`)) {
+    return new ChaincallError("NONCE_ERROR", text, { cause: err });
+  }
+  // Hardhat: "Sender doesn't have enough funds to send tx"; geth/Anvil: "insufficient funds for gas * price + value".
+  if (/insufficient funds|doesn't have enough funds/i.test(`${text} ${rawText}`)) {
+    return new ChaincallError("INSUFFICIENT_FUNDS", text, { cause: err });
+  }
   const code = (ethersCode ? mapped[ethersCode] : undefined) ?? "RPC_ERROR";
   return new ChaincallError(code, text, { cause: err });
 }
@@ -67,6 +77,21 @@ function findRevertData(err: unknown): string | undefined {
     for (const candidate of [current.data, current.revert?.data, current.error?.data, current.info?.error?.data]) {
       if (typeof candidate === "string" && candidate.startsWith("0x")) return candidate;
       if (candidate && typeof candidate.data === "string" && candidate.data.startsWith("0x")) return candidate.data;
+    }
+    current = current.cause ?? current.error ?? current.info?.error;
+  }
+  return undefined;
+}
+
+/**
+ * The hash of a transaction the node mined although it answered the send with an error: Hardhat's node,
+ * while automining, reports a reverted transaction as an error whose data carries its `txHash`.
+ */
+export function minedDespiteError(err: unknown): string | undefined {
+  let current: any = err;
+  for (let depth = 0; depth < 8 && current; depth++) {
+    for (const candidate of [current.data, current.error?.data, current.info?.error?.data]) {
+      if (candidate && typeof candidate.txHash === "string" && /^0x[0-9a-fA-F]{64}$/.test(candidate.txHash)) return candidate.txHash;
     }
     current = current.cause ?? current.error ?? current.info?.error;
   }

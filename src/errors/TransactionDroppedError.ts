@@ -1,0 +1,20 @@
+import { ChaincallError } from "./ChaincallError";
+
+/**
+ * A sent transaction left the node's pool without being mined, and no other transaction took its nonce.
+ * It may be re-broadcast from the journal (`chaincall journal --rebroadcast`).
+ * @example if (err instanceof TransactionDroppedError) console.log(err.hash, err.nonce);
+ */
+export class TransactionDroppedError extends ChaincallError {
+  override name = "TransactionDroppedError";
+  readonly hash: string;
+  readonly nonce: number;
+
+  constructor(hash: string, nonce: number, from: string) {
+    super("TX_DROPPED", `transaction ${hash} (nonce ${nonce} from ${from}) was dropped: the node no longer knows it and nothing was mined with its nonce`, {
+      metaMessages: ["hint: re-broadcast it with `chaincall journal --rebroadcast`, or send again"],
+    });
+    this.hash = hash;
+    this.nonce = nonce;
+  }
+}
