@@ -1,8 +1,11 @@
-import { Interface, type ContractRunner, type InterfaceAbi, type Signer } from "ethers";
+import { Interface, type ContractRunner, type InterfaceAbi, type TransactionReceipt } from "ethers";
 import { ChainMismatchError } from "../errors/ChainMismatchError";
 import { ChaincallError } from "../errors/ChaincallError";
 import { registerSecret } from "../errors/redact";
+import type { ChaincallSigner } from "../signer/ChaincallSigner";
 import { createSigner, type SignerOptions } from "../signer/createSigner";
+import { defaultJournalPath } from "../tx/journal";
+import { waitForReceipt, type WaitForReceiptParameters } from "../tx/waitForReceipt";
 import { createProvider, type ChaincallProvider } from "./createProvider";
 import { openTransport } from "./openTransport";
 import { DEFAULT_RPC_URL, parseRpcUrl, type TransportKind } from "./parseRpcUrl";
@@ -20,22 +23,35 @@ export interface ConnectParameters {
   signal?: AbortSignal;
   /** ABIs whose custom errors should be decoded in reverts (more can be added with `addAbi`). */
   abis?: readonly (Interface | InterfaceAbi)[];
+  /**
+   * Where signed transactions are journalled before broadcast (see `checkJournal`): a file path, or
+   * `false` for none. Default: `CHAINCALL_JOURNAL`, else `~/.chaincall/journal.jsonl`.
+   */
+  journal?: string | false;
 }
 
 /** A connection to one node on one chain. */
 export interface Client {
   /** The ethers provider (errors already translated, every request bounded). */
   readonly provider: ChaincallProvider;
-  /** The signer, when one was configured. */
-  readonly signer?: Signer;
+  /** The signer, when one was configured: nonces, fees, gas, journal and error decoding for every send. */
+  readonly signer?: ChaincallSigner;
   /** What TypeChain factories take in `connect(address, runner)`: the signer if any, else the provider. */
   readonly runner: ContractRunner;
   readonly chainId: bigint;
   readonly transport: TransportKind;
   /** The node's address as it may be printed (no credentials, no API keys). */
   readonly endpoint: string;
+  /** The journal file, or null when journalling is off. */
+  readonly journal: string | null;
   /** Teaches the client an ABI, so its custom errors are decoded in reverts. */
   addAbi(abi: Interface | InterfaceAbi): void;
+  /**
+   * Waits for a sent transaction, bounded: confirmations, a timeout (default 2 min) and an AbortSignal.
+   * Ends with `TransactionDroppedError` or `TransactionReplacedError` instead of waiting forever, and with a
+   * decoded `ContractRevertedError` for a mined transaction that reverted.
+   */
+  wait(tx: string | { hash: string; nonce?: number; from?: string }, parameters?: WaitForReceiptParameters): Promise<TransactionReceipt>;
   /** Closes sockets and stops timers; the process can exit afterwards. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -67,7 +83,8 @@ export async function connect(parameters: ConnectParameters = {}): Promise<Clien
     if (parameters.chainId !== undefined && BigInt(parameters.chainId) !== chainId) {
       throw new ChainMismatchError(BigInt(parameters.chainId), chainId, target.display);
     }
-    const signer = parameters.signer ? createSigner(provider, parameters.signer) : undefined;
+    const journal = parameters.journal === false ? null : parameters.journal ?? defaultJournalPath();
+    const signer = parameters.signer ? await createSigner(provider, parameters.signer, { chainId, journal }) : undefined;
     let closed = false;
     return {
       provider,
@@ -76,6 +93,11 @@ export async function connect(parameters: ConnectParameters = {}): Promise<Clien
       chainId,
       transport: target.kind,
       endpoint: target.display,
+      journal,
+      wait(tx, waitParameters = {}) {
+        const known = typeof tx === "string" ? { hash: tx } : tx;
+        return waitForReceipt({ provider, chainId }, known.hash, { nonce: known.nonce, from: known.from, ...waitParameters });
+      },
       addAbi(abi) {
         interfaces.push(Interface.from(abi));
       },

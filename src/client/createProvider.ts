@@ -65,8 +65,10 @@ export type OpenTransport =
  */
 export function createProvider(open: OpenTransport, chainId: bigint, boundary: BoundaryConfig): ChaincallProvider {
   const network = Network.from(chainId);
-  // cacheTimeout -1: a read right after a write must reach the node, never a 250 ms cache.
-  const options = { staticNetwork: network, cacheTimeout: -1 };
+  // cacheTimeout -1: a read right after a write must reach the node, never a 250 ms cache. Local dev
+  // chains mine at once, so ethers' own polling (events, tx.wait) need not wait its default 4 s.
+  const local = chainId === 31337n || chainId === 1337n;
+  const options = { staticNetwork: network, cacheTimeout: -1, pollingInterval: local ? 250 : 4_000 };
   let provider: JsonRpcApiProvider & { boundary: BoundaryConfig };
   switch (open.kind) {
     case "http":

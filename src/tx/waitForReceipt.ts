@@ -1,47 +1,87 @@
-import type { TransactionReceipt } from "ethers";
-import type { Client } from "../client/connect";
+import type { TransactionReceipt, TransactionResponse } from "ethers";
+import type { ChaincallProvider } from "../client/createProvider";
 import { ChaincallError } from "../errors/ChaincallError";
+import { ContractRevertedError } from "../errors/ContractRevertedError";
+import { TransactionDroppedError } from "../errors/TransactionDroppedError";
+import { TransactionReplacedError } from "../errors/TransactionReplacedError";
 import { withDeadline } from "../utils/withDeadline";
 
 export interface WaitForReceiptParameters {
   /** Blocks that must include or follow the transaction's block (1 = mined). Default 1. */
   confirmations?: number;
-  /** Give up after this many ms. Default 120 000; every wait has a bound. */
+  /** Give up after this many ms. Default 120 000: every wait has a bound. */
   timeoutMs?: number;
   signal?: AbortSignal;
   /** Poll interval in ms. Default 100 on local chains (31337, 1337), 1 000 elsewhere. */
   pollIntervalMs?: number;
+  /** The transaction's nonce and sender (known from the send); looked up from the node when omitted. */
+  nonce?: number;
+  from?: string;
+  /** Throw a decoded `ContractRevertedError` when the mined transaction reverted. Default true. */
+  throwOnRevert?: boolean;
   /** Called as the wait progresses (for progress lines on a terminal). */
   onProgress?: (event: { stage: "pending" | "mined" | "confirmations"; confirmations: number; blockNumber?: number }) => void;
+}
+
+/** What a wait needs of a client. */
+export interface WaitSource {
+  provider: ChaincallProvider;
+  chainId: bigint;
 }
 
 /** Default bound of a receipt wait. */
 export const DEFAULT_WAIT_TIMEOUT_MS = 120_000;
 
+// How many polls in a row must miss the transaction before it counts as gone (load-balanced nodes lag).
+const UNKNOWN_POLLS_BEFORE_GONE = 2;
+// How far back to look for the transaction that took a replaced one's nonce.
+const REPLACEMENT_SCAN_BLOCKS = 256;
+
 /**
- * Waits until a transaction is mined with the requested confirmations, polling the receipt. It never
- * waits without bound: the timeout (default 2 min) or the signal ends it.
- * @throws ChaincallError `TIMEOUT` naming the hash, or `ABORTED`
- * @example const receipt = await waitForReceipt(client, hash, { confirmations: 1, timeoutMs: 30_000 });
+ * Waits until a transaction is mined with the requested confirmations, polling. It never waits without
+ * bound, and never reports a replaced or dropped transaction as a success.
+ * @throws TransactionDroppedError (`TX_DROPPED`, naming hash and nonce), TransactionReplacedError
+ *   (`TX_REPLACED`, with the replacement and its receipt), ContractRevertedError (`CALL_REVERTED`, decoded,
+ *   for a mined transaction that reverted), ChaincallError `TIMEOUT` / `ABORTED`
+ * @example const receipt = await waitForReceipt(client, tx.hash, { confirmations: 2, timeoutMs: 60_000 });
  */
-export async function waitForReceipt(client: Client, hash: string, parameters: WaitForReceiptParameters = {}): Promise<TransactionReceipt> {
+export async function waitForReceipt(source: WaitSource, hash: string, parameters: WaitForReceiptParameters = {}): Promise<TransactionReceipt> {
   const confirmations = parameters.confirmations ?? 1;
   if (!Number.isInteger(confirmations) || confirmations < 0) throw new ChaincallError("INVALID_ARGUMENT", `confirmations must be a whole number ≥ 0, got ${confirmations}`);
-  const local = client.chainId === 31337n || client.chainId === 1337n;
+  const local = source.chainId === 31337n || source.chainId === 1337n;
   const interval = parameters.pollIntervalMs ?? (local ? 100 : 1_000);
+  const provider = source.provider;
   return withDeadline(
     async (signal) => {
+      let identity = parameters.nonce !== undefined && parameters.from ? { nonce: parameters.nonce, from: parameters.from } : undefined;
+      let startBlock: number | undefined;
+      let unknownPolls = 0;
       let reported = 0;
       parameters.onProgress?.({ stage: "pending", confirmations: 0 });
       while (!signal.aborted) {
-        const receipt = await client.provider.getTransactionReceipt(hash);
+        const receipt = await provider.getTransactionReceipt(hash);
         if (receipt) {
-          const head = confirmations > 1 ? await client.provider.getBlockNumber() : receipt.blockNumber;
+          const head = confirmations > 1 ? await provider.getBlockNumber() : receipt.blockNumber;
           const have = head - receipt.blockNumber + 1;
           if (reported === 0) parameters.onProgress?.({ stage: "mined", confirmations: 1, blockNumber: receipt.blockNumber });
-          if (have > reported && reported > 0) parameters.onProgress?.({ stage: "confirmations", confirmations: have, blockNumber: receipt.blockNumber });
+          else if (have > reported) parameters.onProgress?.({ stage: "confirmations", confirmations: have, blockNumber: receipt.blockNumber });
           reported = Math.max(reported, have);
-          if (have >= confirmations) return receipt;
+          if (have >= confirmations) {
+            if (receipt.status === 0 && parameters.throwOnRevert !== false) throw await revertOf(source, receipt);
+            return receipt;
+          }
+        } else {
+          startBlock ??= await provider.getBlockNumber();
+          const tx = await provider.getTransaction(hash);
+          if (tx) {
+            unknownPolls = 0;
+            identity ??= { nonce: tx.nonce, from: tx.from };
+          } else if (++unknownPolls >= UNKNOWN_POLLS_BEFORE_GONE) {
+            if (!identity) {
+              throw new ChaincallError("NOT_FOUND", `the node does not know transaction ${hash} (wrong network, or dropped before this wait began)`);
+            }
+            await explainDisappearance(provider, hash, identity, startBlock);
+          }
         }
         await sleep(interval, signal);
       }
@@ -49,6 +89,53 @@ export async function waitForReceipt(client: Client, hash: string, parameters: W
     },
     { timeoutMs: parameters.timeoutMs ?? DEFAULT_WAIT_TIMEOUT_MS, signal: parameters.signal, what: `the receipt of ${hash}` },
   );
+}
+
+// The transaction is unknown to the node. Its nonce tells what happened: used by a mined transaction
+// (replaced), claimed by another pending one (keep waiting), or free (dropped).
+async function explainDisappearance(provider: ChaincallProvider, hash: string, identity: { nonce: number; from: string }, startBlock: number): Promise<void> {
+  const [latest, pending] = await Promise.all([provider.getTransactionCount(identity.from, "latest"), provider.getTransactionCount(identity.from, "pending")]);
+  if (latest > identity.nonce) {
+    // It may have been mined between the two look-ups: only a missing receipt means another took its place.
+    if (await provider.getTransactionReceipt(hash)) return;
+    const replacement = await findReplacement(provider, identity, startBlock);
+    if (replacement) throw new TransactionReplacedError(hash, identity.nonce, replacement.receipt, replacement.cancelled);
+    throw new ChaincallError("TX_REPLACED", `transaction ${hash} (nonce ${identity.nonce}) was not mined: another transaction used its nonce (not found in the last ${REPLACEMENT_SCAN_BLOCKS} blocks)`);
+  }
+  if (pending <= identity.nonce) throw new TransactionDroppedError(hash, identity.nonce, identity.from);
+}
+
+async function findReplacement(provider: ChaincallProvider, identity: { nonce: number; from: string }, startBlock: number): Promise<{ receipt: TransactionReceipt; cancelled: boolean } | undefined> {
+  const head = await provider.getBlockNumber();
+  const from = identity.from.toLowerCase();
+  const lowest = Math.max(0, Math.min(startBlock - 1, head - REPLACEMENT_SCAN_BLOCKS));
+  for (let n = head; n >= lowest; n--) {
+    const block = await provider.getBlock(n, true);
+    const tx = block?.prefetchedTransactions.find((t: TransactionResponse) => t.from.toLowerCase() === from && t.nonce === identity.nonce);
+    if (!tx) continue;
+    const receipt = await provider.getTransactionReceipt(tx.hash);
+    if (!receipt) continue;
+    const cancelled = tx.to?.toLowerCase() === from && tx.data === "0x" && tx.value === 0n;
+    return { receipt, cancelled };
+  }
+  return undefined;
+}
+
+// A mined transaction reverted: replay it on the state before its block to learn (and decode) why.
+async function revertOf(source: WaitSource, receipt: TransactionReceipt): Promise<ContractRevertedError> {
+  const tx = await source.provider.getTransaction(receipt.hash);
+  const options = { transactionHash: receipt.hash, blockNumber: receipt.blockNumber };
+  if (tx) {
+    try {
+      await source.provider.call({ from: tx.from, to: tx.to, data: tx.data, value: tx.value, gasLimit: tx.gasLimit, blockTag: receipt.blockNumber - 1 });
+    } catch (err) {
+      if (err instanceof ContractRevertedError) {
+        return new ContractRevertedError({ errorName: err.errorName, signature: err.signature, args: err.args, reason: err.reason, data: err.data }, { ...options, cause: err });
+      }
+    }
+  }
+  // The replay passed (the state it depended on changed within the block) or was impossible.
+  return new ContractRevertedError({ args: [], data: "0x", reason: "the reason could not be recovered by replaying it" }, options);
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

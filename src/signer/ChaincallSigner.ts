@@ -1,0 +1,194 @@
+import {
+  AbstractSigner,
+  getAddress,
+  keccak256,
+  resolveAddress,
+  type JsonRpcSigner,
+  type Provider,
+  type TransactionLike,
+  type TransactionRequest,
+  type TransactionResponse,
+  type TypedDataDomain,
+  type TypedDataField,
+  type Wallet,
+} from "ethers";
+import type { ChaincallProvider } from "../client/createProvider";
+import { ChaincallError } from "../errors/ChaincallError";
+import { ChainMismatchError } from "../errors/ChainMismatchError";
+import { minedDespiteError, toChaincallError } from "../errors/toChaincallError";
+import { accountQueue, type AccountQueue } from "../tx/AccountQueue";
+import { isAlreadyKnown } from "../tx/checkJournal";
+import { estimateFees } from "../tx/estimateFees";
+import { intrinsicGas } from "../tx/intrinsicGas";
+import { appendJournal } from "../tx/journal";
+
+export interface ChaincallSignerOptions {
+  chainId: bigint;
+  /** Journal file for signed transactions; `null` turns the journal off. */
+  journal: string | null;
+  /** Gas estimate headroom in percent. Default 20. */
+  gasHeadroomPercent?: number;
+}
+
+/**
+ * The signer behind `client.signer` and every binding's sends. It wraps a key (`Wallet`) or a node-managed
+ * account (`JsonRpcSigner`) and adds what ethers leaves out:
+ * - nonces from a per-account queue: any number of concurrent sends get consecutive nonces, submitted in
+ *   order (Hardhat refuses queued nonces while automining), and a send refused before broadcast leaves no gap;
+ * - fees (EIP-1559, or legacy where the chain has no base fee) and gas (estimated + headroom), with explicit
+ *   overrides honoured and a gas limit below intrinsic gas refused before signing;
+ * - the chain id checked before signing; a journal entry written before the broadcast;
+ * - errors translated once, with reverts decoded and no secret or signed bytes in any message.
+ *
+ * @example const tx = await CallDemo__factory.connect(address, client.signer).setYear(2021);
+ */
+export class ChaincallSigner extends AbstractSigner<ChaincallProvider> {
+  private readonly queue: AccountQueue;
+
+  constructor(
+    private readonly inner: Wallet | JsonRpcSigner,
+    readonly address: string,
+    provider: ChaincallProvider,
+    private readonly options: ChaincallSignerOptions,
+  ) {
+    super(provider);
+    this.queue = accountQueue(provider.boundary.endpoint, options.chainId, address);
+  }
+
+  private readonly fetchNonce = (): Promise<number> => this.provider.getTransactionCount(this.address, "pending");
+
+  /** True when this signer holds the key (it can sign offline); false for node-managed accounts. */
+  get holdsKey(): boolean {
+    return "signingKey" in this.inner;
+  }
+
+  override async getAddress(): Promise<string> {
+    return this.address;
+  }
+
+  override connect(provider: Provider | null): ChaincallSigner {
+    if (provider !== this.provider) throw new ChaincallError("INVALID_ARGUMENT", "a chaincall signer stays with its client: connect() a new client instead");
+    return this;
+  }
+
+  override async signTransaction(tx: TransactionRequest): Promise<string> {
+    if (!this.holdsKey) throw new ChaincallError("SIGNER_ERROR", `${this.address} is managed by the node: it signs only when sending`);
+    return (this.inner as Wallet).signTransaction(tx);
+  }
+
+  override async signMessage(message: string | Uint8Array): Promise<string> {
+    return this.inner.signMessage(message);
+  }
+
+  override async signTypedData(domain: TypedDataDomain, types: Record<string, TypedDataField[]>, value: Record<string, any>): Promise<string> {
+    return this.inner.signTypedData(domain, types, value);
+  }
+
+  /**
+   * Prepares, signs and broadcasts; resolves as soon as the node accepted the transaction (its hash is
+   * known then). Wait with `client.wait(tx, { confirmations, timeoutMs, signal })`.
+   */
+  override async sendTransaction(request: TransactionRequest): Promise<TransactionResponse> {
+    try {
+      const prepared = await this.prepare(request);
+      const explicitNonce = request.nonce ?? undefined;
+      try {
+        return await this.queue.submit(this.fetchNonce, (nonce) => this.broadcast({ ...prepared, nonce }), explicitNonce);
+      } catch (err) {
+        // Someone else used the nonce (another process, a wallet): re-read the count and try once more.
+        if (explicitNonce !== undefined || toChaincallError(err, this.provider.boundary).code !== "NONCE_ERROR") throw err;
+        return await this.queue.submit(this.fetchNonce, (nonce) => this.broadcast({ ...prepared, nonce }));
+      }
+    } catch (err) {
+      throw toChaincallError(err, this.provider.boundary);
+    }
+  }
+
+  // Everything but the nonce: resolved addresses, chain id, fees, gas. Runs concurrently across sends.
+  private async prepare(request: TransactionRequest): Promise<TransactionLike<string>> {
+    const provider = this.provider;
+    const { chainId } = this.options;
+    if (request.chainId !== undefined && request.chainId !== null && BigInt(request.chainId) !== chainId) {
+      throw new ChainMismatchError(BigInt(request.chainId), chainId, provider.boundary.endpoint);
+    }
+    if (request.from) {
+      const from = await resolveAddress(request.from, provider);
+      if (getAddress(from) !== this.address) throw new ChaincallError("INVALID_ARGUMENT", `the transaction's from (${from}) is not this signer (${this.address})`);
+    }
+    const to = request.to ? await resolveAddress(request.to, provider) : null;
+    const data = request.data ?? "0x";
+    const value = request.value === undefined || request.value === null ? 0n : BigInt(request.value);
+    const tx: TransactionLike<string> = { chainId, from: this.address, to, data, value, accessList: request.accessList ?? undefined };
+
+    const legacy = request.type === 0 || (request.gasPrice !== undefined && request.gasPrice !== null);
+    if (legacy) {
+      tx.type = 0;
+      tx.gasPrice = request.gasPrice !== undefined && request.gasPrice !== null ? BigInt(request.gasPrice) : BigInt((await provider.send("eth_gasPrice", [])) as string);
+    } else if (request.maxFeePerGas != null && request.maxPriorityFeePerGas != null) {
+      Object.assign(tx, { type: 2, maxFeePerGas: BigInt(request.maxFeePerGas), maxPriorityFeePerGas: BigInt(request.maxPriorityFeePerGas) });
+    } else {
+      const fees = await estimateFees(provider, chainId);
+      if (fees.type === 0) Object.assign(tx, fees);
+      else {
+        const tip = request.maxPriorityFeePerGas != null ? BigInt(request.maxPriorityFeePerGas) : fees.maxPriorityFeePerGas;
+        const max = request.maxFeePerGas != null ? BigInt(request.maxFeePerGas) : fees.maxFeePerGas - fees.maxPriorityFeePerGas + tip;
+        Object.assign(tx, { type: 2, maxFeePerGas: max, maxPriorityFeePerGas: tip > max ? max : tip });
+      }
+    }
+
+    const floor = intrinsicGas({ to, data, accessList: tx.accessList as { storageKeys: string[] }[] | undefined });
+    if (request.gasLimit !== undefined && request.gasLimit !== null) {
+      tx.gasLimit = BigInt(request.gasLimit);
+      if (tx.gasLimit < floor) {
+        throw new ChaincallError("INVALID_ARGUMENT", `gas limit ${tx.gasLimit} is below the intrinsic gas of this transaction (${floor}): it could never be mined`);
+      }
+    } else {
+      const estimate = await provider.estimateGas({ from: this.address, to, data, value, accessList: tx.accessList });
+      const withHeadroom = (estimate * BigInt(100 + (this.options.gasHeadroomPercent ?? 20))) / 100n;
+      tx.gasLimit = withHeadroom > floor ? withHeadroom : floor;
+    }
+    return tx;
+  }
+
+  // Runs inside the account's queue, with the nonce fixed: sign, journal, broadcast.
+  private async broadcast(tx: TransactionLike<string>): Promise<TransactionResponse> {
+    const provider = this.provider;
+    if (this.holdsKey) {
+      const raw = await (this.inner as Wallet).signTransaction(tx);
+      const hash = keccak256(raw);
+      this.journal({ hash, nonce: tx.nonce!, to: tx.to ?? null, raw });
+      try {
+        return await provider.broadcastTransaction(raw);
+      } catch (err) {
+        // A retry after a lost answer, or a re-broadcast: the node has exactly this transaction. Or Hardhat
+        // mined it and reverted (it answers with an error then): the wait reports the decoded revert.
+        if (!isAlreadyKnown(err) && minedDespiteError(err) !== hash) throw err;
+        const known = await provider.getTransaction(hash);
+        if (known) return known;
+        throw err;
+      }
+    }
+    // Node-managed account: the node signs, so the hash is known only once it answered.
+    const rpcTx = provider.getRpcTransaction(tx as TransactionRequest);
+    let hash: string;
+    try {
+      hash = (await provider.send("eth_sendTransaction", [{ ...rpcTx, from: this.address }])) as string;
+    } catch (err) {
+      const mined = minedDespiteError(err);
+      if (!mined) throw err;
+      hash = mined;
+    }
+    this.journal({ hash, nonce: tx.nonce!, to: tx.to ?? null });
+    for (let attempt = 0; attempt < 50; attempt++) {
+      const response = await provider.getTransaction(hash);
+      if (response) return response;
+      await new Promise((resolve) => setTimeout(resolve, 20 * (attempt + 1)));
+    }
+    throw new ChaincallError("RPC_ERROR", `the node accepted ${hash} but does not return it from eth_getTransactionByHash`);
+  }
+
+  private journal(entry: { hash: string; nonce: number; to: string | null; raw?: string }): void {
+    if (!this.options.journal) return;
+    appendJournal(this.options.journal, { v: 1, chainId: this.options.chainId.toString(), from: this.address, time: new Date().toISOString(), ...entry });
+  }
+}

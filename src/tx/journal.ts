@@ -1,0 +1,63 @@
+import { appendFileSync, chmodSync, existsSync, mkdirSync, readFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { dirname, join } from "node:path";
+
+/**
+ * One signed (or node-signed) transaction, appended to the journal before it is broadcast.
+ * Format: JSON Lines, one object per line, in the order transactions were handed to the node.
+ */
+export interface JournalEntry {
+  /** Format version. */
+  v: 1;
+  hash: string;
+  /** Decimal string. */
+  chainId: string;
+  from: string;
+  nonce: number;
+  to: string | null;
+  /** The signed transaction, for re-broadcasting; absent for node-managed accounts (the node signed). */
+  raw?: string;
+  /** ISO time of the append. */
+  time: string;
+}
+
+/**
+ * Where the journal lives: `CHAINCALL_JOURNAL` when set, else `~/.chaincall/journal.jsonl`.
+ * The file holds signed transactions, so it is created readable by its owner only (0600).
+ */
+export function defaultJournalPath(): string {
+  return process.env.CHAINCALL_JOURNAL || join(homedir(), ".chaincall", "journal.jsonl");
+}
+
+/**
+ * Appends an entry (synchronously: it must be on disk before the transaction leaves the process, so a
+ * crash or a killed node right after the broadcast loses nothing).
+ * @example appendJournal(defaultJournalPath(), { v: 1, hash, chainId: "31337", from, nonce, to, raw, time: new Date().toISOString() })
+ */
+export function appendJournal(path: string, entry: JournalEntry): void {
+  const fresh = !existsSync(path);
+  if (fresh) mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  appendFileSync(path, `${JSON.stringify(entry)}\n`, { mode: 0o600 });
+  if (fresh) chmodSync(path, 0o600);
+}
+
+/**
+ * Reads the journal's entries, optionally only one chain's. Lines that are not valid entries (a torn last
+ * line after a crash) are skipped.
+ */
+export function readJournal(path: string, chainId?: bigint): JournalEntry[] {
+  if (!existsSync(path)) return [];
+  const entries: JournalEntry[] = [];
+  for (const line of readFileSync(path, "utf8").split("\n")) {
+    if (!line.trim()) continue;
+    try {
+      const entry = JSON.parse(line) as JournalEntry;
+      if (entry.v !== 1 || typeof entry.hash !== "string" || typeof entry.nonce !== "number") continue;
+      if (chainId !== undefined && entry.chainId !== chainId.toString()) continue;
+      entries.push(entry);
+    } catch {
+      // A partial line from an interrupted write: nothing to recover from it.
+    }
+  }
+  return entries;
+}
