@@ -5,11 +5,12 @@ import { registerSecret } from "../errors/redact";
 import { callCommand } from "./commands/call";
 import { deployCommand } from "./commands/deploy";
 import { genCommand } from "./commands/gen";
+import { journalCommand } from "./commands/journal";
 import { sendCommand } from "./commands/send";
 import { globalOptions } from "./options";
 import { reportError } from "./output";
 
-const COMMANDS = [callCommand, sendCommand, deployCommand, genCommand];
+const COMMANDS = [callCommand, sendCommand, deployCommand, genCommand, journalCommand];
 
 /**
  * Runs the CLI on `args` and resolves to the exit code. Heavy modules (ethers, TypeChain) load only inside
@@ -26,8 +27,9 @@ export async function main(args: string[]): Promise<number> {
       .scriptName("chaincall")
       .usage("$0 <command> [options]\n\nCall, send to and deploy Ethereum contracts, with typed bindings generated from the same ABIs.")
       // Arguments stay strings: "0x…" and 78-digit integers must reach the ABI parser untouched.
-      .parserConfiguration({ "parse-numbers": false, "parse-positional-numbers": false, "dot-notation": false, "duplicate-arguments-array": false, "populate--": true })
+      .parserConfiguration({ "parse-numbers": false, "parse-positional-numbers": false, "dot-notation": false, "populate--": true })
       .options(globalOptions)
+      .middleware(lastValueWins, true)
       .group(Object.keys(globalOptions), "Global options:")
       .command(COMMANDS)
       .demandCommand(1, "a command is required")
@@ -45,6 +47,15 @@ export async function main(args: string[]): Promise<number> {
     return 0;
   } catch (err) {
     return reportError(err, flags);
+  }
+}
+
+// Variadic positionals need yargs' duplicate-arguments-array, which also turns a repeated option into an
+// array: like cast, a repeated single-value option takes its last value.
+const VARIADIC = new Set(["args", "inputs", "_", "--"]);
+function lastValueWins(argv: Record<string, unknown>): void {
+  for (const [key, value] of Object.entries(argv)) {
+    if (!VARIADIC.has(key) && Array.isArray(value)) argv[key] = value[value.length - 1];
   }
 }
 

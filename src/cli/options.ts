@@ -16,7 +16,10 @@ export const globalOptions: Record<string, Options> = {
 /** Signer options of send and deploy. */
 export const signerOptions: Record<string, Options> = {
   "private-key": { type: "string", describe: "sign with this key (visible to other users in ps: prefer env ETH_PRIVATE_KEY)" },
-  from: { type: "string", describe: "send from a node-managed account (eth_sendTransaction) [env ETH_FROM]" },
+  keystore: { type: "string", describe: "geth keystore v3 file, or keystore folder with --from <address> [env ETH_KEYSTORE]" },
+  "password-file": { type: "string", describe: "file whose first line is the keystore password [else env ETH_PASSWORD, else a prompt on a terminal]" },
+  from: { type: "string", describe: "send from a node-managed account (eth_sendTransaction), or pick the keystore account [env ETH_FROM]" },
+  journal: { type: "string", describe: "journal of signed transactions [env CHAINCALL_JOURNAL] [default: ~/.chaincall/journal.jsonl]" },
 };
 
 /** Transaction options of send and deploy. */

@@ -45,7 +45,7 @@ export const deployCommand: CommandModule = {
     const signer = readSigner(argv, output);
     const data = contract.bytecode + contract.abi.encodeDeploy(args).slice(2);
     const interfaces = knownInterfaces(globals, contract.abi);
-    const result = await withClient(globals, { signer, abis: interfaces }, async (client) => {
+    const result = await withClient(globals, { signer, abis: interfaces, journal: argv.journal as string | undefined }, async (client) => {
       output.progress(`deploying ${contract.name} on chain ${client.chainId}`);
       const sent = await broadcastAndWait(client, { ...overrides, data }, { output: quietHash(output), confirmations, async: false, timeoutMs: globals.timeoutMs, interfaces });
       const receipt = sent.receipt!;

@@ -40,7 +40,7 @@ export const sendCommand: CommandModule = {
     const interfaces = knownInterfaces(globals, prepared.contract?.abi);
     const { Interface } = await import("ethers");
     const data = new Interface([prepared.fragment]).encodeFunctionData(prepared.fragment, args);
-    const result = await withClient(globals, { signer, abis: interfaces }, async (client) => {
+    const result = await withClient(globals, { signer, abis: interfaces, journal: argv.journal as string | undefined }, async (client) => {
       const to = resolveTargetAddress(prepared, client, globals);
       return broadcastAndWait(client, { ...overrides, to, data }, { output, confirmations, async: Boolean(argv.async), timeoutMs: globals.timeoutMs, interfaces });
     });
