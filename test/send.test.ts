@@ -83,27 +83,46 @@ for (const { name, node } of NODES) {
       expect(await demo.getYear()).to.equal(BigInt(3000 + txs.indexOf(last)));
     });
 
-    it("a send refused at broadcast inside a burst leaves no gap, and a second burst right after works", async () => {
+    it("a send refused at broadcast in the middle of a burst leaves no gap, and a second burst right after works", async () => {
       const first = await pendingCount();
-      // Unaffordable fees pass every local check and are refused by the node at broadcast, inside the queue.
+      const startBlock = await client.provider.getBlockNumber();
+      // Explicit gas and fees: no estimate, so all 100 reach the nonce queue in one tick and go out as one
+      // group. Unaffordable fees pass every local check and are refused by the node, mid-group.
+      const fees = { gasLimit: 100_000n, maxFeePerGas: 10n ** 10n, maxPriorityFeePerGas: 2n * 10n ** 9n };
       const unaffordable = { gasLimit: 100_000n, maxFeePerGas: 10n ** 24n, maxPriorityFeePerGas: 1n };
-      const burst = Array.from({ length: 100 }, (_, i) => (i === 50 ? demo.setYear(1, unaffordable) : demo.setYear(4000 + i)));
-      const settled = await Promise.allSettled(burst);
+      const settled = await Promise.allSettled(Array.from({ length: 100 }, (_, i) => demo.setYear(4000 + i, i === 50 ? unaffordable : fees)));
       const failed = settled.filter((s) => s.status === "rejected");
       expect(failed).to.have.length(1);
       const reason = (failed[0] as PromiseRejectedResult).reason;
       expect(reason).to.be.instanceOf(ChaincallError);
       expect((reason as ChaincallError).code).to.equal("INSUFFICIENT_FUNDS");
       const sent = settled.filter((s): s is PromiseFulfilledResult<Awaited<ReturnType<CallDemo["setYear"]>>> => s.status === "fulfilled").map((s) => s.value);
-      expectConsecutive(sent, first);
+      expect(sent).to.have.length(99);
+      await Promise.all(sent.map((tx) => client.wait(tx, { timeoutMs: 30_000 })));
 
       // Refused before signing (gas limit below intrinsic gas), then the second burst.
       const refused = await rejection(demo.setYear(2, { gasLimit: 21_000n }));
       expect(refused.code).to.equal("INVALID_ARGUMENT");
       const second = await Promise.all(Array.from({ length: 100 }, (_, i) => demo.setYear(5000 + i)));
-      expectConsecutive([...sent, ...second], first);
       await Promise.all(second.map((tx) => client.wait(tx, { timeoutMs: 60_000 })));
-      expect(await client.provider.getTransactionCount(DEV_ACCOUNT, "latest")).to.equal(first + 199);
+
+      // Every nonce from `first` on is used by a mined transaction: the 199 sends, plus the no-op (0 value to
+      // itself) that fills the refused nonce where a node had accepted sends above it.
+      const head = await client.provider.getBlockNumber();
+      const mined: { nonce: number; hash: string; to: string | null; value: bigint; data: string }[] = [];
+      for (let n = startBlock + 1; n <= head; n++) {
+        const block = await client.provider.getBlock(n, true);
+        for (const tx of block!.prefetchedTransactions) if (tx.from === DEV_ACCOUNT) mined.push(tx);
+      }
+      const ours = new Set([...sent, ...second].map((tx) => tx.hash));
+      const fillers = mined.filter((tx) => !ours.has(tx.hash));
+      // Anvil queues the sends above the refused nonce, so the gap gets its no-op; Hardhat refuses them
+      // ("nonce too high" while automining), so they are simply signed again with the freed nonce.
+      expect(fillers.length).to.equal(name === "Anvil" ? 1 : 0);
+      for (const filler of fillers) expect([filler.to, filler.value, filler.data]).to.deep.equal([DEV_ACCOUNT, 0n, "0x"]);
+      expectConsecutive(mined, first);
+      expect(mined).to.have.length(199 + fillers.length);
+      expect(await client.provider.getTransactionCount(DEV_ACCOUNT, "latest")).to.equal(first + 199 + fillers.length);
     });
 
     it("two clients of the same account in one process share its nonces", async () => {
@@ -386,6 +405,7 @@ describe("the journal: a node killed after the broadcast", function () {
     const recipient = Wallet.createRandom().address;
     const client = await connect({ rpcUrl: node.rpcUrl, signer: { privateKey: DEV_PRIVATE_KEY }, journal, timeoutMs: 10_000 });
     let hash: string;
+    let refusedHash: string;
     try {
       const tx = await client.signer!.sendTransaction({ to: recipient, value: 12345n });
       hash = tx.hash;
@@ -396,6 +416,12 @@ describe("the journal: a node killed after the broadcast", function () {
       expect(Number.isNaN(Date.parse(entry.time))).to.equal(false);
       // Owner-only: the journal holds signed transactions.
       expect(statSync(journal).mode & 0o077).to.equal(0);
+      // A send the node refuses is journalled too (signed first), then marked refused: never re-broadcast.
+      const refusal = await rejection(client.signer!.sendTransaction({ to: recipient, value: 1n, gasLimit: 21_000n, maxFeePerGas: 10n ** 24n, maxPriorityFeePerGas: 1n }));
+      expect(refusal.code).to.equal("INSUFFICIENT_FUNDS");
+      const entries = readJournal(journal);
+      expect(entries.map((e) => e.refused)).to.deep.equal([undefined, "INSUFFICIENT_FUNDS"]);
+      refusedHash = entries[1].hash;
     } finally {
       await client.close();
     }
@@ -407,17 +433,24 @@ describe("the journal: a node killed after the broadcast", function () {
 
     const first = await runCli(["journal", "--journal", journal, "-r", node.rpcUrl, "--json"]);
     expect(first.code, show(first)).to.equal(0);
-    expect(JSON.parse(first.stdout).transactions.map((t: { hash: string; status: string }) => [t.hash, t.status])).to.deep.equal([[hash, "dropped"]]);
+    expect(JSON.parse(first.stdout).transactions.map((t: { hash: string; status: string }) => [t.hash, t.status])).to.deep.equal([
+      [hash, "dropped"],
+      [refusedHash, "refused"],
+    ]);
 
     const again = await runCli(["journal", "--journal", journal, "-r", node.rpcUrl, "--rebroadcast"]);
     expect(again.code, show(again)).to.equal(0);
     expect(again.stdout).to.match(new RegExp(`${hash}\\s+nonce 0\\s+rebroadcast`));
+    expect(again.stdout).to.match(new RegExp(`${refusedHash}\\s+nonce 1\\s+refused`));
     await rpc(node.rpcUrl, "evm_mine", []);
 
     const sdk = await connect({ rpcUrl: node.rpcUrl, journal });
     try {
-      const [report] = await checkJournal(sdk, journal);
-      expect([report.entry.hash, report.status]).to.deep.equal([hash, "confirmed"]);
+      const reports = await checkJournal(sdk, journal);
+      expect(reports.map((r) => [r.entry.hash, r.status])).to.deep.equal([
+        [hash, "confirmed"],
+        [refusedHash, "refused"],
+      ]);
       expect(await sdk.provider.getBalance(recipient)).to.equal(12345n);
     } finally {
       await sdk.close();

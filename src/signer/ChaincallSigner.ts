@@ -16,11 +16,18 @@ import type { ChaincallProvider } from "../client/createProvider";
 import { ChaincallError } from "../errors/ChaincallError";
 import { ChainMismatchError } from "../errors/ChainMismatchError";
 import { minedDespiteError, toChaincallError } from "../errors/toChaincallError";
-import { accountQueue, type AccountQueue } from "../tx/AccountQueue";
+import { accountQueue, type AccountQueue, type QueueJob } from "../tx/AccountQueue";
 import { isAlreadyKnown } from "../tx/checkJournal";
 import { estimateFees } from "../tx/estimateFees";
 import { intrinsicGas } from "../tx/intrinsicGas";
-import { appendJournal } from "../tx/journal";
+import { appendJournal, appendJournalRefusal } from "../tx/journal";
+
+// What signing produced: the nonce, and for a held key the signed bytes and their hash.
+interface Signed {
+  nonce: number;
+  hash?: string;
+  raw?: string;
+}
 
 export interface ChaincallSignerOptions {
   chainId: bigint;
@@ -54,8 +61,6 @@ export class ChaincallSigner extends AbstractSigner<ChaincallProvider> {
     super(provider);
     this.queue = accountQueue(provider.boundary.endpoint, options.chainId, address);
   }
-
-  private readonly fetchNonce = (): Promise<number> => this.provider.getTransactionCount(this.address, "pending");
 
   /** True when this signer holds the key (it can sign offline); false for node-managed accounts. */
   get holdsKey(): boolean {
@@ -93,11 +98,11 @@ export class ChaincallSigner extends AbstractSigner<ChaincallProvider> {
       const prepared = await this.prepare(request);
       const explicitNonce = request.nonce ?? undefined;
       try {
-        return await this.queue.submit(this.fetchNonce, (nonce) => this.broadcast({ ...prepared, nonce }), explicitNonce);
+        return await this.queue.submit(this.account, this.job(prepared), explicitNonce);
       } catch (err) {
         // Someone else used the nonce (another process, a wallet): re-read the count and try once more.
         if (explicitNonce !== undefined || toChaincallError(err, this.provider.boundary).code !== "NONCE_ERROR") throw err;
-        return await this.queue.submit(this.fetchNonce, (nonce) => this.broadcast({ ...prepared, nonce }));
+        return await this.queue.submit(this.account, this.job(prepared));
       }
     } catch (err) {
       throw toChaincallError(err, this.provider.boundary);
@@ -150,41 +155,74 @@ export class ChaincallSigner extends AbstractSigner<ChaincallProvider> {
     return tx;
   }
 
-  // Runs inside the account's queue, with the nonce fixed: sign, journal, broadcast.
-  private async broadcast(tx: TransactionLike<string>): Promise<TransactionResponse> {
+  // The queue's view of this account: its node-side count, and how to use up a nonce with a no-op.
+  private readonly account = {
+    fetchNonce: (): Promise<number> => this.provider.getTransactionCount(this.address, "pending"),
+    fill: async (nonce: number): Promise<void> => {
+      const fees = await estimateFees(this.provider, this.options.chainId);
+      const tx: TransactionLike<string> = { chainId: this.options.chainId, from: this.address, to: this.address, value: 0n, data: "0x", gasLimit: 21_000n, ...fees };
+      const job = this.job(tx);
+      await job.send(await job.sign(nonce));
+    },
+  };
+
+  // How the queue signs and broadcasts one prepared transaction, once its nonce is fixed.
+  private job(tx: TransactionLike<string>): QueueJob<Signed, TransactionResponse> {
     const provider = this.provider;
     if (this.holdsKey) {
-      const raw = await (this.inner as Wallet).signTransaction(tx);
-      const hash = keccak256(raw);
-      this.journal({ hash, nonce: tx.nonce!, to: tx.to ?? null, raw });
-      try {
-        return await provider.broadcastTransaction(raw);
-      } catch (err) {
-        // A retry after a lost answer, or a re-broadcast: the node has exactly this transaction. Or Hardhat
-        // mined it and reverted (it answers with an error then): the wait reports the decoded revert.
-        if (!isAlreadyKnown(err) && minedDespiteError(err) !== hash) throw err;
-        const known = await provider.getTransaction(hash);
-        if (known) return known;
-        throw err;
-      }
+      return {
+        sign: async (nonce) => {
+          const raw = await (this.inner as Wallet).signTransaction({ ...tx, nonce });
+          const hash = keccak256(raw);
+          // On disk before it leaves the process: a crash right after the broadcast loses nothing.
+          this.journal({ hash, nonce, to: tx.to ?? null, raw });
+          return { nonce, hash, raw };
+        },
+        send: async ({ hash, raw }) => {
+          try {
+            return await provider.broadcastTransaction(raw!);
+          } catch (err) {
+            // A retry after a lost answer, or a re-broadcast: the node has exactly this transaction. Or Hardhat
+            // mined it and reverted (it answers with an error then): the wait reports the decoded revert.
+            if (!isAlreadyKnown(err) && minedDespiteError(err) !== hash) throw err;
+            const known = await provider.getTransaction(hash!);
+            if (known) return known;
+            throw err;
+          }
+        },
+        refused: ({ hash }, err) => this.journalRefusal(hash!, err),
+      };
     }
     // Node-managed account: the node signs, so the hash is known only once it answered.
-    const rpcTx = provider.getRpcTransaction(tx as TransactionRequest);
-    let hash: string;
-    try {
-      hash = (await provider.send("eth_sendTransaction", [{ ...rpcTx, from: this.address }])) as string;
-    } catch (err) {
-      const mined = minedDespiteError(err);
-      if (!mined) throw err;
-      hash = mined;
-    }
-    this.journal({ hash, nonce: tx.nonce!, to: tx.to ?? null });
-    for (let attempt = 0; attempt < 50; attempt++) {
-      const response = await provider.getTransaction(hash);
-      if (response) return response;
-      await new Promise((resolve) => setTimeout(resolve, 20 * (attempt + 1)));
-    }
-    throw new ChaincallError("RPC_ERROR", `the node accepted ${hash} but does not return it from eth_getTransactionByHash`);
+    return {
+      sign: async (nonce) => ({ nonce }),
+      send: async ({ nonce }) => {
+        const rpcTx = provider.getRpcTransaction({ ...tx, nonce } as TransactionRequest);
+        let hash: string;
+        try {
+          hash = (await provider.send("eth_sendTransaction", [{ ...rpcTx, from: this.address }])) as string;
+        } catch (err) {
+          const mined = minedDespiteError(err);
+          if (!mined) throw err;
+          hash = mined;
+        }
+        this.journal({ hash, nonce, to: tx.to ?? null });
+        for (let attempt = 0; attempt < 50; attempt++) {
+          const response = await provider.getTransaction(hash);
+          if (response) return response;
+          await new Promise((resolve) => setTimeout(resolve, 20 * (attempt + 1)));
+        }
+        throw new ChaincallError("RPC_ERROR", `the node accepted ${hash} but does not return it from eth_getTransactionByHash`);
+      },
+    };
+  }
+
+  private journalRefusal(hash: string, err: unknown): void {
+    if (!this.options.journal) return;
+    const translated = toChaincallError(err, this.provider.boundary);
+    // No answer (timeout, lost connection) is no refusal: the node may have the transaction.
+    if (translated.code === "TIMEOUT" || translated.code === "ABORTED" || /^cannot reach/.test(translated.shortMessage)) return;
+    appendJournalRefusal(this.options.journal, hash, translated.code);
   }
 
   private journal(entry: { hash: string; nonce: number; to: string | null; raw?: string }): void {

@@ -1,59 +1,75 @@
 import { ChaincallError } from "../errors/ChaincallError";
 
+/** One transaction waiting for its nonce: signing and broadcasting are separate so a group can pipeline. */
+export interface QueueJob<S, T> {
+  /** Signs (and journals) the transaction with `nonce`. Called in nonce order. */
+  sign(nonce: number): Promise<S>;
+  /** Broadcasts what `sign` produced; resolves once the node accepted it. */
+  send(signed: S): Promise<T>;
+  /** Records that the node refused what `sign` produced (so the journal never offers it for re-broadcast). */
+  refused?(signed: S, err: unknown): void;
+}
+
+/** What the queue needs of the account's signer. */
+export interface QueueAccount {
+  /** The account's `pending` transaction count at the node. */
+  fetchNonce(): Promise<number>;
+  /** Uses up `nonce` with a transaction that does nothing (0 value to itself), to close a gap. */
+  fill(nonce: number): Promise<void>;
+}
+
+interface Waiting {
+  account: QueueAccount;
+  job: QueueJob<unknown, unknown>;
+  explicitNonce?: number;
+  resolve(value: unknown): void;
+  reject(err: unknown): void;
+}
+
+/** Most transactions broadcast together (one JSON-RPC batch). */
+export const MAX_GROUP = 100;
+
 /**
- * Nonce allocation for one account on one chain at one node. Submissions run one at a time, in call order,
- * each with the next nonce; a nonce is consumed only when its submission succeeds, so a send that fails
- * before the node accepted it leaves no gap. Nodes that refuse queued (future) nonces, like Hardhat's while
- * automining, therefore always see them in order.
+ * Nonce allocation for one account on one chain at one node.
  *
- * The counter is read from the node (`pending` count) when a burst starts, i.e. whenever the queue had
- * drained: sends made elsewhere in the meantime, a node restart or a dev-chain snapshot revert are then
- * picked up. Within a burst it counts locally, so 200 concurrent sends cost one nonce read.
+ * Sends wait here after their own preparation (fees, gas), which runs concurrently. Whatever is waiting
+ * when the previous group is done forms the next group: its transactions get consecutive nonces, are
+ * signed in nonce order, and are broadcast together (ethers puts requests of one tick into one JSON-RPC
+ * batch). A nonce is consumed only by a transaction the node accepted:
+ * - a refused transaction at the end of a group leaves no trace: the next send takes its nonce;
+ * - a refused transaction below accepted ones would leave a gap that blocks them: its nonce is filled
+ *   with a transaction that does nothing (0 value to the sender itself), and the refusal is reported;
+ * - "nonce too high" (Hardhat's node refuses queued nonces while automining, and batch requests may reach
+ *   it out of order) is not a failure: those sends are signed again with the right nonces, and from then
+ *   on this account's sends go one at a time at that node.
+ * The counter is read from the node when a burst starts (the queue was empty), so sends made elsewhere, a
+ * node restart or a dev-chain snapshot revert are picked up; within a burst it counts locally.
  *
  * @example
  * const queue = accountQueue("http://127.0.0.1:8545", 31337n, address);
- * const tx = await queue.submit(() => provider.getTransactionCount(address, "pending"), (nonce) => signAndBroadcast(nonce));
+ * const tx = await queue.submit(account, { sign: (nonce) => signAndJournal(nonce), send: (raw) => provider.broadcastTransaction(raw) });
  */
 export class AccountQueue {
   private next: number | undefined;
-  private tail: Promise<unknown> = Promise.resolve();
-  private pending = 0;
+  private readonly waiting: Waiting[] = [];
+  private draining = false;
+  /** Set once the node refused a queued nonce: groups of one from then on. */
+  private serial = false;
 
   /**
-   * Runs `broadcast(nonce)` once every earlier submission of this account has settled.
-   * @param fetchNonce reads the account's pending transaction count from the node
-   * @param explicitNonce a nonce the caller insists on (`--nonce`): used as is, and the counter is re-read afterwards
-   * @throws whatever `broadcast` throws; the nonce is then not consumed
+   * Queues a transaction; resolves with what `job.send` resolved to.
+   * @param explicitNonce a nonce the caller insists on (`--nonce`): used as is, alone, and the counter is re-read afterwards
+   * @throws whatever `sign` or `send` threw; the nonce is then not consumed
    */
-  submit<T>(fetchNonce: () => Promise<number>, broadcast: (nonce: number) => Promise<T>, explicitNonce?: number): Promise<T> {
-    this.pending++;
-    const run = this.tail.then(async () => {
-      if (explicitNonce !== undefined) {
-        try {
-          return await broadcast(explicitNonce);
-        } finally {
-          this.next = undefined;
-        }
-      }
-      if (this.next === undefined) this.next = await fetchNonce();
-      const nonce = this.next;
-      try {
-        const result = await broadcast(nonce);
-        this.next = nonce + 1;
-        return result;
-      } catch (err) {
-        // A send that failed because the nonce was taken (another process, a wallet) or whose fate is unknown
-        // (timeout) must re-read the node's count; a plain refusal keeps the nonce for the next send.
-        if (needsResync(err)) this.next = undefined;
-        throw err;
+  submit<S, T>(account: QueueAccount, job: QueueJob<S, T>, explicitNonce?: number): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.waiting.push({ account, job: job as QueueJob<unknown, unknown>, explicitNonce, resolve: resolve as (v: unknown) => void, reject });
+      if (!this.draining) {
+        this.draining = true;
+        // Sends issued in the same tick join the first group.
+        setImmediate(() => void this.drain());
       }
     });
-    const settled = run.then(
-      () => this.settle(),
-      () => this.settle(),
-    );
-    this.tail = settled;
-    return run;
   }
 
   /** Forgets the cached nonce: the next submission asks the node again. */
@@ -61,17 +77,102 @@ export class AccountQueue {
     this.next = undefined;
   }
 
-  private settle(): void {
-    this.pending--;
-    // The burst is over: the next one starts from the node's count.
-    if (this.pending === 0) this.next = undefined;
+  private async drain(): Promise<void> {
+    try {
+      while (this.waiting.length > 0) await this.runGroup(this.takeGroup());
+    } finally {
+      this.draining = false;
+      // The burst is over: the next one starts from the node's count.
+      this.next = undefined;
+    }
+  }
+
+  private takeGroup(): Waiting[] {
+    if (this.waiting[0].explicitNonce !== undefined || this.serial) return this.waiting.splice(0, 1);
+    let size = 0;
+    while (size < this.waiting.length && size < MAX_GROUP && this.waiting[size].explicitNonce === undefined) size++;
+    return this.waiting.splice(0, size);
+  }
+
+  private async runGroup(group: Waiting[]): Promise<void> {
+    const explicit = group[0].explicitNonce;
+    let base: number;
+    try {
+      base = explicit ?? (this.next ??= await group[0].account.fetchNonce());
+    } catch (err) {
+      for (const item of group) item.reject(err);
+      return;
+    }
+    if (explicit !== undefined) this.next = undefined;
+
+    // Sign in nonce order; a signing failure ends the group there (nothing after it was signed).
+    const signed: unknown[] = [];
+    for (let i = 0; i < group.length; i++) {
+      try {
+        signed.push(await group[i].job.sign(base + i));
+      } catch (err) {
+        group[i].reject(err);
+        this.waiting.unshift(...group.slice(i + 1));
+        group = group.slice(0, i);
+        break;
+      }
+    }
+    if (group.length === 0) return;
+
+    // Broadcast together, in nonce order, in one tick.
+    const results = await Promise.allSettled(group.map((item, i) => item.job.send(signed[i])));
+    let highestAccepted = -1;
+    results.forEach((r, i) => r.status === "fulfilled" && (highestAccepted = i));
+    let resync = false;
+    const retry: Waiting[] = [];
+    for (let i = 0; i < group.length; i++) {
+      const result = results[i];
+      if (result.status === "fulfilled") {
+        group[i].resolve(result.value);
+        continue;
+      }
+      const err = result.reason;
+      if (explicit === undefined && group.length > 1 && isNonceTooHigh(err)) {
+        // Reached the node before its predecessor: not accepted, so simply sign it again.
+        this.serial = true;
+        group[i].job.refused?.(signed[i], err);
+        retry.push(group[i]);
+        continue;
+      }
+      group[i].job.refused?.(signed[i], err);
+      if (needsResync(err)) resync = true;
+      else if (i < highestAccepted) await this.fillGap(group[i].account, base + i);
+      group[i].reject(err);
+    }
+    this.waiting.unshift(...retry);
+    if (explicit === undefined) this.next = resync ? undefined : base + highestAccepted + 1;
+  }
+
+  // Accepted transactions above a refused one cannot be mined until its nonce is used.
+  private async fillGap(account: QueueAccount, nonce: number): Promise<void> {
+    try {
+      await account.fill(nonce);
+    } catch {
+      // The node refuses even a no-op (e.g. the account ran out of gas money): the transactions above the
+      // gap stay pending, and their waits end with a timeout naming them. Nothing better can be done here.
+    }
   }
 }
 
+function isNonceTooHigh(err: unknown): boolean {
+  return /nonce too high/i.test(errorText(err));
+}
+
+// A send whose nonce was taken (another process, a wallet) or whose fate is unknown (timeout) means the
+// node's count must be read again.
 function needsResync(err: unknown): boolean {
   if (err instanceof ChaincallError && (err.code === "NONCE_ERROR" || err.code === "TIMEOUT" || err.code === "ABORTED")) return true;
-  const text = String((err as { message?: unknown })?.message ?? "");
-  return /nonce|timeout|timed out/i.test(text);
+  return /nonce|timeout|timed out/i.test(errorText(err));
+}
+
+function errorText(err: unknown): string {
+  const e = err as { message?: unknown; shortMessage?: unknown };
+  return `${String(e?.shortMessage ?? "")} ${String(e?.message ?? "")}`;
 }
 
 // One queue per (node, chain id, address) in the process, so clients of one node sharing an account share

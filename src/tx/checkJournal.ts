@@ -4,7 +4,7 @@ import { toChaincallError } from "../errors/toChaincallError";
 import { readJournal, type JournalEntry } from "./journal";
 
 /** What became of a journalled transaction. */
-export type JournalStatus = "confirmed" | "reverted" | "pending" | "dropped" | "superseded";
+export type JournalStatus = "confirmed" | "reverted" | "pending" | "dropped" | "superseded" | "refused";
 
 export interface JournalReport {
   entry: JournalEntry;
@@ -15,7 +15,8 @@ export interface JournalReport {
 /**
  * Asks the node what became of each journalled transaction of its chain: mined (`confirmed`/`reverted`),
  * still in the pool (`pending`), gone with its nonce unused (`dropped`: re-broadcast it), or gone with its
- * nonce used by another transaction (`superseded`).
+ * nonce used by another transaction (`superseded`), or refused by the node when it was sent (`refused`:
+ * never accepted, never to be re-broadcast).
  * @example for (const r of await checkJournal(client, path)) console.log(r.entry.hash, r.status);
  */
 export async function checkJournal(client: Client, path: string, options: { last?: number } = {}): Promise<JournalReport[]> {
@@ -29,6 +30,7 @@ export async function checkJournal(client: Client, path: string, options: { last
   };
   return Promise.all(
     entries.map(async (entry): Promise<JournalReport> => {
+      if (entry.refused) return { entry, status: "refused" };
       const receipt = await client.provider.getTransactionReceipt(entry.hash);
       if (receipt) return { entry, status: receipt.status === 1 ? "confirmed" : "reverted", blockNumber: receipt.blockNumber };
       if (await client.provider.getTransaction(entry.hash)) return { entry, status: "pending" };

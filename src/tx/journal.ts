@@ -19,6 +19,19 @@ export interface JournalEntry {
   raw?: string;
   /** ISO time of the append. */
   time: string;
+  /**
+   * Set when a later line records that the node refused this transaction (the error code): it was never
+   * accepted, so it is never offered for re-broadcast.
+   */
+  refused?: string;
+}
+
+/** The line recording a refusal: `{"v":1,"refused":"INSUFFICIENT_FUNDS","hash":"0x…","time":"…"}`. */
+export interface JournalRefusal {
+  v: 1;
+  hash: string;
+  refused: string;
+  time: string;
 }
 
 /**
@@ -41,6 +54,12 @@ export function appendJournal(path: string, entry: JournalEntry): void {
   if (fresh) chmodSync(path, 0o600);
 }
 
+/** Appends the line saying the node refused the transaction `hash` (see `JournalEntry.refused`). */
+export function appendJournalRefusal(path: string, hash: string, code: string): void {
+  const line: JournalRefusal = { v: 1, hash, refused: code, time: new Date().toISOString() };
+  appendFileSync(path, `${JSON.stringify(line)}\n`, { mode: 0o600 });
+}
+
 /**
  * Reads the journal's entries, optionally only one chain's. Lines that are not valid entries (a torn last
  * line after a crash) are skipped.
@@ -48,10 +67,16 @@ export function appendJournal(path: string, entry: JournalEntry): void {
 export function readJournal(path: string, chainId?: bigint): JournalEntry[] {
   if (!existsSync(path)) return [];
   const entries: JournalEntry[] = [];
+  const refusals = new Map<string, string>();
   for (const line of readFileSync(path, "utf8").split("\n")) {
     if (!line.trim()) continue;
     try {
-      const entry = JSON.parse(line) as JournalEntry;
+      const parsed = JSON.parse(line) as Partial<JournalEntry>;
+      if (parsed.v === 1 && typeof parsed.refused === "string" && typeof parsed.hash === "string" && parsed.nonce === undefined) {
+        refusals.set(parsed.hash, parsed.refused);
+        continue;
+      }
+      const entry = parsed as JournalEntry;
       if (entry.v !== 1 || typeof entry.hash !== "string" || typeof entry.nonce !== "number") continue;
       if (chainId !== undefined && entry.chainId !== chainId.toString()) continue;
       entries.push(entry);
@@ -59,5 +84,6 @@ export function readJournal(path: string, chainId?: bigint): JournalEntry[] {
       // A partial line from an interrupted write: nothing to recover from it.
     }
   }
+  for (const entry of entries) if (refusals.has(entry.hash)) entry.refused = refusals.get(entry.hash);
   return entries;
 }
