@@ -1,0 +1,554 @@
+// Benchmark of concurrent sends from ONE private key, side by side (SPEC target: "concurrent sends from one
+// key: 0 failures on Hardhat and Anvil; ≥ 0.5 × the raw pre-signed rate on Anvil").
+//
+// Each contender fires N `CallDemo.setYear` sends (default 300) from the dev key at a node of its own:
+//   1. raw pre-signed       N EIP-1559 transactions with consecutive nonces, fixed gas and fees, signed
+//                           before the clock starts, then posted as sequential JSON-RPC batches of
+//                           eth_sendRawTransaction in nonce order: the most a client can get out of the node
+//                           (the "raw limit", what "× raw" divides by);
+//   2. raw, one per request the same signed transactions, one eth_sendRawTransaction request at a time: the
+//                           baseline where the node refuses batched sends (Hardhat's automining node handles a
+//                           batch's requests concurrently and refuses the nonces that overtake their
+//                           predecessors as "nonce too high");
+//   3. ethers Wallet        `Promise.all` of N binding calls through a plain ethers Wallet;
+//   4. ethers NonceManager  the same through ethers' NonceManager around that Wallet;
+//   5. chaincall binding    the same through a chaincall client's runner.
+// The clock runs from the first send issued until every send has settled (accepted or refused). Both nodes
+// automine, so accepted means mined; afterwards, outside the timed section, the receipt of every send that
+// was reported as sent is fetched and must show status 1. tx/s counts those verified transactions only.
+// The raw contenders' signing time is measured too and shown, untimed: every other contender signs inside
+// its timed section.
+//
+// Isolation: every contender gets a freshly started node (same genesis, same cold start), a CallDemo
+// deployed there by a second dev account, and a short warm-up burst from that account, so the sending
+// account starts at nonce 0 with nothing of another contender's in the pool. All contenders run on Anvil
+// (`--repeat K` times), then once on Hardhat's node. Nodes started here are always stopped.
+//
+// Usage: node dist/scripts/bench/sends.js [--count N] [--repeat K] [--batch B] [--json]
+// Exit code 0 when the SPEC target is met, 1 when it is not or the benchmark could not run.
+import { parseArgs } from "node:util";
+import { performance } from "node:perf_hooks";
+import { HDNodeWallet, JsonRpcProvider, NonceManager, Wallet, type ContractRunner } from "ethers";
+import { connect, type Client } from "../../src";
+import { CallDemo__factory } from "../../typechain-types";
+import { startAnvil, startHardhatNode, type LocalNode } from "../lib/localNode";
+
+/** Account 0 of the dev mnemonic both nodes use ("test test … junk"): a public test key, funded on both. */
+const SENDER_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+/** The public dev mnemonic behind both nodes' funded accounts. */
+const DEV_MNEMONIC = "test test test test test test test test test test test junk";
+/**
+ * Account 1 of that mnemonic (0x70997970C51812dc3A010C7d01b50e0d17dc79C8): deploys CallDemo and warms the
+ * node up, so the sender's nonce stays 0. Derived rather than pasted: a mistyped key is an unfunded account.
+ */
+const DEPLOYER_KEY = HDNodeWallet.fromPhrase(DEV_MNEMONIC, undefined, "m/44'/60'/0'/0/1").privateKey;
+
+/** Sends the deployer makes (one at a time) before the clock starts, so a JIT-compiled node is warm. */
+const WARMUP_SENDS = 20;
+/** The raw contender's fixed gas limit; checked against an estimate before signing. */
+const RAW_GAS_LIMIT = 60_000n;
+/** The raw contender's priority fee: 2 gwei (max fee = 2 × base fee + tip). */
+const RAW_TIP = 2_000_000_000n;
+/** Verification ends when this long passes without a new receipt turning up. */
+const RECEIPT_PATIENCE_MS = 5_000;
+/** The SPEC target for chaincall's rate relative to the raw pre-signed rate on Anvil. */
+const TARGET_RATIO = 0.5;
+/** The first year value sent; send i sets FIRST_YEAR + i (so every SSTORE changes a non-zero value). */
+const FIRST_YEAR = 3000;
+
+type NodeKind = LocalNode["kind"];
+type ContenderName = "raw pre-signed" | "raw, one per request" | "ethers Wallet" | "ethers NonceManager" | "chaincall binding";
+/** The contenders "× raw" may divide by, in order of preference (the first that ran without a failure). */
+const BASELINES: readonly ContenderName[] = ["raw pre-signed", "raw, one per request"];
+
+interface Options {
+  count: number;
+  repeat: number;
+  batchSize: number;
+  json: boolean;
+}
+
+/** What a contender gets: a fresh node with a fresh CallDemo on it. */
+interface Setup {
+  rpcUrl: string;
+  chainId: bigint;
+  /** The CallDemo deployment this contender sends to. */
+  address: string;
+  count: number;
+  batchSize: number;
+}
+
+/** What a contender reports from its timed section. */
+interface Attempt {
+  /** Hashes of the sends reported as sent (accepted by the node). */
+  hashes: string[];
+  /** One description per send reported as failed. */
+  failures: string[];
+  seconds: number;
+  /** Raw contenders: the time signing took, before the clock started. */
+  signSeconds?: number;
+}
+
+/** One contender's line of the table. */
+interface Outcome {
+  contender: ContenderName;
+  /** Sends reported as sent. */
+  sent: number;
+  /** Sends reported as failed. */
+  failed: number;
+  /** Sent, then found mined with status 1 (the verified successes). */
+  minedOk: number;
+  /** Sent and mined, but reverted. */
+  reverted: number;
+  /** Sent, but no receipt turned up (e.g. queued behind a nonce gap). */
+  notMined: number;
+  seconds: number;
+  /** minedOk / seconds. */
+  txPerSecond: number;
+  /** txPerSecond / the run's baseline's txPerSecond (see `Run.baseline`), when there is one. */
+  ratio?: number;
+  /** Raw contenders: the time signing took, before the clock started (not in `seconds`). */
+  signSeconds?: number;
+  /** Failure descriptions (numbers and hex folded) with their counts, most frequent first. */
+  reasons: { reason: string; count: number }[];
+  /** Set when the contender could not run at all (setup failed); the other fields are then zero. */
+  error?: string;
+}
+
+/** All contenders on one kind of node, once. */
+interface Run {
+  node: NodeKind;
+  /** `web3_clientVersion` of the node. */
+  version: string;
+  run: number;
+  /** The contender "× raw" divides by: the first of BASELINES with no failure; none when both failed. */
+  baseline: ContenderName | null;
+  outcomes: Outcome[];
+}
+
+interface Verdict {
+  /** chaincall failures (refused, reverted or never mined) per node, over all runs; target 0. */
+  chaincallFailures: Record<NodeKind, number>;
+  /** chaincall / "raw pre-signed" per Anvil run; null where the raw pre-signed contender had failures. */
+  anvilRatios: (number | null)[];
+  /** The median of the Anvil ratios: what the target is judged on (K = 1: the one run). */
+  anvilRatioMedian: number | null;
+  targetRatio: number;
+  pass: boolean;
+}
+
+const CONTENDERS: readonly { name: ContenderName; run: (setup: Setup) => Promise<Attempt> }[] = [
+  { name: "raw pre-signed", run: (setup) => viaRaw(setup, "batches") },
+  { name: "raw, one per request", run: (setup) => viaRaw(setup, "one at a time") },
+  { name: "ethers Wallet", run: (setup) => viaEthers(setup, (wallet) => wallet) },
+  { name: "ethers NonceManager", run: (setup) => viaEthers(setup, (wallet) => new NonceManager(wallet)) },
+  { name: "chaincall binding", run: viaChaincall },
+];
+
+// ---------------------------------------------------------------------------------------------------------
+// Contenders. Each does its own untimed preparation, then times only the sends.
+
+/**
+ * 1 and 2. Pre-signed transactions in nonce order: posted as JSON-RPC batches of `setup.batchSize`, one
+ * batch after the other, or as single requests, each awaited before the next.
+ */
+async function viaRaw(setup: Setup, mode: "batches" | "one at a time"): Promise<Attempt> {
+  const wallet = new Wallet(SENDER_KEY);
+  const demo = CallDemo__factory.createInterface();
+  const firstNonce = Number(await rpc(setup.rpcUrl, "eth_getTransactionCount", [wallet.address, "pending"]));
+  const latest = (await rpc(setup.rpcUrl, "eth_getBlockByNumber", ["latest", false])) as { baseFeePerGas?: string };
+  const maxFeePerGas = BigInt(latest.baseFeePerGas ?? 0) * 2n + RAW_TIP;
+  const data = (i: number) => demo.encodeFunctionData("setYear", [FIRST_YEAR + i]);
+
+  // The fixed gas limit must be enough, or every send would revert and the "limit" would be meaningless.
+  const estimate = BigInt((await rpc(setup.rpcUrl, "eth_estimateGas", [{ from: wallet.address, to: setup.address, data: data(setup.count) }])) as string);
+  if (estimate > RAW_GAS_LIMIT) throw new Error(`setYear needs ${estimate} gas, more than the fixed ${RAW_GAS_LIMIT}`);
+
+  const signStarted = performance.now();
+  const signed: string[] = [];
+  for (let i = 0; i < setup.count; i++) {
+    signed.push(
+      await wallet.signTransaction({
+        type: 2,
+        chainId: setup.chainId,
+        nonce: firstNonce + i,
+        to: setup.address,
+        data: data(i),
+        value: 0n,
+        gasLimit: RAW_GAS_LIMIT,
+        maxFeePerGas,
+        maxPriorityFeePerGas: RAW_TIP,
+      }),
+    );
+  }
+  const signSeconds = (performance.now() - signStarted) / 1000;
+
+  const hashes: string[] = [];
+  const failures: string[] = [];
+  const record = (answer: Answer) => (answer.ok ? hashes.push(answer.result as string) : failures.push(answer.error));
+  const send = (raw: string) => ({ method: "eth_sendRawTransaction", params: [raw] });
+  const started = performance.now();
+  if (mode === "batches") {
+    for (let from = 0; from < signed.length; from += setup.batchSize) {
+      (await rpcBatch(setup.rpcUrl, signed.slice(from, from + setup.batchSize).map(send))).forEach(record);
+    }
+  } else {
+    for (const raw of signed) record(await rpcOne(setup.rpcUrl, send(raw)));
+  }
+  return { hashes, failures, seconds: (performance.now() - started) / 1000, signSeconds };
+}
+
+/** 3 and 4. `Promise.all` of binding calls through a plain ethers Wallet, or a signer wrapping it. */
+async function viaEthers(setup: Setup, wrap: (wallet: Wallet) => ContractRunner): Promise<Attempt> {
+  const provider = new JsonRpcProvider(setup.rpcUrl, undefined, { staticNetwork: true });
+  try {
+    const demo = CallDemo__factory.connect(setup.address, wrap(new Wallet(SENDER_KEY, provider)));
+    // One request before the clock starts, so the HTTP connection is open (chaincall's connect does the same).
+    await provider.getBlockNumber();
+    return await timedBurst(setup.count, (i) => demo.setYear(FIRST_YEAR + i));
+  } finally {
+    provider.destroy();
+  }
+}
+
+/** 5. The same burst through a chaincall client (its runner is the chaincall signer). */
+async function viaChaincall(setup: Setup): Promise<Attempt> {
+  const client: Client = await connect({ rpcUrl: setup.rpcUrl, signer: { privateKey: SENDER_KEY }, journal: false, timeoutMs: 30_000 });
+  try {
+    const demo = CallDemo__factory.connect(setup.address, client.runner);
+    return await timedBurst(setup.count, (i) => demo.setYear(FIRST_YEAR + i));
+  } finally {
+    await client.close();
+  }
+}
+
+/** Issues `count` sends at once and times them until all have settled. */
+async function timedBurst(count: number, send: (i: number) => Promise<{ hash: string }>): Promise<Attempt> {
+  const started = performance.now();
+  const settled = await Promise.allSettled(Array.from({ length: count }, (_, i) => send(i)));
+  const seconds = (performance.now() - started) / 1000;
+  const hashes: string[] = [];
+  const failures: string[] = [];
+  for (const result of settled) {
+    if (result.status === "fulfilled") hashes.push(result.value.hash);
+    else failures.push(describeFailure(result.reason));
+  }
+  return { hashes, failures, seconds };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Running: a fresh node per contender, the untimed setup, the timed burst, the untimed verification.
+
+async function runAll(kind: NodeKind, run: number, options: Options, stopOnSignal: StopRegistry): Promise<Run> {
+  const outcomes: Outcome[] = [];
+  let version = "";
+  for (const contender of CONTENDERS) {
+    progress(options, `${kind} run ${run}: ${contender.name} …`);
+    const node = await (kind === "anvil" ? startAnvil({ ipc: false }) : startHardhatNode());
+    const forget = stopOnSignal.add(node);
+    try {
+      version ||= String(await rpc(node.rpcUrl, "web3_clientVersion", []));
+      const address = await prepareNode(node);
+      const setup: Setup = { rpcUrl: node.rpcUrl, chainId: node.chainId, address, count: options.count, batchSize: options.batchSize };
+      const attempt = await contender.run(setup);
+      outcomes.push(await verify(contender.name, node.rpcUrl, attempt));
+    } catch (err) {
+      outcomes.push(notRun(contender.name, err));
+    } finally {
+      await node.stop();
+      forget();
+    }
+  }
+  // A raw contender with failures measured how fast a node refuses, not the limit: the next one is the base.
+  const baseline = BASELINES.map((name) => outcomes.find((o) => o.contender === name)).find((o) => o && failuresOf(o, options.count) === 0 && o.txPerSecond > 0);
+  for (const outcome of outcomes) if (baseline && !outcome.error) outcome.ratio = outcome.txPerSecond / baseline.txPerSecond;
+  return { node: kind, version, run, baseline: baseline?.contender ?? null, outcomes };
+}
+
+/** Deploys CallDemo from the deployer account and makes a few sends there; returns the address. */
+async function prepareNode(node: LocalNode): Promise<string> {
+  const provider = new JsonRpcProvider(node.rpcUrl, undefined, { staticNetwork: true });
+  try {
+    const deployer = new Wallet(DEPLOYER_KEY, provider);
+    // Explicit nonces: ethers shares identical requests made within 250 ms, so even one-at-a-time sends
+    // through a plain Wallet can be given the same "pending" count.
+    let nonce = await deployer.getNonce("pending");
+    const demo = await new CallDemo__factory(deployer).deploy({ nonce: nonce++ });
+    const hashes = [demo.deploymentTransaction()!.hash];
+    for (let i = 0; i < WARMUP_SENDS; i++) hashes.push((await demo.setYear(1000 + i, { nonce: nonce++ })).hash);
+    const check = await fetchReceipts(node.rpcUrl, hashes);
+    if (check.minedOk !== hashes.length) throw new Error(`setup: ${hashes.length - check.minedOk} of ${hashes.length} deploy/warm-up transactions not mined ok`);
+    return await demo.getAddress();
+  } finally {
+    provider.destroy();
+  }
+}
+
+/** Checks every send reported as sent against its receipt, and builds the contender's line. */
+async function verify(contender: ContenderName, rpcUrl: string, attempt: Attempt): Promise<Outcome> {
+  const receipts = await fetchReceipts(rpcUrl, attempt.hashes);
+  const counts = new Map<string, number>();
+  for (const failure of attempt.failures) counts.set(failure, (counts.get(failure) ?? 0) + 1);
+  return {
+    contender,
+    sent: attempt.hashes.length,
+    failed: attempt.failures.length,
+    minedOk: receipts.minedOk,
+    reverted: receipts.reverted,
+    notMined: receipts.notMined,
+    seconds: attempt.seconds,
+    signSeconds: attempt.signSeconds,
+    txPerSecond: attempt.seconds > 0 ? receipts.minedOk / attempt.seconds : 0,
+    reasons: [...counts].map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count),
+  };
+}
+
+function notRun(contender: ContenderName, err: unknown): Outcome {
+  return { contender, sent: 0, failed: 0, minedOk: 0, reverted: 0, notMined: 0, seconds: 0, txPerSecond: 0, reasons: [], error: describeFailure(err, false) };
+}
+
+/** A contender's failures in the SPEC's sense: every send that did not end mined with status 1. */
+function failuresOf(outcome: Outcome, count: number): number {
+  return outcome.error ? count : count - outcome.minedOk;
+}
+
+function judge(runs: Run[], options: Options): Verdict {
+  const chaincallFailures: Record<NodeKind, number> = { anvil: 0, hardhat: 0 };
+  const anvilRatios: (number | null)[] = [];
+  for (const run of runs) {
+    const chaincall = run.outcomes.find((o) => o.contender === "chaincall binding")!;
+    chaincallFailures[run.node] += failuresOf(chaincall, options.count);
+    // The SPEC compares with the batched pre-signed rate: no fallback baseline counts for the verdict.
+    if (run.node === "anvil") anvilRatios.push(run.baseline === "raw pre-signed" ? chaincall.ratio ?? null : null);
+  }
+  const known = anvilRatios.filter((r): r is number => r !== null).sort((a, b) => a - b);
+  const anvilRatioMedian = known.length === 0 ? null : known.length % 2 ? known[(known.length - 1) / 2] : (known[known.length / 2 - 1] + known[known.length / 2]) / 2;
+  const pass = chaincallFailures.anvil === 0 && chaincallFailures.hardhat === 0 && anvilRatioMedian !== null && anvilRatioMedian >= TARGET_RATIO;
+  return { chaincallFailures, anvilRatios, anvilRatioMedian, targetRatio: TARGET_RATIO, pass };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// JSON-RPC over plain fetch: the raw contender's transport, and receipts for verification.
+
+type Answer = { ok: true; result: unknown } | { ok: false; error: string };
+interface Call {
+  method: string;
+  params: unknown[];
+}
+/** One answer of a JSON-RPC response. */
+interface Reply {
+  id?: unknown;
+  result?: unknown;
+  error?: { message?: string };
+}
+
+/** Posts `calls` as one JSON-RPC batch; one answer per call, in order. A refused batch fails every call. */
+async function rpcBatch(rpcUrl: string, calls: Call[]): Promise<Answer[]> {
+  let body: unknown;
+  try {
+    body = await post(rpcUrl, calls.map((call, id) => ({ jsonrpc: "2.0", id, ...call })));
+  } catch (err) {
+    return calls.map(() => ({ ok: false, error: `batch failed: ${describeFailure(err)}` }));
+  }
+  if (!Array.isArray(body)) {
+    // The node answered the batch as a whole (e.g. it refuses batches, or this one is too large).
+    return calls.map(() => ({ ok: false, error: `batch refused: ${describeFailure((body as Reply).error ?? body)}` }));
+  }
+  const byId = new Map<unknown, Reply>((body as Reply[]).map((reply) => [reply?.id, reply]));
+  return calls.map((_, id) => toAnswer(byId.get(id)));
+}
+
+/** Posts one JSON-RPC request (not a batch). */
+async function rpcOne(rpcUrl: string, call: Call): Promise<Answer> {
+  try {
+    return toAnswer((await post(rpcUrl, { jsonrpc: "2.0", id: 1, ...call })) as Reply);
+  } catch (err) {
+    return { ok: false, error: `request failed: ${describeFailure(err)}` };
+  }
+}
+
+/** One JSON-RPC request; throws on an error answer. */
+async function rpc(rpcUrl: string, method: string, params: unknown[]): Promise<unknown> {
+  const answer = await rpcOne(rpcUrl, { method, params });
+  if (!answer.ok) throw new Error(`${method}: ${answer.error}`);
+  return answer.result;
+}
+
+async function post(rpcUrl: string, payload: unknown): Promise<unknown> {
+  const response = await fetch(rpcUrl, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(payload),
+    signal: AbortSignal.timeout(60_000),
+  });
+  const text = await response.text();
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new Error(`HTTP ${response.status}, not JSON: ${text.slice(0, 120)}`);
+  }
+}
+
+function toAnswer(reply: Reply | undefined): Answer {
+  if (!reply || typeof reply !== "object") return { ok: false, error: "no answer" };
+  if (reply.error) return { ok: false, error: fold(reply.error.message ?? JSON.stringify(reply.error)) };
+  return { ok: true, result: reply.result };
+}
+
+/**
+ * Fetches the receipts of `hashes` (batches of 100), asking again for missing ones until all turned up or
+ * none turned up for RECEIPT_PATIENCE_MS.
+ */
+async function fetchReceipts(rpcUrl: string, hashes: readonly string[]): Promise<{ minedOk: number; reverted: number; notMined: number }> {
+  let missing = [...new Set(hashes)];
+  let minedOk = 0;
+  let reverted = 0;
+  let lastProgress = Date.now();
+  while (missing.length > 0 && Date.now() - lastProgress < RECEIPT_PATIENCE_MS) {
+    const stillMissing: string[] = [];
+    for (let from = 0; from < missing.length; from += 100) {
+      const chunk = missing.slice(from, from + 100);
+      const answers = await rpcBatch(rpcUrl, chunk.map((hash) => ({ method: "eth_getTransactionReceipt", params: [hash] })));
+      answers.forEach((answer, i) => {
+        const receipt = answer.ok ? (answer.result as { status?: string } | null) : null;
+        if (!receipt) stillMissing.push(chunk[i]);
+        else if (receipt.status === "0x1") minedOk++;
+        else reverted++;
+      });
+    }
+    if (stillMissing.length < missing.length) lastProgress = Date.now();
+    missing = stillMissing;
+    if (missing.length > 0) await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  // A hash reported twice (never expected) would count once: the rest is "not mined".
+  return { minedOk, reverted, notMined: hashes.length - minedOk - reverted };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Reporting.
+
+/**
+ * A short description of why a send failed, with numbers and hex folded so equal causes group together:
+ * the error code and message, plus the node's own message when the library wrapped it.
+ */
+function describeFailure(err: unknown, folded = true): string {
+  const e = err as { code?: unknown; shortMessage?: unknown; message?: unknown; error?: { message?: unknown }; info?: { error?: { message?: unknown } } } | undefined;
+  let text = String(e?.shortMessage ?? e?.message ?? (typeof err === "object" ? JSON.stringify(err) : err));
+  const nested = e?.info?.error?.message ?? e?.error?.message;
+  if (typeof nested === "string" && !text.includes(nested)) text += ` (node: ${nested})`;
+  if (typeof e?.code === "string" && !text.startsWith(e.code)) text = `${e.code}: ${text}`;
+  return folded ? fold(text) : text.split("\n")[0].slice(0, 300);
+}
+
+function fold(text: string): string {
+  return text.split("\n")[0].replace(/0x[0-9a-fA-F]+/g, "0x…").replace(/\d+/g, "N").slice(0, 140);
+}
+
+function printRun(run: Run, options: Options): void {
+  const title = run.node === "anvil" ? "Anvil" : "Hardhat";
+  const runs = run.node === "anvil" && options.repeat > 1 ? ` (run ${run.run} of ${options.repeat})` : "";
+  console.log(`\n${title} (${run.version}): ${options.count} concurrent setYear sends from one key${runs}`);
+  const header = ["contender", "sent ok", "failed", "mined ok", "seconds", "tx/s", "× raw"];
+  const rows = run.outcomes.map((o) =>
+    o.error
+      ? [o.contender, "—", "—", "—", "—", "—", "—"]
+      : [o.contender, String(o.sent), String(o.failed), String(o.minedOk), o.seconds.toFixed(3), o.txPerSecond.toFixed(1), o.ratio === undefined ? "—" : o.ratio.toFixed(2)],
+  );
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
+  const line = (cells: string[]) => cells.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join("  ");
+  console.log(line(header));
+  for (const row of rows) console.log(line(row));
+  if (run.baseline !== "raw pre-signed") {
+    console.log(run.baseline ? `  × raw is relative to "${run.baseline}": "raw pre-signed" had failures on this node` : "  × raw: no raw contender ran without failures");
+  }
+  for (const o of run.outcomes) {
+    if (o.signSeconds !== undefined) console.log(`  ${o.contender}: signing the ${options.count} took ${o.signSeconds.toFixed(3)} s before the clock started`);
+    if (o.error) console.log(`  ${o.contender}: did not run: ${o.error}`);
+    if (o.reverted || o.notMined) console.log(`  ${o.contender}: of ${o.sent} sent, ${o.reverted} reverted and ${o.notMined} never mined (no receipt)`);
+    for (const { reason, count } of o.reasons.slice(0, 3)) console.log(`  ${o.contender}: ${count} × ${reason}`);
+    if (o.reasons.length > 3) console.log(`  ${o.contender}: … ${o.reasons.length - 3} other reasons`);
+  }
+}
+
+function printVerdict(verdict: Verdict): void {
+  const f = verdict.chaincallFailures;
+  const ratios = verdict.anvilRatios.map((r) => (r === null ? "—" : r.toFixed(2))).join(", ");
+  const median = verdict.anvilRatioMedian === null ? "—" : verdict.anvilRatioMedian.toFixed(2);
+  const ratioPart = verdict.anvilRatios.length > 1 ? `median ${median} (runs: ${ratios})` : median;
+  console.log(
+    `\nSPEC "concurrent sends from one key": chaincall failures Hardhat ${f.hardhat}, Anvil ${f.anvil} (target 0); ` +
+      `chaincall/raw on Anvil ${ratioPart} (target ≥ ${verdict.targetRatio}): ${verdict.pass ? "MET" : "NOT MET"}`,
+  );
+}
+
+function progress(options: Options, message: string): void {
+  if (!options.json) process.stderr.write(`${message}\n`);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Command line and lifecycle.
+
+function parseOptions(argv: string[]): Options {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      count: { type: "string", default: "300" },
+      repeat: { type: "string", default: "1" },
+      batch: { type: "string", default: "100" },
+      json: { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    console.log("usage: node dist/scripts/bench/sends.js [--count N (300)] [--repeat K (1, Anvil runs)] [--batch B (100, raw batch size)] [--json]");
+    process.exit(0);
+  }
+  const positive = (name: string, value: string): number => {
+    const n = Number(value);
+    if (!Number.isSafeInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, got ${JSON.stringify(value)}`);
+    return n;
+  };
+  return { count: positive("count", values.count!), repeat: positive("repeat", values.repeat!), batchSize: positive("batch", values.batch!), json: values.json! };
+}
+
+/** The nodes currently running, so Ctrl-C stops them too. */
+class StopRegistry {
+  private readonly nodes = new Set<LocalNode>();
+  add(node: LocalNode): () => void {
+    this.nodes.add(node);
+    return () => this.nodes.delete(node);
+  }
+  async stopAll(): Promise<void> {
+    await Promise.all([...this.nodes].map((node) => node.stop()));
+  }
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2));
+  const nodes = new StopRegistry();
+  process.once("SIGINT", () => void nodes.stopAll().finally(() => process.exit(130)));
+  try {
+    const runs: Run[] = [];
+    // Anvil first, Hardhat last: chaincall keeps one nonce queue per (endpoint, chain, account) in the
+    // process, and a port of a stopped Hardhat node reused by a later Anvil would inherit its queue's
+    // one-at-a-time mode (learnt from Hardhat's "nonce too high").
+    for (let run = 1; run <= options.repeat; run++) runs.push(await runAll("anvil", run, options, nodes));
+    runs.push(await runAll("hardhat", 1, options, nodes));
+    const verdict = judge(runs, options);
+    if (options.json) {
+      console.log(JSON.stringify({ count: options.count, repeat: options.repeat, batchSize: options.batchSize, runs, verdict }, null, 2));
+    } else {
+      for (const run of runs) printRun(run, options);
+      printVerdict(verdict);
+    }
+    process.exitCode = verdict.pass ? 0 : 1;
+  } finally {
+    await nodes.stopAll();
+  }
+}
+
+main().catch((err) => {
+  console.error(`error: ${describeFailure(err, false)}`);
+  process.exitCode = 1;
+});
