@@ -1,7 +1,7 @@
 import { subtask, task } from "hardhat/config";
 import { TASK_COMPILE, TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD } from "hardhat/builtin-tasks/task-names";
 import type { HardhatUserConfig } from "hardhat/types";
-import { exportAbi } from "./scripts/exportAbi";
+import { exportAbi, exportMulticallBytecode } from "./scripts/exportAbi";
 
 // The machine has no route to Hardhat's compiler mirror, so compile with solc-js from the `solc`
 // npm package (pure WebAssembly, no install script). Its version is the one the project pins.
@@ -19,6 +19,7 @@ subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, async (args: { solcVersion: string
 task(TASK_COMPILE, async (args, hre, runSuper) => {
   const result = await runSuper(args);
   exportAbi({ artifactsDir: hre.config.paths.artifacts, abiDir: `${hre.config.paths.root}/abi` });
+  exportMulticallBytecode(hre.config.paths.artifacts, `${hre.config.paths.root}/src/multicall/bytecode.ts`);
   return result;
 });
 

@@ -3,12 +3,13 @@ import { ChainMismatchError } from "../errors/ChainMismatchError";
 import { ChaincallError } from "../errors/ChaincallError";
 import { registerSecret } from "../errors/redact";
 import type { ChaincallSigner } from "../signer/ChaincallSigner";
+import type { BatchOptions } from "../multicall/ReadBatcher";
 import { createSigner, type SignerOptions } from "../signer/createSigner";
 import { defaultJournalPath } from "../tx/journal";
 import { waitForReceipt, type WaitForReceiptParameters } from "../tx/waitForReceipt";
 import { createProvider, type ChaincallProvider } from "./createProvider";
 import { openTransport } from "./openTransport";
-import { DEFAULT_RPC_URL, parseRpcUrl, type TransportKind } from "./parseRpcUrl";
+import { DEFAULT_RPC_URL, parseRpcUrl, type ParsedRpcUrl, type TransportKind } from "./parseRpcUrl";
 
 export interface ConnectParameters {
   /** `http(s)://…`, `ws(s)://…`, or an IPC socket path. Default `http://127.0.0.1:8545`. */
@@ -28,6 +29,12 @@ export interface ConnectParameters {
    * `false` for none. Default: `CHAINCALL_JOURNAL`, else `~/.chaincall/journal.jsonl`.
    */
   journal?: string | false;
+  /**
+   * Batching of concurrent reads (on by default): the `eth_call`s issued in one tick go out as Multicall3
+   * `aggregate3` calls (or deploylessly where the chain has no Multicall3), else as JSON-RPC batches.
+   * `false` sends every read on its own. See `BatchOptions`.
+   */
+  batch?: boolean | BatchOptions;
 }
 
 /** A connection to one node on one chain. */
@@ -79,6 +86,7 @@ export async function connect(parameters: ConnectParameters = {}): Promise<Clien
   const { open, chainId } = await openTransport(target, { timeoutMs, signal: parameters.signal });
   const interfaces = (parameters.abis ?? []).map((abi) => Interface.from(abi));
   const provider = createProvider(open, chainId, { endpoint: target.display, requestTimeoutMs: timeoutMs, interfaces });
+  if (parameters.batch !== false) provider.enableBatching(parameters.batch === true || parameters.batch === undefined ? {} : parameters.batch);
   try {
     if (parameters.chainId !== undefined && BigInt(parameters.chainId) !== chainId) {
       throw new ChainMismatchError(BigInt(parameters.chainId), chainId, target.display);
@@ -86,7 +94,7 @@ export async function connect(parameters: ConnectParameters = {}): Promise<Clien
     const journal = parameters.journal === false ? null : parameters.journal ?? defaultJournalPath();
     const signer = parameters.signer ? await createSigner(provider, parameters.signer, { chainId, journal }) : undefined;
     let closed = false;
-    return {
+    const client: Client = {
       provider,
       signer,
       runner: signer ?? provider,
@@ -107,8 +115,19 @@ export async function connect(parameters: ConnectParameters = {}): Promise<Clien
         provider.destroy();
       },
     };
+    clientTargets.set(client, target);
+    return client;
   } catch (err) {
     provider.destroy();
     throw err;
   }
+}
+
+// The parsed node address of each client, credentials included, for SDK code that opens its own connection
+// to the same node (watchLogs' WebSocket). Kept off the client object, so no log or inspect prints it.
+const clientTargets = new WeakMap<Client, ParsedRpcUrl>();
+
+/** Internal (not exported from the package): the address a client connected to. Holds credentials: never print it. */
+export function clientTarget(client: Client): ParsedRpcUrl | undefined {
+  return clientTargets.get(client);
 }

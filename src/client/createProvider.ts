@@ -1,8 +1,25 @@
 import type { Socket } from "node:net";
-import { FetchRequest, JsonRpcProvider, Network, WebSocketProvider, type Interface, type JsonRpcApiProvider, type JsonRpcError, type JsonRpcPayload, type JsonRpcResult } from "ethers";
+import {
+  FetchRequest,
+  getAddress,
+  JsonRpcProvider,
+  Network,
+  WebSocketProvider,
+  type Interface,
+  type JsonRpcApiProvider,
+  type JsonRpcError,
+  type JsonRpcPayload,
+  type JsonRpcResult,
+  type PerformActionRequest,
+  type PerformActionTransaction,
+  type TransactionRequest,
+} from "ethers";
 import type { WebSocket } from "ws";
+import { ChaincallError } from "../errors/ChaincallError";
 import { toChaincallError } from "../errors/toChaincallError";
+import { ReadBatcher, type BatchOptions } from "../multicall/ReadBatcher";
 import { withDeadline } from "../utils/withDeadline";
+import { cacheSelectors } from "./cacheSelectors";
 import { IpcProvider } from "./IpcProvider";
 import type { ParsedRpcUrl } from "./parseRpcUrl";
 
@@ -17,7 +34,11 @@ export interface BoundaryConfig {
 }
 
 /** A provider whose every JSON-RPC error is already a `ChaincallError`. */
-export type ChaincallProvider = JsonRpcApiProvider & { readonly boundary: BoundaryConfig };
+export type ChaincallProvider = JsonRpcApiProvider & {
+  readonly boundary: BoundaryConfig;
+  /** Batches this provider's eligible `eth_call`s from now on. */
+  enableBatching(options: BatchOptions): void;
+};
 
 interface ConcreteProvider extends JsonRpcApiProvider {
   _send(payload: JsonRpcPayload | JsonRpcPayload[]): Promise<(JsonRpcResult | JsonRpcError)[]>;
@@ -29,6 +50,43 @@ type ProviderClass = new (...args: any[]) => ConcreteProvider;
 function withBoundary<T extends ProviderClass>(Base: T) {
   return class extends Base {
     boundary!: BoundaryConfig;
+    batcher?: ReadBatcher;
+
+    // Reads a contract cannot tell from a plain eth_call go through the batcher; everything else as is.
+    override async _perform(req: PerformActionRequest): Promise<any> {
+      if (req.method === "call" && this.batcher && batchable(req.transaction)) {
+        return this.batcher.read({ to: req.transaction.to!, data: req.transaction.data! }, String(req.blockTag ?? "latest"));
+      }
+      return super._perform(req);
+    }
+
+    // The bindings' reads ({ to, data } and nothing else) skip ethers' request normalisation, whose address
+    // checksum (a keccak per read) costs more than the batched request itself.
+    override async call(tx: TransactionRequest): Promise<string> {
+      const to = tx.to;
+      if (this.batcher && typeof to === "string" && typeof tx.data === "string" && isPlainRead(tx)) {
+        const address = checkedAddress(to);
+        if (address && isHex(tx.data)) return this.batcher.read({ to: address, data: tx.data }, "latest");
+      }
+      return super.call(tx);
+    }
+
+    /** Starts batching reads (see `ReadBatcher`). */
+    enableBatching(options: BatchOptions): void {
+      this.batcher = new ReadBatcher(
+        {
+          // Straight to JSON-RPC: ethers' request formatting would turn the (large) calldata into bytes and back.
+          call: (transaction, blockTag) => this.send("eth_call", [transaction.to ? { to: transaction.to, data: transaction.data } : { data: transaction.data }, blockTag]),
+          revertError: (read, blockTag, data) =>
+            this.getRpcError(
+              { method: "eth_call", params: [{ to: read.to, data: read.data }, blockTag], id: 0, jsonrpc: "2.0" },
+              { id: 0, error: { code: 3, message: "execution reverted", data } },
+            ),
+          getCode: (address) => super._perform({ method: "getCode", address, blockTag: "latest" }),
+        },
+        options,
+      );
+    }
 
     override getRpcError(payload: JsonRpcPayload, error: JsonRpcError): Error {
       return toChaincallError(super.getRpcError(payload, error), this.boundary);
@@ -48,7 +106,64 @@ function withBoundary<T extends ProviderClass>(Base: T) {
   };
 }
 
-const HttpProvider = withBoundary(JsonRpcProvider);
+const PLAIN_READ_KEYS = new Set(["to", "data"]);
+
+function isPlainRead(tx: TransactionRequest): boolean {
+  for (const key in tx) if ((tx as Record<string, unknown>)[key] != null && !PLAIN_READ_KEYS.has(key)) return false;
+  return true;
+}
+
+function isHex(data: string): boolean {
+  return data.length >= 10 && data.length % 2 === 0 && /^0x[0-9a-fA-F]*$/.test(data);
+}
+
+// Addresses already checked, so each costs its checksum once (bounded: cleared when it grows large).
+const checkedAddresses = new Map<string, string>();
+
+// The address as ethers would accept it (a bad mixed-case checksum is not), or null for names and junk.
+function checkedAddress(value: string): string | null {
+  let checked = checkedAddresses.get(value);
+  if (checked) return checked;
+  if (!/^0x[0-9a-fA-F]{40}$/.test(value)) return null;
+  try {
+    checked = getAddress(value);
+  } catch {
+    return null;
+  }
+  if (checkedAddresses.size >= 10_000) checkedAddresses.clear();
+  checkedAddresses.set(value, checked);
+  return checked;
+}
+
+// Only reads whose meaning cannot change inside an aggregate: msg.sender, value and gas are the node's defaults.
+function batchable(tx: PerformActionTransaction): boolean {
+  if (typeof tx.to !== "string" || typeof tx.data !== "string" || tx.data.length < 10) return false;
+  if (tx.from != null || (tx.value != null && BigInt(tx.value) !== 0n)) return false;
+  return tx.gasLimit == null && tx.gasPrice == null && tx.maxFeePerGas == null && tx.maxPriorityFeePerGas == null && tx.accessList == null && tx.type == null;
+}
+
+// JSON-RPC over HTTP with the payload encoded and the answer decoded by Node's own UTF-8 code: ethers does
+// both in JavaScript, one character at a time, which costs more than the request on big read batches.
+class HttpJsonRpcProvider extends JsonRpcProvider {
+  override async _send(payload: JsonRpcPayload | JsonRpcPayload[]): Promise<JsonRpcResult[]> {
+    const request = this._getConnection();
+    request.body = Buffer.from(JSON.stringify(payload), "utf8");
+    request.setHeader("content-type", "application/json");
+    const response = await request.send();
+    response.assertOk();
+    const text = Buffer.from(response.body ?? new Uint8Array(0)).toString("utf8");
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (err) {
+      throw new ChaincallError("RPC_ERROR", `the node's answer is not JSON-RPC (HTTP ${response.statusCode})`, { cause: err, details: text.slice(0, 200) });
+    }
+    // Error entries too, as ethers' own _send returns them (its declared type says results only).
+    return (Array.isArray(parsed) ? parsed : [parsed]) as JsonRpcResult[];
+  }
+}
+
+const HttpProvider = withBoundary(HttpJsonRpcProvider);
 const WsProvider = withBoundary(WebSocketProvider);
 const IpcBoundaryProvider = withBoundary(IpcProvider);
 
@@ -64,12 +179,13 @@ export type OpenTransport =
  * @example const provider = createProvider(open, 31337n, boundary);
  */
 export function createProvider(open: OpenTransport, chainId: bigint, boundary: BoundaryConfig): ChaincallProvider {
+  cacheSelectors();
   const network = Network.from(chainId);
   // cacheTimeout -1: a read right after a write must reach the node, never a 250 ms cache. Local dev
   // chains mine at once, so ethers' own polling (events, tx.wait) need not wait its default 4 s.
   const local = chainId === 31337n || chainId === 1337n;
   const options = { staticNetwork: network, cacheTimeout: -1, pollingInterval: local ? 250 : 4_000 };
-  let provider: JsonRpcApiProvider & { boundary: BoundaryConfig };
+  let provider: ChaincallProvider & { boundary: BoundaryConfig };
   switch (open.kind) {
     case "http":
       provider = new HttpProvider(createFetchRequest(open.target, boundary.requestTimeoutMs), network, { ...options, batchStallTime: 0 });

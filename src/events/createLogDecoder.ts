@@ -1,0 +1,96 @@
+import { getAddress, Interface, type EventFragment, type Result } from "ethers";
+
+/** A log as a node sends it in JSON-RPC (hex quantities). */
+export interface RpcLog {
+  address: string;
+  topics: string[];
+  data: string;
+  blockNumber: string | null;
+  blockHash: string | null;
+  transactionHash: string | null;
+  transactionIndex: string | null;
+  logIndex: string | null;
+  removed?: boolean;
+}
+
+/** One log, with its place in the chain and, when a known ABI has its event, its decoded arguments. */
+export interface ChainLog {
+  /** The emitting contract, checksummed. */
+  address: string;
+  blockNumber: number;
+  blockHash: string;
+  transactionHash: string;
+  transactionIndex: number;
+  /** Position in the block. (`blockHash`, `logIndex`) identifies a log. */
+  logIndex: number;
+  topics: readonly string[];
+  data: string;
+  /** True when a reorg took this log out of the chain after it was delivered (only `watchLogs` says so). */
+  removed: boolean;
+  /** `"Transfer"`, or null when no known ABI has the event. */
+  eventName: string | null;
+  /** `"Transfer(address,address,uint256)"`, or null. */
+  signature: string | null;
+  /** The arguments by position and by name (`args[2]`, `args.value`), or null when not decoded. */
+  args: Result | null;
+}
+
+/**
+ * Makes a function that decodes node logs with the given ABIs: the `preferred` event first, then by topic 0
+ * in each ABI in order. Events that share a topic but differ in which arguments are indexed (ERC-20 and
+ * ERC-721 `Transfer`) are told apart by the number of topics. Unknown events keep `args: null`.
+ * @example const decode = createLogDecoder([erc20]); decode(rpcLog).args?.value
+ */
+export function createLogDecoder(interfaces: readonly Interface[], preferred?: EventFragment): (log: RpcLog) => ChainLog {
+  const byTopic = new Map<string, { iface: Interface | null; fragment: EventFragment }[]>();
+  const add = (iface: Interface | null, fragment: EventFragment) => {
+    if (fragment.anonymous) return;
+    const list = byTopic.get(fragment.topicHash) ?? [];
+    if (!list.some((known) => known.fragment.format("full") === fragment.format("full"))) list.push({ iface, fragment });
+    byTopic.set(fragment.topicHash, list);
+  };
+  if (preferred) add(null, preferred);
+  for (const iface of interfaces) iface.forEachEvent((fragment) => add(iface, fragment));
+  // An anonymous event has no topic 0 to recognise it by: only the one asked for is tried, on every log.
+  const anonymous = preferred?.anonymous ? preferred : undefined;
+  const coder = new Map<EventFragment, Interface>();
+  const interfaceFor = (fragment: EventFragment, iface: Interface | null): Interface => {
+    if (iface) return iface;
+    let made = coder.get(fragment);
+    if (!made) coder.set(fragment, (made = new Interface([fragment])));
+    return made;
+  };
+
+  return (log) => {
+    const base: ChainLog = {
+      address: getAddress(log.address),
+      blockNumber: quantity(log.blockNumber),
+      blockHash: log.blockHash ?? "",
+      transactionHash: log.transactionHash ?? "",
+      transactionIndex: quantity(log.transactionIndex),
+      logIndex: quantity(log.logIndex),
+      topics: log.topics,
+      data: log.data,
+      removed: log.removed === true,
+      eventName: null,
+      signature: null,
+      args: null,
+    };
+    const candidates = anonymous ? [{ iface: null, fragment: anonymous }] : byTopic.get(log.topics[0]?.toLowerCase() ?? "") ?? [];
+    for (const { iface, fragment } of candidates) {
+      const indexed = fragment.inputs.filter((input) => input.indexed).length;
+      if (indexed + (fragment.anonymous ? 0 : 1) !== log.topics.length) continue;
+      try {
+        const args = interfaceFor(fragment, iface).decodeEventLog(fragment, log.data, log.topics);
+        return { ...base, eventName: fragment.name, signature: fragment.format("sighash"), args };
+      } catch {
+        // Same topic, different layout: try the next candidate.
+      }
+    }
+    return base;
+  };
+}
+
+function quantity(hex: string | null): number {
+  return hex === null ? -1 : Number(hex);
+}

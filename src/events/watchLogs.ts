@@ -1,0 +1,394 @@
+import { clientTarget, type Client } from "../client/connect";
+import { ChaincallError } from "../errors/ChaincallError";
+import type { ChainLog } from "./createLogDecoder";
+import { clientRequest, compareLogs, DEFAULT_LOG_PAGE_SIZE, fetchLogRange, hex, type PageState, type RpcRequest } from "./getLogs";
+import { openRpcSocket, type RpcSocket } from "./openRpcSocket";
+import { resolveLogFilter, type LogFilter } from "./resolveLogFilter";
+
+/** What a reorg took away. */
+export interface LogReorg {
+  /** The last block the old and the new chain share. */
+  forkBlock: number;
+  /** How many delivered blocks were replaced (or dropped). */
+  depth: number;
+  /** The delivered logs that are no longer in the chain (also sent to `onLogs`, with `removed: true`). */
+  removed: ChainLog[];
+}
+
+export interface WatchLogsParameters extends LogFilter {
+  /**
+   * Receives logs in chain order, each once. After a reorg it first receives the logs that left the chain,
+   * newest first, with `removed: true`, then the new chain's logs. Returning (or resolving) acknowledges the
+   * logs; if it throws, the error goes to `onError` and the same logs are offered again after a pause.
+   */
+  onLogs(logs: ChainLog[]): void | Promise<void>;
+  /** Told about each reorg that removed delivered blocks, after `onLogs` has received the removed logs. */
+  onReorg?(reorg: LogReorg): void | Promise<void>;
+  /**
+   * Told of every problem while the watcher keeps trying (node unreachable, connection lost, timeout: a
+   * `ChaincallError`; or what `onLogs` threw). Default: one line on stderr.
+   */
+  onError?(error: Error): void;
+  /** Deliver logs from this block on (a back-fill). Default: only blocks mined after the watch starts. */
+  fromBlock?: bigint | number;
+  /**
+   * `subscribe`: a dedicated WebSocket/IPC connection to the client's node, woken by `newHeads` and
+   * reconnected when it drops; `poll`: `eth_blockNumber` every `pollIntervalMs` through the client.
+   * Default `auto`: subscribe on ws/ipc clients, poll on HTTP. Both fetch by block range (never node-side
+   * filters, which expire), which is what makes delivery exactly-once across drops.
+   */
+  mode?: "auto" | "poll" | "subscribe";
+  /** Poll period (and, subscribed, the safety re-check). Default: the provider's (250 ms on dev chains, 4 s elsewhere). */
+  pollIntervalMs?: number;
+  /** Blocks per `eth_getLogs` (default 5 000; split automatically when the node refuses). */
+  pageSize?: number;
+  /** Recent blocks whose hashes are remembered to detect reorgs (default 64). */
+  reorgWindow?: number;
+  /** Longest pause between retries after failures (default 10 s; retries start at 250 ms and double). */
+  maxRetryDelayMs?: number;
+  /** Stops the watcher, like `stop()`. */
+  signal?: AbortSignal;
+}
+
+/** A running watch. */
+export interface LogWatcher {
+  /** Stops watching and closes the watcher's connection; resolves when no callback runs any more. Safe to call twice. */
+  stop(): Promise<void>;
+  /** The last block whose logs were delivered (−1 before any). */
+  readonly lastBlock: number;
+  /** How it follows the chain. */
+  readonly mode: "poll" | "subscribe";
+}
+
+interface Header {
+  number: number;
+  hash: string;
+  parentHash: string;
+}
+
+const DEFAULT_REORG_WINDOW = 64;
+const DEFAULT_MAX_RETRY_DELAY_MS = 10_000;
+const FIRST_RETRY_DELAY_MS = 250;
+// Subscribed, a tick also runs this often without a new head: it catches a missed notification and finds a
+// connection that died silently (its request times out).
+const SUBSCRIBED_RECHECK_MS = 15_000;
+// A tick that saw the chain change under it is re-run at once, this many times before pausing.
+const QUICK_RETRIES = 3;
+
+/**
+ * Watches the chain for logs matching a filter and delivers each exactly once, in order, decoded with the
+ * client's ABIs. Follows the chain by block range: `newHeads` over a dedicated WebSocket/IPC connection
+ * (reconnected with bounded backoff when it drops, then back-filled from the last delivered block) or
+ * polling over HTTP. Reorgs are found by block hash (nodes like Anvil send no `removed` flag): the
+ * replaced logs are delivered again with `removed: true`, then the new chain's.
+ *
+ * Resolves once the watch has its starting block (and, subscribed, its connection); fails at once if the
+ * node cannot be reached then. Later problems go to `onError` while it keeps trying.
+ *
+ * @throws ChaincallError `INVALID_ARGUMENT` (bad filter or option), `RPC_ERROR` ("cannot reach <host>"), `TIMEOUT`, `ABORTED`
+ * @example
+ * const watcher = await watchLogs(client, {
+ *   address, event: "Transfer",
+ *   onLogs: async (logs) => { for (const log of logs) await (log.removed ? undo(log) : apply(log)); },
+ *   onError: (err) => logger.warn(err.message),
+ * });
+ * // … later
+ * await watcher.stop();
+ */
+export async function watchLogs(client: Client, parameters: WatchLogsParameters): Promise<LogWatcher> {
+  if (typeof parameters.onLogs !== "function") throw new ChaincallError("INVALID_ARGUMENT", "watchLogs needs an onLogs function");
+  resolveLogFilter(parameters, client.provider.boundary.interfaces); // Fails now on a bad filter, not later in the loop.
+  const pollIntervalMs = positive(parameters.pollIntervalMs ?? client.provider.pollingInterval, "pollIntervalMs");
+  const reorgWindow = positive(parameters.reorgWindow ?? DEFAULT_REORG_WINDOW, "reorgWindow");
+  const maxRetryDelayMs = positive(parameters.maxRetryDelayMs ?? DEFAULT_MAX_RETRY_DELAY_MS, "maxRetryDelayMs");
+  const pages: PageState = { size: positive(parameters.pageSize ?? DEFAULT_LOG_PAGE_SIZE, "pageSize") };
+  const mode = (parameters.mode ?? "auto") === "auto" ? (client.transport === "http" ? "poll" : "subscribe") : parameters.mode!;
+  if (mode !== "poll" && mode !== "subscribe") throw new ChaincallError("INVALID_ARGUMENT", `mode must be auto, poll or subscribe, got ${JSON.stringify(parameters.mode)}`);
+  const target = mode === "subscribe" ? clientTarget(client) : undefined;
+  if (mode === "subscribe" && (!target || target.kind === "http")) {
+    throw new ChaincallError("INVALID_ARGUMENT", `subscribing needs a WebSocket or IPC client; ${client.endpoint} is ${client.transport}`, {
+      metaMessages: ["hint: connect with ws://… or an IPC path, or use mode: \"poll\""],
+    });
+  }
+  const endpoint = client.endpoint;
+  const timeoutMs = client.provider.boundary.requestTimeoutMs;
+  const overHttp = clientRequest(client);
+
+  // What has been delivered: everything up to `last`; hashes and logs of the recent blocks, to undo on a reorg.
+  let last = -1;
+  const hashes = new Map<number, string>();
+  const recent = new Map<number, ChainLog[]>();
+
+  let stopped = false;
+  let inCallback = 0;
+  const controller = new AbortController();
+  let socket: RpcSocket | undefined;
+  let subscribed = false;
+  // A new head (or a dropped connection) since the last pause; it ends a waiting pause early.
+  let woken = false;
+  let endPause: (() => void) | undefined;
+  let pauseWakeable = false;
+  const wake = () => {
+    woken = true;
+    if (pauseWakeable) endPause?.();
+  };
+
+  const report = (err: unknown) => {
+    if (stopped) return;
+    const error = err instanceof Error ? err : new Error(String(err));
+    inCallback++;
+    try {
+      if (parameters.onError) parameters.onError(error);
+      else console.warn(`chaincall watchLogs: ${error.message}`);
+    } catch {
+      // A failing error handler must not stop the watch.
+    } finally {
+      inCallback--;
+    }
+  };
+
+  const call = async <T>(fn: () => T | Promise<T>): Promise<T> => {
+    inCallback++;
+    try {
+      return await fn();
+    } finally {
+      inCallback--;
+    }
+  };
+
+  const request = (): RpcRequest => {
+    if (mode === "poll") return overHttp;
+    if (!socket?.isOpen) throw new ChaincallError("RPC_ERROR", `lost the connection to ${endpoint}`);
+    return socket.request;
+  };
+
+  const header = async (rpc: RpcRequest, n: number): Promise<Header | null> => {
+    const block = (await rpc("eth_getBlockByNumber", [hex(n), false], controller.signal)) as { number: string; hash: string; parentHash: string } | null;
+    return block ? { number: Number(block.number), hash: block.hash, parentHash: block.parentHash } : null;
+  };
+
+  const connectSocket = async () => {
+    const opened = await openRpcSocket(target!, { timeoutMs, signal: controller.signal });
+    if (stopped) {
+      opened.close();
+      return;
+    }
+    socket = opened;
+    subscribed = false;
+    try {
+      await opened.subscribe(["newHeads"], wake);
+      subscribed = true;
+    } catch (err) {
+      if (!opened.isOpen) throw err;
+      // A node without subscriptions on this transport: keep the connection and poll over it.
+      report(new ChaincallError("RPC_ERROR", `${endpoint} refused eth_subscribe newHeads: polling it every ${pollIntervalMs} ms instead`, { cause: err }));
+    }
+    void opened.closed.then(wake);
+  };
+
+  const deliver = async (logs: ChainLog[]) => {
+    if (logs.length === 0 || stopped) return;
+    await call(() => parameters.onLogs(logs));
+  };
+
+  // Walks back from `from` to the newest block whose hash is still the one delivered, and undoes the rest.
+  const rewind = async (rpc: RpcRequest, from: number) => {
+    if (hashes.size === 0) return;
+    const lowest = Math.min(...hashes.keys());
+    let fork: number | undefined;
+    for (let n = Math.min(from, last); n >= lowest && fork === undefined; n--) {
+      const known = hashes.get(n);
+      if (known === undefined) continue;
+      const now = await header(rpc, n);
+      if (now?.hash === known) fork = n;
+    }
+    if (fork === undefined) {
+      fork = lowest - 1;
+      report(new ChaincallError("RPC_ERROR", `a reorg on ${endpoint} replaced more than the ${reorgWindow} blocks the watcher remembers; logs before block ${lowest} may be stale`));
+    }
+    const removed = [...recent.entries()]
+      .filter(([n]) => n > fork!)
+      .flatMap(([, logs]) => logs)
+      .sort(compareLogs)
+      .reverse()
+      .map((log) => ({ ...log, removed: true }));
+    const depth = last - fork;
+    await deliver(removed);
+    for (const n of [...hashes.keys()]) if (n > fork) hashes.delete(n);
+    for (const n of [...recent.keys()]) if (n > fork) recent.delete(n);
+    last = fork;
+    if (parameters.onReorg && !stopped) {
+      try {
+        await call(() => parameters.onReorg!({ forkBlock: fork!, depth, removed }));
+      } catch (err) {
+        report(err);
+      }
+    }
+  };
+
+  // One step of following the chain: undo what a reorg replaced, then deliver the next range of blocks.
+  const tick = async (): Promise<"done" | "more" | "retry"> => {
+    const rpc = request();
+    const signal = controller.signal;
+    const head = Number(await rpc("eth_blockNumber", [], signal));
+    if (head <= last) {
+      // Nothing delivered yet (a fromBlock ahead of the chain): nothing to check.
+      if (hashes.size === 0) return "done";
+      // No new block, or a shorter chain: are the delivered blocks still there?
+      const known = hashes.get(head);
+      const now = known === undefined ? null : await header(rpc, head);
+      if (head < last || now?.hash !== known) {
+        await rewind(rpc, head);
+        return "more"; // The new chain's blocks, at once: no new head may come to wake the watcher.
+      }
+      return "done";
+    }
+    const from = last + 1;
+    const to = Math.min(head, last + pages.size);
+    // Hashes are checked for the blocks a reorg can still reach; deeper ones only need the range's last hash.
+    const checkFrom = Math.max(from, Math.min(to, head - reorgWindow + 1));
+    const headers = await Promise.all(range(checkFrom, to).map((n) => header(rpc, n)));
+    if (headers.some((h) => h === null)) return "retry";
+    const chain = headers as Header[];
+    for (let i = 1; i < chain.length; i++) if (chain[i].parentHash !== chain[i - 1].hash) return "retry";
+    const parent = hashes.get(checkFrom - 1);
+    if (parent !== undefined && chain[0].parentHash !== parent) {
+      await rewind(rpc, checkFrom - 1);
+      return "retry";
+    }
+    const filter = resolveLogFilter(parameters, client.provider.boundary.interfaces);
+    const logs = await fetchLogRange(rpc, filter, from, to, { pages, signal, endpoint });
+    // Logs from a fork the headers are not on: the chain moved between the two requests.
+    if (logs.some((log) => log.blockNumber >= checkFrom && log.blockHash !== chain[log.blockNumber - checkFrom].hash)) return "retry";
+    if (stopped) return "done";
+    await deliver(logs);
+    for (const h of chain) hashes.set(h.number, h.hash);
+    for (const log of logs) {
+      if (log.blockNumber < to - reorgWindow) continue;
+      const list = recent.get(log.blockNumber) ?? [];
+      list.push(log);
+      recent.set(log.blockNumber, list);
+    }
+    last = to;
+    for (const n of [...hashes.keys()]) if (n <= last - reorgWindow && n !== last) hashes.delete(n);
+    for (const n of [...recent.keys()]) if (n <= last - reorgWindow) recent.delete(n);
+    return to < head ? "more" : "done";
+  };
+
+  // Waits `ms`; stop() always ends the wait early, a new head only when `wakeable`.
+  const pause = (ms: number, wakeable: boolean) =>
+    new Promise<void>((resolve) => {
+      if (stopped || (wakeable && woken)) {
+        woken = false;
+        return resolve();
+      }
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        endPause = undefined;
+        if (wakeable) woken = false;
+        resolve();
+      }
+      endPause = done;
+      pauseWakeable = wakeable;
+    });
+
+  const run = async () => {
+    let failures = 0;
+    let quick = 0;
+    while (!stopped) {
+      if (client.provider.destroyed) {
+        // The client was closed under the watcher: nothing it does can succeed any more.
+        report(new ChaincallError("ABORTED", `the client of ${endpoint} was closed: the log watcher stops`));
+        stopped = true;
+        break;
+      }
+      try {
+        if (mode === "subscribe" && !socket?.isOpen) {
+          if (socket) {
+            const reason = await socket.closed;
+            socket = undefined;
+            if (!stopped) report(reason);
+          }
+          if (stopped) break;
+          await connectSocket();
+        }
+        const outcome = await tick();
+        failures = 0;
+        if (outcome === "more" || (outcome === "retry" && quick++ < QUICK_RETRIES)) continue;
+        quick = 0;
+        await pause(mode === "subscribe" && subscribed ? Math.max(SUBSCRIBED_RECHECK_MS, pollIntervalMs) : pollIntervalMs, true);
+      } catch (err) {
+        if (stopped) break;
+        // The client closed mid-tick: said once, at the top of the loop, not as a request failure.
+        if (client.provider.destroyed) continue;
+        failures++;
+        report(err);
+        if (socket && (!socket.isOpen || (err instanceof ChaincallError && err.code === "TIMEOUT"))) {
+          // Reported just now (a drop) or suspect (a request that timed out may mean a connection that died
+          // silently): reconnect after the pause.
+          socket.close();
+          socket = undefined;
+        }
+        // Not woken by new heads: a new block is no reason to hammer a failing node.
+        await pause(Math.min(maxRetryDelayMs, FIRST_RETRY_DELAY_MS * 2 ** (failures - 1)), false);
+      }
+    }
+    socket?.close();
+  };
+
+  // The starting point, fixed before watchLogs resolves: whatever is mined from now on is delivered.
+  try {
+    if (mode === "subscribe") await connectSocket();
+    const rpc = request();
+    if (parameters.fromBlock !== undefined) {
+      const from = Number(parameters.fromBlock);
+      if (!Number.isSafeInteger(from) || from < 0) throw new ChaincallError("INVALID_ARGUMENT", `fromBlock must be a block number ≥ 0, got ${String(parameters.fromBlock)}`);
+      last = from - 1;
+    } else {
+      last = Number(await rpc("eth_blockNumber", [], controller.signal));
+    }
+    // A fromBlock ahead of the chain is fine: the watch waits for it.
+    const start = last >= 0 ? await header(rpc, last) : null;
+    if (start) hashes.set(last, start.hash);
+  } catch (err) {
+    stopped = true;
+    socket?.close();
+    throw err;
+  }
+
+  const loop = run();
+  const stop = async () => {
+    if (!stopped) {
+      stopped = true;
+      controller.abort(new ChaincallError("ABORTED", "the log watcher was stopped"));
+      endPause?.();
+      socket?.close();
+    }
+    // Called from inside a callback, waiting for the loop would wait for that very callback.
+    if (inCallback > 0) return;
+    await loop;
+  };
+  if (parameters.signal) {
+    if (parameters.signal.aborted) void stop();
+    else parameters.signal.addEventListener("abort", () => void stop(), { once: true });
+  }
+  return {
+    stop,
+    get lastBlock() {
+      return last;
+    },
+    mode,
+  };
+}
+
+function positive(value: number, name: string): number {
+  if (!Number.isFinite(value) || value <= 0) throw new ChaincallError("INVALID_ARGUMENT", `${name} must be a positive number, got ${value}`);
+  return Math.floor(value) || 1;
+}
+
+function range(from: number, to: number): number[] {
+  const out: number[] = [];
+  for (let n = from; n <= to; n++) out.push(n);
+  return out;
+}

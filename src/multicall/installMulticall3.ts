@@ -1,0 +1,33 @@
+import { ChaincallError } from "../errors/ChaincallError";
+import { MULTICALL3_RUNTIME_CODE } from "./bytecode";
+import { MULTICALL3_ADDRESS } from "./ReadBatcher";
+
+/** Anything that can send a JSON-RPC request: a chaincall client's provider, an ethers provider. */
+export interface RpcSender {
+  send(method: string, params: unknown[]): Promise<unknown>;
+}
+
+/**
+ * Puts Multicall3 (chaincall's build of its interface) at its canonical address on a local dev node, with
+ * `hardhat_setCode` or `anvil_setCode`, unless code is already there. For local chains only: public chains
+ * have the canonical deployment.
+ * @returns true when it installed the code, false when the address already had code
+ * @throws ChaincallError `RPC_ERROR` when the node has neither method (not a dev node)
+ * @example await installMulticall3(client.provider); // then concurrent reads aggregate through it
+ */
+export async function installMulticall3(node: RpcSender): Promise<boolean> {
+  const existing = (await node.send("eth_getCode", [MULTICALL3_ADDRESS, "latest"])) as string;
+  if (existing !== "0x") return false;
+  const errors: string[] = [];
+  for (const method of ["hardhat_setCode", "anvil_setCode"]) {
+    try {
+      await node.send(method, [MULTICALL3_ADDRESS, MULTICALL3_RUNTIME_CODE]);
+      return true;
+    } catch (err) {
+      errors.push(`${method}: ${(err as { shortMessage?: string }).shortMessage ?? (err as Error).message}`);
+    }
+  }
+  throw new ChaincallError("RPC_ERROR", "cannot install Multicall3: the node is not a Hardhat or Anvil dev node", {
+    details: errors.join("; "),
+  });
+}
