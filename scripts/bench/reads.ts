@@ -1,0 +1,710 @@
+// Benchmark of concurrent typed reads, side by side on ONE node (SPEC target: "typed concurrent reads through
+// the bindings: ≥ 0.5 × the raw limit (best of one big Multicall3 call or raw JSON-RPC batches) in the same
+// run, and ≥ 2 × viem's best configuration").
+//
+// One Anvil (or, with `--node hardhat`, one Hardhat node, for information) is started; a CallDemo is deployed
+// there from a dev key and Multicall3 is installed at its canonical address. Every contender then issues N
+// concurrent `CallDemo.getYear()` reads (default 2000) and each answer must be 2020:
+//   1. chaincall binding          `CallDemo__factory.connect(address, client.runner)` on a read-only
+//                                 `connect({ rpcUrl })` client (read batching on, its default);
+//   2. chaincall, batch: false    the same client with batching off (for information);
+//   3. ethers Promise.all         the binding on a plain `new JsonRpcProvider(rpcUrl)` (default options);
+//   4. viem …                     `createPublicClient` + `readContract` in a few configurations: the http
+//                                 transport's `batch: true` (its default batchSize 1000, and one batch of N),
+//                                 `batch: { multicall: true }` on the client (its default batchSize 1 KiB of
+//                                 calldata, and 64 KiB: every read in one call), and multicall with the
+//                                 transport's `batch: true` as well. "viem best" is the fastest of these;
+//   5. raw Multicall3 aggregate3  one hand-built `aggregate3` eth_call POSTed with fetch. Before the clock:
+//                                 the N Call3 entries ({ target, allowFailure: true, callData: getYear's
+//                                 calldata }) and the chunk size (N in one call unless the node refuses it,
+//                                 e.g. a per-call gas cap: then halved until accepted, chunks POSTed
+//                                 concurrently). Inside the clock: ABI-encoding aggregate3 by hand (checked
+//                                 against ethers' encoding before the clock), JSON, the POST, parsing,
+//                                 ABI-decoding aggregate3's result by hand and every read's uint256;
+//      raw Multicall3, ethers coder  the same with ethers' Interface encoding and decoding (for information:
+//                                 ethers' coder takes far longer on 2000 entries than the node does);
+//   6. raw JSON-RPC batches of B  N `eth_call` requests (precomputed calldata) in JSON-RPC batches of B, all
+//                                 batches POSTed concurrently with fetch; inside the clock: building and
+//                                 serialising the requests, the POSTs, parsing, decoding every uint256.
+// The raw limit is the best of 5 and 6: what a client could get out of the node with no library at all.
+// Every promise-based contender runs `Promise.allSettled` of its N reads (Promise.all, counting failures);
+// the clock runs from the first read issued until the last has settled. A read that failed or returned
+// another value is reported (reasons below the table) and not counted in reads/s.
+//
+// Clients are created once, before the clock (as a backend would); each contender reads once untimed (warm-up:
+// connections open, JIT warm, chain id known), then K timed rounds (`--repeat K`, default 5) run with the
+// contenders interleaved, the order rotated every round, so drift affects all alike. Each contender's line
+// is the median of its rounds. Ratios divide medians: "× raw" by the raw limit, "× viem" by viem's best.
+// The node started here is always stopped, on failure and on Ctrl-C too.
+//
+// Usage: node dist/scripts/bench/reads.js [--reads N] [--repeat K] [--node anvil|hardhat] [--json]
+// Exit code 0 whether or not the SPEC targets are met (the verdict line says); 1 when the benchmark could
+// not run (node, deployment, or one of chaincall / the raw limit / viem could not be measured at all) or a
+// contender returned a wrong value.
+import { parseArgs } from "node:util";
+import { performance } from "node:perf_hooks";
+import { Interface, JsonRpcProvider, Wallet } from "ethers";
+import { createPublicClient, defineChain, http } from "viem";
+import { connect, installMulticall3, MULTICALL3_ADDRESS } from "../../src";
+import { CallDemo__factory } from "../../typechain-types";
+import { startAnvil, startHardhatNode, type LocalNode } from "../lib/localNode";
+
+/** Account 0 of the dev mnemonic both nodes use ("test test … junk"): a public test key, funded on both. */
+const DEPLOYER_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+/** What `CallDemo.getYear()` returns on a fresh deployment; every read must answer this. */
+const EXPECTED_YEAR = 2020n;
+/** The SPEC targets: chaincall / raw limit, and chaincall / viem's best configuration. */
+const TARGET_RAW_RATIO = 0.5;
+const TARGET_VIEM_RATIO = 2;
+/** viem's multicall batchSize of the "large" configuration, in calldata bytes (getYear is 4 bytes a read). */
+const VIEM_LARGE_MULTICALL_BYTES = 64 * 1024;
+/** viem's http transport default batchSize (requests per JSON-RPC batch). */
+const VIEM_DEFAULT_HTTP_BATCH = 1000;
+/** Batch sizes tried by the raw JSON-RPC contender (plus N itself: one batch). */
+const RAW_BATCH_SIZES = [100, 500];
+/** Time limit of one request of the raw contenders and of viem (whose default 10 s Hardhat can exceed). */
+const REQUEST_TIMEOUT_MS = 120_000;
+
+const MULTICALL3 = new Interface([
+  "function aggregate3((address target, bool allowFailure, bytes callData)[] calls) payable returns ((bool success, bytes returnData)[] returnData)",
+]);
+const DEMO = CallDemo__factory.createInterface();
+const GET_YEAR_DATA = DEMO.encodeFunctionData("getYear");
+const AGGREGATE3_SELECTOR = MULTICALL3.getFunction("aggregate3")!.selector;
+
+type NodeKind = LocalNode["kind"];
+type Group = "chaincall" | "ethers" | "viem" | "raw" | "info";
+
+interface Options {
+  reads: number;
+  repeat: number;
+  node: NodeKind;
+  json: boolean;
+}
+
+/** What every contender gets: the node and the deployed CallDemo. */
+interface Setup {
+  rpcUrl: string;
+  chainId: bigint;
+  address: string;
+  reads: number;
+}
+
+/** One contender, ready to run: its clients exist, nothing has been timed yet. */
+interface Prepared {
+  /** N reads, timed from the first issued to the last settled. */
+  run(): Promise<Round>;
+  /** Closes the contender's clients. */
+  close(): Promise<void>;
+  /** Set when the preparation found something worth saying (e.g. a chunked multicall). */
+  note?: string;
+}
+
+interface Contender {
+  name: string;
+  group: Group;
+  prepare(setup: Setup): Promise<Prepared>;
+}
+
+/** One timed round of one contender. */
+interface Round {
+  ok: number;
+  /** Descriptions of reads that failed (folded, so equal causes group). */
+  failures: string[];
+  /** Descriptions of reads that answered, but not 2020. */
+  wrong: string[];
+  seconds: number;
+}
+
+/** One contender's line of the table. */
+interface Line {
+  contender: string;
+  group: Group;
+  note?: string;
+  /** The timed rounds, in round order (the warm-up is not among them). */
+  rounds: Round[];
+  /** Reads ok per round: the fewest and the most. */
+  okMin: number;
+  okMax: number;
+  /** Median over the rounds. */
+  seconds: number;
+  /** Median over the rounds of ok / seconds. */
+  readsPerSecond: number;
+  /** readsPerSecond / the raw limit. */
+  xRaw?: number;
+  /** readsPerSecond / viem's best. */
+  xViem?: number;
+  /** Failures and wrong values over all rounds, warm-up included, with counts, most frequent first. */
+  reasons: { reason: string; count: number }[];
+  /** Wrong values over all rounds, warm-up included. */
+  wrongValues: number;
+  /** Set when the contender could not run at all (preparation or warm-up failed as a whole). */
+  error?: string;
+}
+
+interface Verdict {
+  chaincall: number | null;
+  rawLimit: { contender: string; readsPerSecond: number } | null;
+  viemBest: { contender: string; readsPerSecond: number } | null;
+  rawRatio: number | null;
+  viemRatio: number | null;
+  targetRawRatio: number;
+  targetViemRatio: number;
+  rawMet: boolean;
+  viemMet: boolean;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Contenders. Each prepares its clients untimed; `run` is what the clock measures.
+
+function contenders(reads: number): Contender[] {
+  const list: Contender[] = [
+    { name: "chaincall binding", group: "chaincall", prepare: (setup) => viaChaincall(setup, true) },
+    { name: "chaincall, batch: false", group: "chaincall", prepare: (setup) => viaChaincall(setup, false) },
+    { name: "ethers Promise.all", group: "ethers", prepare: viaEthers },
+    { name: `viem batch: true (batchSize ${VIEM_DEFAULT_HTTP_BATCH})`, group: "viem", prepare: (setup) => viaViem(setup, { httpBatch: true }) },
+  ];
+  if (reads > VIEM_DEFAULT_HTTP_BATCH) {
+    list.push({ name: `viem batch: { batchSize: ${reads} }`, group: "viem", prepare: (setup) => viaViem(setup, { httpBatch: { batchSize: reads } }) });
+  }
+  list.push(
+    { name: "viem multicall (batchSize 1 KiB)", group: "viem", prepare: (setup) => viaViem(setup, { multicall: true }) },
+    {
+      name: `viem multicall, batchSize ${VIEM_LARGE_MULTICALL_BYTES / 1024} KiB`,
+      group: "viem",
+      prepare: (setup) => viaViem(setup, { multicall: { batchSize: VIEM_LARGE_MULTICALL_BYTES } }),
+    },
+    { name: "viem multicall + batch: true", group: "viem", prepare: (setup) => viaViem(setup, { multicall: true, httpBatch: true }) },
+    { name: "raw Multicall3 aggregate3", group: "raw", prepare: (setup) => viaRawMulticall(setup, "hand") },
+    { name: "raw Multicall3, ethers coder", group: "info", prepare: (setup) => viaRawMulticall(setup, "ethers") },
+  );
+  for (const size of [...new Set([...RAW_BATCH_SIZES.filter((s) => s < reads), reads])]) {
+    list.push({ name: `raw JSON-RPC batches of ${size}`, group: "raw", prepare: (setup) => viaRawBatches(setup, size) });
+  }
+  return list;
+}
+
+/** 1 and 2. The TypeChain binding on a read-only chaincall client, batching on (the default) or off. */
+async function viaChaincall(setup: Setup, batch: boolean): Promise<Prepared> {
+  const client = await connect(batch ? { rpcUrl: setup.rpcUrl } : { rpcUrl: setup.rpcUrl, batch: false });
+  const demo = CallDemo__factory.connect(setup.address, client.runner);
+  return { run: () => timedReads(setup.reads, () => demo.getYear()), close: () => client.close() };
+}
+
+/** 3. The same binding on a plain ethers JsonRpcProvider with its default options (JSON-RPC batches of ≤ 100). */
+async function viaEthers(setup: Setup): Promise<Prepared> {
+  const provider = new JsonRpcProvider(setup.rpcUrl);
+  const demo = CallDemo__factory.connect(setup.address, provider);
+  return {
+    run: () => timedReads(setup.reads, () => demo.getYear()),
+    close: async () => provider.destroy(),
+  };
+}
+
+/** 4. viem's `readContract` on a public client, with the transport's and/or the client's batching. */
+async function viaViem(
+  setup: Setup,
+  config: { httpBatch?: true | { batchSize: number }; multicall?: true | { batchSize: number } },
+): Promise<Prepared> {
+  const chain = defineChain({
+    id: Number(setup.chainId),
+    name: "local",
+    nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+    rpcUrls: { default: { http: [setup.rpcUrl] } },
+    contracts: { multicall3: { address: MULTICALL3_ADDRESS as `0x${string}`, blockCreated: 0 } },
+  });
+  const client = createPublicClient({
+    chain,
+    // A longer timeout than viem's 10 s default: it changes no speed, and Hardhat's node can take longer.
+    transport: http(setup.rpcUrl, { batch: config.httpBatch ?? false, timeout: REQUEST_TIMEOUT_MS }),
+    batch: config.multicall ? { multicall: config.multicall } : undefined,
+  });
+  const address = setup.address as `0x${string}`;
+  const abi = CallDemo__factory.abi;
+  return {
+    run: () => timedReads(setup.reads, () => client.readContract({ address, abi, functionName: "getYear" })),
+    close: async () => undefined,
+  };
+}
+
+/**
+ * 5. One hand-built Multicall3 `aggregate3` eth_call (or, where the node refuses that many in one call,
+ * equal chunks POSTed concurrently). With `coder: "ethers"` (for information) the calldata is encoded and the
+ * results decoded with ethers' Interface instead of by hand. See the header for what is inside the clock.
+ */
+async function viaRawMulticall(setup: Setup, coder: "hand" | "ethers"): Promise<Prepared> {
+  const calls: Call3[] = Array.from({ length: setup.reads }, () => ({ target: setup.address, allowFailure: true, callData: GET_YEAR_DATA }));
+  const encode = coder === "hand" ? encodeAggregate3 : (chunk: Call3[]) => MULTICALL3.encodeFunctionData("aggregate3", [chunk]);
+  const decode =
+    coder === "hand"
+      ? decodeAggregate3
+      : (hex: string) => (MULTICALL3.decodeFunctionResult("aggregate3", hex)[0] as unknown as [boolean, string][]).map(([success, returnData]) => ({ success, returnData }));
+  const decodeRead = coder === "hand" ? decodeUint256 : decodeYear;
+  // Before the clock: the hand coder must agree with ethers' on a sample, or its speed would mean nothing.
+  const sample = calls.slice(0, 3);
+  if (encodeAggregate3(sample) !== MULTICALL3.encodeFunctionData("aggregate3", [sample])) throw new Error("the hand-built aggregate3 encoding differs from ethers'");
+  // Before the clock: the largest chunk the node accepts (halving on refusal; gas caps differ per node).
+  let chunkSize = calls.length;
+  while (true) {
+    const answer = await rpcOne(setup.rpcUrl, { method: "eth_call", params: [{ to: MULTICALL3_ADDRESS, data: encode(calls.slice(0, chunkSize)) }, "latest"] });
+    if (answer.ok) {
+      const expected = MULTICALL3.decodeFunctionResult("aggregate3", answer.result as string)[0] as unknown as [boolean, string][];
+      const mine = decodeAggregate3(answer.result as string);
+      if (mine.length !== expected.length || mine.some((r, i) => r.success !== expected[i][0] || r.returnData !== expected[i][1])) {
+        throw new Error("the hand-built aggregate3 decoding differs from ethers'");
+      }
+      break;
+    }
+    if (chunkSize === 1) throw new Error(`aggregate3 of one read refused: ${answer.error}`);
+    chunkSize = Math.ceil(chunkSize / 2);
+  }
+  const chunks: Call3[][] = [];
+  for (let from = 0; from < calls.length; from += chunkSize) chunks.push(calls.slice(from, from + chunkSize));
+  const note = chunks.length > 1 ? `${chunks.length} concurrent aggregate3 calls of ≤ ${chunkSize} reads (the node refused ${calls.length} in one)` : undefined;
+
+  const run = async (): Promise<Round> => {
+    const started = performance.now();
+    const results = await Promise.all(
+      chunks.map(async (chunk): Promise<Settled[]> => {
+        const answer = await rpcOne(setup.rpcUrl, { method: "eth_call", params: [{ to: MULTICALL3_ADDRESS, data: encode(chunk) }, "latest"] });
+        if (!answer.ok) return chunk.map(() => ({ status: "rejected", reason: answer.error }));
+        let entries: { success: boolean; returnData: string }[];
+        try {
+          entries = decode(answer.result as string);
+        } catch (err) {
+          return chunk.map(() => ({ status: "rejected", reason: err }));
+        }
+        if (entries.length !== chunk.length) return chunk.map(() => ({ status: "rejected", reason: `aggregate3 returned ${entries.length} results for ${chunk.length} calls` }));
+        return entries.map(({ success, returnData }) => (success ? decodeRead(returnData) : { status: "rejected", reason: `reverted: ${returnData}` }));
+      }),
+    );
+    return tally(results.flat(), (performance.now() - started) / 1000);
+  };
+  return { run, close: async () => undefined, note };
+}
+
+/** 6. N eth_calls in JSON-RPC batches of `size`, all batches POSTed at once. */
+async function viaRawBatches(setup: Setup, size: number): Promise<Prepared> {
+  const call = { to: setup.address, data: GET_YEAR_DATA };
+  const run = async (): Promise<Round> => {
+    const started = performance.now();
+    const batches: Call[][] = [];
+    for (let from = 0; from < setup.reads; from += size) {
+      batches.push(Array.from({ length: Math.min(size, setup.reads - from) }, () => ({ method: "eth_call", params: [call, "latest"] })));
+    }
+    const answers = await Promise.all(batches.map((batch) => rpcBatch(setup.rpcUrl, batch)));
+    const settled = answers.flat().map((answer): Settled => (answer.ok ? decodeUint256(answer.result as string) : { status: "rejected", reason: answer.error }));
+    return tally(settled, (performance.now() - started) / 1000);
+  };
+  return { run, close: async () => undefined };
+}
+
+type Settled = PromiseSettledResult<bigint>;
+
+/** One entry of `aggregate3`'s argument. */
+interface Call3 {
+  target: string;
+  allowFailure: boolean;
+  callData: string;
+}
+
+/** A 32-byte ABI word holding `value`. */
+function word(value: number): string {
+  return value.toString(16).padStart(64, "0");
+}
+
+/** `aggregate3(calls)` calldata, ABI-encoded by hand (what ethers' Interface would produce, much faster). */
+function encodeAggregate3(calls: readonly Call3[]): string {
+  const heads: string[] = [];
+  const tails: string[] = [];
+  let offset = 32 * calls.length;
+  for (const call of calls) {
+    heads.push(word(offset));
+    const data = call.callData.slice(2);
+    const tail = call.target.slice(2).toLowerCase().padStart(64, "0") + word(call.allowFailure ? 1 : 0) + word(0x60) + word(data.length / 2) + data.padEnd(Math.ceil(data.length / 64) * 64, "0");
+    tails.push(tail);
+    offset += tail.length / 2;
+  }
+  return AGGREGATE3_SELECTOR + word(0x20) + word(calls.length) + heads.join("") + tails.join("");
+}
+
+/** `aggregate3`'s result, `(bool success, bytes returnData)[]`, ABI-decoded by hand. Throws on malformed data. */
+function decodeAggregate3(hex: string): { success: boolean; returnData: string }[] {
+  const body = hex.slice(2);
+  // Offsets and lengths are small: a JavaScript number holds them exactly.
+  const at = (byte: number): number => {
+    if (byte < 0 || (byte + 32) * 2 > body.length) throw new Error(`aggregate3 result: offset ${byte} out of range`);
+    return parseInt(body.slice(byte * 2, byte * 2 + 64), 16);
+  };
+  const array = at(0);
+  const count = at(array);
+  const start = array + 32;
+  const results: { success: boolean; returnData: string }[] = [];
+  for (let i = 0; i < count; i++) {
+    const entry = start + at(start + 32 * i);
+    const data = entry + at(entry + 32);
+    const length = at(data);
+    if ((data + 32 + length) * 2 > body.length) throw new Error("aggregate3 result: returnData out of range");
+    results.push({ success: at(entry) !== 0, returnData: "0x" + body.slice((data + 32) * 2, (data + 32 + length) * 2) });
+  }
+  return results;
+}
+
+/** A `uint256` return value, decoded by hand. */
+function decodeUint256(returnData: string): Settled {
+  if (returnData.length !== 66) return { status: "rejected", reason: `not one uint256: ${returnData.length} hex digits` };
+  return { status: "fulfilled", value: BigInt(returnData) };
+}
+
+/** A `getYear()` return value, decoded with ethers' Interface. */
+function decodeYear(returnData: string): Settled {
+  try {
+    return { status: "fulfilled", value: DEMO.decodeFunctionResult("getYear", returnData)[0] as bigint };
+  } catch (err) {
+    return { status: "rejected", reason: err };
+  }
+}
+
+/** Issues `count` reads at once (Promise.allSettled) and times them until all have settled. */
+async function timedReads(count: number, read: () => Promise<bigint>): Promise<Round> {
+  const started = performance.now();
+  const settled = await Promise.allSettled(Array.from({ length: count }, () => read()));
+  return tally(settled, (performance.now() - started) / 1000);
+}
+
+/** Counts the reads that answered 2020; the rest are failures or wrong values. Outside the clock. */
+function tally(settled: readonly Settled[], seconds: number): Round {
+  const round: Round = { ok: 0, failures: [], wrong: [], seconds };
+  for (const result of settled) {
+    if (result.status === "rejected") round.failures.push(describeFailure(result.reason));
+    else if (result.value === EXPECTED_YEAR) round.ok++;
+    else round.wrong.push(`wrong value: ${String(result.value)} (expected ${EXPECTED_YEAR})`);
+  }
+  return round;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Running: one node, the untimed setup and warm-up, the interleaved timed rounds.
+
+interface Entry {
+  contender: Contender;
+  prepared?: Prepared;
+  error?: string;
+  warmup?: Round;
+  rounds: Round[];
+}
+
+async function runOnNode(node: LocalNode, options: Options): Promise<{ version: string; multicallInstalled: boolean; lines: Line[] }> {
+  const version = String(await rpc(node.rpcUrl, "web3_clientVersion", []));
+  const { address, multicallInstalled } = await prepareNode(node);
+  const setup: Setup = { rpcUrl: node.rpcUrl, chainId: node.chainId, address, reads: options.reads };
+  const entries: Entry[] = contenders(options.reads).map((contender) => ({ contender, rounds: [] }));
+  try {
+    for (const entry of entries) {
+      progress(options, `${node.kind}: ${entry.contender.name}: preparing and warming up …`);
+      try {
+        entry.prepared = await entry.contender.prepare(setup);
+        entry.warmup = await entry.prepared.run();
+        // A warm-up in which nothing answered: the contender cannot run here (it is reported, not timed).
+        if (entry.warmup.ok === 0 && entry.warmup.wrong.length === 0) throw new Error(`warm-up: all ${options.reads} reads failed: ${entry.warmup.failures[0] ?? "?"}`);
+      } catch (err) {
+        entry.error = describeFailure(err, false);
+      }
+    }
+    const live = entries.filter((entry) => !entry.error);
+    for (let round = 0; round < options.repeat; round++) {
+      // Rotated each round, so no contender always runs first (or right after the heaviest one).
+      const order = live.map((_, i) => live[(i + round) % live.length]);
+      progress(options, `${node.kind}: round ${round + 1} of ${options.repeat} …`);
+      for (const entry of order) entry.rounds.push(await entry.prepared!.run());
+    }
+  } finally {
+    await Promise.all(entries.map((entry) => entry.prepared?.close().catch(() => undefined)));
+  }
+  return { version, multicallInstalled, lines: entries.map(toLine) };
+}
+
+/** Deploys CallDemo from the dev key, checks it answers 2020, and installs Multicall3 at its address. */
+async function prepareNode(node: LocalNode): Promise<{ address: string; multicallInstalled: boolean }> {
+  const provider = new JsonRpcProvider(node.rpcUrl, undefined, { staticNetwork: true });
+  try {
+    const demo = await new CallDemo__factory(new Wallet(DEPLOYER_KEY, provider)).deploy();
+    await demo.waitForDeployment();
+    const address = await demo.getAddress();
+    const year = await demo.getYear();
+    if (year !== EXPECTED_YEAR) throw new Error(`setup: the fresh CallDemo answers ${year}, not ${EXPECTED_YEAR}`);
+    const multicallInstalled = await installMulticall3(provider);
+    return { address, multicallInstalled };
+  } finally {
+    provider.destroy();
+  }
+}
+
+function toLine(entry: Entry): Line {
+  const { contender } = entry;
+  const counts = new Map<string, number>();
+  let wrongValues = 0;
+  for (const round of [...(entry.warmup ? [entry.warmup] : []), ...entry.rounds]) {
+    for (const reason of [...round.failures, ...round.wrong]) counts.set(reason, (counts.get(reason) ?? 0) + 1);
+    wrongValues += round.wrong.length;
+  }
+  const oks = entry.rounds.map((r) => r.ok);
+  return {
+    contender: contender.name,
+    group: contender.group,
+    note: entry.prepared?.note,
+    rounds: entry.rounds,
+    okMin: oks.length ? Math.min(...oks) : 0,
+    okMax: oks.length ? Math.max(...oks) : 0,
+    seconds: median(entry.rounds.map((r) => r.seconds)) ?? 0,
+    readsPerSecond: median(entry.rounds.map((r) => (r.seconds > 0 ? r.ok / r.seconds : 0))) ?? 0,
+    reasons: [...counts].map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count),
+    wrongValues,
+    error: entry.error,
+  };
+}
+
+/** The fastest measured line of a group (a line with no read ok in its rounds does not count). */
+function best(lines: Line[], group: Group): Line | undefined {
+  return lines.filter((l) => l.group === group && !l.error && l.readsPerSecond > 0).sort((a, b) => b.readsPerSecond - a.readsPerSecond)[0];
+}
+
+function judge(lines: Line[]): Verdict {
+  const chaincallLine = lines.find((l) => l.contender === "chaincall binding" && !l.error && l.readsPerSecond > 0);
+  const raw = best(lines, "raw");
+  const viem = best(lines, "viem");
+  for (const line of lines) {
+    if (line.error) continue;
+    if (raw) line.xRaw = line.readsPerSecond / raw.readsPerSecond;
+    if (viem) line.xViem = line.readsPerSecond / viem.readsPerSecond;
+  }
+  const chaincall = chaincallLine?.readsPerSecond ?? null;
+  const rawRatio = chaincall !== null && raw ? chaincall / raw.readsPerSecond : null;
+  const viemRatio = chaincall !== null && viem ? chaincall / viem.readsPerSecond : null;
+  return {
+    chaincall,
+    rawLimit: raw ? { contender: raw.contender, readsPerSecond: raw.readsPerSecond } : null,
+    viemBest: viem ? { contender: viem.contender, readsPerSecond: viem.readsPerSecond } : null,
+    rawRatio,
+    viemRatio,
+    targetRawRatio: TARGET_RAW_RATIO,
+    targetViemRatio: TARGET_VIEM_RATIO,
+    rawMet: rawRatio !== null && rawRatio >= TARGET_RAW_RATIO,
+    viemMet: viemRatio !== null && viemRatio >= TARGET_VIEM_RATIO,
+  };
+}
+
+function median(values: number[]): number | undefined {
+  if (values.length === 0) return undefined;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// JSON-RPC over plain fetch: the raw contenders' transport, and the setup's few requests.
+
+type Answer = { ok: true; result: unknown } | { ok: false; error: string };
+interface Call {
+  method: string;
+  params: unknown[];
+}
+/** One answer of a JSON-RPC response. */
+interface Reply {
+  id?: unknown;
+  result?: unknown;
+  error?: { message?: string };
+}
+
+/** Posts `calls` as one JSON-RPC batch; one answer per call, in order. A refused batch fails every call. */
+async function rpcBatch(rpcUrl: string, calls: Call[]): Promise<Answer[]> {
+  let body: unknown;
+  try {
+    body = await post(rpcUrl, calls.map((call, id) => ({ jsonrpc: "2.0", id, ...call })));
+  } catch (err) {
+    return calls.map(() => ({ ok: false, error: `batch failed: ${describeFailure(err)}` }));
+  }
+  if (!Array.isArray(body)) {
+    // The node answered the batch as a whole (e.g. it refuses batches, or this one is too large).
+    return calls.map(() => ({ ok: false, error: `batch refused: ${describeFailure((body as Reply).error ?? body)}` }));
+  }
+  const byId = new Map<unknown, Reply>((body as Reply[]).map((reply) => [reply?.id, reply]));
+  return calls.map((_, id) => toAnswer(byId.get(id)));
+}
+
+/** Posts one JSON-RPC request (not a batch). */
+async function rpcOne(rpcUrl: string, call: Call): Promise<Answer> {
+  try {
+    return toAnswer((await post(rpcUrl, { jsonrpc: "2.0", id: 1, ...call })) as Reply);
+  } catch (err) {
+    return { ok: false, error: `request failed: ${describeFailure(err)}` };
+  }
+}
+
+/** One JSON-RPC request; throws on an error answer. */
+async function rpc(rpcUrl: string, method: string, params: unknown[]): Promise<unknown> {
+  const answer = await rpcOne(rpcUrl, { method, params });
+  if (!answer.ok) throw new Error(`${method}: ${answer.error}`);
+  return answer.result;
+}
+
+async function post(rpcUrl: string, payload: unknown): Promise<unknown> {
+  const response = await fetch(rpcUrl, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(payload),
+    signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+  });
+  const text = await response.text();
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new Error(`HTTP ${response.status}, not JSON: ${text.slice(0, 120)}`);
+  }
+}
+
+function toAnswer(reply: Reply | undefined): Answer {
+  if (!reply || typeof reply !== "object") return { ok: false, error: "no answer" };
+  if (reply.error) return { ok: false, error: fold(reply.error.message ?? JSON.stringify(reply.error)) };
+  return { ok: true, result: reply.result };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Reporting.
+
+/**
+ * A short description of why a read failed, with numbers and hex folded so equal causes group together:
+ * the error code and message, plus the node's own message when the library wrapped it.
+ */
+function describeFailure(err: unknown, folded = true): string {
+  const e = err as { code?: unknown; shortMessage?: unknown; message?: unknown; error?: { message?: unknown }; info?: { error?: { message?: unknown } } } | undefined;
+  let text = String(e?.shortMessage ?? e?.message ?? (typeof err === "object" ? JSON.stringify(err) : err));
+  const nested = e?.info?.error?.message ?? e?.error?.message;
+  if (typeof nested === "string" && !text.includes(nested)) text += ` (node: ${nested})`;
+  if (typeof e?.code === "string" && !text.startsWith(e.code)) text = `${e.code}: ${text}`;
+  return folded ? fold(text) : text.split("\n")[0].slice(0, 300);
+}
+
+function fold(text: string): string {
+  return text.split("\n")[0].replace(/0x[0-9a-fA-F]+/g, "0x…").replace(/\d+/g, "N").slice(0, 140);
+}
+
+function printReport(report: Report): void {
+  const { options } = report;
+  const title = report.node === "anvil" ? "Anvil" : "Hardhat";
+  console.log(
+    `\n${title} (${report.version}): ${options.reads} concurrent getYear() reads per round, ` +
+      `median of ${options.repeat} round${options.repeat === 1 ? "" : "s"} after one warm-up`,
+  );
+  const header = ["contender", "reads ok", "seconds", "reads/s", "× raw limit", "× viem best"];
+  const rows = report.lines.map((l) =>
+    l.error
+      ? [l.contender, "—", "—", "—", "—", "—"]
+      : [
+          l.contender,
+          l.okMin === l.okMax ? String(l.okMin) : `${l.okMin}–${l.okMax}`,
+          l.seconds.toFixed(3),
+          l.readsPerSecond.toFixed(0),
+          l.xRaw === undefined ? "—" : l.xRaw.toFixed(2),
+          l.xViem === undefined ? "—" : l.xViem.toFixed(2),
+        ],
+  );
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
+  const line = (cells: string[]) => cells.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join("  ");
+  console.log(line(header));
+  for (const row of rows) console.log(line(row));
+  const v = report.verdict;
+  console.log(`  raw limit: ${v.rawLimit ? `${v.rawLimit.readsPerSecond.toFixed(0)} reads/s (${v.rawLimit.contender})` : "not measured"}`);
+  console.log(`  viem best: ${v.viemBest ? `${v.viemBest.readsPerSecond.toFixed(0)} reads/s (${v.viemBest.contender})` : "not measured"}`);
+  if (!report.multicallInstalled) console.log(`  Multicall3 was already at ${MULTICALL3_ADDRESS}; not installed again`);
+  for (const l of report.lines) {
+    if (l.note) console.log(`  ${l.contender}: ${l.note}`);
+    if (l.error) console.log(`  ${l.contender}: did not run: ${l.error}`);
+    for (const { reason, count } of l.reasons.slice(0, 3)) console.log(`  ${l.contender}: ${count} × ${reason}`);
+    if (l.reasons.length > 3) console.log(`  ${l.contender}: … ${l.reasons.length - 3} other reasons`);
+  }
+}
+
+function printVerdict(report: Report): void {
+  const v = report.verdict;
+  const ratio = (r: number | null) => (r === null ? "—" : r.toFixed(2));
+  const met = (ok: boolean, r: number | null) => (r === null ? "NOT MEASURED" : ok ? "MET" : "NOT MET");
+  const info = report.node === "anvil" ? "" : " [Hardhat, for information: the SPEC judges on Anvil]";
+  console.log(
+    `\nSPEC "typed concurrent reads": chaincall/raw limit ${ratio(v.rawRatio)} (target ≥ ${v.targetRawRatio}): ${met(v.rawMet, v.rawRatio)}; ` +
+      `chaincall/viem best ${ratio(v.viemRatio)} (target ≥ ${v.targetViemRatio}): ${met(v.viemMet, v.viemRatio)}${info}`,
+  );
+}
+
+function progress(options: Options, message: string): void {
+  if (!options.json) process.stderr.write(`${message}\n`);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Command line and lifecycle.
+
+interface Report {
+  options: Options;
+  node: NodeKind;
+  version: string;
+  multicallInstalled: boolean;
+  lines: Line[];
+  verdict: Verdict;
+}
+
+function parseOptions(argv: string[]): Options {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      reads: { type: "string", default: "2000" },
+      repeat: { type: "string", default: "5" },
+      node: { type: "string", default: "anvil" },
+      json: { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    console.log("usage: node dist/scripts/bench/reads.js [--reads N (2000)] [--repeat K (5 timed rounds)] [--node anvil|hardhat (anvil)] [--json]");
+    process.exit(0);
+  }
+  const positive = (name: string, value: string): number => {
+    const n = Number(value);
+    if (!Number.isSafeInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, got ${JSON.stringify(value)}`);
+    return n;
+  };
+  if (values.node !== "anvil" && values.node !== "hardhat") throw new Error(`--node must be anvil or hardhat, got ${JSON.stringify(values.node)}`);
+  return { reads: positive("reads", values.reads!), repeat: positive("repeat", values.repeat!), node: values.node, json: values.json! };
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2));
+  let node: LocalNode | undefined;
+  // Ctrl-C: stop the node, then leave (a node still starting is killed by localNode's exit hook).
+  process.once("SIGINT", () => void (node?.stop() ?? Promise.resolve()).finally(() => process.exit(130)));
+  try {
+    progress(options, `starting ${options.node} …`);
+    node = await (options.node === "anvil" ? startAnvil({ ipc: false }) : startHardhatNode());
+    const { version, multicallInstalled, lines } = await runOnNode(node, options);
+    const verdict = judge(lines);
+    const report: Report = { options, node: options.node, version, multicallInstalled, lines, verdict };
+    if (options.json) {
+      console.log(JSON.stringify(report, null, 2));
+    } else {
+      printReport(report);
+      printVerdict(report);
+    }
+    const wrong = lines.filter((l) => l.wrongValues > 0);
+    const unmeasured = verdict.chaincall === null || verdict.rawLimit === null || verdict.viemBest === null;
+    if (wrong.length > 0) console.error(`error: wrong values from ${wrong.map((l) => l.contender).join(", ")}`);
+    if (unmeasured) console.error("error: the benchmark could not measure chaincall, the raw limit and viem's best");
+    process.exitCode = wrong.length > 0 || unmeasured ? 1 : 0;
+  } finally {
+    await node?.stop();
+  }
+}
+
+main().catch((err) => {
+  console.error(`error: ${describeFailure(err, false)}`);
+  process.exitCode = 1;
+});
