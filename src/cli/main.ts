@@ -2,7 +2,10 @@
 import yargs from "yargs";
 import { ChaincallError } from "../errors/ChaincallError";
 import { registerSecret } from "../errors/redact";
+import { abiCommands } from "./commands/abiCommands";
+import { batchCommands } from "./commands/batchCommands";
 import { callCommand } from "./commands/call";
+import { chainCommands } from "./commands/chainCommands";
 import { deployCommand } from "./commands/deploy";
 import { genCommand } from "./commands/gen";
 import { journalCommand } from "./commands/journal";
@@ -10,7 +13,7 @@ import { sendCommand } from "./commands/send";
 import { globalOptions } from "./options";
 import { reportError } from "./output";
 
-const COMMANDS = [callCommand, sendCommand, deployCommand, genCommand, journalCommand];
+const COMMANDS = [callCommand, sendCommand, deployCommand, genCommand, ...abiCommands, ...chainCommands, ...batchCommands, journalCommand];
 
 /**
  * Runs the CLI on `args` and resolves to the exit code. Heavy modules (ethers, TypeChain) load only inside
