@@ -4,7 +4,7 @@ import { copyFileSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { createServer, type AddressInfo, type Socket } from "node:net";
 import { join } from "node:path";
 import { findFreePort, projectRoot, type LocalNode } from "../scripts/lib/localNode";
-import { anvil, DEV_ACCOUNT, DEV_PRIVATE_KEY, hardhat, isolateState, rpc, runCli, tempDir, type CliResult } from "./fixtures/nodes";
+import { anvil, DEV_ACCOUNT, DEV_PRIVATE_KEY, hardhat, isolateState, rpc, runCli, tempDir, type CliResult, showCli as show, parseDocument, chainState } from "./fixtures/nodes";
 
 // The real CLI (dist/src/cli/main.js), spawned once per case, against the run's Hardhat node and Anvil (SPEC §4, §7 items 1, 2, 4, 8).
 
@@ -21,19 +21,6 @@ function cli(args: string[], options: { env?: Record<string, string>; timeoutMs?
 /** Options that point the CLI at a node, an address book folder and the repository's ABI folder. */
 function at(rpcUrl: string, book: string): string[] {
   return ["-r", rpcUrl, "--deployments", book, "--abi-dir", ABI_DIR];
-}
-
-function show(r: CliResult): string {
-  return `exit ${r.code} after ${r.ms} ms\n--- stdout ---\n${r.stdout}--- stderr ---\n${r.stderr}`;
-}
-
-/** Parses stdout as exactly one JSON document (the whole of stdout must parse). */
-function parseDocument(r: CliResult): any {
-  try {
-    return JSON.parse(r.stdout);
-  } catch {
-    expect.fail(`stdout is not exactly one JSON document:\n${show(r)}`);
-  }
 }
 
 function expectOk(r: CliResult): void {
@@ -61,16 +48,6 @@ function expectError(r: CliResult, code: 1 | 2, options: { json?: boolean } = {}
 function expectNoSecrets(r: CliResult, secrets: string[]): void {
   const text = `${r.stdout}\n${r.stderr}`.toLowerCase();
   for (const secret of secrets) expect(text.includes(secret.toLowerCase()), `secret "${secret.slice(0, 6)}…" leaked\n${show(r)}`).to.equal(false);
-}
-
-/** What would change if anything were sent: the sender's nonces and the block height (Hardhat and Anvil automine). */
-async function chainState(node: LocalNode): Promise<unknown> {
-  const [latest, pending, block] = await Promise.all([
-    rpc(node.rpcUrl, "eth_getTransactionCount", [DEV_ACCOUNT, "latest"]),
-    rpc(node.rpcUrl, "eth_getTransactionCount", [DEV_ACCOUNT, "pending"]),
-    rpc(node.rpcUrl, "eth_blockNumber", []),
-  ]);
-  return { latest, pending, block };
 }
 
 /** Flips the case of the first letter of a checksummed address, breaking its EIP-55 checksum. */

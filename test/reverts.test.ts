@@ -5,7 +5,7 @@ import { getAddress, Interface, isError, MaxUint256, Result } from "ethers";
 import { connect, ChaincallError, ContractRevertedError, type Client } from "../src";
 import { projectRoot, type LocalNode } from "../scripts/lib/localNode";
 import { Oracle__factory, Vault__factory, type Vault } from "../typechain-types";
-import { anvil, DEV_ACCOUNT, DEV_PRIVATE_KEY, hardhat, isolateState, rpc, runCli, tempDir, type CliResult } from "./fixtures/nodes";
+import { anvil, DEV_ACCOUNT, DEV_PRIVATE_KEY, hardhat, isolateState, rpc, runCli, tempDir, type CliResult, showCli as show, chainState } from "./fixtures/nodes";
 
 // Revert decoding (SPEC §3): Error(string), every common Panic, custom errors with plain, struct and array
 // arguments, an error declared only in another contract (Oracle) that bubbles up through Vault, and a bare
@@ -194,20 +194,6 @@ function expectDecoded(err: unknown, c: RevertCase): ContractRevertedError {
   if (typeof c.reason === "string") expect(reverted.reason, "reason").to.equal(c.reason);
   else if (c.reason) expect(reverted.reason, "reason").to.match(c.reason);
   return reverted;
-}
-
-/** The sender's nonce (latest and pending) and the block height: what would change if anything were sent. */
-async function chainState(node: LocalNode): Promise<unknown> {
-  const [latest, pending, block] = await Promise.all([
-    rpc(node.rpcUrl, "eth_getTransactionCount", [DEV_ACCOUNT, "latest"]),
-    rpc(node.rpcUrl, "eth_getTransactionCount", [DEV_ACCOUNT, "pending"]),
-    rpc(node.rpcUrl, "eth_blockNumber", []),
-  ]);
-  return { latest, pending, block };
-}
-
-function show(r: CliResult): string {
-  return `exit ${r.code} after ${r.ms} ms\n--- stdout ---\n${r.stdout}--- stderr ---\n${r.stderr}`;
 }
 
 /** A CLI failure with --json: the exit code, one `{"error":{code,message}}` document, and `error:` on stderr. */

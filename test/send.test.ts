@@ -14,7 +14,7 @@ import {
   type Client,
 } from "../src";
 import { CallDemo__factory, Vault__factory, type CallDemo } from "../typechain-types";
-import { anvil, deployCallDemo, DEV_ACCOUNT, DEV_PRIVATE_KEY, devClient, hardhat, isolateState, rpc, runCli, tempDir, type CliResult } from "./fixtures/nodes";
+import { anvil, deployCallDemo, DEV_ACCOUNT, DEV_PRIVATE_KEY, devClient, hardhat, isolateState, rpc, runCli, tempDir, type CliResult, showCli as show } from "./fixtures/nodes";
 import { KEYSTORE_PASSWORD, WRONG_KEYSTORE_PASSWORD } from "./fixtures/secrets";
 
 // Sending you can trust (issue 3, SPEC §3 and §7): nonces under concurrency, fees and gas, bounded waits
@@ -39,10 +39,6 @@ async function rejection(promise: Promise<unknown>): Promise<ChaincallError> {
 function expectConsecutive(txs: readonly { nonce: number }[], first: number): void {
   const nonces = txs.map((t) => t.nonce).sort((a, b) => a - b);
   expect(nonces).to.deep.equal(Array.from({ length: txs.length }, (_, i) => first + i));
-}
-
-function show(r: CliResult): string {
-  return `exit ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`;
 }
 
 /** Runs `work` with the node's automine off, and turns it back on whatever happens. */
