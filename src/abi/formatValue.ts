@@ -1,4 +1,4 @@
-import { Result, type ParamType } from "ethers";
+import { Result, type ParamType } from "./ethersAbi";
 
 /** A JSON-safe value: bigints become decimal strings, structs with named fields become objects. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -30,11 +30,13 @@ export function toJsonValue(value: unknown, param?: ParamType): JsonValue {
 }
 
 /**
- * The human form of a decoded value, as one line: numbers in decimal, strings as they are, and arrays
- * and structs as compact JSON.
+ * The human form of a decoded value, as one line: numbers in decimal, strings as they are (JSON-quoted
+ * when they hold a line break or another control character, so that one value stays one line), and
+ * arrays and structs as compact JSON.
  * @example formatValue(2020n) // "2020"
  */
 export function formatValue(value: unknown, param?: ParamType): string {
   const json = toJsonValue(value, param);
-  return typeof json === "string" ? json : JSON.stringify(json);
+  if (typeof json !== "string") return JSON.stringify(json);
+  return /[\u0000-\u001f]/.test(json) ? JSON.stringify(json) : json;
 }

@@ -1,12 +1,14 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, extname, join } from "node:path";
-import { Interface } from "ethers";
+import { Interface } from "./ethersAbi";
 import { ChaincallError } from "../errors/ChaincallError";
 
 /** A contract's ABI (and creation bytecode, when known) as read from disk. */
 export interface ContractAbi {
   name: string;
   abi: Interface;
+  /** The ABI's entries as the file wrote them (with `internalType` struct names, which `abi` drops). */
+  json: readonly unknown[];
   /** Creation bytecode (`0x…`), when the ABI came with a `.bin` or an artifact's bytecode. */
   bytecode?: string;
   /** The file it came from. */
@@ -50,7 +52,7 @@ export function readAbiFile(file: string): ContractAbi {
     throw new ChaincallError("INVALID_ARGUMENT", `${file} holds a malformed ABI`, { cause: err });
   }
   const name = typeof artifact.contractName === "string" ? artifact.contractName : basename(file, extname(file));
-  return { name, abi, bytecode: findBytecode(file, artifact.bytecode), source: file };
+  return { name, abi, json: artifact.abi, bytecode: findBytecode(file, artifact.bytecode), source: file };
 }
 
 /**

@@ -1,15 +1,17 @@
-import { getAddress, parseUnits, type ConstructorFragment, type FunctionFragment, type ParamType } from "ethers";
+import type { ConstructorFragment } from "ethers";
+import { getAddress, parseUnits, type FunctionFragment, type ParamType } from "./ethersAbi";
 import { ChaincallError } from "../errors/ChaincallError";
 
 /**
  * Turns command-line strings into values for a function's (or constructor's) parameters, checked against
  * their ABI types before anything is sent: integers (decimal, hex, `1e18`, `1.5ether`, `10gwei`; range
  * checked), addresses (checksum verified when mixed-case), `true`/`false`, hex bytes (length checked for
- * bytesN), strings, and JSON for arrays and tuples (`[1,2]`, `["0x…",[3,4]]`, or `{"name":…}` for structs).
+ * bytesN), strings, and JSON for arrays and tuples (`[1,2]`, `["0x…",[3,4]]`, or `{"name":…}` for structs;
+ * integers in JSON are exact however large, as numbers or as strings).
  * @throws ChaincallError `INVALID_ARGUMENT` naming the argument, the expected type and the signature
  * @example parseArgs(fragment, ["2021"]) // [2021n]
  */
-export function parseArgs(fragment: FunctionFragment | ConstructorFragment, raw: readonly string[]): unknown[] {
+export function parseArgs(fragment: FunctionFragment | ConstructorFragment, raw: readonly unknown[]): unknown[] {
   const signature = fragment.type === "constructor" ? `constructor(${fragment.inputs.map((p) => p.format("sighash")).join(",")})` : fragment.format("sighash");
   if (raw.length !== fragment.inputs.length) {
     const n = fragment.inputs.length;
@@ -102,7 +104,9 @@ const UNITS: Record<string, number> = { wei: 0, gwei: 9, ether: 18, eth: 18 };
  */
 export function parseInteger(input: unknown, signed: boolean, bits: number): bigint {
   let value: bigint;
-  if (typeof input === "number") {
+  if (input instanceof JsonNumber) {
+    value = parseIntegerText(input.text);
+  } else if (typeof input === "number") {
     if (!Number.isSafeInteger(input)) throw new ArgumentProblem(`${input} is not an exact integer; write large numbers as strings in JSON`);
     value = BigInt(input);
   } else if (typeof input === "string") {
@@ -161,10 +165,93 @@ function within<T>(where: string, fn: () => T): T {
 
 function parseJson(text: string, param: ParamType): unknown {
   try {
-    return JSON.parse(text);
+    return parseJsonExact(text);
   } catch {
-    throw new ArgumentProblem(`expected JSON for ${param.format("sighash")}, e.g. ${example(param)}; got ${show(text)}`);
+    // cast writes tuples as (1,"a"); JSON has no parentheses.
+    const castStyle = /^\s*[[(]*\(/.test(text) ? " (tuples are JSON arrays here, not (…))" : "";
+    throw new ArgumentProblem(`expected JSON for ${param.format("sighash")}, e.g. ${example(param)}; got ${show(text)}${castStyle}`);
   }
+}
+
+/** A number as written in JSON, kept as text so that integers beyond 2^53 lose nothing. */
+class JsonNumber {
+  constructor(readonly text: string) {}
+  toJSON(): string {
+    return this.text;
+  }
+}
+
+const JSON_NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+const JSON_STRING = /"(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"/y;
+const JSON_SPACE = /[ \t\n\r]*/y;
+
+/**
+ * JSON.parse, except that numbers come back as `JsonNumber` (their exact text): `[123456789012345678901]`
+ * means that integer, not the nearest double.
+ */
+function parseJsonExact(text: string): unknown {
+  let at = 0;
+  const fail = (): never => {
+    throw new SyntaxError(`bad JSON at position ${at}`);
+  };
+  const token = (re: RegExp): string | undefined => {
+    re.lastIndex = at;
+    const m = re.exec(text);
+    if (m) at = re.lastIndex;
+    return m?.[0];
+  };
+  const next = (): string => {
+    token(JSON_SPACE);
+    return text[at];
+  };
+  const expect = (char: string): void => {
+    if (next() !== char) fail();
+    at++;
+  };
+  // Items of an array or members of an object, up to the closing bracket.
+  const list = (close: string, item: () => void): void => {
+    if (next() === close) {
+      at++;
+      return;
+    }
+    for (;;) {
+      item();
+      if (next() !== ",") return expect(close);
+      at++;
+    }
+  };
+  const value = (depth: number): unknown => {
+    if (depth > 64) fail();
+    const c = next();
+    if (c === "[") {
+      at++;
+      const items: unknown[] = [];
+      list("]", () => items.push(value(depth + 1)));
+      return items;
+    }
+    if (c === "{") {
+      at++;
+      const record: Record<string, unknown> = Object.create(null);
+      list("}", () => {
+        next();
+        const key = JSON.parse(token(JSON_STRING) ?? fail()) as string;
+        expect(":");
+        record[key] = value(depth + 1);
+      });
+      return record;
+    }
+    if (c === '"') return JSON.parse(token(JSON_STRING) ?? fail());
+    for (const [word, literal] of [["true", true], ["false", false], ["null", null]] as const) {
+      if (text.startsWith(word, at)) {
+        at += word.length;
+        return literal;
+      }
+    }
+    return new JsonNumber(token(JSON_NUMBER) ?? fail());
+  };
+  const result = value(0);
+  if (next() !== undefined) fail();
+  return result;
 }
 
 function example(param: ParamType): string {
@@ -172,11 +259,12 @@ function example(param: ParamType): string {
   if (param.isTuple()) return `[${param.components.map(example).join(",")}]`;
   if (param.baseType === "address") return '"0x…"';
   if (param.baseType === "bool") return "true";
-  if (param.baseType === "string" || param.baseType.startsWith("bytes")) return '"…"';
+  if (param.baseType.startsWith("bytes")) return '"0x…"';
+  if (param.baseType === "string") return '"…"';
   return "1";
 }
 
 function show(value: unknown): string {
-  const text = typeof value === "string" ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+  const text = value instanceof JsonNumber ? value.text : JSON.stringify(value) ?? String(value);
   return text.length > 80 ? `${text.slice(0, 77)}…` : text;
 }

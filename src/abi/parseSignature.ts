@@ -1,4 +1,4 @@
-import { FunctionFragment } from "ethers";
+import { FunctionFragment, ParamType } from "./ethersAbi";
 import { ChaincallError } from "../errors/ChaincallError";
 
 /**
@@ -25,10 +25,38 @@ export function parseSignature(signature: string): FunctionFragment {
     if (outputsEnd !== rest.length - 1) throw bad(signature, "unbalanced parentheses in the return types");
     outputs = rest.slice(1, outputsEnd);
   }
+  if ([...splitTopLevel(inputs), ...splitTopLevel(outputs)].includes("")) throw bad(signature, "an empty parameter type");
   try {
     return FunctionFragment.from(`function ${name}(${inputs})${outputs.trim() ? ` returns (${outputs})` : ""}`);
   } catch (err) {
-    throw bad(signature, (err as { shortMessage?: string }).shortMessage ?? "unknown type", err);
+    const wrong = [...splitTopLevel(inputs), ...splitTopLevel(outputs)].find((type) => !isParamType(type));
+    throw bad(signature, wrong !== undefined ? `unknown type "${wrong}"` : ((err as { shortMessage?: string }).shortMessage ?? "unknown type"), err);
+  }
+}
+
+// "uint256,(bool,string)[] xs" → ["uint256", "(bool,string)[] xs"]
+function splitTopLevel(list: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < list.length; i++) {
+    if (list[i] === "(") depth++;
+    else if (list[i] === ")") depth--;
+    else if (list[i] === "," && depth === 0) {
+      parts.push(list.slice(start, i).trim());
+      start = i + 1;
+    }
+  }
+  const last = list.slice(start).trim();
+  return last === "" && parts.length === 0 ? [] : [...parts, last];
+}
+
+function isParamType(text: string): boolean {
+  try {
+    ParamType.from(text);
+    return true;
+  } catch {
+    return false;
   }
 }
 
