@@ -1,0 +1,194 @@
+import type { EventFragment, Interface } from "ethers";
+import type { Argv, CommandModule } from "yargs";
+import { ChaincallError } from "../../errors/ChaincallError";
+import type { BlockSpec } from "../../events/getLogs";
+import type { ChainLog } from "../../events/createLogDecoder";
+import { commandArgs, examples, readGlobals, withOptions } from "../options";
+import { createOutput } from "../output";
+
+const LOG_BLOCK_TAGS = ["earliest", "latest", "safe", "finalized"];
+
+/** `chaincall logs <target> [event] [args..]`: a contract's logs over a block range, decoded, fetched page by page. */
+export const logsCommand: CommandModule = {
+  command: "logs <target> [event] [args..]",
+  describe: "Print a contract's logs over a block range, decoded (eth_getLogs, paged and split as the node requires)",
+  builder: (yargs: Argv) =>
+    withOptions(yargs, "Log options:", {
+      "from-block": { type: "string", describe: "first block: a number, or earliest|latest|safe|finalized [default: the address book's deployment block, else 0]" },
+      "to-block": { type: "string", describe: "last block: a number, or earliest|latest|safe|finalized [default: latest]" },
+      "page-size": { type: "string", describe: "blocks per eth_getLogs request (halved automatically when the node says too many) [default: 5000]" },
+    })
+      .positional("target", { type: "string", describe: "0x address, a name from the address book, or Name@0x…" })
+      .positional("event", { type: "string", describe: "only this event: a name from the ABI, or a signature such as \"Transfer(address,address,uint256)\"" })
+      .positional("args", { type: "string", array: true, describe: "values of the event's indexed arguments, in order; _ matches any" })
+      .epilogue(
+        examples([
+          ["chaincall logs CallDemo", "every event of the address book's CallDemo, decoded"],
+          ["chaincall logs CallDemo YearChanged _ 2021 --from-block 0 --to-block latest", "YearChanged events whose second indexed argument is 2021"],
+          ['chaincall logs 0x5FbDB2315678afecb367f032d93F642f64180aa3 "YearChanged(uint256,uint256,address)"', "a bare address with an event signature"],
+          ["chaincall logs CallDemo --from-block 100 --to-block 200 --json", "a block range, as one JSON array"],
+        ]),
+      ),
+  handler: async (argv) => {
+    const globals = readGlobals(argv);
+    const output = createOutput(globals);
+    const [{ checkAddress, knownInterfaces }, { loadContractAbi }, { resolveLogFilter }, { getLogs }, { resolveDeployment }, { parseValue }, { toJsonValue }, { formatEvent, parseBlockNumber }, { withClient }] = await Promise.all([
+      import("../target"),
+      import("../../abi/loadContractAbi"),
+      import("../../events/resolveLogFilter"),
+      import("../../events/getLogs"),
+      import("../../registry/addressBook"),
+      import("../../abi/parseArgs"),
+      import("../../abi/formatValue"),
+      import("../chainArgs"),
+      import("../session"),
+    ]);
+
+    // Everything the user typed is checked before connecting: bad input sends nothing.
+    const target = String(argv.target);
+    const at = target.lastIndexOf("@");
+    const isAddress = /^0x/i.test(target);
+    const namePart = at >= 0 ? target.slice(0, at) : isAddress ? undefined : target;
+    const addressPart = at >= 0 ? target.slice(at + 1) : isAddress ? target : undefined;
+    if (namePart !== undefined && !/^[A-Za-z_$][A-Za-z0-9_$.-]*$/.test(namePart)) {
+      throw new ChaincallError("INVALID_ARGUMENT", `invalid target "${target}" (expected 0x…, Name, or Name@0x…)`);
+    }
+    const givenAddress = addressPart === undefined ? undefined : checkAddress(addressPart);
+    const contract = namePart === undefined ? undefined : loadContractAbi(namePart, globals.abiDir);
+    const interfaces = knownInterfaces(globals, contract?.abi);
+
+    const eventSpec = argv.event === undefined ? undefined : String(argv.event);
+    const rawArgs = commandArgs(argv);
+    let fragment: EventFragment | undefined;
+    if (eventSpec !== undefined) {
+      // With a named contract, an event name means that contract's event (no ambiguity with other ABIs).
+      const lookIn = contract && !eventSpec.includes("(") ? [contract.abi] : interfaces;
+      if (!eventSpec.includes("(") && !lookIn.some((iface) => eventNames(iface).includes(eventSpec))) {
+        if (contract) {
+          const names = eventNames(contract.abi);
+          throw new ChaincallError("INVALID_ARGUMENT", `${contract.name} has no event named "${eventSpec}"`, {
+            metaMessages: [names.length ? `hint: events of ${contract.name}: ${names.join(", ")}` : `hint: ${contract.name} declares no events`],
+          });
+        }
+        throw new ChaincallError("INVALID_ARGUMENT", `no known ABI (in ${globals.abiDir}) has an event named "${eventSpec}"`, {
+          metaMessages: [`hint: give its signature, e.g. "${eventSpec}(address,uint256)", or name the ABI: Name@${givenAddress}`],
+        });
+      }
+      fragment = resolveLogFilter({ event: eventSpec }, lookIn).fragment;
+    } else if (rawArgs.length > 0) {
+      throw new ChaincallError("INVALID_ARGUMENT", "indexed argument values need an event to say which arguments they are");
+    }
+    const args = fragment && rawArgs.length > 0 ? parseIndexedArgs(fragment, rawArgs, parseValue) : undefined;
+    const fromBlock = parseLogBlock(argv["from-block"] as string | undefined, "--from-block", parseBlockNumber);
+    const toBlock = parseLogBlock(argv["to-block"] as string | undefined, "--to-block", parseBlockNumber) ?? "latest";
+    if (typeof fromBlock === "number" && typeof toBlock === "number" && fromBlock > toBlock) {
+      throw new ChaincallError("INVALID_ARGUMENT", `--from-block ${fromBlock} is after --to-block ${toBlock}`);
+    }
+    const pageSize = parsePageSize(argv["page-size"] as string | undefined);
+    // The filter as the node will get it, built now so that arguments that do not fit fail before connecting.
+    resolveLogFilter({ address: givenAddress, event: fragment, args }, interfaces);
+
+    const logs = await withClient(globals, { abis: interfaces }, async (client) => {
+      const deployment = givenAddress === undefined ? resolveDeployment(globals.deploymentsDir, client.chainId, namePart!) : undefined;
+      const address = givenAddress ?? deployment!.address;
+      // A contract has no logs before its deployment: start there when the address book knows the block.
+      const from = fromBlock ?? deployment?.blockNumber ?? 0;
+      return getLogs(client, { address, event: fragment, args, fromBlock: from, toBlock, pageSize });
+    });
+
+    const decoded = logs.map((log) => toDecodedLog(log, fragment, interfaces, toJsonValue));
+    output.lines(
+      decoded.map((log) => {
+        const what = log.name ? formatEvent(log.name, log.args) : `unknown topic0=${log.topics[0] ?? "none"} data=${log.data}`;
+        return `${log.blockNumber} ${log.transactionHash} ${log.logIndex} ${what}`;
+      }),
+    );
+    output.document(decoded);
+  },
+};
+
+function eventNames(iface: Interface): string[] {
+  const names = new Set<string>();
+  iface.forEachEvent((event) => names.add(event.name));
+  return [...names];
+}
+
+/** A log in the shape `send` and `receipt` print events in, plus its place in the chain. */
+interface PrintedLog {
+  address: string;
+  blockNumber: number;
+  blockHash: string;
+  transactionHash: string;
+  transactionIndex: number;
+  logIndex: number;
+  name?: string;
+  signature?: string;
+  args: Record<string, unknown>;
+  topics: readonly string[];
+  data: string;
+}
+
+function toDecodedLog(log: ChainLog, asked: EventFragment | undefined, interfaces: readonly Interface[], toJsonValue: typeof import("../../abi/formatValue")["toJsonValue"]): PrintedLog {
+  const place = { address: log.address, blockNumber: log.blockNumber, blockHash: log.blockHash, transactionHash: log.transactionHash, transactionIndex: log.transactionIndex, logIndex: log.logIndex };
+  const fragment = log.args && log.signature ? findFragment(log, asked, interfaces) : undefined;
+  if (!fragment || !log.args) return { ...place, args: {}, topics: log.topics, data: log.data };
+  const args: Record<string, unknown> = {};
+  fragment.inputs.forEach((input, i) => {
+    args[input.name || String(i)] = toJsonValue(log.args![i], input);
+  });
+  return { ...place, name: fragment.name, signature: log.signature!, args, topics: log.topics, data: log.data };
+}
+
+// The fragment the SDK decoded the log with: same signature and the same number of topics (ERC-20 and
+// ERC-721 Transfer share a signature but not their indexed arguments).
+function findFragment(log: ChainLog, asked: EventFragment | undefined, interfaces: readonly Interface[]): EventFragment | undefined {
+  const fits = (f: EventFragment) => f.format("sighash") === log.signature && f.inputs.filter((i) => i.indexed).length + (f.anonymous ? 0 : 1) === log.topics.length;
+  if (asked && fits(asked)) return asked;
+  for (const iface of interfaces) {
+    let found: EventFragment | undefined;
+    iface.forEachEvent((f) => {
+      if (!found && fits(f)) found = f;
+    });
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** Positional values for the event's indexed arguments, `_` for any; as `LogFilter.args` by position. */
+function parseIndexedArgs(fragment: EventFragment, raw: readonly string[], parseValue: typeof import("../../abi/parseArgs")["parseValue"]): unknown[] {
+  const indexed = fragment.inputs.filter((input) => input.indexed);
+  if (raw.length > indexed.length) {
+    throw new ChaincallError("INVALID_ARGUMENT", `${fragment.format("sighash")} has ${indexed.length} indexed argument${indexed.length === 1 ? "" : "s"}, got ${raw.length} values`, {
+      metaMessages: [`hint: indexed: ${indexed.map((i) => i.format("full")).join(", ") || "none"}`],
+    });
+  }
+  let next = 0;
+  return fragment.inputs.map((input) => {
+    if (!input.indexed) return null;
+    const position = next++;
+    const text = raw[position];
+    if (text === undefined || text === "_") return null;
+    try {
+      return parseValue(input, text);
+    } catch (err) {
+      const why = typeof (err as { describe?: unknown }).describe === "function" ? (err as { describe(): string }).describe() : String((err as Error).message ?? err);
+      throw new ChaincallError("INVALID_ARGUMENT", `indexed argument ${position + 1} (${input.format("full")}) of ${fragment.format("sighash")}: ${why}`, { cause: err });
+    }
+  });
+}
+
+/** `--from-block`/`--to-block`: a number (decimal or 0x) or a tag `eth_getLogs` ranges accept. */
+function parseLogBlock(value: string | undefined, option: string, parseBlockNumber: (text: string) => number | undefined): BlockSpec | undefined {
+  if (value === undefined || value === "") return undefined;
+  if (LOG_BLOCK_TAGS.includes(value)) return value as BlockSpec;
+  const n = parseBlockNumber(value);
+  if (n !== undefined) return n;
+  throw new ChaincallError("INVALID_ARGUMENT", `invalid ${option} "${value}" (expected a block number or one of ${LOG_BLOCK_TAGS.join(", ")})`);
+}
+
+function parsePageSize(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = /^\d{1,9}$/.test(value) ? Number(value) : NaN;
+  if (!(n >= 1)) throw new ChaincallError("INVALID_ARGUMENT", `invalid --page-size "${value}" (expected a whole number of blocks ≥ 1)`);
+  return n;
+}

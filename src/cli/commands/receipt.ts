@@ -1,0 +1,71 @@
+import type { Argv, CommandModule } from "yargs";
+import { examples, readGlobals } from "../options";
+import { createOutput } from "../output";
+
+/** `chaincall receipt <hash>`: a mined transaction's receipt, with its events decoded by the known ABIs. */
+export const receiptCommand: CommandModule = {
+  command: "receipt <hash>",
+  describe: "Print a transaction's receipt: status, block, gas, and events decoded with the ABIs in --abi-dir",
+  builder: (yargs: Argv) =>
+    yargs
+      .positional("hash", { type: "string", describe: "transaction hash (0x and 64 hex digits)" })
+      .epilogue(
+        examples([
+          ["chaincall receipt 0x9b27c0d5a9c1ac8e47a3d1e9b6d2f2f8ac3fa1c5a2d3e4f5a6b7c8d9e0f10dea", "status, gas and decoded events"],
+          ["chaincall receipt $(chaincall send CallDemo setYear 2021 --async) --json | jq .status", "check a send made with --async"],
+        ]),
+      ),
+  handler: async (argv) => {
+    const globals = readGlobals(argv);
+    const output = createOutput(globals);
+    const [{ parseTxHash, notOnChain, keyValueLines, formatEvent }, { withClient }, { knownInterfaces }, { summarizeReceipt }] = await Promise.all([
+      import("../chainArgs"),
+      import("../session"),
+      import("../target"),
+      import("../printReceipt"),
+    ]);
+    const hash = parseTxHash(String(argv.hash));
+    const interfaces = knownInterfaces(globals);
+    const receipt = await withClient(globals, { abis: interfaces }, async (client) => {
+      const found = await client.provider.getTransactionReceipt(hash);
+      if (found) return found;
+      // No receipt: still in the pool, or unknown to this node (another network, or dropped).
+      if (await client.provider.getTransaction(hash)) throw notOnChain(`transaction ${hash} is pending: it has no receipt yet`, ["hint: chaincall tx <hash> shows it; ask again once it is mined"]);
+      throw notOnChain(`${client.endpoint} does not know transaction ${hash}`, ["hint: is --rpc-url the network it was sent to?"]);
+    });
+    const summary = summarizeReceipt(receipt, interfaces);
+    output.lines([
+      ...keyValueLines([
+        ["hash", summary.hash],
+        ["status", summary.status],
+        ["block", summary.blockNumber],
+        ["blockHash", receipt.blockHash],
+        ["index", receipt.index],
+        ["from", summary.from],
+        ["to", summary.to ?? undefined],
+        ["contract", summary.contractAddress ?? undefined],
+        ["gasUsed", summary.gasUsed],
+        ["gasPrice", receipt.gasPrice],
+        ["type", receipt.type],
+      ]),
+      ...summary.events.map((event) =>
+        keyValueLines([["event", event.name ? formatEvent(event.name, event.args) : `unknown at ${event.address} topic0=${event.topics[0] ?? "none"}`]])[0],
+      ),
+    ]);
+    output.document({
+      hash: summary.hash,
+      status: summary.status,
+      blockNumber: summary.blockNumber,
+      blockHash: receipt.blockHash,
+      transactionIndex: receipt.index,
+      from: summary.from,
+      to: summary.to,
+      contractAddress: summary.contractAddress,
+      gasUsed: summary.gasUsed,
+      cumulativeGasUsed: receipt.cumulativeGasUsed,
+      effectiveGasPrice: receipt.gasPrice,
+      type: receipt.type,
+      events: summary.events,
+    });
+  },
+};
