@@ -1,6 +1,8 @@
-import type { Interface } from "ethers";
+import type { Interface, TransactionResponse } from "ethers";
 import type { Client } from "../client/connect";
-import { sendTransaction, type SendTransactionParameters } from "../tx/sendTransaction";
+import { ChaincallError } from "../errors/ChaincallError";
+import { estimateFees } from "../tx/estimateFees";
+import { sendTransaction, type SendTransactionParameters, type TransactionOverrides } from "../tx/sendTransaction";
 import { waitForReceipt } from "../tx/waitForReceipt";
 import type { Output } from "./output";
 import { summarizeReceipt, type ReceiptSummary } from "./printReceipt";
@@ -12,25 +14,132 @@ export interface BroadcastOptions {
   async: boolean;
   timeoutMs: number;
   interfaces: readonly Interface[];
+  /** `--yes`: broadcast on mainnet without asking. */
+  yes: boolean;
+  /** What the mainnet prompt says of the recipient: `CallDemo.setYear(uint256)`, or for a deploy `a new CallDemo contract`. */
+  describeTo?: string;
 }
 
 /**
- * The send path shared by `send` and `deploy`: broadcast, print the hash at once (human mode), wait for
- * the receipt with progress on a terminal; a reverted, dropped or replaced transaction fails (exit 1).
+ * The send path shared by `send` and `deploy`: the mainnet guard, broadcast, print the hash at once
+ * (human mode), wait for the receipt with progress on a terminal; a reverted, dropped or replaced
+ * transaction fails (exit 1).
  * @returns the hash, and the receipt summary unless `async`
  */
 export async function broadcastAndWait(client: Client, request: SendTransactionParameters, options: BroadcastOptions): Promise<{ hash: string; nonce: number; receipt?: ReceiptSummary }> {
-  const tx = await sendTransaction(client, request);
+  const fees = await confirmMainnet(client, [{ to: request.to ?? null, value: request.value ?? 0n, describeTo: options.describeTo }], { yes: options.yes, overrides: request });
+  const tx = await sendTransaction(client, { ...request, ...fees });
   // The hash comes first, before any wait, so a killed or timed-out run still tells what was sent.
   options.output.lines([options.async ? tx.hash : `hash        ${tx.hash}`]);
   if (options.async) return { hash: tx.hash, nonce: tx.nonce };
-  // Dropped, replaced and reverted transactions end the wait with typed errors (exit 1), never "success".
+  const receipt = await waitWithProgress(client, tx, options);
+  return { hash: tx.hash, nonce: tx.nonce, receipt };
+}
+
+/**
+ * Waits for a sent transaction (bounded by `timeoutMs`), with pending → mined → confirmations progress on
+ * stderr when it is a terminal. Dropped, replaced and reverted transactions end the wait with typed errors
+ * (exit 1), never "success".
+ */
+export async function waitWithProgress(client: Client, tx: TransactionResponse, options: Pick<BroadcastOptions, "output" | "confirmations" | "timeoutMs" | "interfaces">): Promise<ReceiptSummary> {
+  const started = Date.now();
   const receipt = await waitForReceipt(client, tx.hash, {
     confirmations: options.confirmations,
     timeoutMs: options.timeoutMs,
     nonce: tx.nonce,
     from: tx.from,
-    onProgress: (p) => options.output.progress(p.stage === "pending" ? `pending  ${tx.hash}` : `${p.stage === "mined" ? "mined   " : "confirmed"} in block ${p.blockNumber} (${p.confirmations}/${options.confirmations})`),
+    onProgress: (p) => {
+      const seconds = `${((Date.now() - started) / 1000).toFixed(1)} s`;
+      // Aligned with the result lines (`hash        0x…`, `status      success`) that frame them.
+      if (p.stage === "pending") options.output.progress(`pending     ${tx.hash} (nonce ${tx.nonce}), waiting for ${options.confirmations} confirmation${options.confirmations === 1 ? "" : "s"}`);
+      else options.output.progress(`${(p.stage === "mined" ? "mined" : "confirmed").padEnd(12)}in block ${p.blockNumber} (${p.confirmations}/${options.confirmations}) after ${seconds}`);
+    },
   });
-  return { hash: tx.hash, nonce: tx.nonce, receipt: summarizeReceipt(receipt, options.interfaces) };
+  return summarizeReceipt(receipt, options.interfaces);
+}
+
+/** One transaction as the mainnet prompt shows it. */
+export interface PlannedSend {
+  /** Recipient; null for a contract creation. */
+  to: string | null;
+  value: bigint;
+  describeTo?: string;
+}
+
+/** Chain ids on which nothing is broadcast without a confirmation (SPEC §7.8). */
+const GUARDED_CHAINS = new Map([[1n, "Ethereum mainnet"]]);
+
+/**
+ * SPEC §7.8: on mainnet (chain id 1) nothing is broadcast unless `--yes` was given, or the user agrees on a
+ * terminal after seeing chain, sender, recipient, value and max fee. The fees shown are returned as
+ * overrides, so what is signed is what was agreed to. Other chains pass through untouched.
+ * @param options.canAsk whether stdin and stderr are a terminal free for a prompt (default: both are TTYs)
+ * @returns fee overrides to sign with (empty when nothing was asked)
+ * @throws ChaincallError `INVALID_ARGUMENT` without a terminal and without --yes (nothing is signed);
+ *   `ABORTED` when the user declines
+ */
+export async function confirmMainnet(
+  client: Client,
+  sends: readonly PlannedSend[],
+  options: { yes: boolean; overrides?: TransactionOverrides; canAsk?: boolean },
+): Promise<TransactionOverrides> {
+  const chainName = GUARDED_CHAINS.get(client.chainId);
+  if (!chainName || options.yes || sends.length === 0) return {};
+  const canAsk = options.canAsk ?? Boolean(process.stdin.isTTY && process.stderr.isTTY);
+  const what = sends.length === 1 ? "a transaction" : `${sends.length} transactions`;
+  if (!canAsk) {
+    throw new ChaincallError("INVALID_ARGUMENT", `refusing to broadcast ${what} on ${chainName} (chain id ${client.chainId}) without confirmation: no terminal to ask on`, {
+      metaMessages: ["hint: pass --yes to broadcast on mainnet without a prompt"],
+    });
+  }
+  const fees = await agreedFees(client, options.overrides ?? {});
+  const { formatEther, formatUnits } = await import("ethers");
+  const gwei = (wei: bigint) => `${formatUnits(wei, "gwei")} gwei`;
+  const total = sends.reduce((sum, s) => sum + s.value, 0n);
+  const recipients = [...new Set(sends.map((s) => (s.to === null ? (s.describeTo ?? "a new contract") : `${s.to}${s.describeTo ? ` (${s.describeTo})` : ""}`)))];
+  const lines = [
+    `About to broadcast ${what} on ${chainName}:`,
+    `  chain     ${client.chainId} (${chainName}) at ${client.endpoint}`,
+    `  from      ${client.signer?.address ?? "?"}`,
+    ...recipients.slice(0, 5).map((r, i) => `  ${i === 0 ? "to        " : "          "}${r}`),
+    ...(recipients.length > 5 ? [`            … and ${recipients.length - 5} more`] : []),
+    `  value     ${formatEther(total)} ETH${sends.length > 1 ? " in total" : ""}`,
+    fees.gasPrice !== undefined ? `  max fee   ${gwei(fees.gasPrice)} per gas (legacy gas price)` : `  max fee   ${gwei(fees.maxFeePerGas!)} per gas (priority fee ${gwei(fees.maxPriorityFeePerGas!)})`,
+  ];
+  process.stderr.write(`${lines.join("\n")}\n`);
+  const answer = await ask("Broadcast? [y/N] ");
+  if (!/^y(es)?$/i.test(answer.trim())) throw new ChaincallError("ABORTED", `not broadcast: declined at the prompt (${chainName})`);
+  return fees;
+}
+
+// The fees the prompt shows: the user's own (--max-fee, --priority-fee, --gas-price) where given, the node's
+// suggestion otherwise; returned complete so the signer uses exactly these.
+async function agreedFees(client: Client, overrides: TransactionOverrides): Promise<TransactionOverrides> {
+  if (overrides.gasPrice !== undefined) return { type: 0, gasPrice: overrides.gasPrice };
+  if (overrides.type === 0) return { type: 0, gasPrice: BigInt((await client.provider.send("eth_gasPrice", [])) as string) };
+  if (overrides.maxFeePerGas !== undefined && overrides.maxPriorityFeePerGas !== undefined) {
+    return { maxFeePerGas: overrides.maxFeePerGas, maxPriorityFeePerGas: overrides.maxPriorityFeePerGas };
+  }
+  const suggested = await estimateFees(client.provider, client.chainId);
+  if (suggested.type === 0) return { type: 0, gasPrice: suggested.gasPrice };
+  const tip = overrides.maxPriorityFeePerGas ?? suggested.maxPriorityFeePerGas;
+  const max = overrides.maxFeePerGas ?? suggested.maxFeePerGas - suggested.maxPriorityFeePerGas + tip;
+  return { maxFeePerGas: max, maxPriorityFeePerGas: tip > max ? max : tip };
+}
+
+// One line from the terminal; Ctrl-C and Ctrl-D decline.
+async function ask(question: string): Promise<string> {
+  const { createInterface } = await import("node:readline");
+  const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+  try {
+    return await new Promise<string>((resolve, reject) => {
+      const declined = (how: string) => reject(new ChaincallError("ABORTED", `not broadcast: prompt ${how}`));
+      rl.once("SIGINT", () => declined("cancelled (Ctrl-C)"));
+      rl.once("close", () => declined("closed"));
+      rl.question(question, resolve);
+    });
+  } finally {
+    rl.removeAllListeners("close");
+    rl.close();
+  }
 }

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-import yargs from "yargs";
+// "yargs/yargs", not "yargs": the package root builds a process-wide singleton parser on load, unused here.
+import yargs from "yargs/yargs";
 import { ChaincallError } from "../errors/ChaincallError";
 import { registerSecret } from "../errors/redact";
 import { abiCommands } from "./commands/abiCommands";
@@ -26,13 +27,13 @@ export async function main(args: string[]): Promise<number> {
   registerCliSecrets(args);
   try {
     checkCommandName(args);
-    await yargs(args)
+    await yargs(args.map(maskNegative))
       .scriptName("chaincall")
       .usage("$0 <command> [options]\n\nCall, send to and deploy Ethereum contracts, with typed bindings generated from the same ABIs.")
       // Arguments stay strings: "0x…" and 78-digit integers must reach the ABI parser untouched.
       .parserConfiguration({ "parse-numbers": false, "parse-positional-numbers": false, "dot-notation": false, "populate--": true })
       .options(globalOptions)
-      .middleware(lastValueWins, true)
+      .middleware(normalizeArgv, true)
       .group(Object.keys(globalOptions), "Global options:")
       .command(COMMANDS)
       .demandCommand(1, "a command is required")
@@ -56,10 +57,21 @@ export async function main(args: string[]): Promise<number> {
 // Variadic positionals need yargs' duplicate-arguments-array, which also turns a repeated option into an
 // array: like cast, a repeated single-value option takes its last value.
 const VARIADIC = new Set(["args", "inputs", "_", "--"]);
-function lastValueWins(argv: Record<string, unknown>): void {
+function normalizeArgv(argv: Record<string, unknown>): void {
   for (const [key, value] of Object.entries(argv)) {
-    if (!VARIADIC.has(key) && Array.isArray(value)) argv[key] = value[value.length - 1];
+    const restored = Array.isArray(value) ? value.map(unmaskNegative) : unmaskNegative(value);
+    argv[key] = !VARIADIC.has(key) && Array.isArray(restored) ? restored[restored.length - 1] : restored;
   }
+}
+
+// "-0x10", "-1.5ether", "-5": negative values, never options (no option is a digit), but yargs would read
+// "-0x10" as the flags -0 and -x. They pass through yargs masked and are restored before any command sees them.
+const MASK = "\u0000";
+function maskNegative(arg: string): string {
+  return /^-\d/.test(arg) ? MASK + arg : arg;
+}
+function unmaskNegative(value: unknown): unknown {
+  return typeof value === "string" && value.startsWith(MASK) ? value.slice(MASK.length) : value;
 }
 
 function registerCliSecrets(args: string[]): void {

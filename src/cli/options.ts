@@ -33,6 +33,7 @@ export const sendOptions: Record<string, Options> = {
   nonce: { type: "string", describe: "use this nonce instead of the next one" },
   async: { type: "boolean", describe: "print the hash and do not wait for the receipt" },
   confirmations: { type: "string", describe: "blocks to wait for [default: 1]" },
+  yes: { alias: "y", type: "boolean", describe: "on Ethereum mainnet (chain id 1), broadcast without asking (required when not on a terminal)" },
 };
 
 /** Settings common to all commands, with env fallbacks applied. */

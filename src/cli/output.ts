@@ -1,6 +1,5 @@
 import { ChaincallError, USAGE_ERROR_CODES } from "../errors/ChaincallError";
 import { redact } from "../errors/redact";
-import { toChaincallError } from "../errors/toChaincallError";
 
 /** Exit codes (SPEC §4). */
 export const EXIT_OK = 0;
@@ -62,10 +61,32 @@ export function createOutput(options: OutputOptions): Output {
 }
 
 /**
+ * Thrown by a command that has already printed its failures where they belong (`batch`: one JSON line per
+ * failed input line): the CLI prints only the `error:` summary on stderr (no JSON document) and exits
+ * with `exitCode`.
+ * @example throw new ReportedFailure(1, "2 of 1000 lines failed");
+ */
+export class ReportedFailure extends Error {
+  constructor(
+    readonly exitCode: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
  * Prints a failure (one `error:` line, hints, and with --verbose the cause chain), plus the JSON error
  * document with --json, and returns the exit code: 2 for bad input, 1 for everything else.
  */
 export function reportError(err: unknown, options: OutputOptions): number {
+  if (err instanceof ReportedFailure) {
+    process.stderr.write(`error: ${redact(err.message)}\n`);
+    return err.exitCode;
+  }
+  // Loaded only on failure: error translation pulls in ethers (revert decoding), which commands that
+  // succeed without it (help, encode) should not pay for at start-up.
+  const { toChaincallError } = require("../errors/toChaincallError") as typeof import("../errors/toChaincallError");
   const e = toChaincallError(err);
   const internal = !(err instanceof ChaincallError) && e.code === "RPC_ERROR" && !(err as { code?: unknown })?.code;
   const message = redact(internal ? `internal error: ${e.shortMessage}` : e.shortMessage).replace(/\s*\n\s*/g, " ");
@@ -83,5 +104,7 @@ export function reportError(err: unknown, options: OutputOptions): number {
     lines.push("hint: run with --verbose for the stack trace");
   }
   process.stderr.write(`${lines.join("\n")}\n`);
+  // A NOT_FOUND about the chain (an unknown transaction hash) is a runtime failure: such errors say so with exitCode 1.
+  if ((e as { exitCode?: unknown }).exitCode === EXIT_FAILURE) return EXIT_FAILURE;
   return USAGE_ERROR_CODES.has(e.code) ? EXIT_USAGE : EXIT_FAILURE;
 }

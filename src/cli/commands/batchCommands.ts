@@ -1,4 +1,5 @@
 import type { CommandModule } from "yargs";
+import { batchCommand } from "./batch";
 
 /** Commands registered by this group (see src/cli/main.ts). */
-export const batchCommands: CommandModule[] = [];
+export const batchCommands: CommandModule[] = [batchCommand];

@@ -47,7 +47,7 @@ export const deployCommand: CommandModule = {
     const interfaces = knownInterfaces(globals, contract.abi);
     const result = await withClient(globals, { signer, abis: interfaces, journal: argv.journal as string | undefined }, async (client) => {
       output.progress(`deploying ${contract.name} on chain ${client.chainId}`);
-      const sent = await broadcastAndWait(client, { ...overrides, data }, { output: quietHash(output), confirmations, async: false, timeoutMs: globals.timeoutMs, interfaces });
+      const sent = await broadcastAndWait(client, { ...overrides, data }, { output: quietHash(output), confirmations, async: false, timeoutMs: globals.timeoutMs, interfaces, yes: Boolean(argv.yes), describeTo: `a new ${contract.name} contract` });
       const receipt = sent.receipt!;
       const address = receipt.contractAddress!;
       const book = recordDeployment(globals.deploymentsDir, client.chainId, name, {

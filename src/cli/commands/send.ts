@@ -16,6 +16,8 @@ export const sendCommand: CommandModule = {
         examples([
           ["ETH_PRIVATE_KEY=0x… chaincall send CallDemo setYear 2021", "sign with a key from the environment"],
           ["chaincall send CallDemo setYear 2021 --from 0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266", "a node-managed account"],
+          ["chaincall send CallDemo setYear 2021 --async", "print only the hash, do not wait"],
+          ["chaincall send CallDemo setYear 2021 --confirmations 3 --timeout 300", "wait for 3 blocks, at most 5 minutes"],
         ]),
       ),
   handler: async (argv) => {
@@ -42,7 +44,8 @@ export const sendCommand: CommandModule = {
     const data = new Interface([prepared.fragment]).encodeFunctionData(prepared.fragment, args);
     const result = await withClient(globals, { signer, abis: interfaces, journal: argv.journal as string | undefined }, async (client) => {
       const to = resolveTargetAddress(prepared, client, globals);
-      return broadcastAndWait(client, { ...overrides, to, data }, { output, confirmations, async: Boolean(argv.async), timeoutMs: globals.timeoutMs, interfaces });
+      const describeTo = `${prepared.contractName ? `${prepared.contractName}.` : ""}${prepared.fragment.format("sighash")}`;
+      return broadcastAndWait(client, { ...overrides, to, data }, { output, confirmations, async: Boolean(argv.async), timeoutMs: globals.timeoutMs, interfaces, yes: Boolean(argv.yes), describeTo });
     });
     if (result.receipt) output.lines(receiptLines(result.receipt));
     output.document(result.receipt ? { ...result.receipt, nonce: result.nonce } : { hash: result.hash, nonce: result.nonce });
