@@ -41,12 +41,12 @@
 // Exit code 0 whether or not the SPEC targets are met (the verdict line says); 1 when the benchmark could
 // not run (node, deployment, or one of chaincall / the raw limit / viem could not be measured at all) or a
 // contender returned a wrong value.
-import { parseArgs } from "node:util";
 import { performance } from "node:perf_hooks";
 import { Interface, JsonRpcProvider, Wallet } from "ethers";
 import { createPublicClient, defineChain, http } from "viem";
 import { connect, installMulticall3, MULTICALL3_ADDRESS } from "../../src";
 import { CallDemo__factory } from "../../typechain-types";
+import { parseBenchOptions, positiveInteger } from "./benchOptions";
 import { startAnvil, startHardhatNode, type LocalNode } from "../lib/localNode";
 
 /** Account 0 of the dev mnemonic both nodes use ("test test … junk"): a public test key, funded on both. */
@@ -653,28 +653,14 @@ interface Report {
 }
 
 function parseOptions(argv: string[]): Options {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      reads: { type: "string", default: "2000" },
-      repeat: { type: "string", default: "5" },
-      node: { type: "string", default: "anvil" },
-      json: { type: "boolean", default: false },
-      help: { type: "boolean", short: "h", default: false },
-    },
-    strict: true,
+  const values = parseBenchOptions(argv, "usage: node dist/scripts/bench/reads.js [--reads N (2000)] [--repeat K (5 timed rounds)] [--node anvil|hardhat (anvil)] [--json]", {
+    reads: { type: "string", default: "2000" },
+    repeat: { type: "string", default: "5" },
+    node: { type: "string", default: "anvil" },
+    json: { type: "boolean", default: false },
   });
-  if (values.help) {
-    console.log("usage: node dist/scripts/bench/reads.js [--reads N (2000)] [--repeat K (5 timed rounds)] [--node anvil|hardhat (anvil)] [--json]");
-    process.exit(0);
-  }
-  const positive = (name: string, value: string): number => {
-    const n = Number(value);
-    if (!Number.isSafeInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, got ${JSON.stringify(value)}`);
-    return n;
-  };
   if (values.node !== "anvil" && values.node !== "hardhat") throw new Error(`--node must be anvil or hardhat, got ${JSON.stringify(values.node)}`);
-  return { reads: positive("reads", values.reads!), repeat: positive("repeat", values.repeat!), node: values.node, json: values.json! };
+  return { reads: positiveInteger("reads", values["reads"]), repeat: positiveInteger("repeat", values["repeat"]), node: values.node, json: values.json === true };
 }
 
 async function main(): Promise<void> {

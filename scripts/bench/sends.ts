@@ -26,11 +26,11 @@
 //
 // Usage: node dist/scripts/bench/sends.js [--count N] [--repeat K] [--batch B] [--json]
 // Exit code 0 when the SPEC target is met, 1 when it is not or the benchmark could not run.
-import { parseArgs } from "node:util";
 import { performance } from "node:perf_hooks";
 import { HDNodeWallet, JsonRpcProvider, NonceManager, Wallet, type ContractRunner } from "ethers";
 import { connect, type Client } from "../../src";
 import { CallDemo__factory } from "../../typechain-types";
+import { parseBenchOptions, positiveInteger } from "./benchOptions";
 import { startAnvil, startHardhatNode, type LocalNode } from "../lib/localNode";
 
 /** Account 0 of the dev mnemonic both nodes use ("test test … junk"): a public test key, funded on both. */
@@ -489,27 +489,13 @@ function progress(options: Options, message: string): void {
 // Command line and lifecycle.
 
 function parseOptions(argv: string[]): Options {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      count: { type: "string", default: "300" },
-      repeat: { type: "string", default: "1" },
-      batch: { type: "string", default: "100" },
-      json: { type: "boolean", default: false },
-      help: { type: "boolean", short: "h", default: false },
-    },
-    strict: true,
+  const values = parseBenchOptions(argv, "usage: node dist/scripts/bench/sends.js [--count N (300)] [--repeat K (1, Anvil runs)] [--batch B (100, raw batch size)] [--json]", {
+    count: { type: "string", default: "300" },
+    repeat: { type: "string", default: "1" },
+    batch: { type: "string", default: "100" },
+    json: { type: "boolean", default: false },
   });
-  if (values.help) {
-    console.log("usage: node dist/scripts/bench/sends.js [--count N (300)] [--repeat K (1, Anvil runs)] [--batch B (100, raw batch size)] [--json]");
-    process.exit(0);
-  }
-  const positive = (name: string, value: string): number => {
-    const n = Number(value);
-    if (!Number.isSafeInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, got ${JSON.stringify(value)}`);
-    return n;
-  };
-  return { count: positive("count", values.count!), repeat: positive("repeat", values.repeat!), batchSize: positive("batch", values.batch!), json: values.json! };
+  return { count: positiveInteger("count", values["count"]), repeat: positiveInteger("repeat", values["repeat"]), batchSize: positiveInteger("batch", values["batch"]), json: values.json === true };
 }
 
 /** The nodes currently running, so Ctrl-C stops them too. */
