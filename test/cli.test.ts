@@ -3,6 +3,7 @@ import { getAddress } from "ethers";
 import { copyFileSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { createServer, type AddressInfo, type Socket } from "node:net";
 import { join } from "node:path";
+import { commandNames } from "../scripts/cliReference";
 import { findFreePort, projectRoot, type LocalNode } from "../scripts/lib/localNode";
 import { anvil, DEV_ACCOUNT, DEV_PRIVATE_KEY, hardhat, isolateState, rpc, runCli, tempDir, type CliResult, showCli as show, parseDocument, chainState } from "./fixtures/nodes";
 
@@ -519,6 +520,26 @@ describe("chaincall CLI", function () {
       const r = await cli(["--help"]);
       expectOk(r);
       for (const command of ["call", "send", "deploy", "gen"]) expect(r.stdout, show(r)).to.match(new RegExp(`^\\s+chaincall ${command}\\b`, "m"));
+    });
+
+    it("every command: --help has an example; an unknown option is exit 2, one error line, {\"error\"} with --json", async () => {
+      const top = await cli(["--help"]);
+      const names = commandNames(top.stdout);
+      expect(names.length).to.be.at.least(18);
+      await Promise.all(
+        names.map(async (name) => {
+          const help = await cli([name, "--help"]);
+          expectOk(help);
+          expect(help.stdout, show(help)).to.match(/Examples?:/);
+          const bad = await cli([name, "--bogus-flag", "--json", "-r", "http://127.0.0.1:1"]);
+          expect(bad.code, show(bad)).to.equal(2);
+          // Commands with required arguments say first what is missing, naming it.
+          const usage = /^ {2}chaincall (\S+(?: \S+)*?) {2,}/m.exec(top.stdout.split("\n").find((l) => l.startsWith(`  chaincall ${name} `) || l === `  chaincall ${name}`) ?? "")?.[1] ?? name;
+          const message = /<[^>]+>/.test(usage) ? `missing ${usage.match(/<[^>]+>/g)!.join(" ")}: chaincall ${usage}` : "unknown option --bogus-flag";
+          expect(bad.stderr.trimEnd().split("\n"), show(bad)).to.deep.equal([`error: ${message}`, `hint: chaincall ${name} --help`]);
+          expect(parseDocument(bad).error).to.deep.equal({ code: "INVALID_ARGUMENT", message });
+        }),
+      );
     });
 
     it("call --help shows examples", async () => {

@@ -44,7 +44,7 @@ export async function main(args: string[]): Promise<number> {
       .wrap(Math.min(110, process.stdout.columns || 100))
       // Throwing (not returning) stops yargs: a command whose flags failed validation must never run.
       .fail((message, err) => {
-        throw err ?? new ChaincallError("INVALID_ARGUMENT", cleanUsageMessage(message), { metaMessages: ["hint: chaincall <command> --help"] });
+        throw err ?? new ChaincallError("INVALID_ARGUMENT", cleanUsageMessage(message, args), { metaMessages: [`hint: chaincall ${commandOf(args)?.name ?? "<command>"} --help`] });
       })
       .epilogue("Exit codes: 0 success, 1 runtime failure (RPC, revert, timeout, chain mismatch), 2 bad input.\nDocs: README.md")
       .parseAsync();
@@ -94,7 +94,26 @@ function checkCommandName(args: string[]): void {
 }
 
 // "Unknown arguments: bogus-flag, bogusFlag" → "unknown option --bogus-flag" (yargs adds the camelCase twin).
-function cleanUsageMessage(message: string): string {
+// "Not enough non-option arguments: got 1, need at least 2" → "missing <function>: chaincall call <target> <function> [args..]".
+function cleanUsageMessage(message: string, args: string[]): string {
+  const missing = /^Not enough non-option arguments: got (\d+), need at least \d+$/.exec(message);
+  const command = commandOf(args);
+  if (missing && command) {
+    const required = command.usage.match(/<[^>]+>/g) ?? [];
+    const absent = required.slice(Number(missing[1]));
+    if (absent.length > 0) return `missing ${absent.join(" ")}: chaincall ${command.usage}`;
+  }
+  return cleanUnknownOptions(message);
+}
+
+// The command a command line runs, with its usage ("receipt <hash>").
+function commandOf(args: string[]): { name: string; usage: string } | undefined {
+  const first = args.find((a) => !a.startsWith("-"));
+  const usage = COMMANDS.map((c) => String(c.command)).find((u) => u.split(" ")[0] === first);
+  return usage ? { name: first!, usage } : undefined;
+}
+
+function cleanUnknownOptions(message: string): string {
   const unknown = /^Unknown arguments?: (.*)$/.exec(message);
   if (!unknown) return message;
   const names = unknown[1].split(", ");
