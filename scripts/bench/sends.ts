@@ -102,6 +102,8 @@ interface Outcome {
   reverted: number;
   /** Sent, but no receipt turned up (e.g. queued behind a nonce gap). */
   notMined: number;
+  /** What the node says of the sends that were never mined. */
+  notMinedDetail?: string;
   seconds: number;
   /** minedOk / seconds. */
   txPerSecond: number;
@@ -296,6 +298,7 @@ async function verify(contender: ContenderName, rpcUrl: string, attempt: Attempt
     minedOk: receipts.minedOk,
     reverted: receipts.reverted,
     notMined: receipts.notMined,
+    notMinedDetail: receipts.notMinedDetail,
     seconds: attempt.seconds,
     signSeconds: attempt.signSeconds,
     txPerSecond: attempt.seconds > 0 ? receipts.minedOk / attempt.seconds : 0,
@@ -399,7 +402,7 @@ function toAnswer(reply: Reply | undefined): Answer {
  * Fetches the receipts of `hashes` (batches of 100), asking again for missing ones until all turned up or
  * none turned up for RECEIPT_PATIENCE_MS.
  */
-async function fetchReceipts(rpcUrl: string, hashes: readonly string[]): Promise<{ minedOk: number; reverted: number; notMined: number }> {
+async function fetchReceipts(rpcUrl: string, hashes: readonly string[]): Promise<{ minedOk: number; reverted: number; notMined: number; notMinedDetail: string }> {
   let missing = [...new Set(hashes)];
   let minedOk = 0;
   let reverted = 0;
@@ -420,8 +423,16 @@ async function fetchReceipts(rpcUrl: string, hashes: readonly string[]): Promise
     missing = stillMissing;
     if (missing.length > 0) await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  // A hash reported twice (never expected) would count once: the rest is "not mined".
-  return { minedOk, reverted, notMined: hashes.length - minedOk - reverted };
+  // A hash reported twice (never expected) would count once: the rest is "not mined". What became of those
+  // is asked of the node, so the report says whether they wait in its pool or it no longer knows them.
+  let notMinedDetail = "";
+  const duplicates = hashes.length - new Set(hashes).size;
+  if (missing.length > 0 || duplicates > 0) {
+    const known = await rpcBatch(rpcUrl, missing.map((hash) => ({ method: "eth_getTransactionByHash", params: [hash] })));
+    const inPool = known.filter((answer) => answer.ok && answer.result).length;
+    notMinedDetail = `${duplicates} hashes reported twice, ${inPool} still in the node's pool, ${missing.length - inPool} unknown to the node`;
+  }
+  return { minedOk, reverted, notMined: hashes.length - minedOk - reverted, notMinedDetail };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -464,7 +475,7 @@ function printRun(run: Run, options: Options): void {
   for (const o of run.outcomes) {
     if (o.signSeconds !== undefined) console.log(`  ${o.contender}: signing the ${options.count} took ${o.signSeconds.toFixed(3)} s before the clock started`);
     if (o.error) console.log(`  ${o.contender}: did not run: ${o.error}`);
-    if (o.reverted || o.notMined) console.log(`  ${o.contender}: of ${o.sent} sent, ${o.reverted} reverted and ${o.notMined} never mined (no receipt)`);
+    if (o.reverted || o.notMined) console.log(`  ${o.contender}: of ${o.sent} sent, ${o.reverted} reverted and ${o.notMined} never mined (no receipt)${o.notMinedDetail ? `: ${o.notMinedDetail}` : ""}`);
     for (const { reason, count } of o.reasons.slice(0, 3)) console.log(`  ${o.contender}: ${count} × ${reason}`);
     if (o.reasons.length > 3) console.log(`  ${o.contender}: … ${o.reasons.length - 3} other reasons`);
   }

@@ -38,6 +38,8 @@ export type ChaincallProvider = JsonRpcApiProvider & {
   readonly boundary: BoundaryConfig;
   /** Batches this provider's eligible `eth_call`s from now on. */
   enableBatching(options: BatchOptions): void;
+  /** One request, sent at once on its own (not queued for ethers' next batch); errors as from `send`. */
+  sendNow(method: string, params: unknown[]): Promise<unknown>;
 };
 
 interface ConcreteProvider extends JsonRpcApiProvider {
@@ -90,6 +92,17 @@ function withBoundary<T extends ProviderClass>(Base: T) {
 
     override getRpcError(payload: JsonRpcPayload, error: JsonRpcError): Error {
       return toChaincallError(super.getRpcError(payload, error), this.boundary);
+    }
+
+    private nowIds = 0;
+
+    // Sends whose order matters go one by one; ethers' batch queue would hold each back for a timer tick.
+    async sendNow(method: string, params: unknown[]): Promise<unknown> {
+      const payload: JsonRpcPayload = { method, params, id: `now-${++this.nowIds}` as unknown as number, jsonrpc: "2.0" };
+      const [answer] = await this._send(payload);
+      if (answer && "error" in answer) throw this.getRpcError(payload, answer as JsonRpcError);
+      if (!answer || !("result" in answer)) throw new ChaincallError("RPC_ERROR", `${this.boundary.endpoint} gave no answer to ${method}`);
+      return (answer as JsonRpcResult).result;
     }
 
     override async _send(payload: JsonRpcPayload | JsonRpcPayload[]): Promise<(JsonRpcResult | JsonRpcError)[]> {

@@ -190,7 +190,7 @@ export class ChaincallSigner extends AbstractSigner<ChaincallProvider> {
             // eth_sendRawTransaction directly: ethers' broadcastTransaction re-parses the raw bytes and
             // recovers the sender's public key from the signature, which costs three signatures' worth of
             // CPU per send; the sender is known here.
-            const [accepted, blockNumber] = await Promise.all([provider.send("eth_sendRawTransaction", [raw]), provider.getBlockNumber()]);
+            const [accepted, blockNumber] = await Promise.all([provider.sendNow("eth_sendRawTransaction", [raw]), this.recentBlockNumber()]);
             if (typeof accepted === "string" && accepted.toLowerCase() !== hash) {
               throw new ChaincallError("RPC_ERROR", `the node answered hash ${accepted} for transaction ${hash}`);
             }
@@ -229,6 +229,22 @@ export class ChaincallSigner extends AbstractSigner<ChaincallProvider> {
         throw new ChaincallError("RPC_ERROR", `the node accepted ${hash} but does not return it from eth_getTransactionByHash`);
       },
     };
+  }
+
+  private blockNumberAsked?: { at: number; value: Promise<number> };
+
+  // The block a response's replacement search starts from: any block at or before the broadcast will do, so
+  // one answer serves a whole burst (ethers' broadcastTransaction asked once per transaction).
+  private recentBlockNumber(): Promise<number> {
+    const now = Date.now();
+    if (!this.blockNumberAsked || now - this.blockNumberAsked.at > 1_000) {
+      const value = this.provider.getBlockNumber();
+      this.blockNumberAsked = { at: now, value };
+      value.catch(() => {
+        if (this.blockNumberAsked?.value === value) this.blockNumberAsked = undefined;
+      });
+    }
+    return this.blockNumberAsked.value;
   }
 
   // What ethers' broadcastTransaction would return, built from the signed fields and the known sender.

@@ -34,14 +34,14 @@ export const MAX_GROUP = 100;
  *
  * Sends wait here after their own preparation (fees, gas), which runs concurrently. Whatever is waiting
  * when the previous group is done forms the next group: its transactions get consecutive nonces, are
- * signed in nonce order, and are broadcast together (ethers puts requests of one tick into one JSON-RPC
- * batch). A nonce is consumed only by a transaction the node accepted:
+ * signed in nonce order, and are broadcast in that order, each once the node has answered for the one
+ * before (signing the next meanwhile). A nonce is consumed only by a transaction the node accepted:
  * - a refused transaction at the end of a group leaves no trace: the next send takes its nonce;
  * - a refused transaction below accepted ones would leave a gap that blocks them: its nonce is filled
  *   with a transaction that does nothing (0 value to the sender itself), and the refusal is reported;
- * - "nonce too high" (Hardhat's node refuses queued nonces while automining, and batch requests may reach
- *   it out of order) is not a failure: those sends are signed again with the right nonces, and from then
- *   on this account's sends go one at a time at that node.
+ * - "nonce too high" (Hardhat's node refuses queued nonces while automining: the sends after a refused one
+ *   meet it) is not a failure: those sends are signed again with the right nonces, and from then on this
+ *   account's sends go one group of one at a time at that node.
  * The counter is read from the node when a burst starts (the queue was empty), so sends made elsewhere, a
  * node restart or a dev-chain snapshot revert are picked up; within a burst it counts locally.
  *
@@ -105,8 +105,14 @@ export class AccountQueue {
     }
     if (explicit !== undefined) this.next = undefined;
 
-    // Sign in nonce order; a signing failure ends the group there (nothing after it was signed).
+    // Sign in nonce order and broadcast one after another: each transaction leaves only once the node has
+    // answered for the one before it, while the next is being signed. Nodes that take a JSON-RPC batch's
+    // requests concurrently can see nonces out of order: Hardhat then refuses the early ones ("nonce too
+    // high"), and Anvil, automining, can leave the whole rest of a burst in its pool, unmined. A signing
+    // failure ends the group there (nothing after it was signed or sent).
+    const broadcasts: Promise<PromiseSettledResult<unknown>>[] = [];
     const signed: unknown[] = [];
+    let previous: Promise<unknown> = Promise.resolve();
     for (let i = 0; i < group.length; i++) {
       try {
         signed.push(await group[i].job.sign(base + i));
@@ -116,11 +122,17 @@ export class AccountQueue {
         group = group.slice(0, i);
         break;
       }
+      const item = group[i];
+      const mine = signed[i];
+      const broadcast = previous.then(() => item.job.send(mine)).then(
+        (value): PromiseSettledResult<unknown> => ({ status: "fulfilled", value }),
+        (reason): PromiseSettledResult<unknown> => ({ status: "rejected", reason }),
+      );
+      broadcasts.push(broadcast);
+      previous = broadcast;
     }
     if (group.length === 0) return;
-
-    // Broadcast together, in nonce order, in one tick.
-    const results = await Promise.allSettled(group.map((item, i) => item.job.send(signed[i])));
+    const results = await Promise.all(broadcasts);
     let highestAccepted = -1;
     results.forEach((r, i) => r.status === "fulfilled" && (highestAccepted = i));
     let resync = false;
