@@ -64,6 +64,27 @@ describe("AccountQueue (nonce allocation)", () => {
     expect(MAX_GROUP).to.equal(100);
   });
 
+  it("broadcasts one at a time in nonce order: a send leaves only once the node answered for the previous one", async () => {
+    const queue = new AccountQueue();
+    const account = fakeAccount(0);
+    const events: string[] = [];
+    const slowJob = (): QueueJob<number, number> => ({
+      async sign(nonce) {
+        return nonce;
+      },
+      async send(nonce) {
+        events.push(`start ${nonce}`);
+        // Answers arrive in a scrambled order of delays: were sends overlapping, starts and ends would interleave.
+        await new Promise((resolve) => setTimeout(resolve, (nonce * 7) % 5));
+        events.push(`end ${nonce}`);
+        return nonce;
+      },
+    });
+    const nonces = await Promise.all(Array.from({ length: 12 }, () => queue.submit(account, slowJob())));
+    expect(nonces).to.deep.equal(Array.from({ length: 12 }, (_, i) => i));
+    expect(events).to.deep.equal(nonces.flatMap((n) => [`start ${n}`, `end ${n}`]));
+  });
+
   it("a refusal at the end of a group leaves no trace: the next send takes that nonce", async () => {
     const queue = new AccountQueue();
     const account = fakeAccount(0);
