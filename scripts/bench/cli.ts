@@ -33,7 +33,7 @@ import { performance } from "node:perf_hooks";
 import { connect, installMulticall3 } from "../../src";
 import { CallDemo__factory } from "../../typechain-types";
 import { castBinary, projectRoot, startAnvil, type LocalNode } from "../lib/localNode";
-import { parseBenchOptions, positiveInteger } from "./benchOptions";
+import { median, parseBenchOptions, positiveInteger, progress } from "./benchSupport";
 
 /** Account 0 of the dev mnemonic both nodes use ("test test … junk"): a public test key, funded on both. */
 const DEPLOYER_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
@@ -202,7 +202,7 @@ async function measureCalls(contenders: Contender[], options: Options): Promise<
       rounds[j].push((await runChecked(contenders[j])).ms);
     }
   }
-  const medians = rounds.map((r) => median(r));
+  const medians = rounds.map((r) => median(r)!);
   return contenders.map((c, j) => ({ contender: c.name, command: [c.command, ...c.args].join(" "), rounds: rounds[j], medianMs: medians[j], xNode: medians[j] / medians[0] }));
 }
 
@@ -239,7 +239,7 @@ async function measureBatch(node: LocalNode, address: string, dir: string, optio
   const started = performance.now();
   for (let i = 0; i < castsRun; i++) await runChecked(cast);
   const castsMs = performance.now() - started;
-  const batchMs = median(batchRounds);
+  const batchMs = median(batchRounds)!;
   const castsForReadsMs = (castsMs * options.reads) / castsRun;
   return { reads: options.reads, batchRounds, batchMs, castsRun, castsMs, castsForReadsMs, extrapolated: castsRun < options.reads, speedup: castsForReadsMs / batchMs };
 }
@@ -265,12 +265,6 @@ async function prepareNode(node: LocalNode): Promise<string> {
 function judge(call: CallLine[], batch: BatchReport): Verdict {
   const chaincall = call.find((l) => l.contender === "chaincall call")!;
   return { callRatio: chaincall.xNode, callMet: chaincall.xNode <= TARGET_CALL_RATIO, batchSpeedup: batch.speedup, batchMet: batch.speedup >= TARGET_BATCH_SPEEDUP };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 function printReport(report: Report): void {
@@ -299,10 +293,6 @@ function printVerdict(report: Report): void {
     `\nSPEC "CLI cold call": chaincall/node -e 0 ${v.callRatio.toFixed(2)} (target ≤ ${TARGET_CALL_RATIO}): ${v.callMet ? "MET" : "NOT MET"}; ` +
       `"batch of ${b.reads} reads": ${v.batchSpeedup.toFixed(0)} × ${b.reads} cast processes${b.extrapolated ? " (extrapolated from " + b.castsRun + ")" : ""} (target ≥ ${TARGET_BATCH_SPEEDUP} ×): ${v.batchMet ? "MET" : "NOT MET"}`,
   );
-}
-
-function progress(options: Options, message: string): void {
-  if (!options.json) process.stderr.write(`${message}\n`);
 }
 
 function parseOptions(argv: string[]): Options {

@@ -46,7 +46,8 @@ import { Interface, JsonRpcProvider, Wallet } from "ethers";
 import { createPublicClient, defineChain, http } from "viem";
 import { connect, installMulticall3, MULTICALL3_ADDRESS } from "../../src";
 import { CallDemo__factory } from "../../typechain-types";
-import { parseBenchOptions, positiveInteger } from "./benchOptions";
+import { median, parseBenchOptions, positiveInteger, progress } from "./benchSupport";
+import { describeFailure, jsonRpcOverFetch, type Answer, type Call } from "./benchRpc";
 import { startAnvil, startHardhatNode, type LocalNode } from "../lib/localNode";
 
 /** Account 0 of the dev mnemonic both nodes use ("test test … junk"): a public test key, funded on both. */
@@ -64,6 +65,7 @@ const VIEM_DEFAULT_HTTP_BATCH = 1000;
 const RAW_BATCH_SIZES = [100, 500];
 /** Time limit of one request of the raw contenders and of viem (whose default 10 s Hardhat can exceed). */
 const REQUEST_TIMEOUT_MS = 120_000;
+const { rpcBatch, rpcOne, rpc } = jsonRpcOverFetch(REQUEST_TIMEOUT_MS);
 
 const MULTICALL3 = new Interface([
   "function aggregate3((address target, bool allowFailure, bytes callData)[] calls) payable returns ((bool success, bytes returnData)[] returnData)",
@@ -494,100 +496,8 @@ function judge(lines: Line[]): Verdict {
   };
 }
 
-function median(values: number[]): number | undefined {
-  if (values.length === 0) return undefined;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// JSON-RPC over plain fetch: the raw contenders' transport, and the setup's few requests.
-
-type Answer = { ok: true; result: unknown } | { ok: false; error: string };
-interface Call {
-  method: string;
-  params: unknown[];
-}
-/** One answer of a JSON-RPC response. */
-interface Reply {
-  id?: unknown;
-  result?: unknown;
-  error?: { message?: string };
-}
-
-/** Posts `calls` as one JSON-RPC batch; one answer per call, in order. A refused batch fails every call. */
-async function rpcBatch(rpcUrl: string, calls: Call[]): Promise<Answer[]> {
-  let body: unknown;
-  try {
-    body = await post(rpcUrl, calls.map((call, id) => ({ jsonrpc: "2.0", id, ...call })));
-  } catch (err) {
-    return calls.map(() => ({ ok: false, error: `batch failed: ${describeFailure(err)}` }));
-  }
-  if (!Array.isArray(body)) {
-    // The node answered the batch as a whole (e.g. it refuses batches, or this one is too large).
-    return calls.map(() => ({ ok: false, error: `batch refused: ${describeFailure((body as Reply).error ?? body)}` }));
-  }
-  const byId = new Map<unknown, Reply>((body as Reply[]).map((reply) => [reply?.id, reply]));
-  return calls.map((_, id) => toAnswer(byId.get(id)));
-}
-
-/** Posts one JSON-RPC request (not a batch). */
-async function rpcOne(rpcUrl: string, call: Call): Promise<Answer> {
-  try {
-    return toAnswer((await post(rpcUrl, { jsonrpc: "2.0", id: 1, ...call })) as Reply);
-  } catch (err) {
-    return { ok: false, error: `request failed: ${describeFailure(err)}` };
-  }
-}
-
-/** One JSON-RPC request; throws on an error answer. */
-async function rpc(rpcUrl: string, method: string, params: unknown[]): Promise<unknown> {
-  const answer = await rpcOne(rpcUrl, { method, params });
-  if (!answer.ok) throw new Error(`${method}: ${answer.error}`);
-  return answer.result;
-}
-
-async function post(rpcUrl: string, payload: unknown): Promise<unknown> {
-  const response = await fetch(rpcUrl, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(payload),
-    signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-  });
-  const text = await response.text();
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new Error(`HTTP ${response.status}, not JSON: ${text.slice(0, 120)}`);
-  }
-}
-
-function toAnswer(reply: Reply | undefined): Answer {
-  if (!reply || typeof reply !== "object") return { ok: false, error: "no answer" };
-  if (reply.error) return { ok: false, error: fold(reply.error.message ?? JSON.stringify(reply.error)) };
-  return { ok: true, result: reply.result };
-}
-
 // ---------------------------------------------------------------------------------------------------------
 // Reporting.
-
-/**
- * A short description of why a read failed, with numbers and hex folded so equal causes group together:
- * the error code and message, plus the node's own message when the library wrapped it.
- */
-function describeFailure(err: unknown, folded = true): string {
-  const e = err as { code?: unknown; shortMessage?: unknown; message?: unknown; error?: { message?: unknown }; info?: { error?: { message?: unknown } } } | undefined;
-  let text = String(e?.shortMessage ?? e?.message ?? (typeof err === "object" ? JSON.stringify(err) : err));
-  const nested = e?.info?.error?.message ?? e?.error?.message;
-  if (typeof nested === "string" && !text.includes(nested)) text += ` (node: ${nested})`;
-  if (typeof e?.code === "string" && !text.startsWith(e.code)) text = `${e.code}: ${text}`;
-  return folded ? fold(text) : text.split("\n")[0].slice(0, 300);
-}
-
-function fold(text: string): string {
-  return text.split("\n")[0].replace(/0x[0-9a-fA-F]+/g, "0x…").replace(/\d+/g, "N").slice(0, 140);
-}
 
 function printReport(report: Report): void {
   const { options } = report;
@@ -634,10 +544,6 @@ function printVerdict(report: Report): void {
     `\nSPEC "typed concurrent reads": chaincall/raw limit ${ratio(v.rawRatio)} (target ≥ ${v.targetRawRatio}): ${met(v.rawMet, v.rawRatio)}; ` +
       `chaincall/viem best ${ratio(v.viemRatio)} (target ≥ ${v.targetViemRatio}): ${met(v.viemMet, v.viemRatio)}${info}`,
   );
-}
-
-function progress(options: Options, message: string): void {
-  if (!options.json) process.stderr.write(`${message}\n`);
 }
 
 // ---------------------------------------------------------------------------------------------------------

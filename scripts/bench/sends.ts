@@ -30,7 +30,8 @@ import { performance } from "node:perf_hooks";
 import { HDNodeWallet, JsonRpcProvider, NonceManager, Wallet, type ContractRunner } from "ethers";
 import { connect, type Client } from "../../src";
 import { CallDemo__factory } from "../../typechain-types";
-import { parseBenchOptions, positiveInteger } from "./benchOptions";
+import { median, parseBenchOptions, positiveInteger, progress } from "./benchSupport";
+import { describeFailure, jsonRpcOverFetch, type Answer, type Call } from "./benchRpc";
 import { startAnvil, startHardhatNode, type LocalNode } from "../lib/localNode";
 
 /** Account 0 of the dev mnemonic both nodes use ("test test … junk"): a public test key, funded on both. */
@@ -51,6 +52,9 @@ const RAW_GAS_LIMIT = 60_000n;
 const RAW_TIP = 2_000_000_000n;
 /** Verification ends when this long passes without a new receipt turning up. */
 const RECEIPT_PATIENCE_MS = 5_000;
+/** Bound of each of the benchmark's own JSON-RPC requests. */
+const REQUEST_TIMEOUT_MS = 60_000;
+const { rpcBatch, rpcOne, rpc } = jsonRpcOverFetch(REQUEST_TIMEOUT_MS);
 /** The SPEC target for chaincall's rate relative to the raw pre-signed rate on Anvil. */
 const TARGET_RATIO = 0.5;
 /** The first year value sent; send i sets FIRST_YEAR + i (so every SSTORE changes a non-zero value). */
@@ -324,79 +328,13 @@ function judge(runs: Run[], options: Options): Verdict {
     // The SPEC compares with the batched pre-signed rate: no fallback baseline counts for the verdict.
     if (run.node === "anvil") anvilRatios.push(run.baseline === "raw pre-signed" ? chaincall.ratio ?? null : null);
   }
-  const known = anvilRatios.filter((r): r is number => r !== null).sort((a, b) => a - b);
-  const anvilRatioMedian = known.length === 0 ? null : known.length % 2 ? known[(known.length - 1) / 2] : (known[known.length / 2 - 1] + known[known.length / 2]) / 2;
+  const anvilRatioMedian = median(anvilRatios.filter((r): r is number => r !== null)) ?? null;
   const pass = chaincallFailures.anvil === 0 && chaincallFailures.hardhat === 0 && anvilRatioMedian !== null && anvilRatioMedian >= TARGET_RATIO;
   return { chaincallFailures, anvilRatios, anvilRatioMedian, targetRatio: TARGET_RATIO, pass };
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// JSON-RPC over plain fetch: the raw contender's transport, and receipts for verification.
-
-type Answer = { ok: true; result: unknown } | { ok: false; error: string };
-interface Call {
-  method: string;
-  params: unknown[];
-}
-/** One answer of a JSON-RPC response. */
-interface Reply {
-  id?: unknown;
-  result?: unknown;
-  error?: { message?: string };
-}
-
-/** Posts `calls` as one JSON-RPC batch; one answer per call, in order. A refused batch fails every call. */
-async function rpcBatch(rpcUrl: string, calls: Call[]): Promise<Answer[]> {
-  let body: unknown;
-  try {
-    body = await post(rpcUrl, calls.map((call, id) => ({ jsonrpc: "2.0", id, ...call })));
-  } catch (err) {
-    return calls.map(() => ({ ok: false, error: `batch failed: ${describeFailure(err)}` }));
-  }
-  if (!Array.isArray(body)) {
-    // The node answered the batch as a whole (e.g. it refuses batches, or this one is too large).
-    return calls.map(() => ({ ok: false, error: `batch refused: ${describeFailure((body as Reply).error ?? body)}` }));
-  }
-  const byId = new Map<unknown, Reply>((body as Reply[]).map((reply) => [reply?.id, reply]));
-  return calls.map((_, id) => toAnswer(byId.get(id)));
-}
-
-/** Posts one JSON-RPC request (not a batch). */
-async function rpcOne(rpcUrl: string, call: Call): Promise<Answer> {
-  try {
-    return toAnswer((await post(rpcUrl, { jsonrpc: "2.0", id: 1, ...call })) as Reply);
-  } catch (err) {
-    return { ok: false, error: `request failed: ${describeFailure(err)}` };
-  }
-}
-
-/** One JSON-RPC request; throws on an error answer. */
-async function rpc(rpcUrl: string, method: string, params: unknown[]): Promise<unknown> {
-  const answer = await rpcOne(rpcUrl, { method, params });
-  if (!answer.ok) throw new Error(`${method}: ${answer.error}`);
-  return answer.result;
-}
-
-async function post(rpcUrl: string, payload: unknown): Promise<unknown> {
-  const response = await fetch(rpcUrl, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(payload),
-    signal: AbortSignal.timeout(60_000),
-  });
-  const text = await response.text();
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new Error(`HTTP ${response.status}, not JSON: ${text.slice(0, 120)}`);
-  }
-}
-
-function toAnswer(reply: Reply | undefined): Answer {
-  if (!reply || typeof reply !== "object") return { ok: false, error: "no answer" };
-  if (reply.error) return { ok: false, error: fold(reply.error.message ?? JSON.stringify(reply.error)) };
-  return { ok: true, result: reply.result };
-}
+// Receipts, for verification.
 
 /**
  * Fetches the receipts of `hashes` (batches of 100), asking again for missing ones until all turned up or
@@ -438,23 +376,6 @@ async function fetchReceipts(rpcUrl: string, hashes: readonly string[]): Promise
 // ---------------------------------------------------------------------------------------------------------
 // Reporting.
 
-/**
- * A short description of why a send failed, with numbers and hex folded so equal causes group together:
- * the error code and message, plus the node's own message when the library wrapped it.
- */
-function describeFailure(err: unknown, folded = true): string {
-  const e = err as { code?: unknown; shortMessage?: unknown; message?: unknown; error?: { message?: unknown }; info?: { error?: { message?: unknown } } } | undefined;
-  let text = String(e?.shortMessage ?? e?.message ?? (typeof err === "object" ? JSON.stringify(err) : err));
-  const nested = e?.info?.error?.message ?? e?.error?.message;
-  if (typeof nested === "string" && !text.includes(nested)) text += ` (node: ${nested})`;
-  if (typeof e?.code === "string" && !text.startsWith(e.code)) text = `${e.code}: ${text}`;
-  return folded ? fold(text) : text.split("\n")[0].slice(0, 300);
-}
-
-function fold(text: string): string {
-  return text.split("\n")[0].replace(/0x[0-9a-fA-F]+/g, "0x…").replace(/\d+/g, "N").slice(0, 140);
-}
-
 function printRun(run: Run, options: Options): void {
   const title = run.node === "anvil" ? "Anvil" : "Hardhat";
   const runs = run.node === "anvil" && options.repeat > 1 ? ` (run ${run.run} of ${options.repeat})` : "";
@@ -490,10 +411,6 @@ function printVerdict(verdict: Verdict): void {
     `\nSPEC "concurrent sends from one key": chaincall failures Hardhat ${f.hardhat}, Anvil ${f.anvil} (target 0); ` +
       `chaincall/raw on Anvil ${ratioPart} (target ≥ ${verdict.targetRatio}): ${verdict.pass ? "MET" : "NOT MET"}`,
   );
-}
-
-function progress(options: Options, message: string): void {
-  if (!options.json) process.stderr.write(`${message}\n`);
 }
 
 // ---------------------------------------------------------------------------------------------------------

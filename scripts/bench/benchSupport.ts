@@ -1,3 +1,4 @@
+// What every benchmark under scripts/bench/ needs: its command line, progress lines, medians.
 import { parseArgs } from "node:util";
 
 /** One command-line option of a benchmark: a string (parsed by the caller) or a flag. */
@@ -22,4 +23,17 @@ export function positiveInteger(name: string, value: string | boolean): number {
   const n = Number(value);
   if (typeof value !== "string" || !Number.isSafeInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, got ${JSON.stringify(value)}`);
   return n;
+}
+
+/** A progress line on stderr, unless the benchmark prints JSON. */
+export function progress(options: { json: boolean }, message: string): void {
+  if (!options.json) process.stderr.write(`${message}\n`);
+}
+
+/** The median of `values` (the mean of the middle two for an even count); undefined for none. */
+export function median(values: readonly number[]): number | undefined {
+  if (values.length === 0) return undefined;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
