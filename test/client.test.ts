@@ -1,10 +1,9 @@
-import { spawn } from "node:child_process";
 import { createServer, type Server } from "node:net";
 import { expect } from "chai";
 import { connect, ChaincallError, ChainMismatchError, type Client } from "../src";
 import { findFreePort, projectRoot, type LocalNode } from "../scripts/lib/localNode";
 import { CallDemo__factory } from "../typechain-types";
-import { anvil, DEV_ACCOUNT, DEV_PRIVATE_KEY, deployCallDemo, hardhat, rpc } from "./fixtures/nodes";
+import { anvil, DEV_ACCOUNT, DEV_PRIVATE_KEY, deployCallDemo, hardhat, rpc, runNodeScript } from "./fixtures/nodes";
 
 // The CallDemo flow (deploy, typed call, send, read back) over every transport, against real nodes.
 const transports: { name: string; node: () => LocalNode; url: (n: LocalNode) => string; kind: string }[] = [
@@ -147,20 +146,10 @@ describe("client.close()", () => {
           await client.close();
           console.log("closed");
         })();`;
-      const started = Date.now();
-      const { code, stdout } = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
-        const child = spawn(process.execPath, ["-e", script], { stdio: ["ignore", "pipe", "inherit"] });
-        let out = "";
-        child.stdout.on("data", (d: Buffer) => (out += d));
-        const killer = setTimeout(() => child.kill("SIGKILL"), 15_000);
-        child.on("close", (c) => {
-          clearTimeout(killer);
-          resolve({ code: c, stdout: out });
-        });
-      });
+      const { code, stdout, ms } = await runNodeScript(script);
       expect(stdout.trim()).to.equal("closed");
       expect(code).to.equal(0);
-      expect(Date.now() - started).to.be.below(5_000);
+      expect(ms).to.be.below(5_000);
     });
   }
 });

@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { createServer as createHttpServer, type Server as HttpServer } from "node:http";
 import { connect as netConnect, createServer as createTcpServer, type Server as TcpServer, type Socket } from "node:net";
 import { expect } from "chai";
@@ -6,7 +5,8 @@ import type { TransactionReceipt } from "ethers";
 import { projectRoot } from "../scripts/lib/localNode";
 import { ChaincallError, connect, getLogs, isRangeTooLarge, suggestedRangeEnd, watchLogs, type ChainLog, type Client, type LogReorg, type LogWatcher } from "../src";
 import { Emitter__factory, type Emitter } from "../typechain-types";
-import { anvil, DEV_ACCOUNT, devClient, hardhat, isolateState, rpc } from "./fixtures/nodes";
+import { anvil, DEV_ACCOUNT, devClient, hardhat, isolateState, rpc, runNodeScript } from "./fixtures/nodes";
+import { rejection } from "./fixtures/assertions";
 
 // Events and logs (issue 4, SPEC §7.10–11) against the real nodes: paged and split log queries, watches
 // that poll or subscribe, survive a cut connection, and report reorgs. A local HTTP stub only injects the
@@ -29,16 +29,6 @@ async function mined(tx: Promise<{ wait(): Promise<TransactionReceipt | null> }>
   const receipt = await (await tx).wait();
   if (!receipt) throw new Error("no receipt");
   return receipt;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<ChaincallError> {
-  try {
-    await promise;
-  } catch (err) {
-    expect(err, String(err)).to.be.instanceOf(ChaincallError);
-    return err as ChaincallError;
-  }
-  return expect.fail("expected a rejection");
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -711,20 +701,10 @@ describe("watchLogs on Anvil: connection cuts and same-height reorgs", function 
           await client.close();
           console.log("stopped " + watcher.mode);
         })();`;
-      const started = Date.now();
-      const { code, stdout } = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
-        const child = spawn(process.execPath, ["-e", script], { stdio: ["ignore", "pipe", "inherit"] });
-        let out = "";
-        child.stdout.on("data", (d: Buffer) => (out += d));
-        const killer = setTimeout(() => child.kill("SIGKILL"), 15_000);
-        child.on("close", (c) => {
-          clearTimeout(killer);
-          resolve({ code: c, stdout: out });
-        });
-      });
+      const { code, stdout, ms } = await runNodeScript(script);
       expect(stdout.trim()).to.equal(`stopped ${which === "http" ? "poll" : "subscribe"}`);
       expect(code).to.equal(0);
-      expect(Date.now() - started).to.be.below(6_000);
+      expect(ms).to.be.below(6_000);
     });
   }
 

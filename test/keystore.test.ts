@@ -10,22 +10,13 @@ import { redact } from "../src/errors/redact";
 import { checkKdfParams, loadKeystore, scryptMemoryBytes } from "../src/signer/loadKeystore";
 import { promptHidden, readPassword } from "../src/signer/readPassword";
 import { KEYSTORE_PASSWORD, WRONG_KEYSTORE_PASSWORD } from "./fixtures/secrets";
+import { rejection } from "./fixtures/assertions";
 
 // geth keystores (SPEC §4 signer options, §7 item 13), built at test time with light scrypt (N=2^12) so the
 // suite stays fast. No Ethereum node needed.
 
 const PASSWORD = KEYSTORE_PASSWORD;
 const WRONG = WRONG_KEYSTORE_PASSWORD;
-
-async function rejection(promise: Promise<unknown>): Promise<ChaincallError> {
-  try {
-    await promise;
-  } catch (err) {
-    expect(err, String(err)).to.be.instanceOf(ChaincallError);
-    return err as ChaincallError;
-  }
-  return expect.fail("expected a rejection");
-}
 
 function thrown(fn: () => unknown): ChaincallError {
   try {

@@ -16,6 +16,7 @@ import {
 import { CallDemo__factory, Vault__factory, type CallDemo } from "../typechain-types";
 import { anvil, deployCallDemo, DEV_ACCOUNT, DEV_PRIVATE_KEY, devClient, hardhat, isolateState, rpc, runCli, tempDir, type CliResult, showCli as show } from "./fixtures/nodes";
 import { KEYSTORE_PASSWORD, WRONG_KEYSTORE_PASSWORD } from "./fixtures/secrets";
+import { rejection } from "./fixtures/assertions";
 
 // Sending you can trust (issue 3, SPEC §3 and §7): nonces under concurrency, fees and gas, bounded waits
 // that end in typed errors, the journal, keystores, and decoded reverts of mined transactions.
@@ -24,16 +25,6 @@ const NODES = [
   { name: "Hardhat", node: hardhat },
   { name: "Anvil", node: anvil },
 ];
-
-async function rejection(promise: Promise<unknown>): Promise<ChaincallError> {
-  try {
-    await promise;
-  } catch (err) {
-    expect(err, String(err)).to.be.instanceOf(ChaincallError);
-    return err as ChaincallError;
-  }
-  return expect.fail("expected a rejection");
-}
 
 /** The nonces of `txs`, sorted, must be exactly `first, first+1, …`. */
 function expectConsecutive(txs: readonly { nonce: number }[], first: number): void {
