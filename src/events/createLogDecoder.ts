@@ -33,6 +33,8 @@ export interface ChainLog {
   signature: string | null;
   /** The arguments by position and by name (`args[2]`, `args.value`), or null when not decoded. */
   args: Result | null;
+  /** The event the log was decoded as (its parameter types and names), or null when not decoded. */
+  fragment: EventFragment | null;
 }
 
 /**
@@ -75,6 +77,7 @@ export function createLogDecoder(interfaces: readonly Interface[], preferred?: E
       eventName: null,
       signature: null,
       args: null,
+      fragment: null,
     };
     const candidates = anonymous ? [{ iface: null, fragment: anonymous }] : byTopic.get(log.topics[0]?.toLowerCase() ?? "") ?? [];
     for (const { iface, fragment } of candidates) {
@@ -82,7 +85,7 @@ export function createLogDecoder(interfaces: readonly Interface[], preferred?: E
       if (indexed + (fragment.anonymous ? 0 : 1) !== log.topics.length) continue;
       try {
         const args = interfaceFor(fragment, iface).decodeEventLog(fragment, log.data, log.topics);
-        return { ...base, eventName: fragment.name, signature: fragment.format("sighash"), args };
+        return { ...base, eventName: fragment.name, signature: fragment.format("sighash"), args, fragment };
       } catch {
         // Same topic, different layout: try the next candidate.
       }

@@ -96,7 +96,7 @@ export const logsCommand: CommandModule = {
       return getLogs(client, { address, event: fragment, args, fromBlock: from, toBlock, pageSize });
     });
 
-    const decoded = logs.map((log) => toDecodedLog(log, fragment, interfaces, toJsonValue));
+    const decoded = logs.map((log) => toDecodedLog(log, toJsonValue));
     output.lines(
       decoded.map((log) => {
         const what = log.name ? formatEvent(log.name, log.args) : `unknown topic0=${log.topics[0] ?? "none"} data=${log.data}`;
@@ -114,44 +114,21 @@ function eventNames(iface: Interface): string[] {
 }
 
 /** A log in the shape `send` and `receipt` print events in, plus its place in the chain. */
-interface PrintedLog {
-  address: string;
-  blockNumber: number;
-  blockHash: string;
-  transactionHash: string;
-  transactionIndex: number;
-  logIndex: number;
+type PrintedLog = Pick<ChainLog, "address" | "blockNumber" | "blockHash" | "transactionHash" | "transactionIndex" | "logIndex" | "topics" | "data"> & {
   name?: string;
   signature?: string;
   args: Record<string, unknown>;
-  topics: readonly string[];
-  data: string;
-}
+};
 
-function toDecodedLog(log: ChainLog, asked: EventFragment | undefined, interfaces: readonly Interface[], toJsonValue: typeof import("../../abi/formatValue")["toJsonValue"]): PrintedLog {
+function toDecodedLog(log: ChainLog, toJsonValue: typeof import("../../abi/formatValue")["toJsonValue"]): PrintedLog {
   const place = { address: log.address, blockNumber: log.blockNumber, blockHash: log.blockHash, transactionHash: log.transactionHash, transactionIndex: log.transactionIndex, logIndex: log.logIndex };
-  const fragment = log.args && log.signature ? findFragment(log, asked, interfaces) : undefined;
+  const fragment = log.fragment;
   if (!fragment || !log.args) return { ...place, args: {}, topics: log.topics, data: log.data };
   const args: Record<string, unknown> = {};
   fragment.inputs.forEach((input, i) => {
     args[input.name || String(i)] = toJsonValue(log.args![i], input);
   });
   return { ...place, name: fragment.name, signature: log.signature!, args, topics: log.topics, data: log.data };
-}
-
-// The fragment the SDK decoded the log with: same signature and the same number of topics (ERC-20 and
-// ERC-721 Transfer share a signature but not their indexed arguments).
-function findFragment(log: ChainLog, asked: EventFragment | undefined, interfaces: readonly Interface[]): EventFragment | undefined {
-  const fits = (f: EventFragment) => f.format("sighash") === log.signature && f.inputs.filter((i) => i.indexed).length + (f.anonymous ? 0 : 1) === log.topics.length;
-  if (asked && fits(asked)) return asked;
-  for (const iface of interfaces) {
-    let found: EventFragment | undefined;
-    iface.forEachEvent((f) => {
-      if (!found && fits(f)) found = f;
-    });
-    if (found) return found;
-  }
-  return undefined;
 }
 
 /** Positional values for the event's indexed arguments, `_` for any; as `LogFilter.args` by position. */
