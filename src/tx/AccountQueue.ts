@@ -145,7 +145,9 @@ export class AccountQueue {
       }
       const err = result.reason;
       if (explicit === undefined && group.length > 1 && isNonceTooHigh(err)) {
-        // Reached the node before its predecessor: not accepted, so simply sign it again.
+        // A predecessor was refused (Hardhat takes no queued nonce): not accepted, so simply sign it again.
+        // Groups of one from now on: should the node keep saying "too high", the next refusal is final
+        // (it re-reads the count) instead of a retry loop.
         this.serial = true;
         group[i].job.refused?.(signed[i], err);
         retry.push(group[i]);

@@ -1,9 +1,6 @@
 import type { Argv, CommandModule } from "yargs";
-import { ChaincallError } from "../../errors/ChaincallError";
 import { commandArgs, examples, readGlobals, withOptions } from "../options";
 import { createOutput } from "../output";
-
-const BLOCK_TAGS = ["latest", "pending", "safe", "finalized", "earliest"];
 
 /** `chaincall call <target> <function> [args..]`: eth_call and print the decoded outputs. */
 export const callCommand: CommandModule = {
@@ -26,8 +23,9 @@ export const callCommand: CommandModule = {
   handler: async (argv) => {
     const globals = readGlobals(argv);
     const output = createOutput(globals);
-    const [{ prepareTarget, resolveTargetAddress, knownInterfaces, checkAddress }, { parseArgs }, { withClient }, { readContract }, { formatValue, toJsonValue }] = await Promise.all([
+    const [{ prepareTarget, resolveTargetAddress, knownInterfaces, checkAddress }, { parseBlockParameter }, { parseArgs }, { withClient }, { readContract }, { formatValue, toJsonValue }] = await Promise.all([
       import("../target"),
+      import("../chainArgs"),
       import("../../abi/parseArgs"),
       import("../session"),
       import("../../client/readContract"),
@@ -37,7 +35,8 @@ export const callCommand: CommandModule = {
     const prepared = prepareTarget(String(argv.target), String(argv.function), globals);
     const args = parseArgs(prepared.fragment, commandArgs(argv));
     const from = argv.from === undefined ? undefined : checkAddress(String(argv.from));
-    const blockTag = parseBlockTag(argv.block as string | undefined);
+    // As ethers takes it: a tag, a number or a block hash; unset means the latest block.
+    const blockTag = argv.block === undefined ? undefined : parseBlockParameter(String(argv.block)).shown;
     const interfaces = knownInterfaces(globals, prepared.contract?.abi);
     const result = await withClient(globals, { abis: interfaces }, async (client) => {
       const address = resolveTargetAddress(prepared, client, globals);
@@ -55,13 +54,3 @@ export const callCommand: CommandModule = {
     });
   },
 };
-
-/** Checks a `--block` value: a tag name, a decimal or hex number, or a 32-byte hash. */
-function parseBlockTag(value: string | undefined): string | number | undefined {
-  if (value === undefined) return undefined;
-  if (BLOCK_TAGS.includes(value)) return value;
-  if (/^\d+$/.test(value)) return Number(value);
-  if (/^0x[0-9a-fA-F]{64}$/.test(value)) return value;
-  if (/^0x[0-9a-fA-F]{1,16}$/.test(value)) return Number(BigInt(value));
-  throw new ChaincallError("INVALID_ARGUMENT", `invalid --block "${value}" (expected ${BLOCK_TAGS.join("|")}, a number or a block hash)`);
-}
