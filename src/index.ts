@@ -1,41 +1,52 @@
-// The public SDK. Everything a backend needs to call and transact; the CLI is built on the same exports.
-export { connect, DEFAULT_TIMEOUT_MS, type Client, type ConnectParameters } from "./client/connect";
-export { readContract, type ReadContractParameters } from "./client/readContract";
-export { parseRpcUrl, DEFAULT_RPC_URL, type ParsedRpcUrl, type TransportKind } from "./client/parseRpcUrl";
-export { IpcProvider } from "./client/IpcProvider";
-export type { ChaincallProvider } from "./client/createProvider";
-export { createSigner, type SignerOptions, type CreateSignerContext } from "./signer/createSigner";
-export { ChaincallSigner, type ChaincallSignerOptions } from "./signer/ChaincallSigner";
-export { loadKeystore, checkKdfParams, scryptMemoryBytes, DEFAULT_MAX_KDF_MEMORY_BYTES, type LoadKeystoreParameters, type KdfParams } from "./signer/loadKeystore";
-export { readPassword, type ReadPasswordParameters } from "./signer/readPassword";
-export { AccountQueue, accountQueue } from "./tx/AccountQueue";
-export { estimateFees, type FeeSettings } from "./tx/estimateFees";
-export { intrinsicGas } from "./tx/intrinsicGas";
-export { appendJournal, readJournal, defaultJournalPath, type JournalEntry } from "./tx/journal";
-export { checkJournal, rebroadcast, type JournalReport, type JournalStatus } from "./tx/checkJournal";
-export { sendTransaction, type SendTransactionParameters, type TransactionOverrides } from "./tx/sendTransaction";
-export { waitForReceipt, DEFAULT_WAIT_TIMEOUT_MS, type WaitForReceiptParameters, type WaitSource } from "./tx/waitForReceipt";
-export { ChaincallError, isChaincallError, type ErrorCode } from "./errors/ChaincallError";
-export { ContractRevertedError, type DecodedRevert } from "./errors/ContractRevertedError";
-export { ChainMismatchError } from "./errors/ChainMismatchError";
-export { TransactionDroppedError } from "./errors/TransactionDroppedError";
-export { TransactionReplacedError } from "./errors/TransactionReplacedError";
-export { decodeRevert } from "./errors/decodeRevert";
-export { toChaincallError } from "./errors/toChaincallError";
-export { redact, registerSecret, describeUrl } from "./errors/redact";
-export { loadContractAbi, loadAllAbis, readAbiFile, listContractNames, type ContractAbi } from "./abi/loadContractAbi";
-export { parseSignature } from "./abi/parseSignature";
-export { selectFunction } from "./abi/selectFunction";
-export { parseArgs, parseValue, parseInteger } from "./abi/parseArgs";
-export { formatValue, toJsonValue, type JsonValue } from "./abi/formatValue";
-export { decodeLogs, type DecodedLog } from "./abi/decodeLogs";
-export { readAddressBook, recordDeployment, resolveDeployment, addressBookPath, type AddressBook, type Deployment } from "./registry/addressBook";
-export { generateBindings } from "./codegen/generateBindings";
-export { ReadBatcher, MULTICALL3_ADDRESS, type BatchOptions, type BatchTransport } from "./multicall/ReadBatcher";
-export { installMulticall3, type RpcSender } from "./multicall/installMulticall3";
-export { contractAt, DEFAULT_DEPLOYMENTS_DIR, type BindingFactory, type ContractAtParameters } from "./registry/contractAt";
-export { getLogs, DEFAULT_LOG_PAGE_SIZE, type GetLogsParameters, type GetLogsReturnType, type BlockSpec } from "./events/getLogs";
-export { watchLogs, type WatchLogsParameters, type LogWatcher, type LogReorg } from "./events/watchLogs";
-export { createLogDecoder, type ChainLog, type RpcLog } from "./events/createLogDecoder";
-export { resolveLogFilter, type LogFilter, type ResolvedLogFilter } from "./events/resolveLogFilter";
-export { isRangeTooLarge, suggestedRangeEnd, RANGE_TOO_LARGE_PATTERNS } from "./events/isRangeTooLarge";
+/**
+ * chaincall — call Ethereum contracts from backend TypeScript.
+ *
+ * The public SDK: what a backend needs to connect, read, send, wait, read and watch logs, keep an address
+ * book and recover after a crash. Bindings come from `chaincall gen` (TypeChain, ethers v6); codegen as a
+ * function is the separate entry `chaincall/codegen`, so an application that only calls contracts never
+ * loads TypeChain. Everything else under `src/` is internal and may change without notice.
+ *
+ * @example
+ * import { connect } from "chaincall";
+ * import { CallDemo__factory } from "./typechain-types/index.js";
+ * const client = await connect({ rpcUrl: "http://127.0.0.1:8545" });
+ * const demo = CallDemo__factory.connect("0x5FbDB2315678afecb367f032d93F642f64180aa3", client.runner);
+ * console.log(await demo.getYear()); // 2020n
+ * await client.close();
+ */
+
+// Connecting
+export { connect, DEFAULT_TIMEOUT_MS, type Client, type ConnectParameters } from "./client/connect.js";
+export type { ChaincallProvider } from "./client/createProvider.js";
+export type { SignerOptions } from "./signer/createSigner.js";
+export { loadKeystore, type LoadKeystoreParameters } from "./signer/loadKeystore.js";
+
+// Reading
+export { readContract, type ReadContractParameters } from "./client/readContract.js";
+export { installMulticall3, type RpcSender } from "./multicall/installMulticall3.js";
+export { MULTICALL3_ADDRESS } from "./multicall/ReadBatcher.js";
+
+// Sending and waiting
+export { sendTransaction, type SendTransactionParameters, type TransactionOverrides } from "./tx/sendTransaction.js";
+export { waitForReceipt, type WaitForReceiptParameters, type WaitSource } from "./tx/waitForReceipt.js";
+export type { JournalEntry } from "./tx/journal.js";
+export { checkJournal, rebroadcast, type JournalReport, type JournalStatus } from "./tx/checkJournal.js";
+
+// Logs
+export { getLogs, type BlockSpec, type GetLogsParameters, type GetLogsReturnType } from "./events/getLogs.js";
+export { watchLogs, type LogReorg, type LogWatcher, type WatchLogsParameters } from "./events/watchLogs.js";
+export type { ChainLog } from "./events/createLogDecoder.js";
+export type { LogFilter } from "./events/resolveLogFilter.js";
+
+// Address book
+export { readAddressBook, recordDeployment, resolveDeployment, type AddressBook, type Deployment } from "./registry/addressBook.js";
+export { contractAt, type BindingFactory, type ContractAtParameters } from "./registry/contractAt.js";
+
+// ABIs and errors
+export { loadContractAbi, type ContractAbi } from "./abi/loadContractAbi.js";
+export { ChaincallError, isChaincallError, type ChaincallErrorOptions, type ErrorCode } from "./errors/ChaincallError.js";
+export { ContractRevertedError, type DecodedRevert } from "./errors/ContractRevertedError.js";
+export { ChainMismatchError } from "./errors/ChainMismatchError.js";
+export { TransactionDroppedError } from "./errors/TransactionDroppedError.js";
+export { TransactionReplacedError } from "./errors/TransactionReplacedError.js";
+export { decodeRevert } from "./errors/decodeRevert.js";

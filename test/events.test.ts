@@ -3,7 +3,8 @@ import { connect as netConnect, createServer as createTcpServer, type Server as 
 import { expect } from "chai";
 import type { TransactionReceipt } from "ethers";
 import { projectRoot } from "../scripts/lib/localNode";
-import { ChaincallError, connect, getLogs, isRangeTooLarge, suggestedRangeEnd, watchLogs, type ChainLog, type Client, type LogReorg, type LogWatcher } from "../src";
+import { ChaincallError, connect, getLogs, watchLogs, type ChainLog, type Client, type LogReorg, type LogWatcher } from "../src";
+import { isRangeTooLarge, suggestedRangeEnd } from "../src/events/isRangeTooLarge";
 import { Emitter__factory, type Emitter } from "../typechain-types";
 import { anvil, DEV_ACCOUNT, devClient, hardhat, isolateState, rpc, runNodeScript } from "./fixtures/nodes";
 import { rejection } from "./fixtures/assertions";

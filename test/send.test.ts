@@ -8,11 +8,11 @@ import {
   connect,
   ChaincallError,
   ContractRevertedError,
-  readJournal,
   TransactionDroppedError,
   TransactionReplacedError,
   type Client,
 } from "../src";
+import { readJournal } from "../src/tx/journal";
 import { CallDemo__factory, Vault__factory, type CallDemo } from "../typechain-types";
 import { anvil, deployCallDemo, DEV_ACCOUNT, DEV_PRIVATE_KEY, devClient, hardhat, isolateState, rpc, runCli, tempDir, type CliResult, showCli as show } from "./fixtures/nodes";
 import { KEYSTORE_PASSWORD, WRONG_KEYSTORE_PASSWORD } from "./fixtures/secrets";

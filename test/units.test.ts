@@ -1,6 +1,11 @@
 import { expect } from "chai";
 import { Interface, ParamType } from "ethers";
-import { ChaincallError, decodeRevert, describeUrl, formatValue, parseArgs, parseSignature, redact, registerSecret, selectFunction, toJsonValue } from "../src";
+import { ChaincallError, decodeRevert } from "../src";
+import { formatValue, toJsonValue } from "../src/abi/formatValue";
+import { parseArgs } from "../src/abi/parseArgs";
+import { parseSignature } from "../src/abi/parseSignature";
+import { selectFunction } from "../src/abi/selectFunction";
+import { describeUrl, redact, registerSecret } from "../src/errors/redact";
 import { JsonStreamSplitter } from "../src/client/JsonStreamSplitter";
 import { parseRpcUrl } from "../src/client/parseRpcUrl";
 

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { delimiter, dirname, join } from "node:path";
 
 /** A local development node running as a child process of this one. */
 export interface LocalNode {
@@ -88,24 +88,34 @@ export async function startAnvil(options: StartOptions & { ipc?: boolean; args?:
   return node;
 }
 
-/** The anvil binary from its platform package (`@foundry-rs/anvil-linux-amd64` here). */
+/** The anvil binary: from its npm platform package (`@foundry-rs/anvil-linux-amd64` on linux-x64), else from PATH. */
 export function anvilBinary(): string {
   return foundryBinary("anvil");
 }
 
-/** The cast binary from its platform package (`@foundry-rs/cast-linux-amd64` here). */
+/** The cast binary: from its npm platform package (`@foundry-rs/cast-linux-amd64` on linux-x64), else from PATH. */
 export function castBinary(): string {
   return foundryBinary("cast");
 }
 
-// The project depends on Foundry's platform packages directly (as optional dependencies): the wrapper
-// packages list every platform's binary, and `npm ci` rejects a lockfile that cannot hold them all.
+// The dev dependencies @foundry-rs/anvil and @foundry-rs/cast carry each platform's binary as an optional
+// package, and npm installs the one for this machine. The binary is run directly, not through the
+// wrappers' bin scripts, so the pid the tests stop is the node's own. Where npm has no build for the
+// platform, a Foundry install on PATH (foundryup) serves.
 function foundryBinary(tool: "anvil" | "cast"): string {
-  const pkg = `@foundry-rs/${tool}-${process.platform}-${process.arch === "x64" ? "amd64" : process.arch}`;
+  const arch = process.arch === "x64" ? "amd64" : process.arch;
+  const pkg = `@foundry-rs/${tool}-${process.platform}-${arch}`;
+  const exe = process.platform === "win32" ? `${tool}.exe` : tool;
   try {
-    return require.resolve(`${pkg}/bin/${tool}`);
+    return require.resolve(`${pkg}/bin/${exe}`);
   } catch {
-    throw new Error(`${tool} is not installed for ${process.platform}-${process.arch}: add ${pkg} to optionalDependencies (npm install --save-optional ${pkg})`);
+    for (const dir of (process.env.PATH ?? "").split(delimiter)) {
+      if (dir && existsSync(join(dir, exe))) return join(dir, exe);
+    }
+    throw new Error(
+      `${tool} is not installed for ${process.platform}-${process.arch}: npm has no ${pkg} here. ` +
+        `Install Foundry (https://getfoundry.sh, then foundryup) so that ${tool} is on PATH, and run the tests again.`,
+    );
   }
 }
 

@@ -1,5 +1,5 @@
-import { AbiCoder, type FunctionFragment, type ParamType } from "./ethersAbi";
-import { ChaincallError } from "../errors/ChaincallError";
+import { AbiCoder, type FunctionFragment, type ParamType } from "./ethersAbi.js";
+import { ChaincallError } from "../errors/ChaincallError.js";
 
 /** Options of `decodeCalldata`. */
 export interface DecodeCalldataParameters {

@@ -1,5 +1,5 @@
 import type { Interface, Log } from "ethers";
-import { toJsonValue, type JsonValue } from "./formatValue";
+import { toJsonValue, type JsonValue } from "./formatValue.js";
 
 /** A log decoded with a known ABI. */
 export interface DecodedLog {

@@ -1,5 +1,5 @@
 import type { ErrorFragment, EventFragment, FunctionFragment, Interface, ParamType } from "ethers";
-import { Fragment } from "./ethersAbi";
+import { Fragment } from "./ethersAbi.js";
 
 /** One parameter: its name, its canonical type (`(uint64,string)[]` for an array of structs), struct fields. */
 export interface AbiParamDescription {

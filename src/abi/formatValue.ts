@@ -1,4 +1,4 @@
-import { Result, type ParamType } from "./ethersAbi";
+import { Result, type ParamType } from "./ethersAbi.js";
 
 /** A JSON-safe value: bigints become decimal strings, structs with named fields become objects. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, extname, join } from "node:path";
-import { Interface } from "./ethersAbi";
-import { ChaincallError } from "../errors/ChaincallError";
+import { Interface } from "./ethersAbi.js";
+import { ChaincallError } from "../errors/ChaincallError.js";
 
 /** A contract's ABI (and creation bytecode, when known) as read from disk. */
 export interface ContractAbi {

@@ -1,6 +1,6 @@
 import type { ConstructorFragment } from "ethers";
-import { getAddress, parseUnits, type FunctionFragment, type ParamType } from "./ethersAbi";
-import { ChaincallError } from "../errors/ChaincallError";
+import { getAddress, parseUnits, type FunctionFragment, type ParamType } from "./ethersAbi.js";
+import { ChaincallError } from "../errors/ChaincallError.js";
 
 /**
  * Turns command-line strings into values for a function's (or constructor's) parameters, checked against

@@ -1,5 +1,5 @@
-import { FunctionFragment, ParamType } from "./ethersAbi";
-import { ChaincallError } from "../errors/ChaincallError";
+import { FunctionFragment, ParamType } from "./ethersAbi.js";
+import { ChaincallError } from "../errors/ChaincallError.js";
 
 /**
  * Parses a cast-style signature `name(types)(returns)` (returns optional), e.g. `getYear()(uint256)` or

@@ -1,8 +1,8 @@
 import type { FunctionFragment } from "ethers";
-import { ChaincallError } from "../errors/ChaincallError";
-import { loadAllAbis, loadContractAbi } from "./loadContractAbi";
-import { isSignature, parseSignature } from "./parseSignature";
-import { selectFunction } from "./selectFunction";
+import { ChaincallError } from "../errors/ChaincallError.js";
+import { loadAllAbis, loadContractAbi } from "./loadContractAbi.js";
+import { isSignature, parseSignature } from "./parseSignature.js";
+import { selectFunction } from "./selectFunction.js";
 
 /** Where `resolveFunction` looks for a function given by name. */
 export interface ResolveFunctionParameters {

@@ -1,6 +1,6 @@
 import type { FunctionFragment, Interface } from "ethers";
-import { ChaincallError } from "../errors/ChaincallError";
-import { parseSignature } from "./parseSignature";
+import { ChaincallError } from "../errors/ChaincallError.js";
+import { parseSignature } from "./parseSignature.js";
 
 /**
  * Picks a function of an ABI by name, or by `name(types)` when the name is overloaded.

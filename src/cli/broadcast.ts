@@ -1,11 +1,11 @@
 import type { Interface, TransactionResponse } from "ethers";
-import type { Client } from "../client/connect";
-import { ChaincallError } from "../errors/ChaincallError";
-import { estimateFees } from "../tx/estimateFees";
-import { sendTransaction, type SendTransactionParameters, type TransactionOverrides } from "../tx/sendTransaction";
-import { waitForReceipt } from "../tx/waitForReceipt";
-import type { Output } from "./output";
-import { summarizeReceipt, type ReceiptSummary } from "./printReceipt";
+import type { Client } from "../client/connect.js";
+import { ChaincallError } from "../errors/ChaincallError.js";
+import { estimateFees } from "../tx/estimateFees.js";
+import { sendTransaction, type SendTransactionParameters, type TransactionOverrides } from "../tx/sendTransaction.js";
+import { waitForReceipt } from "../tx/waitForReceipt.js";
+import type { Output } from "./output.js";
+import { summarizeReceipt, type ReceiptSummary } from "./printReceipt.js";
 
 export interface BroadcastOptions {
   output: Output;

@@ -1,9 +1,9 @@
-import type { Client } from "../client/connect";
-import { ChaincallError } from "../errors/ChaincallError";
-import { resolveDeployment } from "../registry/addressBook";
-import type { Globals } from "./options";
-import { EXIT_FAILURE } from "./output";
-import { checkAddress } from "./target";
+import type { Client } from "../client/connect.js";
+import { ChaincallError } from "../errors/ChaincallError.js";
+import { resolveDeployment } from "../registry/addressBook.js";
+import type { Globals } from "./options.js";
+import { EXIT_FAILURE } from "./output.js";
+import { checkAddress } from "./target.js";
 
 // Argument checks and renderings shared by the chain-query commands (receipt, tx, balance, nonce,
 // block-number, logs): everything the user typed is checked here, before any connection.

@@ -1,18 +1,18 @@
 #!/usr/bin/env node
 // "yargs/yargs", not "yargs": the package root builds a process-wide singleton parser on load, unused here.
 import yargs from "yargs/yargs";
-import { ChaincallError } from "../errors/ChaincallError";
-import { registerSecret } from "../errors/redact";
-import { abiCommands } from "./commands/abiCommands";
-import { batchCommands } from "./commands/batchCommands";
-import { callCommand } from "./commands/call";
-import { chainCommands } from "./commands/chainCommands";
-import { deployCommand } from "./commands/deploy";
-import { genCommand } from "./commands/gen";
-import { journalCommand } from "./commands/journal";
-import { sendCommand } from "./commands/send";
-import { globalOptions } from "./options";
-import { reportError } from "./output";
+import { ChaincallError } from "../errors/ChaincallError.js";
+import { registerSecret } from "../errors/redact.js";
+import { abiCommands } from "./commands/abiCommands.js";
+import { batchCommands } from "./commands/batchCommands.js";
+import { callCommand } from "./commands/call.js";
+import { chainCommands } from "./commands/chainCommands.js";
+import { deployCommand } from "./commands/deploy.js";
+import { genCommand } from "./commands/gen.js";
+import { journalCommand } from "./commands/journal.js";
+import { sendCommand } from "./commands/send.js";
+import { globalOptions } from "./options.js";
+import { reportError } from "./output.js";
 
 const COMMANDS = [callCommand, sendCommand, deployCommand, genCommand, ...abiCommands, ...chainCommands, ...batchCommands, journalCommand];
 

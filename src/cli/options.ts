@@ -1,5 +1,5 @@
 import type { Argv, Options } from "yargs";
-import { ChaincallError } from "../errors/ChaincallError";
+import { ChaincallError } from "../errors/ChaincallError.js";
 
 /** Options every command takes (SPEC §4). Env fallbacks are read in `readGlobals`, never shown as defaults in --help, so no secret leaks into help text. */
 export const globalOptions: Record<string, Options> = {

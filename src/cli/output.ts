@@ -1,5 +1,5 @@
-import { ChaincallError, USAGE_ERROR_CODES } from "../errors/ChaincallError";
-import { redact } from "../errors/redact";
+import { ChaincallError, USAGE_ERROR_CODES } from "../errors/ChaincallError.js";
+import { redact } from "../errors/redact.js";
 
 /** Exit codes (SPEC §4). */
 export const EXIT_OK = 0;
@@ -86,7 +86,7 @@ export function reportError(err: unknown, options: OutputOptions): number {
   }
   // Loaded only on failure: error translation pulls in ethers (revert decoding), which commands that
   // succeed without it (help, encode) should not pay for at start-up.
-  const { toChaincallError } = require("../errors/toChaincallError") as typeof import("../errors/toChaincallError");
+  const { toChaincallError } = require("../errors/toChaincallError") as typeof import("../errors/toChaincallError.js");
   const e = toChaincallError(err);
   const internal = !(err instanceof ChaincallError) && e.code === "RPC_ERROR" && !(err as { code?: unknown })?.code;
   const message = redact(internal ? `internal error: ${e.shortMessage}` : e.shortMessage).replace(/\s*\n\s*/g, " ");

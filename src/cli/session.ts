@@ -1,10 +1,10 @@
 import type { Interface } from "ethers";
-import { connect, type Client } from "../client/connect";
-import { ChaincallError } from "../errors/ChaincallError";
-import type { SignerOptions } from "../signer/createSigner";
-import type { Globals } from "./options";
-import type { Output } from "./output";
-import { checkAddress } from "./target";
+import { connect, type Client } from "../client/connect.js";
+import { ChaincallError } from "../errors/ChaincallError.js";
+import type { SignerOptions } from "../signer/createSigner.js";
+import type { Globals } from "./options.js";
+import type { Output } from "./output.js";
+import { checkAddress } from "./target.js";
 
 /**
  * Connects with the global options (and a signer for send/deploy), runs `work`, and always closes.

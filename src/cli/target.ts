@@ -1,11 +1,11 @@
 import { getAddress, type FunctionFragment, type Interface } from "ethers";
-import { loadContractAbi, loadAllAbis, type ContractAbi } from "../abi/loadContractAbi";
-import { parseSignature, isSignature } from "../abi/parseSignature";
-import { selectFunction } from "../abi/selectFunction";
-import type { Client } from "../client/connect";
-import { ChaincallError } from "../errors/ChaincallError";
-import { resolveDeployment } from "../registry/addressBook";
-import type { Globals } from "./options";
+import { loadContractAbi, loadAllAbis, type ContractAbi } from "../abi/loadContractAbi.js";
+import { parseSignature, isSignature } from "../abi/parseSignature.js";
+import { selectFunction } from "../abi/selectFunction.js";
+import type { Client } from "../client/connect.js";
+import { ChaincallError } from "../errors/ChaincallError.js";
+import { resolveDeployment } from "../registry/addressBook.js";
+import type { Globals } from "./options.js";
 
 /** A `<target> <function>` pair, checked before any connection: ABI loaded, function chosen. */
 export interface PreparedTarget {

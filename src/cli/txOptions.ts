@@ -1,6 +1,6 @@
-import { parseInteger } from "../abi/parseArgs";
-import { ChaincallError } from "../errors/ChaincallError";
-import type { TransactionOverrides } from "../tx/sendTransaction";
+import { parseInteger } from "../abi/parseArgs.js";
+import { ChaincallError } from "../errors/ChaincallError.js";
+import type { TransactionOverrides } from "../tx/sendTransaction.js";
 
 /**
  * Reads --value, --gas-limit, --max-fee, --priority-fee, --gas-price, --legacy and --nonce, with units

@@ -1,6 +1,6 @@
 import { connect as netConnect, type Socket } from "node:net";
 import { SocketProvider, type JsonRpcApiProviderOptions, type Networkish } from "ethers";
-import { JsonStreamSplitter } from "./JsonStreamSplitter";
+import { JsonStreamSplitter } from "./JsonStreamSplitter.js";
 
 /**
  * JSON-RPC over an IPC socket (geth's `geth.ipc`, Anvil's `--ipc`). Unlike ethers' own IPC provider it

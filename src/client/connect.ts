@@ -1,15 +1,15 @@
 import { Interface, type ContractRunner, type InterfaceAbi, type TransactionReceipt } from "ethers";
-import { ChainMismatchError } from "../errors/ChainMismatchError";
-import { ChaincallError } from "../errors/ChaincallError";
-import { registerSecret } from "../errors/redact";
-import type { ChaincallSigner } from "../signer/ChaincallSigner";
-import type { BatchOptions } from "../multicall/ReadBatcher";
-import { createSigner, type SignerOptions } from "../signer/createSigner";
-import { defaultJournalPath } from "../tx/journal";
-import { waitForReceipt, type WaitForReceiptParameters } from "../tx/waitForReceipt";
-import { createProvider, type ChaincallProvider } from "./createProvider";
-import { openTransport } from "./openTransport";
-import { DEFAULT_RPC_URL, parseRpcUrl, type ParsedRpcUrl, type TransportKind } from "./parseRpcUrl";
+import { ChainMismatchError } from "../errors/ChainMismatchError.js";
+import { ChaincallError } from "../errors/ChaincallError.js";
+import { registerSecret } from "../errors/redact.js";
+import type { ChaincallSigner } from "../signer/ChaincallSigner.js";
+import type { BatchOptions } from "../multicall/ReadBatcher.js";
+import { createSigner, type SignerOptions } from "../signer/createSigner.js";
+import { defaultJournalPath } from "../tx/journal.js";
+import { waitForReceipt, type WaitForReceiptParameters } from "../tx/waitForReceipt.js";
+import { createProvider, type ChaincallProvider } from "./createProvider.js";
+import { openTransport } from "./openTransport.js";
+import { DEFAULT_RPC_URL, parseRpcUrl, type ParsedRpcUrl, type TransportKind } from "./parseRpcUrl.js";
 
 export interface ConnectParameters {
   /** `http(s)://…`, `ws(s)://…`, or an IPC socket path. Default `http://127.0.0.1:8545`. */

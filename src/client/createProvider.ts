@@ -13,15 +13,15 @@ import {
   type PerformActionRequest,
   type PerformActionTransaction,
   type TransactionRequest,
+  type WebSocketLike,
 } from "ethers";
-import type { WebSocket } from "ws";
-import { ChaincallError } from "../errors/ChaincallError";
-import { toChaincallError } from "../errors/toChaincallError";
-import { ReadBatcher, type BatchOptions } from "../multicall/ReadBatcher";
-import { withDeadline } from "../utils/withDeadline";
-import { cacheSelectors } from "./cacheSelectors";
-import { IpcProvider } from "./IpcProvider";
-import type { ParsedRpcUrl } from "./parseRpcUrl";
+import { ChaincallError } from "../errors/ChaincallError.js";
+import { toChaincallError } from "../errors/toChaincallError.js";
+import { ReadBatcher, type BatchOptions } from "../multicall/ReadBatcher.js";
+import { withDeadline } from "../utils/withDeadline.js";
+import { cacheSelectors } from "./cacheSelectors.js";
+import { IpcProvider } from "./IpcProvider.js";
+import type { ParsedRpcUrl } from "./parseRpcUrl.js";
 
 /** What every chaincall provider knows, whatever its transport. */
 export interface BoundaryConfig {
@@ -183,7 +183,7 @@ const IpcBoundaryProvider = withBoundary(IpcProvider);
 /** An open connection, after the chain id probe, ready to become a provider. */
 export type OpenTransport =
   | { kind: "http"; target: ParsedRpcUrl }
-  | { kind: "ws"; target: ParsedRpcUrl; socket: WebSocket }
+  | { kind: "ws"; target: ParsedRpcUrl; socket: WebSocketLike }
   | { kind: "ipc"; target: ParsedRpcUrl; socket: Socket };
 
 /**

@@ -2,12 +2,12 @@ import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { connect as netConnect, type Socket } from "node:net";
 import type { WebSocket } from "ws";
-import { ChaincallError } from "../errors/ChaincallError";
-import { toChaincallError } from "../errors/toChaincallError";
-import { withDeadline } from "../utils/withDeadline";
-import type { OpenTransport } from "./createProvider";
-import { JsonStreamSplitter } from "./JsonStreamSplitter";
-import type { ParsedRpcUrl } from "./parseRpcUrl";
+import { ChaincallError } from "../errors/ChaincallError.js";
+import { toChaincallError } from "../errors/toChaincallError.js";
+import { withDeadline } from "../utils/withDeadline.js";
+import type { OpenTransport } from "./createProvider.js";
+import { JsonStreamSplitter } from "./JsonStreamSplitter.js";
+import type { ParsedRpcUrl } from "./parseRpcUrl.js";
 
 export interface OpenOptions {
   timeoutMs: number;

@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
-import { ChaincallError } from "../errors/ChaincallError";
-import { describeUrl } from "../errors/redact";
+import { ChaincallError } from "../errors/ChaincallError.js";
+import { describeUrl } from "../errors/redact.js";
 
 export type TransportKind = "http" | "ws" | "ipc";
 

@@ -1,6 +1,6 @@
 import { Interface, type BlockTag, type FunctionFragment } from "ethers";
-import { ChaincallError } from "../errors/ChaincallError";
-import type { Client } from "./connect";
+import { ChaincallError } from "../errors/ChaincallError.js";
+import type { Client } from "./connect.js";
 
 export interface ReadContractParameters {
   address: string;

@@ -1,8 +1,9 @@
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
+import { createRequire } from "node:module";
 import * as os from "node:os";
 import * as path from "node:path";
-import { ChaincallError } from "../errors/ChaincallError";
+import { ChaincallError } from "../errors/ChaincallError.js";
 
 export interface GenerateBindingsParameters {
   /** ABI files (`X.abi`, optionally with a sibling `X.bin`), ABI or artifact `.json` files, or directories (walked recursively). */
@@ -13,7 +14,10 @@ export interface GenerateBindingsParameters {
   cwd?: string;
   /** Regenerate even when the manifest says the bindings are up to date. */
   force?: boolean;
-  /** Emit `.js` suffixes in relative imports (TypeChain's `node16Modules`), for ESM projects. */
+  /**
+   * Emit `.js` suffixes in relative imports (TypeChain's `node16Modules`), as ES module projects need.
+   * Default: on when `outDir` lies in a package whose package.json says `"type": "module"`.
+   */
   node16Modules?: boolean;
 }
 
@@ -101,8 +105,8 @@ export async function generateBindings(params: GenerateBindingsParameters): Prom
   }
   const names = contracts.map((c) => c.name);
 
-  const versions = readGeneratorVersions();
-  const flags = { node16Modules: params.node16Modules === true };
+  const versions = readGeneratorVersions(cwd);
+  const flags = { node16Modules: params.node16Modules ?? isInEsmPackage(outDir) };
   const hash = createHash("sha256")
     .update(JSON.stringify({ v: MANIFEST_VERSION, ...versions, flags, contracts: contracts.map((c) => [c.name, c.json]) }))
     .digest("hex");
@@ -368,11 +372,12 @@ async function runTypeChainOn(contracts: StagedContract[], staging: string, cwd:
   let typechain: typeof import("typechain");
   let target: string;
   try {
-    typechain = require("typechain") as typeof import("typechain");
+    const load = codegenRequire(cwd);
+    typechain = load("typechain") as typeof import("typechain");
     // An absolute path, so TypeChain does not prefer some other @typechain/ethers-v6 found from process.cwd().
-    target = require.resolve(TARGET_PACKAGE);
+    target = load.resolve(TARGET_PACKAGE);
   } catch (err) {
-    throw new ChaincallError("CODEGEN_ERROR", `TypeChain is not installed (need typechain and ${TARGET_PACKAGE})`, { cause: err });
+    throw notInstalled(err);
   }
 
   try {
@@ -447,13 +452,56 @@ function removeStale(previousFiles: string[], current: Set<string>, outDir: stri
 // ---------------------------------------------------------------------------------------------------------------
 // Manifest and helpers
 
-function readGeneratorVersions(): { typechain: string; target: string } {
+/**
+ * TypeChain and its ethers-v6 target are optional peers of chaincall: the project running codegen brings
+ * them. They are looked up from that project (`cwd`) first, then from wherever chaincall itself sits — the
+ * CommonJS build has its own `require` for that, the ES module build the running script's.
+ */
+function codegenRequire(cwd: string): NodeJS.Require {
+  const bases = [path.join(cwd, "package.json")];
+  if (typeof __filename === "string") bases.push(__filename);
+  if (process.argv[1]) bases.push(process.argv[1]);
+  for (const base of bases) {
+    const candidate = createRequire(base);
+    try {
+      candidate.resolve("typechain");
+      candidate.resolve(TARGET_PACKAGE);
+      return candidate;
+    } catch {
+      // not from here: try the next place
+    }
+  }
+  return createRequire(bases[0]!);
+}
+
+/** True when the nearest package.json above `dir` declares `"type": "module"`. */
+function isInEsmPackage(dir: string): boolean {
+  for (let current = dir; ; current = path.dirname(current)) {
+    try {
+      const json: unknown = JSON.parse(fs.readFileSync(path.join(current, "package.json"), "utf8"));
+      return isRecord(json) && json.type === "module";
+    } catch {
+      // no (readable) package.json here: look further up
+    }
+    if (path.dirname(current) === current) return false;
+  }
+}
+
+function notInstalled(cause: unknown): ChaincallError {
+  return new ChaincallError("CODEGEN_ERROR", `TypeChain is not installed (codegen needs typechain and ${TARGET_PACKAGE})`, {
+    cause,
+    metaMessages: [`add them to the project: npm install --save-dev typechain ${TARGET_PACKAGE}`],
+  });
+}
+
+function readGeneratorVersions(cwd: string): { typechain: string; target: string } {
+  const load = codegenRequire(cwd);
   const version = (pkg: string): string => {
     try {
-      const json: unknown = JSON.parse(fs.readFileSync(require.resolve(`${pkg}/package.json`), "utf8"));
+      const json: unknown = JSON.parse(fs.readFileSync(load.resolve(`${pkg}/package.json`), "utf8"));
       return isRecord(json) && typeof json.version === "string" ? json.version : "unknown";
     } catch (err) {
-      throw new ChaincallError("CODEGEN_ERROR", `TypeChain is not installed (need typechain and ${TARGET_PACKAGE})`, { cause: err });
+      throw notInstalled(err);
     }
   };
   return { typechain: version("typechain"), target: `${TARGET_PACKAGE}@${version(TARGET_PACKAGE)}` };

@@ -1,4 +1,4 @@
-import { ChaincallError } from "./ChaincallError";
+import { ChaincallError } from "./ChaincallError.js";
 
 /**
  * The node serves another chain than the one the caller insisted on. Nothing was signed or sent.

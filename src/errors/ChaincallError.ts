@@ -1,5 +1,5 @@
 import { appendFileSync } from "node:fs";
-import { redact } from "./redact";
+import { redact } from "./redact.js";
 
 /** The stable, machine-readable codes every chaincall error carries. */
 export type ErrorCode =

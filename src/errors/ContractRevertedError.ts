@@ -1,4 +1,4 @@
-import { ChaincallError, type ChaincallErrorOptions } from "./ChaincallError";
+import { ChaincallError, type ChaincallErrorOptions } from "./ChaincallError.js";
 
 /** What a revert's data decoded to. */
 export interface DecodedRevert {

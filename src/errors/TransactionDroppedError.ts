@@ -1,4 +1,4 @@
-import { ChaincallError } from "./ChaincallError";
+import { ChaincallError } from "./ChaincallError.js";
 
 /**
  * A sent transaction left the node's pool without being mined, and no other transaction took its nonce.

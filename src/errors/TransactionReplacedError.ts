@@ -1,5 +1,5 @@
 import type { TransactionReceipt } from "ethers";
-import { ChaincallError } from "./ChaincallError";
+import { ChaincallError } from "./ChaincallError.js";
 
 /**
  * Another transaction with the same sender and nonce was mined instead of the one awaited: it was replaced

@@ -1,5 +1,5 @@
 import { AbiCoder, dataSlice, ErrorFragment, Interface, type ParamType } from "ethers";
-import type { DecodedRevert } from "./ContractRevertedError";
+import type { DecodedRevert } from "./ContractRevertedError.js";
 
 const ERROR_STRING_SELECTOR = "0x08c379a0";
 const PANIC_SELECTOR = "0x4e487b71";

@@ -1,8 +1,8 @@
 import type { Interface } from "ethers";
-import { ChaincallError, type ErrorCode } from "./ChaincallError";
-import { ContractRevertedError } from "./ContractRevertedError";
-import { decodeRevert } from "./decodeRevert";
-import { redact } from "./redact";
+import { ChaincallError, type ErrorCode } from "./ChaincallError.js";
+import { ContractRevertedError } from "./ContractRevertedError.js";
+import { decodeRevert } from "./decodeRevert.js";
+import { redact } from "./redact.js";
 
 export interface ErrorContext {
   /** The node's printable address (see `describeUrl`), named in connection errors. */

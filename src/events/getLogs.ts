@@ -1,10 +1,10 @@
-import type { Client } from "../client/connect";
-import { ChaincallError } from "../errors/ChaincallError";
-import { toChaincallError } from "../errors/toChaincallError";
-import { withDeadline } from "../utils/withDeadline";
-import { createLogDecoder, type ChainLog, type RpcLog } from "./createLogDecoder";
-import { isRangeTooLarge, suggestedRangeEnd } from "./isRangeTooLarge";
-import { resolveLogFilter, type LogFilter, type ResolvedLogFilter } from "./resolveLogFilter";
+import type { Client } from "../client/connect.js";
+import { ChaincallError } from "../errors/ChaincallError.js";
+import { toChaincallError } from "../errors/toChaincallError.js";
+import { withDeadline } from "../utils/withDeadline.js";
+import { createLogDecoder, type ChainLog, type RpcLog } from "./createLogDecoder.js";
+import { isRangeTooLarge, suggestedRangeEnd } from "./isRangeTooLarge.js";
+import { resolveLogFilter, type LogFilter, type ResolvedLogFilter } from "./resolveLogFilter.js";
 
 /** A block: its number, or a tag the node resolves (`latest`, `safe`, `finalized`, `earliest`). */
 export type BlockSpec = bigint | number | "earliest" | "latest" | "safe" | "finalized";

@@ -1,11 +1,11 @@
 import { connect as netConnect, type Socket } from "node:net";
 import { WebSocket } from "ws";
-import { JsonStreamSplitter } from "../client/JsonStreamSplitter";
-import type { ParsedRpcUrl } from "../client/parseRpcUrl";
-import { ChaincallError } from "../errors/ChaincallError";
-import { toChaincallError } from "../errors/toChaincallError";
-import { withDeadline } from "../utils/withDeadline";
-import type { RpcRequest } from "./getLogs";
+import { JsonStreamSplitter } from "../client/JsonStreamSplitter.js";
+import type { ParsedRpcUrl } from "../client/parseRpcUrl.js";
+import { ChaincallError } from "../errors/ChaincallError.js";
+import { toChaincallError } from "../errors/toChaincallError.js";
+import { withDeadline } from "../utils/withDeadline.js";
+import type { RpcRequest } from "./getLogs.js";
 
 /** A JSON-RPC connection of its own (WebSocket or IPC), with subscriptions. It never reconnects: its owner does. */
 export interface RpcSocket {

@@ -1,5 +1,5 @@
 import { EventFragment, getAddress, Interface, type InterfaceAbi } from "ethers";
-import { ChaincallError } from "../errors/ChaincallError";
+import { ChaincallError } from "../errors/ChaincallError.js";
 
 /** Which logs: the filter part shared by `getLogs` and `watchLogs`. */
 export interface LogFilter {

@@ -1,9 +1,9 @@
-import { clientTarget, type Client } from "../client/connect";
-import { ChaincallError } from "../errors/ChaincallError";
-import type { ChainLog } from "./createLogDecoder";
-import { clientRequest, compareLogs, DEFAULT_LOG_PAGE_SIZE, fetchLogRange, hex, type PageState, type RpcRequest } from "./getLogs";
-import { openRpcSocket, type RpcSocket } from "./openRpcSocket";
-import { resolveLogFilter, type LogFilter } from "./resolveLogFilter";
+import { clientTarget, type Client } from "../client/connect.js";
+import { ChaincallError } from "../errors/ChaincallError.js";
+import type { ChainLog } from "./createLogDecoder.js";
+import { clientRequest, compareLogs, DEFAULT_LOG_PAGE_SIZE, fetchLogRange, hex, type PageState, type RpcRequest } from "./getLogs.js";
+import { openRpcSocket, type RpcSocket } from "./openRpcSocket.js";
+import { resolveLogFilter, type LogFilter } from "./resolveLogFilter.js";
 
 /** What a reorg took away. */
 export interface LogReorg {

@@ -1,5 +1,5 @@
-import { DEPLOYLESS_MULTICALL3_CODE } from "./bytecode";
-import { decodeResults, encodeAggregate3, encodeDeploylessArgs, type Read } from "./encoding";
+import { DEPLOYLESS_MULTICALL3_CODE } from "./bytecode.js";
+import { decodeResults, encodeAggregate3, encodeDeploylessArgs, type Read } from "./encoding.js";
 
 /** Where Multicall3 lives on most public chains (and where `installMulticall3` puts it on local ones). */
 export const MULTICALL3_ADDRESS = "0xcA11bde05977b3631167028862bE2a173976CA11";

@@ -1,6 +1,6 @@
-import { ChaincallError } from "../errors/ChaincallError";
-import { MULTICALL3_RUNTIME_CODE } from "./bytecode";
-import { MULTICALL3_ADDRESS } from "./ReadBatcher";
+import { ChaincallError } from "../errors/ChaincallError.js";
+import { MULTICALL3_RUNTIME_CODE } from "./bytecode.js";
+import { MULTICALL3_ADDRESS } from "./ReadBatcher.js";
 
 /** Anything that can send a JSON-RPC request: a chaincall client's provider, an ethers provider. */
 export interface RpcSender {

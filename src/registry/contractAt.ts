@@ -1,7 +1,7 @@
 import type { ContractRunner, InterfaceAbi } from "ethers";
-import type { Client } from "../client/connect";
-import { ChaincallError } from "../errors/ChaincallError";
-import { resolveDeployment } from "./addressBook";
+import type { Client } from "../client/connect.js";
+import { ChaincallError } from "../errors/ChaincallError.js";
+import { resolveDeployment } from "./addressBook.js";
 
 /** A TypeChain factory class (`CallDemo__factory`): what `contractAt` needs of it. */
 export interface BindingFactory<T> {

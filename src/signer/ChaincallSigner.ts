@@ -13,15 +13,15 @@ import {
   type TypedDataField,
   type Wallet,
 } from "ethers";
-import type { ChaincallProvider } from "../client/createProvider";
-import { ChaincallError } from "../errors/ChaincallError";
-import { ChainMismatchError } from "../errors/ChainMismatchError";
-import { minedDespiteError, toChaincallError } from "../errors/toChaincallError";
-import { accountQueue, type AccountQueue, type QueueJob } from "../tx/AccountQueue";
-import { isAlreadyKnown } from "../tx/checkJournal";
-import { estimateFees } from "../tx/estimateFees";
-import { intrinsicGas } from "../tx/intrinsicGas";
-import { appendJournal, appendJournalRefusal } from "../tx/journal";
+import type { ChaincallProvider } from "../client/createProvider.js";
+import { ChaincallError } from "../errors/ChaincallError.js";
+import { ChainMismatchError } from "../errors/ChainMismatchError.js";
+import { minedDespiteError, toChaincallError } from "../errors/toChaincallError.js";
+import { accountQueue, type AccountQueue, type QueueJob } from "../tx/AccountQueue.js";
+import { isAlreadyKnown } from "../tx/checkJournal.js";
+import { estimateFees } from "../tx/estimateFees.js";
+import { intrinsicGas } from "../tx/intrinsicGas.js";
+import { appendJournal, appendJournalRefusal } from "../tx/journal.js";
 
 // What signing produced: the nonce, and for a held key the signed bytes and their hash.
 interface Signed {

@@ -1,8 +1,8 @@
 import { getAddress, JsonRpcSigner, Wallet } from "ethers";
-import type { ChaincallProvider } from "../client/createProvider";
-import { ChaincallError } from "../errors/ChaincallError";
-import { registerSecret } from "../errors/redact";
-import { ChaincallSigner } from "./ChaincallSigner";
+import type { ChaincallProvider } from "../client/createProvider.js";
+import { ChaincallError } from "../errors/ChaincallError.js";
+import { registerSecret } from "../errors/redact.js";
+import { ChaincallSigner } from "./ChaincallSigner.js";
 
 /**
  * Who signs: a private key held by this process, a geth keystore (v3 JSON file, or a keystore folder plus
@@ -43,7 +43,7 @@ export async function createSigner(provider: ChaincallProvider, options: SignerO
     return new ChaincallSigner(wallet, wallet.address, provider, context);
   }
   if ("keystore" in options) {
-    const [{ loadKeystore }, { readPassword }] = await Promise.all([import("./loadKeystore"), import("./readPassword")]);
+    const [{ loadKeystore }, { readPassword }] = await Promise.all([import("./loadKeystore.js"), import("./readPassword.js")]);
     const password = await readPassword({ password: options.password, passwordFile: options.passwordFile, prompt: options.prompt ?? false });
     const wallet = (await loadKeystore({ path: options.keystore, address: options.address, password })).connect(provider);
     return new ChaincallSigner(wallet, wallet.address, provider, context);

@@ -1,8 +1,8 @@
 import { open, readdir, stat } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { decryptKeystoreJson, getAddress, isError, Wallet } from "ethers";
-import { ChaincallError } from "../errors/ChaincallError";
-import { registerSecret } from "../errors/redact";
+import { ChaincallError } from "../errors/ChaincallError.js";
+import { registerSecret } from "../errors/redact.js";
 
 /** Where the key is and how to open it. */
 export interface LoadKeystoreParameters {

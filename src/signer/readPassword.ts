@@ -1,7 +1,7 @@
 import { StringDecoder } from "node:string_decoder";
-import { ChaincallError } from "../errors/ChaincallError";
-import { registerSecret } from "../errors/redact";
-import { readCapped } from "./loadKeystore";
+import { ChaincallError } from "../errors/ChaincallError.js";
+import { registerSecret } from "../errors/redact.js";
+import { readCapped } from "./loadKeystore.js";
 
 /** Where a keystore password may come from, in order of precedence. */
 export interface ReadPasswordParameters {

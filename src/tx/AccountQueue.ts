@@ -1,4 +1,4 @@
-import { ChaincallError } from "../errors/ChaincallError";
+import { ChaincallError } from "../errors/ChaincallError.js";
 
 /** One transaction waiting for its nonce: signing and broadcasting are separate so a group can pipeline. */
 export interface QueueJob<S, T> {

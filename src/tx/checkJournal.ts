@@ -1,7 +1,7 @@
-import type { Client } from "../client/connect";
-import { ChaincallError } from "../errors/ChaincallError";
-import { toChaincallError } from "../errors/toChaincallError";
-import { readJournal, type JournalEntry } from "./journal";
+import type { Client } from "../client/connect.js";
+import { ChaincallError } from "../errors/ChaincallError.js";
+import { toChaincallError } from "../errors/toChaincallError.js";
+import { readJournal, type JournalEntry } from "./journal.js";
 
 /** What became of a journalled transaction. */
 export type JournalStatus = "confirmed" | "reverted" | "pending" | "dropped" | "superseded" | "refused";

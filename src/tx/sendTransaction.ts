@@ -1,7 +1,7 @@
 import type { TransactionRequest, TransactionResponse } from "ethers";
-import type { Client } from "../client/connect";
-import { ChaincallError } from "../errors/ChaincallError";
-import { toChaincallError } from "../errors/toChaincallError";
+import type { Client } from "../client/connect.js";
+import { ChaincallError } from "../errors/ChaincallError.js";
+import { toChaincallError } from "../errors/toChaincallError.js";
 
 /** Fee, gas, value and nonce settings of one transaction; unset fields are filled in by the signer. */
 export interface TransactionOverrides {

@@ -1,10 +1,10 @@
 import type { TransactionReceipt, TransactionResponse } from "ethers";
-import type { ChaincallProvider } from "../client/createProvider";
-import { ChaincallError } from "../errors/ChaincallError";
-import { ContractRevertedError } from "../errors/ContractRevertedError";
-import { TransactionDroppedError } from "../errors/TransactionDroppedError";
-import { TransactionReplacedError } from "../errors/TransactionReplacedError";
-import { withDeadline } from "../utils/withDeadline";
+import type { ChaincallProvider } from "../client/createProvider.js";
+import { ChaincallError } from "../errors/ChaincallError.js";
+import { ContractRevertedError } from "../errors/ContractRevertedError.js";
+import { TransactionDroppedError } from "../errors/TransactionDroppedError.js";
+import { TransactionReplacedError } from "../errors/TransactionReplacedError.js";
+import { withDeadline } from "../utils/withDeadline.js";
 
 export interface WaitForReceiptParameters {
   /** Blocks that must include or follow the transaction's block (1 = mined). Default 1. */

@@ -1,4 +1,4 @@
-import { ChaincallError } from "../errors/ChaincallError";
+import { ChaincallError } from "../errors/ChaincallError.js";
 
 export interface DeadlineOptions {
   /** Milliseconds before giving up; `undefined` or `0` means no time limit (the signal still applies). */

@@ -1,6 +1,6 @@
 import type { Argv, CommandModule } from "yargs";
-import { examples, readGlobals } from "../options";
-import { createOutput } from "../output";
+import { examples, readGlobals } from "../options.js";
+import { createOutput } from "../output.js";
 
 /** `chaincall abi <Name|file>`: a contract's functions, events and errors with their selectors; no node involved. */
 export const abiCommand: CommandModule = {
@@ -16,7 +16,7 @@ export const abiCommand: CommandModule = {
   handler: async (argv) => {
     const globals = readGlobals(argv);
     const output = createOutput(globals);
-    const [{ loadContractAbi }, { describeAbi }] = await Promise.all([import("../../abi/loadContractAbi"), import("../../abi/describeAbi")]);
+    const [{ loadContractAbi }, { describeAbi }] = await Promise.all([import("../../abi/loadContractAbi.js"), import("../../abi/describeAbi.js")]);
     const contract = loadContractAbi(String(argv.contract), globals.abiDir);
     const described = describeAbi(contract.abi, contract.json);
     const section = (title: string, rows: [string, string][]): string[] => {

@@ -1,7 +1,7 @@
 import type { CommandModule } from "yargs";
-import { abiCommand } from "./abi";
-import { decodeCommand } from "./decode";
-import { encodeCommand } from "./encode";
+import { abiCommand } from "./abi.js";
+import { decodeCommand } from "./decode.js";
+import { encodeCommand } from "./encode.js";
 
 /** Commands registered by this group (see src/cli/main.ts). */
 export const abiCommands: CommandModule[] = [encodeCommand, decodeCommand, abiCommand];

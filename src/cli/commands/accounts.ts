@@ -1,7 +1,7 @@
 import type { CommandModule } from "yargs";
-import { ChaincallError } from "../../errors/ChaincallError";
-import { examples, readGlobals } from "../options";
-import { createOutput } from "../output";
+import { ChaincallError } from "../../errors/ChaincallError.js";
+import { examples, readGlobals } from "../options.js";
+import { createOutput } from "../output.js";
 
 /** `chaincall accounts`: the accounts the node manages (eth_accounts), usable with `send --from`. */
 export const accountsCommand: CommandModule = {
@@ -17,7 +17,7 @@ export const accountsCommand: CommandModule = {
   handler: async (argv) => {
     const globals = readGlobals(argv);
     const output = createOutput(globals);
-    const [{ withClient }, { getAddress }] = await Promise.all([import("../session"), import("ethers")]);
+    const [{ withClient }, { getAddress }] = await Promise.all([import("../session.js"), import("ethers")]);
     const raw = await withClient(globals, {}, async (client) => client.provider.send("eth_accounts", []));
     if (!Array.isArray(raw) || raw.some((a) => typeof a !== "string" || !/^0x[0-9a-fA-F]{40}$/.test(a))) {
       throw new ChaincallError("RPC_ERROR", "the node answered eth_accounts with something other than a list of addresses");

@@ -1,6 +1,6 @@
 import type { Argv, CommandModule } from "yargs";
-import { examples, readGlobals, withOptions } from "../options";
-import { createOutput } from "../output";
+import { examples, readGlobals, withOptions } from "../options.js";
+import { createOutput } from "../output.js";
 
 /** `chaincall balance <address>`: the account's balance in wei (or ether with --ether), like `cast balance`. */
 export const balanceCommand: CommandModule = {
@@ -22,7 +22,7 @@ export const balanceCommand: CommandModule = {
   handler: async (argv) => {
     const globals = readGlobals(argv);
     const output = createOutput(globals);
-    const [{ parseAccount, parseBlockParameter, resolveAccount, formatEtherFixed }, { withClient }] = await Promise.all([import("../chainArgs"), import("../session")]);
+    const [{ parseAccount, parseBlockParameter, resolveAccount, formatEtherFixed }, { withClient }] = await Promise.all([import("../chainArgs.js"), import("../session.js")]);
     // Checked before connecting: bad input sends nothing.
     const account = parseAccount(String(argv.address));
     const block = parseBlockParameter(argv.block as string | undefined);

@@ -1,11 +1,11 @@
 import type { Argv, CommandModule } from "yargs";
 import type { FunctionFragment, Interface } from "ethers";
-import type { Client } from "../../client/connect";
-import { ChaincallError } from "../../errors/ChaincallError";
-import type { TransactionOverrides } from "../../tx/sendTransaction";
-import { examples, readGlobals, sendOptions, signerOptions, withOptions, type Globals } from "../options";
-import { createOutput, ReportedFailure, stringifyJson, type Output } from "../output";
-import type { PreparedTarget } from "../target";
+import type { Client } from "../../client/connect.js";
+import { ChaincallError } from "../../errors/ChaincallError.js";
+import type { TransactionOverrides } from "../../tx/sendTransaction.js";
+import { examples, readGlobals, sendOptions, signerOptions, withOptions, type Globals } from "../options.js";
+import { createOutput, ReportedFailure, stringifyJson, type Output } from "../output.js";
+import type { PreparedTarget } from "../target.js";
 
 // The transaction options that make sense for a whole batch; value and gas limit are per line, nonces are
 // the signer's to allocate.
@@ -59,11 +59,11 @@ export const batchCommand: CommandModule = {
     if (file === undefined && process.stdin.isTTY) output.progress("reading JSON lines from stdin (end with Ctrl-D)");
     const text = await readInput(file);
     const [{ prepareTarget, resolveTargetAddress, knownInterfaces }, { parseArgs, parseInteger }, { withClient, readSigner }, { readTxOverrides, readConfirmations }, { confirmMainnet }] = await Promise.all([
-      import("../target"),
-      import("../../abi/parseArgs"),
-      import("../session"),
-      import("../txOptions"),
-      import("../broadcast"),
+      import("../target.js"),
+      import("../../abi/parseArgs.js"),
+      import("../session.js"),
+      import("../txOptions.js"),
+      import("../broadcast.js"),
     ]);
 
     // 1. Every line checked before connecting: bad input sends nothing.
@@ -145,9 +145,9 @@ interface Failed {
 type Outcome = { line: number; result?: unknown; error?: unknown } & Record<string, unknown>;
 
 interface LineParsers {
-  prepareTarget: typeof import("../target").prepareTarget;
-  parseArgs: typeof import("../../abi/parseArgs").parseArgs;
-  parseInteger: typeof import("../../abi/parseArgs").parseInteger;
+  prepareTarget: typeof import("../target.js").prepareTarget;
+  parseArgs: typeof import("../../abi/parseArgs.js").parseArgs;
+  parseInteger: typeof import("../../abi/parseArgs.js").parseInteger;
 }
 
 /** Parses and checks one line: JSON shape, target, function, arguments by their ABI types, value. */
@@ -217,10 +217,10 @@ interface SendOptions {
 async function loadRunners() {
   const [{ Interface }, { readContract }, { toJsonValue }, { sendTransaction }, { waitWithProgress }] = await Promise.all([
     import("ethers"),
-    import("../../client/readContract"),
-    import("../../abi/formatValue"),
-    import("../../tx/sendTransaction"),
-    import("../broadcast"),
+    import("../../client/readContract.js"),
+    import("../../abi/formatValue.js"),
+    import("../../tx/sendTransaction.js"),
+    import("../broadcast.js"),
   ]);
   // One coder per function, shared by the lines that call it.
   const coders = new Map<FunctionFragment, Interface>();
@@ -332,7 +332,7 @@ function writeOut(text: string): void {
 // Error translation and value formatting load ethers: required here, when a line has failed (ethers is loaded
 // by then), so that registering the command at start-up stays light.
 function errorOf(err: unknown): ChaincallError {
-  const { toChaincallError } = require("../../errors/toChaincallError") as typeof import("../../errors/toChaincallError");
+  const { toChaincallError } = require("../../errors/toChaincallError") as typeof import("../../errors/toChaincallError.js");
   return toChaincallError(err);
 }
 
@@ -340,9 +340,9 @@ function errorOf(err: unknown): ChaincallError {
 function errorJson(err: unknown): Record<string, unknown> {
   const e = errorOf(err);
   const json: Record<string, unknown> = { code: e.code, message: e.shortMessage.replace(/\s*\n\s*/g, " ") };
-  const revert = e as Partial<import("../../errors/ContractRevertedError").ContractRevertedError>;
+  const revert = e as Partial<import("../../errors/ContractRevertedError.js").ContractRevertedError>;
   if (e.code === "CALL_REVERTED") {
-    const { toJsonValue } = require("../../abi/formatValue") as typeof import("../../abi/formatValue");
+    const { toJsonValue } = require("../../abi/formatValue") as typeof import("../../abi/formatValue.js");
     if (revert.errorName !== undefined) json.errorName = revert.errorName;
     if (revert.args !== undefined && revert.args.length > 0) json.args = revert.args.map((a) => toJsonValue(a));
     if (revert.data !== undefined) json.data = revert.data;

@@ -1,6 +1,6 @@
 import type { Argv, CommandModule } from "yargs";
-import { examples, readGlobals } from "../options";
-import { createOutput } from "../output";
+import { examples, readGlobals } from "../options.js";
+import { createOutput } from "../output.js";
 
 /** `chaincall block-number [block]`: the latest block's number (or a tagged block's), like `cast block-number`. */
 export const blockNumberCommand: CommandModule = {
@@ -18,7 +18,7 @@ export const blockNumberCommand: CommandModule = {
   handler: async (argv) => {
     const globals = readGlobals(argv);
     const output = createOutput(globals);
-    const [{ parseBlockParameter, notOnChain }, { withClient }] = await Promise.all([import("../chainArgs"), import("../session")]);
+    const [{ parseBlockParameter, notOnChain }, { withClient }] = await Promise.all([import("../chainArgs.js"), import("../session.js")]);
     const block = parseBlockParameter(argv.block as string | undefined, "block");
     const blockNumber = await withClient(globals, {}, async (client) => {
       if (block.rpc === "latest") return Number((await client.provider.send("eth_blockNumber", [])) as string);

@@ -1,6 +1,6 @@
 import type { Argv, CommandModule } from "yargs";
-import { commandArgs, examples, readGlobals, withOptions } from "../options";
-import { createOutput } from "../output";
+import { commandArgs, examples, readGlobals, withOptions } from "../options.js";
+import { createOutput } from "../output.js";
 
 /** `chaincall call <target> <function> [args..]`: eth_call and print the decoded outputs. */
 export const callCommand: CommandModule = {
@@ -24,12 +24,12 @@ export const callCommand: CommandModule = {
     const globals = readGlobals(argv);
     const output = createOutput(globals);
     const [{ prepareTarget, resolveTargetAddress, knownInterfaces, checkAddress }, { parseBlockParameter }, { parseArgs }, { withClient }, { readContract }, { formatValue, toJsonValue }] = await Promise.all([
-      import("../target"),
-      import("../chainArgs"),
-      import("../../abi/parseArgs"),
-      import("../session"),
-      import("../../client/readContract"),
-      import("../../abi/formatValue"),
+      import("../target.js"),
+      import("../chainArgs.js"),
+      import("../../abi/parseArgs.js"),
+      import("../session.js"),
+      import("../../client/readContract.js"),
+      import("../../abi/formatValue.js"),
     ]);
     // Everything the user typed is checked before connecting: bad input sends nothing.
     const prepared = prepareTarget(String(argv.target), String(argv.function), globals);

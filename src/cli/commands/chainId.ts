@@ -1,6 +1,6 @@
 import type { CommandModule } from "yargs";
-import { examples, readGlobals } from "../options";
-import { createOutput } from "../output";
+import { examples, readGlobals } from "../options.js";
+import { createOutput } from "../output.js";
 
 /** `chaincall chain-id`: the node's chain id, like `cast chain-id`. */
 export const chainIdCommand: CommandModule = {
@@ -10,7 +10,7 @@ export const chainIdCommand: CommandModule = {
   handler: async (argv) => {
     const globals = readGlobals(argv);
     const output = createOutput(globals);
-    const { withClient } = await import("../session");
+    const { withClient } = await import("../session.js");
     // connect() reads the chain id (and checks it against --chain-id): nothing more to ask.
     const chainId = await withClient(globals, {}, async (client) => client.chainId);
     output.lines([chainId.toString()]);

@@ -1,6 +1,6 @@
 import type { Argv, CommandModule } from "yargs";
-import { examples, readGlobals, withOptions } from "../options";
-import { createOutput } from "../output";
+import { examples, readGlobals, withOptions } from "../options.js";
+import { createOutput } from "../output.js";
 
 const SHELLS = ["bash", "zsh"] as const;
 type Shell = (typeof SHELLS)[number];

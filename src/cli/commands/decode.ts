@@ -1,8 +1,8 @@
 import type { Argv, CommandModule } from "yargs";
-import { ChaincallError } from "../../errors/ChaincallError";
-import { examples, readGlobals } from "../options";
-import { createOutput } from "../output";
-import { contractOption } from "./encode";
+import { ChaincallError } from "../../errors/ChaincallError.js";
+import { examples, readGlobals } from "../options.js";
+import { createOutput } from "../output.js";
+import { contractOption } from "./encode.js";
 
 /** `chaincall decode <function> [data]`: decodes calldata, or return data with --output; no node involved. */
 export const decodeCommand: CommandModule = {
@@ -25,9 +25,9 @@ export const decodeCommand: CommandModule = {
     const globals = readGlobals(argv);
     const output = createOutput(globals);
     const [{ resolveFunction, findFunctionBySelector }, { decodeCalldata }, { formatValue, toJsonValue }] = await Promise.all([
-      import("../../abi/resolveFunction"),
-      import("../../abi/decodeCalldata"),
-      import("../../abi/formatValue"),
+      import("../../abi/resolveFunction.js"),
+      import("../../abi/decodeCalldata.js"),
+      import("../../abi/formatValue.js"),
     ]);
     const { fragment, contractName, fromAbi } = resolveFunction(String(argv.function), { contract: argv.contract as string | undefined, abiDir: globals.abiDir });
     const returnData = Boolean(argv.output);

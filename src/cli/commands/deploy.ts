@@ -1,7 +1,7 @@
 import type { Argv, CommandModule } from "yargs";
-import { ChaincallError } from "../../errors/ChaincallError";
-import { commandArgs, examples, readGlobals, sendOptions, signerOptions, withOptions } from "../options";
-import { createOutput } from "../output";
+import { ChaincallError } from "../../errors/ChaincallError.js";
+import { commandArgs, examples, readGlobals, sendOptions, signerOptions, withOptions } from "../options.js";
+import { createOutput } from "../output.js";
 
 /** `chaincall deploy <Name|artifact> [args..]`: deploy, print the address, record it in the address book. */
 export const deployCommand: CommandModule = {
@@ -22,13 +22,13 @@ export const deployCommand: CommandModule = {
     const globals = readGlobals(argv);
     const output = createOutput(globals);
     const [{ loadContractAbi }, { parseArgs }, { withClient, readSigner }, { readTxOverrides, readConfirmations }, { broadcastAndWait }, { knownInterfaces }, { recordDeployment }] = await Promise.all([
-      import("../../abi/loadContractAbi"),
-      import("../../abi/parseArgs"),
-      import("../session"),
-      import("../txOptions"),
-      import("../broadcast"),
-      import("../target"),
-      import("../../registry/addressBook"),
+      import("../../abi/loadContractAbi.js"),
+      import("../../abi/parseArgs.js"),
+      import("../session.js"),
+      import("../txOptions.js"),
+      import("../broadcast.js"),
+      import("../target.js"),
+      import("../../registry/addressBook.js"),
     ]);
     const contract = loadContractAbi(String(argv.contract), globals.abiDir);
     if (!contract.bytecode) {
@@ -66,6 +66,6 @@ export const deployCommand: CommandModule = {
 };
 
 // deploy prints only the address on stdout (so `$(chaincall deploy X)` works); the hash goes to progress.
-function quietHash(output: import("../output").Output): import("../output").Output {
+function quietHash(output: import("../output.js").Output): import("../output.js").Output {
   return { ...output, lines: (lines) => output.progress(lines.join("\n")) };
 }

@@ -1,6 +1,6 @@
 import type { Argv, CommandModule } from "yargs";
-import { commandArgs, examples, readGlobals } from "../options";
-import { createOutput } from "../output";
+import { commandArgs, examples, readGlobals } from "../options.js";
+import { createOutput } from "../output.js";
 
 /** `--contract` of encode and decode: where a function given by name comes from. */
 export const contractOption = {
@@ -28,9 +28,9 @@ export const encodeCommand: CommandModule = {
     const globals = readGlobals(argv);
     const output = createOutput(globals);
     const [{ resolveFunction }, { parseArgs }, { encodeCalldata }] = await Promise.all([
-      import("../../abi/resolveFunction"),
-      import("../../abi/parseArgs"),
-      import("../../abi/encodeCalldata"),
+      import("../../abi/resolveFunction.js"),
+      import("../../abi/parseArgs.js"),
+      import("../../abi/encodeCalldata.js"),
     ]);
     const { fragment, contractName } = resolveFunction(String(argv.function), { contract: argv.contract as string | undefined, abiDir: globals.abiDir });
     const calldata = encodeCalldata(fragment, parseArgs(fragment, commandArgs(argv)));

@@ -1,6 +1,6 @@
 import type { Argv, CommandModule } from "yargs";
-import { examples, readGlobals } from "../options";
-import { createOutput } from "../output";
+import { examples, readGlobals } from "../options.js";
+import { createOutput } from "../output.js";
 
 /** `chaincall gen [inputs..] --out dir`: typed bindings from ABI files and artifacts (abigen's role). */
 export const genCommand: CommandModule = {
@@ -11,7 +11,7 @@ export const genCommand: CommandModule = {
       .positional("inputs", { type: "string", array: true, describe: "ABI files (X.abi + X.bin), artifact JSON, or folders [default: --abi-dir]" })
       .option("out", { alias: "o", type: "string", default: "typechain-types", describe: "output folder" })
       .option("force", { type: "boolean", describe: "regenerate even when the inputs did not change" })
-      .option("node16-modules", { type: "boolean", describe: "emit .js extensions in imports (for ESM projects)" })
+      .option("node16-modules", { type: "boolean", describe: "emit .js extensions in imports (default: on in a \"type\": \"module\" package)" })
       .epilogue(
         examples([
           ["chaincall gen abi --out typechain-types", "like abigen --abi CallDemo.abi --bin CallDemo.bin --pkg main"],
@@ -21,13 +21,14 @@ export const genCommand: CommandModule = {
   handler: async (argv) => {
     const globals = readGlobals(argv);
     const output = createOutput(globals);
-    const { generateBindings } = await import("../../codegen/generateBindings");
+    const { generateBindings } = await import("../../codegen/generateBindings.js");
     const inputs = ((argv.inputs as unknown[] | undefined) ?? []).map(String);
     const result = await generateBindings({
       inputs: inputs.length ? inputs : [globals.abiDir],
       outDir: String(argv.out),
       force: Boolean(argv.force),
-      node16Modules: Boolean(argv["node16-modules"]),
+      // Unset: codegen decides from the output folder's package ("type": "module" gets .js suffixes).
+      node16Modules: argv["node16-modules"] === undefined ? undefined : Boolean(argv["node16-modules"]),
     });
     const names = result.contracts.join(", ");
     // Like abigen, nothing to say on success with --quiet (the build uses that).

@@ -1,7 +1,7 @@
 import type { Argv, CommandModule } from "yargs";
-import { ChaincallError } from "../../errors/ChaincallError";
-import { examples, readGlobals } from "../options";
-import { createOutput } from "../output";
+import { ChaincallError } from "../../errors/ChaincallError.js";
+import { examples, readGlobals } from "../options.js";
+import { createOutput } from "../output.js";
 
 /** `chaincall journal [--rebroadcast]`: what became of journalled transactions on the node's chain. */
 export const journalCommand: CommandModule = {
@@ -21,7 +21,7 @@ export const journalCommand: CommandModule = {
   handler: async (argv) => {
     const globals = readGlobals(argv);
     const output = createOutput(globals);
-    const [{ withClient }, { checkJournal, rebroadcast }, { defaultJournalPath }] = await Promise.all([import("../session"), import("../../tx/checkJournal"), import("../../tx/journal")]);
+    const [{ withClient }, { checkJournal, rebroadcast }, { defaultJournalPath }] = await Promise.all([import("../session.js"), import("../../tx/checkJournal.js"), import("../../tx/journal.js")]);
     const path = (argv.journal as string | undefined) ?? defaultJournalPath();
     const lastText = argv.last as string | undefined;
     if (lastText !== undefined && !/^\d+$/.test(lastText)) throw new ChaincallError("INVALID_ARGUMENT", `invalid --last "${lastText}" (expected a whole number)`);

@@ -1,10 +1,10 @@
 import type { EventFragment, Interface } from "ethers";
 import type { Argv, CommandModule } from "yargs";
-import { ChaincallError } from "../../errors/ChaincallError";
-import type { BlockSpec } from "../../events/getLogs";
-import type { ChainLog } from "../../events/createLogDecoder";
-import { commandArgs, examples, readGlobals, withOptions } from "../options";
-import { createOutput } from "../output";
+import { ChaincallError } from "../../errors/ChaincallError.js";
+import type { BlockSpec } from "../../events/getLogs.js";
+import type { ChainLog } from "../../events/createLogDecoder.js";
+import { commandArgs, examples, readGlobals, withOptions } from "../options.js";
+import { createOutput } from "../output.js";
 
 const LOG_BLOCK_TAGS = ["earliest", "latest", "safe", "finalized"];
 
@@ -33,15 +33,15 @@ export const logsCommand: CommandModule = {
     const globals = readGlobals(argv);
     const output = createOutput(globals);
     const [{ checkAddress, knownInterfaces }, { loadContractAbi }, { resolveLogFilter }, { getLogs }, { resolveDeployment }, { parseValue }, { toJsonValue }, { formatEvent, parseBlockNumber }, { withClient }] = await Promise.all([
-      import("../target"),
-      import("../../abi/loadContractAbi"),
-      import("../../events/resolveLogFilter"),
-      import("../../events/getLogs"),
-      import("../../registry/addressBook"),
-      import("../../abi/parseArgs"),
-      import("../../abi/formatValue"),
-      import("../chainArgs"),
-      import("../session"),
+      import("../target.js"),
+      import("../../abi/loadContractAbi.js"),
+      import("../../events/resolveLogFilter.js"),
+      import("../../events/getLogs.js"),
+      import("../../registry/addressBook.js"),
+      import("../../abi/parseArgs.js"),
+      import("../../abi/formatValue.js"),
+      import("../chainArgs.js"),
+      import("../session.js"),
     ]);
 
     // Everything the user typed is checked before connecting: bad input sends nothing.
@@ -120,7 +120,7 @@ type PrintedLog = Pick<ChainLog, "address" | "blockNumber" | "blockHash" | "tran
   args: Record<string, unknown>;
 };
 
-function toDecodedLog(log: ChainLog, toJsonValue: typeof import("../../abi/formatValue")["toJsonValue"]): PrintedLog {
+function toDecodedLog(log: ChainLog, toJsonValue: typeof import("../../abi/formatValue.js")["toJsonValue"]): PrintedLog {
   const place = { address: log.address, blockNumber: log.blockNumber, blockHash: log.blockHash, transactionHash: log.transactionHash, transactionIndex: log.transactionIndex, logIndex: log.logIndex };
   const fragment = log.fragment;
   if (!fragment || !log.args) return { ...place, args: {}, topics: log.topics, data: log.data };
@@ -132,7 +132,7 @@ function toDecodedLog(log: ChainLog, toJsonValue: typeof import("../../abi/forma
 }
 
 /** Positional values for the event's indexed arguments, `_` for any; as `LogFilter.args` by position. */
-function parseIndexedArgs(fragment: EventFragment, raw: readonly string[], parseValue: typeof import("../../abi/parseArgs")["parseValue"]): unknown[] {
+function parseIndexedArgs(fragment: EventFragment, raw: readonly string[], parseValue: typeof import("../../abi/parseArgs.js")["parseValue"]): unknown[] {
   const indexed = fragment.inputs.filter((input) => input.indexed);
   if (raw.length > indexed.length) {
     throw new ChaincallError("INVALID_ARGUMENT", `${fragment.format("sighash")} has ${indexed.length} indexed argument${indexed.length === 1 ? "" : "s"}, got ${raw.length} values`, {

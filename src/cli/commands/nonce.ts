@@ -1,6 +1,6 @@
 import type { Argv, CommandModule } from "yargs";
-import { examples, readGlobals, withOptions } from "../options";
-import { createOutput } from "../output";
+import { examples, readGlobals, withOptions } from "../options.js";
+import { createOutput } from "../output.js";
 
 /** `chaincall nonce <address>`: the account's transaction count, like `cast nonce`. */
 export const nonceCommand: CommandModule = {
@@ -20,7 +20,7 @@ export const nonceCommand: CommandModule = {
   handler: async (argv) => {
     const globals = readGlobals(argv);
     const output = createOutput(globals);
-    const [{ parseAccount, parseBlockParameter, resolveAccount }, { withClient }] = await Promise.all([import("../chainArgs"), import("../session")]);
+    const [{ parseAccount, parseBlockParameter, resolveAccount }, { withClient }] = await Promise.all([import("../chainArgs.js"), import("../session.js")]);
     const account = parseAccount(String(argv.address));
     const block = parseBlockParameter(argv.block as string | undefined);
     const result = await withClient(globals, {}, async (client) => {

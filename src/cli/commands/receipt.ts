@@ -1,6 +1,6 @@
 import type { Argv, CommandModule } from "yargs";
-import { examples, readGlobals } from "../options";
-import { createOutput } from "../output";
+import { examples, readGlobals } from "../options.js";
+import { createOutput } from "../output.js";
 
 /** `chaincall receipt <hash>`: a mined transaction's receipt, with its events decoded by the known ABIs. */
 export const receiptCommand: CommandModule = {
@@ -19,10 +19,10 @@ export const receiptCommand: CommandModule = {
     const globals = readGlobals(argv);
     const output = createOutput(globals);
     const [{ parseTxHash, notOnChain, keyValueLines, formatEvent }, { withClient }, { knownInterfaces }, { summarizeReceipt }] = await Promise.all([
-      import("../chainArgs"),
-      import("../session"),
-      import("../target"),
-      import("../printReceipt"),
+      import("../chainArgs.js"),
+      import("../session.js"),
+      import("../target.js"),
+      import("../printReceipt.js"),
     ]);
     const hash = parseTxHash(String(argv.hash));
     const interfaces = knownInterfaces(globals);

@@ -1,7 +1,7 @@
 import type { Argv, CommandModule } from "yargs";
-import { ChaincallError } from "../../errors/ChaincallError";
-import { commandArgs, examples, readGlobals, sendOptions, signerOptions, withOptions } from "../options";
-import { createOutput } from "../output";
+import { ChaincallError } from "../../errors/ChaincallError.js";
+import { commandArgs, examples, readGlobals, sendOptions, signerOptions, withOptions } from "../options.js";
+import { createOutput } from "../output.js";
 
 /** `chaincall send <target> <function> [args..]`: sign, broadcast, wait, print hash, status and events. */
 export const sendCommand: CommandModule = {
@@ -24,12 +24,12 @@ export const sendCommand: CommandModule = {
     const globals = readGlobals(argv);
     const output = createOutput(globals);
     const [{ prepareTarget, resolveTargetAddress, knownInterfaces }, { parseArgs }, { withClient, readSigner }, { readTxOverrides, readConfirmations }, { broadcastAndWait }, { receiptLines }] = await Promise.all([
-      import("../target"),
-      import("../../abi/parseArgs"),
-      import("../session"),
-      import("../txOptions"),
-      import("../broadcast"),
-      import("../printReceipt"),
+      import("../target.js"),
+      import("../../abi/parseArgs.js"),
+      import("../session.js"),
+      import("../txOptions.js"),
+      import("../broadcast.js"),
+      import("../printReceipt.js"),
     ]);
     const prepared = prepareTarget(String(argv.target), String(argv.function), globals);
     const args = parseArgs(prepared.fragment, commandArgs(argv));

@@ -1,8 +1,8 @@
 import type { Interface } from "ethers";
 import type { Argv, CommandModule } from "yargs";
-import type { toJsonValue as ToJsonValue } from "../../abi/formatValue";
-import { examples, readGlobals } from "../options";
-import { createOutput } from "../output";
+import type { toJsonValue as ToJsonValue } from "../../abi/formatValue.js";
+import { examples, readGlobals } from "../options.js";
+import { createOutput } from "../output.js";
 
 /** `chaincall tx <hash>`: a transaction (mined or pending), with its call decoded when a known ABI has the function. */
 export const txCommand: CommandModule = {
@@ -21,10 +21,10 @@ export const txCommand: CommandModule = {
     const globals = readGlobals(argv);
     const output = createOutput(globals);
     const [{ parseTxHash, notOnChain, keyValueLines, formatEvent }, { withClient }, { knownInterfaces }, { toJsonValue }] = await Promise.all([
-      import("../chainArgs"),
-      import("../session"),
-      import("../target"),
-      import("../../abi/formatValue"),
+      import("../chainArgs.js"),
+      import("../session.js"),
+      import("../target.js"),
+      import("../../abi/formatValue.js"),
     ]);
     const hash = parseTxHash(String(argv.hash));
     const interfaces = knownInterfaces(globals);
