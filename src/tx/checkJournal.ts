@@ -1,5 +1,5 @@
-import type { Client } from "../client/connect.js";
 import { statSync } from "node:fs";
+import type { Client } from "../client/connect.js";
 import { assertArgument, checkClient, checkHex, checkInteger, checkObject, checkString } from "../errors/assertArgument.js";
 import { ChainMismatchError } from "../errors/ChainMismatchError.js";
 import { ChaincallError } from "../errors/ChaincallError.js";
