@@ -17,7 +17,10 @@
 
 // Connecting
 export { connect, DEFAULT_TIMEOUT_MS, type Client, type ConnectParameters } from "./client/connect.js";
-export type { ChaincallProvider } from "./client/createProvider.js";
+export type { BoundaryConfig, ChaincallProvider } from "./client/createProvider.js";
+export type { TransportKind } from "./client/parseRpcUrl.js";
+export type { BatchOptions } from "./multicall/ReadBatcher.js";
+export type { ChaincallSigner } from "./signer/ChaincallSigner.js";
 export type { SignerOptions } from "./signer/createSigner.js";
 export { loadKeystore, type LoadKeystoreParameters } from "./signer/loadKeystore.js";
 

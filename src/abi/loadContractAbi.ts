@@ -1,11 +1,14 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, extname, join } from "node:path";
 import { Interface } from "./ethersAbi.js";
+import { checkString } from "../errors/assertArgument.js";
 import { ChaincallError } from "../errors/ChaincallError.js";
 
 /** A contract's ABI (and creation bytecode, when known) as read from disk. */
 export interface ContractAbi {
+  /** The contract's name: the artifact's `contractName`, else the file's name without extension. */
   name: string;
+  /** The parsed ABI. */
   abi: Interface;
   /** The ABI's entries as the file wrote them (with `internalType` struct names, which `abi` drops). */
   json: readonly unknown[];
@@ -18,10 +21,15 @@ export interface ContractAbi {
 /**
  * Finds a contract's ABI by name in `abiDir` (`Name.abi` with optional `Name.bin`, or `Name.json` holding a
  * plain ABI or a Hardhat/Foundry artifact), or reads it from a file path.
- * @throws ChaincallError `NOT_FOUND` when no such file exists, `INVALID_ARGUMENT` when it holds no ABI
+ * @param nameOrFile a contract name (`CallDemo`), or a path to an ABI or artifact file (`out/X.sol/X.json`)
+ * @param abiDir the folder holding ABI files (the CLI's `--abi-dir`)
+ * @throws ChaincallError `NOT_FOUND` when no such file exists; `INVALID_ARGUMENT` for a bad argument, or a
+ *   file that cannot be read or holds no ABI
  * @example const { abi, bytecode } = loadContractAbi("CallDemo", "abi");
  */
 export function loadContractAbi(nameOrFile: string, abiDir: string): ContractAbi {
+  checkString(nameOrFile, "nameOrFile");
+  checkString(abiDir, "abiDir");
   const candidates = isPathLike(nameOrFile)
     ? [nameOrFile]
     : [join(abiDir, `${nameOrFile}.abi`), join(abiDir, `${nameOrFile}.json`)];
@@ -37,9 +45,15 @@ export function loadContractAbi(nameOrFile: string, abiDir: string): ContractAbi
 
 /** Reads one ABI file (`.abi`, plain-ABI `.json`, or an artifact). */
 export function readAbiFile(file: string): ContractAbi {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (err) {
+    throw new ChaincallError("INVALID_ARGUMENT", `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { cause: err });
+  }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(readFileSync(file, "utf8"));
+    parsed = JSON.parse(text);
   } catch (err) {
     throw new ChaincallError("INVALID_ARGUMENT", `${file} is not valid JSON`, { cause: err });
   }
@@ -73,9 +87,14 @@ export function loadAllAbis(abiDir: string): ContractAbi[] {
 
 /** Names of the contracts whose ABI files are in `abiDir`. */
 export function listContractNames(abiDir: string): string[] {
-  if (!existsSync(abiDir)) return [];
+  let entries: string[];
+  try {
+    entries = readdirSync(abiDir);
+  } catch {
+    return []; // No folder (or not a readable one): no names to suggest.
+  }
   const names = new Set<string>();
-  for (const entry of readdirSync(abiDir)) {
+  for (const entry of entries) {
     if ((entry.endsWith(".abi") || entry.endsWith(".json")) && !entry.endsWith(".dbg.json")) names.add(basename(entry, extname(entry)));
   }
   return [...names].sort();

@@ -1,16 +1,17 @@
-import { Interface, type ContractRunner, type InterfaceAbi, type TransactionReceipt } from "ethers";
+import type { ContractRunner, Interface, InterfaceAbi, TransactionReceipt } from "ethers";
+import { assertArgument, checkAbi, checkAbis, checkChainId, checkDuration, checkInteger, checkObject, checkOptionalSignal } from "../errors/assertArgument.js";
 import { ChainMismatchError } from "../errors/ChainMismatchError.js";
-import { ChaincallError } from "../errors/ChaincallError.js";
 import { registerSecret } from "../errors/redact.js";
 import type { ChaincallSigner } from "../signer/ChaincallSigner.js";
 import type { BatchOptions } from "../multicall/ReadBatcher.js";
-import { createSigner, type SignerOptions } from "../signer/createSigner.js";
+import { checkSignerOptions, createSigner, type SignerOptions } from "../signer/createSigner.js";
 import { defaultJournalPath } from "../tx/journal.js";
 import { waitForReceipt, type WaitForReceiptParameters } from "../tx/waitForReceipt.js";
 import { createProvider, type ChaincallProvider } from "./createProvider.js";
 import { openTransport } from "./openTransport.js";
 import { DEFAULT_RPC_URL, parseRpcUrl, type ParsedRpcUrl, type TransportKind } from "./parseRpcUrl.js";
 
+/** What `connect` connects to, and how: the node's address, the expected chain, the signer, limits. */
 export interface ConnectParameters {
   /** `http(s)://…`, `ws(s)://…`, or an IPC socket path. Default `http://127.0.0.1:8545`. */
   rpcUrl?: string;
@@ -45,7 +46,9 @@ export interface Client {
   readonly signer?: ChaincallSigner;
   /** What TypeChain factories take in `connect(address, runner)`: the signer if any, else the provider. */
   readonly runner: ContractRunner;
+  /** The node's chain id, asked when connecting (and checked against `chainId`, when given). */
   readonly chainId: bigint;
+  /** How the client talks to the node: `http`, `ws` or `ipc`, from the form of `rpcUrl`. */
   readonly transport: TransportKind;
   /** The node's address as it may be printed (no credentials, no API keys). */
   readonly endpoint: string;
@@ -63,13 +66,20 @@ export interface Client {
   close(): Promise<void>;
 }
 
-/** Default time limit of connecting and of each request. */
+/** Default time limit of connecting and of each request, in milliseconds (30 s). */
 export const DEFAULT_TIMEOUT_MS = 30_000;
 
 /**
- * Connects to a node, picking HTTP, WebSocket or IPC from the address, and checks its chain id.
+ * Connects to a node, picking HTTP, WebSocket or IPC from the address, and checks its chain id. Every
+ * parameter is checked first: a wrong one is refused before the node is contacted.
  *
- * @throws ChaincallError `RPC_ERROR` ("cannot reach <host>"), `TIMEOUT`, `CHAIN_MISMATCH`, `INVALID_ARGUMENT`, `SIGNER_ERROR`
+ * @param parameters the node's address (`rpcUrl`), the expected `chainId`, the `signer`, `timeoutMs`,
+ *   `signal`, `abis` to decode reverts with, the `journal` file and read `batch`ing
+ * @returns a client; `close()` it when done
+ * @throws ChaincallError `INVALID_ARGUMENT` naming a malformed parameter; `SIGNER_ERROR` for a private key
+ *   that is not 32 bytes of hex, a keystore with no password source, or a wrong keystore password;
+ *   `NOT_FOUND` for a missing keystore; `RPC_ERROR` ("cannot reach <host>"), `TIMEOUT`, `ABORTED`;
+ *   `CHAIN_MISMATCH` (ChainMismatchError) when the node serves another chain
  * @example
  * const client = await connect({ rpcUrl: "http://127.0.0.1:8545", chainId: 31337n });
  * const demo = CallDemo__factory.connect(address, client.runner);
@@ -77,21 +87,28 @@ export const DEFAULT_TIMEOUT_MS = 30_000;
  * await client.close();
  */
 export async function connect(parameters: ConnectParameters = {}): Promise<Client> {
+  // Every argument is checked before the node is contacted: a wrong one is refused with nothing sent.
+  checkObject(parameters, "connect() parameters");
+  assertArgument(parameters.rpcUrl === undefined || typeof parameters.rpcUrl === "string", "rpcUrl", "a URL or an IPC path", parameters.rpcUrl);
   const target = parseRpcUrl(parameters.rpcUrl ?? DEFAULT_RPC_URL);
   if (target.credentials) registerSecret(target.credentials.password);
-  if (parameters.signer && "privateKey" in parameters.signer) registerSecret(parameters.signer.privateKey);
-  const timeoutMs = parameters.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  if (!(timeoutMs > 0)) throw new ChaincallError("INVALID_ARGUMENT", `timeout must be a positive number of ms, got ${timeoutMs}`);
+  const expectedChainId = parameters.chainId === undefined ? undefined : checkChainId(parameters.chainId, "chainId");
+  const timeoutMs = checkDuration(parameters.timeoutMs ?? DEFAULT_TIMEOUT_MS, "timeoutMs");
+  checkOptionalSignal(parameters.signal, "signal");
+  const interfaces = parameters.abis === undefined ? [] : checkAbis(parameters.abis, "abis");
+  const journalOption = parameters.journal;
+  assertArgument(journalOption === undefined || journalOption === false || (typeof journalOption === "string" && journalOption.trim() !== ""), "journal", "a file path or false", journalOption);
+  const batch = checkBatchOptions(parameters.batch);
+  if (parameters.signer !== undefined) await checkSignerOptions(parameters.signer);
 
   const { open, chainId } = await openTransport(target, { timeoutMs, signal: parameters.signal });
-  const interfaces = (parameters.abis ?? []).map((abi) => Interface.from(abi));
   const provider = createProvider(open, chainId, { endpoint: target.display, requestTimeoutMs: timeoutMs, interfaces });
-  if (parameters.batch !== false) provider.enableBatching(parameters.batch === true || parameters.batch === undefined ? {} : parameters.batch);
+  if (batch) provider.enableBatching(batch);
   try {
-    if (parameters.chainId !== undefined && BigInt(parameters.chainId) !== chainId) {
-      throw new ChainMismatchError(BigInt(parameters.chainId), chainId, target.display);
+    if (expectedChainId !== undefined && expectedChainId !== chainId) {
+      throw new ChainMismatchError(expectedChainId, chainId, target.display);
     }
-    const journal = parameters.journal === false ? null : parameters.journal ?? defaultJournalPath();
+    const journal = journalOption === false ? null : journalOption ?? defaultJournalPath();
     const signer = parameters.signer ? await createSigner(provider, parameters.signer, { chainId, journal }) : undefined;
     let closed = false;
     const client: Client = {
@@ -102,12 +119,12 @@ export async function connect(parameters: ConnectParameters = {}): Promise<Clien
       transport: target.kind,
       endpoint: target.display,
       journal,
-      wait(tx, waitParameters = {}) {
-        const known = typeof tx === "string" ? { hash: tx } : tx;
-        return waitForReceipt({ provider, chainId }, known.hash, { nonce: known.nonce, from: known.from, ...waitParameters });
+      async wait(tx, waitParameters = {}) {
+        const known = typeof tx === "string" ? { hash: tx } : checkObject(tx, "tx");
+        return waitForReceipt({ provider, chainId }, known.hash, { nonce: known.nonce, from: known.from, ...checkObject(waitParameters, "parameters") });
       },
       addAbi(abi) {
-        interfaces.push(Interface.from(abi));
+        interfaces.push(checkAbi(abi, "abi"));
       },
       async close() {
         if (closed) return;
@@ -121,6 +138,17 @@ export async function connect(parameters: ConnectParameters = {}): Promise<Clien
     provider.destroy();
     throw err;
   }
+}
+
+// `batch` as the provider takes it: options, or false for none.
+function checkBatchOptions(batch: ConnectParameters["batch"]): BatchOptions | false {
+  if (batch === undefined || batch === true) return {};
+  if (batch === false) return false;
+  checkObject(batch, "batch");
+  assertArgument(batch.multicall === undefined || typeof batch.multicall === "boolean", "batch.multicall", "true or false", batch.multicall);
+  if (batch.maxCalls !== undefined) checkInteger(batch.maxCalls, "batch.maxCalls", 1);
+  if (batch.maxBytes !== undefined) checkInteger(batch.maxBytes, "batch.maxBytes", 1);
+  return batch;
 }
 
 // The parsed node address of each client, credentials included, for SDK code that opens its own connection

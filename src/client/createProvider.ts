@@ -18,7 +18,7 @@ import {
 import { ChaincallError } from "../errors/ChaincallError.js";
 import { toChaincallError } from "../errors/toChaincallError.js";
 import { ReadBatcher, type BatchOptions } from "../multicall/ReadBatcher.js";
-import { withDeadline } from "../utils/withDeadline.js";
+import { MAX_TIMER_MS, withDeadline } from "../utils/withDeadline.js";
 import { cacheSelectors } from "./cacheSelectors.js";
 import { IpcProvider } from "./IpcProvider.js";
 import type { ParsedRpcUrl } from "./parseRpcUrl.js";
@@ -35,6 +35,7 @@ export interface BoundaryConfig {
 
 /** A provider whose every JSON-RPC error is already a `ChaincallError`. */
 export type ChaincallProvider = JsonRpcApiProvider & {
+  /** The node's printable address, the request time limit, and the ABIs reverts are decoded with. */
   readonly boundary: BoundaryConfig;
   /** Batches this provider's eligible `eth_call`s from now on. */
   enableBatching(options: BatchOptions): void;
@@ -222,7 +223,7 @@ export function createProvider(open: OpenTransport, chainId: bigint, boundary: B
  */
 export function createFetchRequest(target: ParsedRpcUrl, timeoutMs: number): FetchRequest {
   const request = new FetchRequest(target.address);
-  request.timeout = timeoutMs;
+  request.timeout = Math.min(timeoutMs, MAX_TIMER_MS);
   if (target.credentials) {
     // The user put credentials in an http:// URL on purpose (a local or tunnelled node): honour it.
     request.allowInsecureAuthentication = true;

@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import { ChaincallError } from "../errors/ChaincallError.js";
 import { describeUrl } from "../errors/redact.js";
 
+/** How a client talks to its node: JSON-RPC over HTTP, over a WebSocket, or over an IPC socket. */
 export type TransportKind = "http" | "ws" | "ipc";
 
 export interface ParsedRpcUrl {

@@ -1,40 +1,78 @@
-import { Interface, type BlockTag, type FunctionFragment } from "ethers";
+import { FunctionFragment, Interface, type BlockTag } from "ethers";
+import { assertArgument, checkAddress, checkClient, checkObject, invalidArgument } from "../errors/assertArgument.js";
 import { ChaincallError } from "../errors/ChaincallError.js";
+import { toChaincallError } from "../errors/toChaincallError.js";
 import type { Client } from "./connect.js";
 
+/** What `readContract` calls: one function of one contract, with its arguments. */
 export interface ReadContractParameters {
+  /** The contract's address (`0x` and 40 hex digits; mixed case must be a valid checksum). */
   address: string;
+  /** The function, e.g. `demo.interface.getFunction("getYear")` or `FunctionFragment.from("function getYear() view returns (uint256)")`. */
   fragment: FunctionFragment;
+  /** The function's arguments as ethers encodes them (bigint for integers, `0x…` strings for addresses and bytes). */
   args: readonly unknown[];
   /** msg.sender for the call. */
   from?: string;
+  /** The block to read at: a number, a tag (`latest`, `pending`, `earliest`, `safe`, `finalized`), or a block hash. Default `latest`. */
   blockTag?: BlockTag;
 }
+
+const BLOCK_TAGS = ["latest", "pending", "earliest", "safe", "finalized"];
 
 /**
  * Calls a function with `eth_call` and decodes its outputs. Reverts arrive decoded (`CALL_REVERTED`); an
  * empty answer from an address without code is reported as such instead of as a decoding failure.
- * @throws ChaincallError `CALL_REVERTED`, `NO_CONTRACT`, `RPC_ERROR`, `TIMEOUT`
- * @example const [year] = await readContract(client, { address, fragment, args: [] }); // [2020n]
+ * Arguments are checked (and encoded) before anything is sent.
+ * @param client a client from `connect()`
+ * @param parameters the address, the function's fragment, its arguments, and optionally `from` and `blockTag`
+ * @returns the decoded outputs, in order
+ * @throws ChaincallError `INVALID_ARGUMENT` (a malformed address, fragment, argument or block; nothing is
+ *   sent), `CALL_REVERTED`, `NO_CONTRACT`, `RPC_ERROR`, `TIMEOUT`
+ * @example const [year] = await readContract(client, { address, fragment: demo.interface.getFunction("getYear"), args: [] }); // [2020n]
  */
 export async function readContract(client: Client, parameters: ReadContractParameters): Promise<unknown[]> {
-  const iface = new Interface([parameters.fragment]);
-  const data = iface.encodeFunctionData(parameters.fragment, [...parameters.args]);
-  const result = await client.provider.call({ to: parameters.address, data, from: parameters.from, blockTag: parameters.blockTag });
-  if (result === "0x" && parameters.fragment.outputs.length > 0) {
-    const code = await client.provider.getCode(parameters.address, parameters.blockTag);
-    if (code === "0x") {
-      throw new ChaincallError("NO_CONTRACT", `no contract at ${parameters.address} on chain ${client.chainId}`, {
-        metaMessages: ["hint: wrong address, wrong network, or the node was restarted since the deploy"],
-      });
-    }
+  checkClient(client);
+  checkObject(parameters, "parameters");
+  const address = checkAddress(parameters.address, "address");
+  const { fragment, args, blockTag } = parameters;
+  assertArgument(FunctionFragment.isFragment(fragment), "fragment", "a FunctionFragment (contract.interface.getFunction(name), or FunctionFragment.from(signature))", fragment);
+  assertArgument(Array.isArray(args), "args", `an array of ${fragment.inputs.length} argument${fragment.inputs.length === 1 ? "" : "s"} for ${fragment.format("sighash")}`, args);
+  const from = parameters.from === undefined ? undefined : checkAddress(parameters.from, "from");
+  const blockOk =
+    blockTag === undefined ||
+    (typeof blockTag === "number" && Number.isSafeInteger(blockTag)) ||
+    typeof blockTag === "bigint" ||
+    (typeof blockTag === "string" && (BLOCK_TAGS.includes(blockTag) || /^0x[0-9a-fA-F]+$/.test(blockTag)));
+  assertArgument(blockOk, "blockTag", `a block number, a block hash or one of ${BLOCK_TAGS.join(", ")}`, blockTag);
+
+  const iface = new Interface([fragment]);
+  let data: string;
+  try {
+    data = iface.encodeFunctionData(fragment, [...args]);
+  } catch (err) {
+    const reason = (err as { shortMessage?: string }).shortMessage ?? (err as Error).message;
+    throw invalidArgument("args", `arguments that fit ${fragment.format("full")} (${reason})`, args, {}, err);
   }
   try {
-    return [...iface.decodeFunctionResult(parameters.fragment, result)];
+    const result = await client.provider.call({ to: address, data, from, blockTag });
+    if (result === "0x" && fragment.outputs.length > 0) {
+      const code = await client.provider.getCode(address, blockTag);
+      if (code === "0x") {
+        throw new ChaincallError("NO_CONTRACT", `no contract at ${address} on chain ${client.chainId}`, {
+          metaMessages: ["hint: wrong address, wrong network, or the node was restarted since the deploy"],
+        });
+      }
+    }
+    try {
+      return [...iface.decodeFunctionResult(fragment, result)];
+    } catch (err) {
+      throw new ChaincallError("RPC_ERROR", `could not decode the result of ${fragment.format("sighash")} as (${fragment.outputs.map((o) => o.type).join(",")})`, {
+        cause: err,
+        details: `returned data: ${result.slice(0, 130)}`,
+      });
+    }
   } catch (err) {
-    throw new ChaincallError("RPC_ERROR", `could not decode the result of ${parameters.fragment.format("sighash")} as (${parameters.fragment.outputs.map((o) => o.type).join(",")})`, {
-      cause: err,
-      details: `returned data: ${result.slice(0, 130)}`,
-    });
+    throw toChaincallError(err, client.provider.boundary);
   }
 }

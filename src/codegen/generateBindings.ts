@@ -3,8 +3,10 @@ import * as fs from "node:fs";
 import { createRequire } from "node:module";
 import * as os from "node:os";
 import * as path from "node:path";
+import { assertArgument, checkObject, checkOptionalBoolean } from "../errors/assertArgument.js";
 import { ChaincallError } from "../errors/ChaincallError.js";
 
+/** What `generateBindings` reads and where it writes. */
 export interface GenerateBindingsParameters {
   /** ABI files (`X.abi`, optionally with a sibling `X.bin`), ABI or artifact `.json` files, or directories (walked recursively). */
   inputs: string[];
@@ -21,6 +23,7 @@ export interface GenerateBindingsParameters {
   node16Modules?: boolean;
 }
 
+/** What a `generateBindings` run did. */
 export interface GenerateBindingsReturnType {
   /** Contract names that got bindings, sorted. */
   contracts: string[];
@@ -81,21 +84,47 @@ interface StagedContract {
  * @param params.cwd base for relative paths (default `process.cwd()`)
  * @param params.force regenerate even when up to date
  * @param params.node16Modules `.js` import suffixes for ESM consumers
- * @throws ChaincallError `NOT_FOUND` (an input path is missing, or no ABI was found), `INVALID_ARGUMENT` (a named
- *   file is not an ABI or artifact, a malformed `.abi`/`.bin`, two inputs with the same contract name),
- *   `CODEGEN_ERROR` (TypeChain is missing or failed, or the output could not be written)
+ * @throws ChaincallError `NOT_FOUND` (an input path is missing, or no ABI was found), `INVALID_ARGUMENT` (a
+ *   malformed parameter, a named file that is not an ABI or artifact, a malformed `.abi`/`.bin`, two inputs
+ *   with the same contract name), `CODEGEN_ERROR` (TypeChain is missing or failed, an input could not be
+ *   read, or the output could not be written)
  * @example
  * const { contracts, cached } = await generateBindings({ inputs: ["abi"], outDir: "typechain-types" });
  * // contracts: ["CallDemo"]; then: CallDemo__factory.connect(address, client.runner)
  */
 export async function generateBindings(params: GenerateBindingsParameters): Promise<GenerateBindingsReturnType> {
-  const cwd = path.resolve(params.cwd ?? process.cwd());
+  checkObject(params, "parameters");
   if (!Array.isArray(params.inputs) || params.inputs.length === 0) {
     throw new ChaincallError("INVALID_ARGUMENT", "no inputs given: name ABI files, artifacts or directories");
+  }
+  for (const [i, input] of params.inputs.entries()) {
+    if (typeof input !== "string" || input === "") throw new ChaincallError("INVALID_ARGUMENT", "an input path is empty");
+    checkPath(input, `inputs[${i}]`);
   }
   if (typeof params.outDir !== "string" || params.outDir === "") {
     throw new ChaincallError("INVALID_ARGUMENT", "no output directory given");
   }
+  checkPath(params.outDir, "outDir");
+  if (params.cwd !== undefined) checkPath(params.cwd, "cwd");
+  checkOptionalBoolean(params.force, "force");
+  checkOptionalBoolean(params.node16Modules, "node16Modules");
+  try {
+    return await generate(params);
+  } catch (err) {
+    if (err instanceof ChaincallError) throw err;
+    // A file system failure nobody foresaw (a folder that cannot be listed, a file that vanished mid-run).
+    const reason = (err as NodeJS.ErrnoException).code ?? (err instanceof Error ? err.message : String(err));
+    throw new ChaincallError("CODEGEN_ERROR", `codegen failed: ${truncate(firstLine(reason))}`, { cause: err });
+  }
+}
+
+// A path Node can open: a string with no NUL character (Node throws a TypeError for those).
+function checkPath(value: unknown, name: string): void {
+  assertArgument(typeof value === "string" && value !== "" && !value.includes("\0"), name, "a path", value);
+}
+
+async function generate(params: GenerateBindingsParameters): Promise<GenerateBindingsReturnType> {
+  const cwd = path.resolve(params.cwd ?? process.cwd());
   const outDir = path.resolve(cwd, params.outDir);
   const show = (file: string): string => displayPath(file, cwd);
 

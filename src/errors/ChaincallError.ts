@@ -21,6 +21,7 @@ export type ErrorCode =
 /** Codes that mean "the caller gave bad input" (the CLI exits 2 for these, 1 for the rest). */
 export const USAGE_ERROR_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(["INVALID_ARGUMENT", "NOT_FOUND"]);
 
+/** The optional parts of a `ChaincallError`: its cause, a line of detail, hint lines. */
 export interface ChaincallErrorOptions {
   /** The error this one explains; kept for debugging, never printed without `--verbose`. */
   cause?: unknown;
@@ -37,20 +38,30 @@ export interface ChaincallErrorOptions {
  * try { await demo.getYear(); } catch (e) { if (e instanceof ChaincallError && e.code === "TIMEOUT") retry(); }
  */
 export class ChaincallError extends Error {
+  /** The class's name, as `err.name` (`"ChaincallError"`, `"ContractRevertedError"`, …). */
   override name = "ChaincallError";
+  /** The stable, machine-readable code: what callers branch on (never the message text). */
   readonly code: ErrorCode;
+  /** The one-line message, free of secrets (the same as `message`). */
   readonly shortMessage: string;
+  /** One more line of technical detail, when there is one. */
   readonly details?: string;
+  /** Hint lines a CLI prints under the message. */
   readonly metaMessages: string[];
 
+  /**
+   * @param code the stable code
+   * @param shortMessage the one-line message (secrets the process knows are removed from it)
+   * @param options `cause`, `details`, `metaMessages`
+   */
   constructor(code: ErrorCode, shortMessage: string, options: ChaincallErrorOptions = {}) {
     // Redacted here, once: no secret reaches a message, whoever prints it (the CLI, a user's logger).
-    const message = redact(shortMessage);
+    const message = redact(String(shortMessage));
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.shortMessage = message;
-    this.details = options.details === undefined ? undefined : redact(options.details);
-    this.metaMessages = (options.metaMessages ?? []).map(redact);
+    this.details = options.details === undefined ? undefined : redact(String(options.details));
+    this.metaMessages = (options.metaMessages ?? []).map((line) => redact(String(line)));
     auditLog(this);
   }
 
@@ -70,7 +81,13 @@ export class ChaincallError extends Error {
   }
 }
 
-/** True when `err` is a chaincall error, optionally with the given code. */
+/**
+ * True when `err` is a chaincall error, optionally with the given code (a type guard).
+ * @param err anything caught
+ * @param code the code it must have, if any
+ * @throws never: any value may be passed
+ * @example catch (err) { if (isChaincallError(err, "TIMEOUT")) return retry(); throw err; }
+ */
 export function isChaincallError(err: unknown, code?: ErrorCode): err is ChaincallError {
   return err instanceof ChaincallError && (code === undefined || err.code === code);
 }

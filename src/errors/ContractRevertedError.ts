@@ -20,16 +20,25 @@ export interface DecodedRevert {
  */
 export class ContractRevertedError extends ChaincallError {
   override name = "ContractRevertedError";
+  /** `Error`, `Panic`, or the custom error's name; undefined when the data matched no known ABI. */
   readonly errorName?: string;
+  /** The error's signature, e.g. `InsufficientBalance(uint256,uint256)`. */
   readonly signature?: string;
+  /** The error's decoded arguments, in order. */
   readonly args: unknown[];
+  /** A human reason: the `Error(string)` text, the panic's meaning, or `Name(arg, …)`. */
   readonly reason?: string;
+  /** The raw revert data (`0x` when the node gave none). */
   readonly data: string;
   /** For a mined transaction that reverted: its hash. */
   readonly transactionHash?: string;
   /** For a mined transaction that reverted: its block. */
   readonly blockNumber?: number;
 
+  /**
+   * @param revert what the revert data decoded to (see `decodeRevert`)
+   * @param options `cause`, and for a mined transaction its `transactionHash` and `blockNumber`
+   */
   constructor(revert: DecodedRevert, options: ChaincallErrorOptions & { transactionHash?: string; blockNumber?: number } = {}) {
     const what = revert.reason ?? (revert.data && revert.data !== "0x" ? `unknown error data ${revert.data.slice(0, 74)}` : "no reason given");
     const where = options.transactionHash ? `transaction ${options.transactionHash} reverted in block ${options.blockNumber}` : "execution reverted";

@@ -1,4 +1,5 @@
 import { AbiCoder, dataSlice, ErrorFragment, Interface, type ParamType } from "ethers";
+import { checkAbis, checkHex } from "./assertArgument.js";
 import type { DecodedRevert } from "./ContractRevertedError.js";
 
 const ERROR_STRING_SELECTOR = "0x08c379a0";
@@ -20,11 +21,15 @@ const PANIC_MEANINGS: Record<number, string> = {
 
 /**
  * Decodes revert data: `Error(string)`, `Panic(uint256)` with its meaning, or a custom error found in
- * any of `interfaces`. Unknown data comes back with only `data` set.
+ * any of `interfaces`. Unknown data comes back with only `data` set; no data (null, undefined, `0x`) as `0x`.
+ * @param data the revert data, `0x`-prefixed hex (e.g. `ContractRevertedError.data`, or a node's error data)
+ * @param interfaces ABIs whose custom errors to try, in order
+ * @throws ChaincallError `INVALID_ARGUMENT` when `data` is not hex bytes or `interfaces` is not a list of ABIs
  * @example decodeRevert("0x08c379a0…", []) // { errorName: "Error", reason: "not owner", args: ["not owner"], … }
  */
 export function decodeRevert(data: string | null | undefined, interfaces: readonly Interface[] = []): DecodedRevert {
-  const hex = typeof data === "string" && /^0x([0-9a-fA-F]{2})*$/.test(data) ? data.toLowerCase() : "0x";
+  const hex = data === null || data === undefined ? "0x" : checkHex(data, "data").toLowerCase();
+  const abis = Array.isArray(interfaces) && interfaces.length === 0 ? [] : checkAbis(interfaces, "interfaces");
   if (hex.length < 10) return { args: [], data: hex };
   const selector = hex.slice(0, 10);
   const coder = AbiCoder.defaultAbiCoder();
@@ -47,7 +52,7 @@ export function decodeRevert(data: string | null | undefined, interfaces: readon
   } catch {
     return { args: [], data: hex };
   }
-  for (const iface of interfaces) {
+  for (const iface of abis) {
     let fragment: ErrorFragment | null = null;
     try {
       fragment = iface.getError(selector);

@@ -7,12 +7,16 @@ const knownSecrets = new Set<string>();
  * @example registerSecret(process.env.ETH_PRIVATE_KEY!)
  */
 export function registerSecret(secret: string | undefined | null): void {
-  if (!secret || secret.length < 6) return;
-  knownSecrets.add(secret);
-  if (secret.startsWith("0x")) knownSecrets.add(secret.slice(2));
-  else if (/^[0-9a-fA-F]+$/.test(secret)) knownSecrets.add(`0x${secret}`);
-  const encoded = encodeURIComponent(secret);
-  if (encoded !== secret) knownSecrets.add(encoded);
+  // Anything but text (a caller's wrong argument) is no secret: as a Set entry it would split every message.
+  if (typeof secret !== "string" || secret.length < 6) return;
+  const add = (text: string) => {
+    if (text.length >= 6) knownSecrets.add(text);
+  };
+  add(secret);
+  // The bare form of "0x1234" is "1234": short enough to appear in any hash, so it counts only when long.
+  if (secret.startsWith("0x")) add(secret.slice(2));
+  else if (/^[0-9a-fA-F]+$/.test(secret)) add(`0x${secret}`);
+  add(encodeURIComponent(secret));
 }
 
 /**

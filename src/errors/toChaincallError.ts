@@ -75,12 +75,17 @@ function findRevertData(err: unknown): string | undefined {
   let current: any = err;
   for (let depth = 0; depth < 6 && current; depth++) {
     for (const candidate of [current.data, current.revert?.data, current.error?.data, current.info?.error?.data]) {
-      if (typeof candidate === "string" && candidate.startsWith("0x")) return candidate;
-      if (candidate && typeof candidate.data === "string" && candidate.data.startsWith("0x")) return candidate.data;
+      if (isHexData(candidate)) return candidate;
+      if (candidate && isHexData(candidate.data)) return candidate.data;
     }
     current = current.cause ?? current.error ?? current.info?.error;
   }
   return undefined;
+}
+
+// Revert data as decodeRevert takes it; anything else a node put there is not revert data.
+function isHexData(value: unknown): value is string {
+  return typeof value === "string" && /^0x([0-9a-fA-F]{2})*$/.test(value);
 }
 
 /**

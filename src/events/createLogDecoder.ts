@@ -17,13 +17,19 @@ export interface RpcLog {
 export interface ChainLog {
   /** The emitting contract, checksummed. */
   address: string;
+  /** The block that holds it. */
   blockNumber: number;
+  /** That block's hash (a reorg replaces it). */
   blockHash: string;
+  /** The transaction that emitted it. */
   transactionHash: string;
+  /** That transaction's position in the block. */
   transactionIndex: number;
   /** Position in the block. (`blockHash`, `logIndex`) identifies a log. */
   logIndex: number;
+  /** The raw topics; topic 0 is the event's signature hash (unless the event is anonymous). */
   topics: readonly string[];
+  /** The raw non-indexed data. */
   data: string;
   /** True when a reorg took this log out of the chain after it was delivered (only `watchLogs` says so). */
   removed: boolean;

@@ -1,4 +1,5 @@
 import type { Client } from "../client/connect.js";
+import { checkClient, checkObject, checkOptionalSignal, describeValue } from "../errors/assertArgument.js";
 import { ChaincallError } from "../errors/ChaincallError.js";
 import { toChaincallError } from "../errors/toChaincallError.js";
 import { withDeadline } from "../utils/withDeadline.js";
@@ -12,6 +13,7 @@ export type BlockSpec = bigint | number | "earliest" | "latest" | "safe" | "fina
 /** Blocks per `eth_getLogs` request unless told otherwise (within every public provider's usual limits). */
 export const DEFAULT_LOG_PAGE_SIZE = 5_000;
 
+/** The filter and block range of `getLogs`. */
 export interface GetLogsParameters extends LogFilter {
   /** First block of the range (inclusive). */
   fromBlock: BlockSpec;
@@ -23,6 +25,7 @@ export interface GetLogsParameters extends LogFilter {
   signal?: AbortSignal;
 }
 
+/** What `getLogs` returns: the matching logs, each once, in chain order. */
 export type GetLogsReturnType = ChainLog[];
 
 /**
@@ -33,30 +36,42 @@ export type GetLogsReturnType = ChainLog[];
  * suggests) until it passes. Any other error ends the query at once. Blocks past the current head are not
  * paged through.
  *
- * @throws ChaincallError `INVALID_ARGUMENT` (bad filter or range), `RPC_ERROR` (node error, or a single
- *   block with more logs than the node will return), `TIMEOUT`, `ABORTED`
+ * @param client a client from `connect()`
+ * @param parameters the filter (`address`, `event`, `args` or `topics`, `abis`), `fromBlock`, `toBlock`, `pageSize`, `signal`
+ * @throws ChaincallError `INVALID_ARGUMENT` (bad filter or range; nothing is sent), `RPC_ERROR` (node error,
+ *   or a single block with more logs than the node will return), `TIMEOUT`, `ABORTED`
  * @example
  * const logs = await getLogs(client, { address: demoAddress, event: "YearChanged", fromBlock: 0n });
  * for (const log of logs) console.log(log.blockNumber, log.args?.current);
  */
 export async function getLogs(client: Client, parameters: GetLogsParameters): Promise<GetLogsReturnType> {
+  checkClient(client);
+  checkObject(parameters, "parameters");
   const filter = resolveLogFilter(parameters, client.provider.boundary.interfaces);
   const pageSize = checkPageSize(parameters.pageSize);
+  checkOptionalSignal(parameters.signal, "signal");
+  // Numbers are checked before the tags are resolved, so a bad range sends nothing.
+  for (const [name, block] of [["fromBlock", parameters.fromBlock], ["toBlock", parameters.toBlock ?? "latest"]] as const) checkBlockSpec(block, name);
   const request = clientRequest(client);
   const { signal } = parameters;
-  const from = await resolveBlock(request, parameters.fromBlock, "fromBlock", signal);
-  let to = await resolveBlock(request, parameters.toBlock ?? "latest", "toBlock", signal);
-  if (from > to) {
-    if (typeof parameters.toBlock === "bigint" || typeof parameters.toBlock === "number") {
-      throw new ChaincallError("INVALID_ARGUMENT", `fromBlock ${from} is after toBlock ${to}`);
+  try {
+    const from = await resolveBlock(request, parameters.fromBlock, "fromBlock", signal);
+    let to = await resolveBlock(request, parameters.toBlock ?? "latest", "toBlock", signal);
+    if (from > to) {
+      if (typeof parameters.toBlock === "bigint" || typeof parameters.toBlock === "number") {
+        throw new ChaincallError("INVALID_ARGUMENT", `fromBlock ${from} is after toBlock ${to}`);
+      }
+      return [];
     }
-    return [];
+    // A far-future toBlock would page through blocks that do not exist yet.
+    if (to - from + 1 > pageSize && typeof parameters.toBlock !== "string" && parameters.toBlock !== undefined) {
+      to = Math.min(to, Number(await request("eth_blockNumber", [], signal)));
+    }
+    return await fetchLogRange(request, filter, from, to, { pages: { size: pageSize }, signal, endpoint: client.endpoint });
+  } catch (err) {
+    // Requests fail as chaincall errors already; this catches ethers' own (a node's malformed log, say).
+    throw toChaincallError(err, client.provider.boundary);
   }
-  // A far-future toBlock would page through blocks that do not exist yet.
-  if (to - from + 1 > pageSize && typeof parameters.toBlock !== "string" && parameters.toBlock !== undefined) {
-    to = Math.min(to, Number(await request("eth_blockNumber", [], signal)));
-  }
-  return fetchLogRange(request, filter, from, to, { pages: { size: pageSize }, signal, endpoint: client.endpoint });
 }
 
 /** Sends one JSON-RPC request and returns its result; failures are `ChaincallError`s. */
@@ -131,18 +146,25 @@ export function clientRequest(client: Client): RpcRequest {
   };
 }
 
-/** Resolves a block spec to a number (tags through the node). */
-export async function resolveBlock(request: RpcRequest, block: BlockSpec, name: string, signal?: AbortSignal): Promise<number> {
+/** Checks a block spec without asking the node; returns its number, or undefined for a tag. */
+export function checkBlockSpec(block: unknown, name: string): number | undefined {
   if (typeof block === "bigint" || typeof block === "number") {
     const n = Number(block);
     if (!Number.isSafeInteger(n) || n < 0) throw new ChaincallError("INVALID_ARGUMENT", `${name} must be a block number ≥ 0, got ${String(block)}`);
     return n;
   }
+  if (block !== "earliest" && block !== "latest" && block !== "safe" && block !== "finalized") {
+    throw new ChaincallError("INVALID_ARGUMENT", `${name} must be a block number or one of earliest, latest, safe, finalized; got ${describeValue(block)}`);
+  }
+  return undefined;
+}
+
+/** Resolves a block spec to a number (tags through the node). */
+export async function resolveBlock(request: RpcRequest, block: BlockSpec, name: string, signal?: AbortSignal): Promise<number> {
+  const n = checkBlockSpec(block, name);
+  if (n !== undefined) return n;
   if (block === "earliest") return 0;
   if (block === "latest") return Number(await request("eth_blockNumber", [], signal));
-  if (block !== "safe" && block !== "finalized") {
-    throw new ChaincallError("INVALID_ARGUMENT", `${name} must be a block number or one of earliest, latest, safe, finalized; got ${JSON.stringify(block)}`);
-  }
   const header = (await request("eth_getBlockByNumber", [block, false], signal)) as { number?: string } | null;
   if (!header?.number) throw new ChaincallError("RPC_ERROR", `the node has no "${block}" block`);
   return Number(header.number);

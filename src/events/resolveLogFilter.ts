@@ -1,4 +1,5 @@
 import { EventFragment, getAddress, Interface, type InterfaceAbi } from "ethers";
+import { assertArgument, checkAbis, checkObject } from "../errors/assertArgument.js";
 import { ChaincallError } from "../errors/ChaincallError.js";
 
 /** Which logs: the filter part shared by `getLogs` and `watchLogs`. */
@@ -39,10 +40,12 @@ export interface ResolvedLogFilter {
  * @example resolveLogFilter({ address, event: "YearChanged" }, client.provider.boundary.interfaces)
  */
 export function resolveLogFilter(filter: LogFilter, known: readonly Interface[]): ResolvedLogFilter {
-  const interfaces = [...(filter.abis ?? []).map((abi) => Interface.from(abi)), ...known];
+  checkObject(filter, "parameters");
+  const interfaces = [...(filter.abis === undefined ? [] : checkAbis(filter.abis, "abis")), ...known];
   const rpcFilter: ResolvedLogFilter["rpcFilter"] = {};
 
   if (filter.address !== undefined) {
+    assertArgument(typeof filter.address === "string" || Array.isArray(filter.address), "address", "an address or an array of addresses", filter.address);
     const list = (typeof filter.address === "string" ? [filter.address] : [...filter.address]).map(checkAddress);
     if (list.length === 0) throw new ChaincallError("INVALID_ARGUMENT", "address: an empty list matches no log");
     rpcFilter.address = list.length === 1 ? list[0] : list;
@@ -52,8 +55,9 @@ export function resolveLogFilter(filter: LogFilter, known: readonly Interface[])
   if (filter.args !== undefined && filter.topics !== undefined) {
     throw new ChaincallError("INVALID_ARGUMENT", "give either args or topics, not both");
   }
-  let topics: (string | string[] | null)[] = (filter.topics ?? []).map((t) => (t === null ? null : typeof t === "string" ? t.toLowerCase() : t.map((x) => x.toLowerCase())));
+  let topics = filter.topics === undefined ? [] : checkTopics(filter.topics);
   if (filter.args !== undefined) {
+    assertArgument(typeof filter.args === "object" && filter.args !== null, "args", "an array (by position) or an object (by name) of indexed argument values", filter.args);
     if (!fragment) throw new ChaincallError("INVALID_ARGUMENT", "args need an event to say which arguments they are");
     topics = encodeArgs(fragment, filter.args);
   }
@@ -68,6 +72,20 @@ export function resolveLogFilter(filter: LogFilter, known: readonly Interface[])
   if (topics.length > 4) throw new ChaincallError("INVALID_ARGUMENT", `a log has at most 4 topics, the filter gives ${topics.length}`);
   if (topics.length > 0) rpcFilter.topics = topics;
   return { rpcFilter, fragment, interfaces };
+}
+
+// Each position: null (any), a topic, or a list of topics (any of them); lowercased as nodes return them.
+function checkTopics(topics: unknown): (string | string[] | null)[] {
+  assertArgument(Array.isArray(topics), "topics", "an array of topics (null, a 32-byte hex topic, or an array of them)", topics);
+  const topic = (value: unknown, name: string): string => {
+    assertArgument(typeof value === "string" && /^0x[0-9a-fA-F]{64}$/.test(value), name, "a topic (32 bytes of 0x-prefixed hex)", value);
+    return value.toLowerCase();
+  };
+  return topics.map((t: unknown, i) => {
+    if (t === null || t === undefined) return null;
+    if (Array.isArray(t)) return t.map((x: unknown, j) => topic(x, `topics[${i}][${j}]`));
+    return topic(t, `topics[${i}]`);
+  });
 }
 
 function checkAddress(address: string): string {

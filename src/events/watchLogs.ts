@@ -1,4 +1,5 @@
 import { clientTarget, type Client } from "../client/connect.js";
+import { checkClient, checkObject, checkOptionalFunction, checkOptionalSignal } from "../errors/assertArgument.js";
 import { ChaincallError } from "../errors/ChaincallError.js";
 import type { ChainLog } from "./createLogDecoder.js";
 import { clientRequest, compareLogs, DEFAULT_LOG_PAGE_SIZE, fetchLogRange, hex, type PageState, type RpcRequest } from "./getLogs.js";
@@ -15,6 +16,7 @@ export interface LogReorg {
   removed: ChainLog[];
 }
 
+/** The filter, the callbacks and the options of `watchLogs`. */
 export interface WatchLogsParameters extends LogFilter {
   /**
    * Receives logs in chain order, each once. After a reorg it first receives the logs that left the chain,
@@ -85,7 +87,11 @@ const QUICK_RETRIES = 3;
  * Resolves once the watch has its starting block (and, subscribed, its connection); fails at once if the
  * node cannot be reached then. Later problems go to `onError` while it keeps trying.
  *
- * @throws ChaincallError `INVALID_ARGUMENT` (bad filter or option), `RPC_ERROR` ("cannot reach <host>"), `TIMEOUT`, `ABORTED`
+ * @param client a client from `connect()` (a WebSocket or IPC client can subscribe; an HTTP one polls)
+ * @param parameters the filter, `onLogs` (required), `onReorg`, `onError`, and the options below
+ * @returns the running watch: `stop()` it when done
+ * @throws ChaincallError `INVALID_ARGUMENT` (bad filter or option; nothing is sent), `RPC_ERROR` ("cannot
+ *   reach <host>"), `TIMEOUT`, `ABORTED`
  * @example
  * const watcher = await watchLogs(client, {
  *   address, event: "Transfer",
@@ -96,8 +102,18 @@ const QUICK_RETRIES = 3;
  * await watcher.stop();
  */
 export async function watchLogs(client: Client, parameters: WatchLogsParameters): Promise<LogWatcher> {
+  checkClient(client);
+  checkObject(parameters, "parameters");
   if (typeof parameters.onLogs !== "function") throw new ChaincallError("INVALID_ARGUMENT", "watchLogs needs an onLogs function");
+  checkOptionalFunction(parameters.onReorg, "onReorg");
+  checkOptionalFunction(parameters.onError, "onError");
+  checkOptionalSignal(parameters.signal, "signal");
   resolveLogFilter(parameters, client.provider.boundary.interfaces); // Fails now on a bad filter, not later in the loop.
+  let fromBlock: number | undefined;
+  if (parameters.fromBlock !== undefined) {
+    fromBlock = typeof parameters.fromBlock === "bigint" || typeof parameters.fromBlock === "number" ? Number(parameters.fromBlock) : NaN;
+    if (!Number.isSafeInteger(fromBlock) || fromBlock < 0) throw new ChaincallError("INVALID_ARGUMENT", `fromBlock must be a block number ≥ 0, got ${String(parameters.fromBlock)}`);
+  }
   const pollIntervalMs = positive(parameters.pollIntervalMs ?? client.provider.pollingInterval, "pollIntervalMs");
   const reorgWindow = positive(parameters.reorgWindow ?? DEFAULT_REORG_WINDOW, "reorgWindow");
   const maxRetryDelayMs = positive(parameters.maxRetryDelayMs ?? DEFAULT_MAX_RETRY_DELAY_MS, "maxRetryDelayMs");
@@ -341,10 +357,8 @@ export async function watchLogs(client: Client, parameters: WatchLogsParameters)
   try {
     if (mode === "subscribe") await connectSocket();
     const rpc = request();
-    if (parameters.fromBlock !== undefined) {
-      const from = Number(parameters.fromBlock);
-      if (!Number.isSafeInteger(from) || from < 0) throw new ChaincallError("INVALID_ARGUMENT", `fromBlock must be a block number ≥ 0, got ${String(parameters.fromBlock)}`);
-      last = from - 1;
+    if (fromBlock !== undefined) {
+      last = fromBlock - 1;
     } else {
       last = Number(await rpc("eth_blockNumber", [], controller.signal));
     }

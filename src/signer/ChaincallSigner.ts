@@ -55,8 +55,16 @@ export interface ChaincallSignerOptions {
 export class ChaincallSigner extends AbstractSigner<ChaincallProvider> {
   private readonly queue: AccountQueue;
 
+  /**
+   * Made by `connect()`, not by applications.
+   * @param inner the key (`Wallet`) or the node-managed account (`JsonRpcSigner`)
+   * @param address the account's address, checksummed
+   * @param provider the client's provider
+   * @param options chain id, journal file, gas headroom
+   */
   constructor(
     private readonly inner: Wallet | JsonRpcSigner,
+    /** The account's address, checksummed. */
     readonly address: string,
     provider: ChaincallProvider,
     private readonly options: ChaincallSignerOptions,
@@ -70,26 +78,40 @@ export class ChaincallSigner extends AbstractSigner<ChaincallProvider> {
     return "signingKey" in this.inner;
   }
 
+  /** The account's address (known without asking the node). */
   override async getAddress(): Promise<string> {
     return this.address;
   }
 
+  /** Returns this signer for its own provider; refuses any other (`INVALID_ARGUMENT`): nonces are kept per client. */
   override connect(provider: Provider | null): ChaincallSigner {
     if (provider !== this.provider) throw new ChaincallError("INVALID_ARGUMENT", "a chaincall signer stays with its client: connect() a new client instead");
     return this;
   }
 
+  /** Signs without sending (held keys only; a node-managed account is `SIGNER_ERROR`). */
   override async signTransaction(tx: TransactionRequest): Promise<string> {
     if (!this.holdsKey) throw new ChaincallError("SIGNER_ERROR", `${this.address} is managed by the node: it signs only when sending`);
-    return (this.inner as Wallet).signTransaction(tx);
+    return this.translated((this.inner as Wallet).signTransaction(tx));
   }
 
+  /** Signs an EIP-191 personal message. */
   override async signMessage(message: string | Uint8Array): Promise<string> {
-    return this.inner.signMessage(message);
+    return this.translated(this.inner.signMessage(message));
   }
 
+  /** Signs EIP-712 typed data. */
   override async signTypedData(domain: TypedDataDomain, types: Record<string, TypedDataField[]>, value: Record<string, any>): Promise<string> {
-    return this.inner.signTypedData(domain, types, value);
+    return this.translated(this.inner.signTypedData(domain, types, value));
+  }
+
+  // ethers' own errors (a malformed message or typed data, a node refusing to sign) become chaincall errors.
+  private async translated<T>(work: Promise<T>): Promise<T> {
+    try {
+      return await work;
+    } catch (err) {
+      throw toChaincallError(err, this.provider.boundary);
+    }
   }
 
   /**

@@ -1,6 +1,7 @@
 import { open, readdir, stat } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { decryptKeystoreJson, getAddress, isError, Wallet } from "ethers";
+import { checkObject } from "../errors/assertArgument.js";
 import { ChaincallError } from "../errors/ChaincallError.js";
 import { registerSecret } from "../errors/redact.js";
 
@@ -54,13 +55,15 @@ const MAX_LISTED = 10;
  * @param parameters.password the password; never appears in any error
  * @param parameters.maxKdfMemoryBytes scrypt memory ceiling, default 1 GiB
  * @throws ChaincallError `SIGNER_ERROR` for a wrong password, a malformed or oversized file, or refused KDF
- *   parameters; `NOT_FOUND` when the path or the requested address is not there; `INVALID_ARGUMENT` for a
- *   malformed `address`, or a directory holding several keys and no `address`
+ *   parameters; `NOT_FOUND` when the path or the requested address is not there; `INVALID_ARGUMENT` for
+ *   malformed parameters (a missing path or password, a malformed `address`), or a directory holding several
+ *   keys and no `address`
  * @example
  * const wallet = await loadKeystore({ path: join(homedir(), ".ethereum", "keystore"), address: "0x8ba1…", password });
  * const signer = wallet.connect(provider);
  */
 export async function loadKeystore(parameters: LoadKeystoreParameters): Promise<Wallet> {
+  checkObject(parameters, "parameters");
   const { path, password } = parameters;
   if (typeof password !== "string") throw new ChaincallError("INVALID_ARGUMENT", "the keystore password must be a string");
   registerSecret(password);

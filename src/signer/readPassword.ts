@@ -43,6 +43,28 @@ export async function readPassword(parameters: ReadPasswordParameters = {}): Pro
   return found;
 }
 
+/**
+ * Checks, without reading anything, that `readPassword` would have somewhere to look: a password, a
+ * password file, the environment variable, or a prompt on a terminal. Lets `connect()` refuse a keystore
+ * signer with no password before it contacts the node.
+ * @throws ChaincallError `SIGNER_ERROR`, as `readPassword` would
+ * @example assertPasswordSource({ passwordFile: argv.passwordFile, prompt: true });
+ */
+export function assertPasswordSource(parameters: ReadPasswordParameters = {}): void {
+  const envVar = parameters.envVar ?? "ETH_PASSWORD";
+  if (parameters.password === undefined && parameters.passwordFile === undefined && process.env[envVar] === undefined && !canPrompt(parameters)) {
+    throw noPassword(envVar);
+  }
+}
+
+function canPrompt(parameters: ReadPasswordParameters): boolean {
+  return Boolean(parameters.prompt && process.stdin.isTTY);
+}
+
+function noPassword(envVar: string): ChaincallError {
+  return new ChaincallError("SIGNER_ERROR", `no password for the keystore: use --password-file, ${envVar}, or run on a terminal`);
+}
+
 async function findPassword(parameters: ReadPasswordParameters, envVar: string): Promise<string> {
   if (parameters.password !== undefined) return parameters.password;
   if (parameters.passwordFile !== undefined) {
@@ -52,10 +74,10 @@ async function findPassword(parameters: ReadPasswordParameters, envVar: string):
   }
   const fromEnv = process.env[envVar];
   if (fromEnv !== undefined) return fromEnv;
-  if (parameters.prompt && process.stdin.isTTY) {
+  if (canPrompt(parameters)) {
     return promptHidden(parameters.promptText ?? "Password: ", { input: process.stdin, output: process.stderr });
   }
-  throw new ChaincallError("SIGNER_ERROR", `no password for the keystore: use --password-file, ${envVar}, or run on a terminal`);
+  throw noPassword(envVar);
 }
 
 /**

@@ -9,11 +9,15 @@ import { dirname, join } from "node:path";
 export interface JournalEntry {
   /** Format version. */
   v: 1;
+  /** The transaction's hash. */
   hash: string;
-  /** Decimal string. */
+  /** The chain it was signed for, as a decimal string. */
   chainId: string;
+  /** The sender. */
   from: string;
+  /** The sender's nonce it used. */
   nonce: number;
+  /** The recipient; null for a contract creation. */
   to: string | null;
   /** The signed transaction, for re-broadcasting; absent for node-managed accounts (the node signed). */
   raw?: string;

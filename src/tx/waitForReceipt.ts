@@ -1,21 +1,26 @@
 import type { TransactionReceipt, TransactionResponse } from "ethers";
 import type { ChaincallProvider } from "../client/createProvider.js";
+import { assertArgument, checkAddress, checkClient, checkDuration, checkHex, checkInteger, checkObject, checkOptionalFunction, checkOptionalSignal } from "../errors/assertArgument.js";
 import { ChaincallError } from "../errors/ChaincallError.js";
 import { ContractRevertedError } from "../errors/ContractRevertedError.js";
 import { TransactionDroppedError } from "../errors/TransactionDroppedError.js";
 import { TransactionReplacedError } from "../errors/TransactionReplacedError.js";
+import { toChaincallError } from "../errors/toChaincallError.js";
 import { withDeadline } from "../utils/withDeadline.js";
 
+/** How long and for what `waitForReceipt` (and `client.wait`) waits. */
 export interface WaitForReceiptParameters {
   /** Blocks that must include or follow the transaction's block (1 = mined). Default 1. */
   confirmations?: number;
   /** Give up after this many ms. Default 120 000: every wait has a bound. */
   timeoutMs?: number;
+  /** Ends the wait early, with `ABORTED`. */
   signal?: AbortSignal;
   /** Poll interval in ms. Default 100 on local chains (31337, 1337), 1 000 elsewhere. */
   pollIntervalMs?: number;
   /** The transaction's nonce and sender (known from the send); looked up from the node when omitted. */
   nonce?: number;
+  /** The transaction's sender (with `nonce`, it tells a replacement from a drop without asking the node). */
   from?: string;
   /** Throw a decoded `ContractRevertedError` when the mined transaction reverted. Default true. */
   throwOnRevert?: boolean;
@@ -23,9 +28,11 @@ export interface WaitForReceiptParameters {
   onProgress?: (event: { stage: "pending" | "mined" | "confirmations"; confirmations: number; blockNumber?: number }) => void;
 }
 
-/** What a wait needs of a client. */
+/** What a wait needs of a client (a `Client` is one). */
 export interface WaitSource {
+  /** The client's provider. */
   provider: ChaincallProvider;
+  /** The client's chain id (local chains are polled faster). */
   chainId: bigint;
 }
 
@@ -40,16 +47,30 @@ const REPLACEMENT_SCAN_BLOCKS = 256;
 /**
  * Waits until a transaction is mined with the requested confirmations, polling. It never waits without
  * bound, and never reports a replaced or dropped transaction as a success.
- * @throws TransactionDroppedError (`TX_DROPPED`, naming hash and nonce), TransactionReplacedError
+ * @param source a client from `connect()` (or its `{ provider, chainId }`)
+ * @param hash the transaction's hash (`0x` and 64 hex digits)
+ * @param parameters confirmations, timeout, signal, poll interval, the known nonce and sender, progress callback
+ * @returns the receipt, once it has the requested confirmations
+ * @throws ChaincallError `INVALID_ARGUMENT` for a malformed hash or option (nothing is asked of the node);
+ *   TransactionDroppedError (`TX_DROPPED`, naming hash and nonce), TransactionReplacedError
  *   (`TX_REPLACED`, with the replacement and its receipt), ContractRevertedError (`CALL_REVERTED`, decoded,
- *   for a mined transaction that reverted), ChaincallError `TIMEOUT` / `ABORTED`
+ *   for a mined transaction that reverted), ChaincallError `NOT_FOUND` (a hash the node never knew),
+ *   `TIMEOUT` / `ABORTED`, `RPC_ERROR`
  * @example const receipt = await waitForReceipt(client, tx.hash, { confirmations: 2, timeoutMs: 60_000 });
  */
 export async function waitForReceipt(source: WaitSource, hash: string, parameters: WaitForReceiptParameters = {}): Promise<TransactionReceipt> {
-  const confirmations = parameters.confirmations ?? 1;
-  if (!Number.isInteger(confirmations) || confirmations < 0) throw new ChaincallError("INVALID_ARGUMENT", `confirmations must be a whole number ≥ 0, got ${confirmations}`);
+  checkClient(source, "source");
+  checkHex(hash, "hash", { bytes: 32 });
+  checkObject(parameters, "parameters");
+  const confirmations = checkInteger(parameters.confirmations ?? 1, "confirmations");
+  const timeoutMs = checkDuration(parameters.timeoutMs ?? DEFAULT_WAIT_TIMEOUT_MS, "timeoutMs");
+  checkOptionalSignal(parameters.signal, "signal");
+  checkOptionalFunction(parameters.onProgress, "onProgress");
+  if (parameters.nonce !== undefined) checkInteger(parameters.nonce, "nonce");
+  if (parameters.from !== undefined) checkAddress(parameters.from, "from");
+  assertArgument(parameters.throwOnRevert === undefined || typeof parameters.throwOnRevert === "boolean", "throwOnRevert", "true or false", parameters.throwOnRevert);
   const local = source.chainId === 31337n || source.chainId === 1337n;
-  const interval = parameters.pollIntervalMs ?? (local ? 100 : 1_000);
+  const interval = checkDuration(parameters.pollIntervalMs ?? (local ? 100 : 1_000), "pollIntervalMs");
   const provider = source.provider;
   return withDeadline(
     async (signal) => {
@@ -87,8 +108,10 @@ export async function waitForReceipt(source: WaitSource, hash: string, parameter
       }
       throw signal.reason;
     },
-    { timeoutMs: parameters.timeoutMs ?? DEFAULT_WAIT_TIMEOUT_MS, signal: parameters.signal, what: `the receipt of ${hash}` },
-  );
+    { timeoutMs, signal: parameters.signal, what: `the receipt of ${hash}` },
+  ).catch((err: unknown) => {
+    throw toChaincallError(err, provider.boundary);
+  });
 }
 
 // The transaction is unknown to the node. Its nonce tells what happened: used by a mined transaction

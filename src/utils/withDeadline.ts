@@ -1,5 +1,8 @@
 import { ChaincallError } from "../errors/ChaincallError.js";
 
+/** The longest delay setTimeout honours (about 24.8 days); longer deadlines are clamped to it. */
+export const MAX_TIMER_MS = 2_147_483_647;
+
 export interface DeadlineOptions {
   /** Milliseconds before giving up; `undefined` or `0` means no time limit (the signal still applies). */
   timeoutMs?: number;
@@ -21,11 +24,12 @@ export async function withDeadline<T>(work: (signal: AbortSignal) => Promise<T>,
   let onAbort: (() => void) | undefined;
   const stop = new Promise<never>((_, reject) => {
     if (options.timeoutMs && options.timeoutMs > 0) {
+      // Clamped: Node fires a timer of more than 2^31 - 1 ms at once (with a warning), not never.
       timer = setTimeout(() => {
         const err = new ChaincallError("TIMEOUT", `timed out after ${formatSeconds(options.timeoutMs!)} waiting for ${options.what}`);
         controller.abort(err);
         reject(err);
-      }, options.timeoutMs);
+      }, Math.min(options.timeoutMs, MAX_TIMER_MS));
     }
     if (options.signal) {
       onAbort = () => {

@@ -21,7 +21,7 @@ export const deployCommand: CommandModule = {
   handler: async (argv) => {
     const globals = readGlobals(argv);
     const output = createOutput(globals);
-    const [{ loadContractAbi }, { parseArgs }, { withClient, readSigner }, { readTxOverrides, readConfirmations }, { broadcastAndWait }, { knownInterfaces }, { recordDeployment }] = await Promise.all([
+    const [{ loadContractAbi }, { parseArgs }, { withClient, readSigner }, { readTxOverrides, readConfirmations }, { broadcastAndWait }, { knownInterfaces }, { checkDeploymentName, recordDeployment }] = await Promise.all([
       import("../../abi/loadContractAbi.js"),
       import("../../abi/parseArgs.js"),
       import("../session.js"),
@@ -34,7 +34,8 @@ export const deployCommand: CommandModule = {
     if (!contract.bytecode) {
       throw new ChaincallError("INVALID_ARGUMENT", `${contract.name} has no bytecode (${contract.source} came without a .bin or artifact bytecode)`);
     }
-    const name = (argv.name as string | undefined) ?? contract.name;
+    // Checked now: a name the address book refuses must stop the deploy before it is sent, not after.
+    const name = checkDeploymentName((argv.name as string | undefined) ?? contract.name, argv.name === undefined ? "the contract's name" : "--name");
     const args = parseArgs(contract.abi.deploy, commandArgs(argv));
     const overrides = readTxOverrides(argv);
     if (overrides.value && overrides.value > 0n && !contract.abi.deploy.payable) {
