@@ -39,13 +39,15 @@ const WITH_CODEGEN_LIMIT = 50 * MB;
 const NPM_INSTALL = ["install", "--prefer-offline", "--no-audit", "--no-fund"];
 const INSTALL_TIMEOUT_MS = 120_000;
 
-const KINDS: readonly ConsumerKind[] = ["cjs", "esm", "bundler"];
+const KINDS: readonly ConsumerKind[] = ["cjs", "cjs-node10", "esm", "bundler"];
 
 /** Fails the test with the program's output unless it exited 0. */
 function expectSuccess(r: CliResult, what: string): CliResult {
   expect(r.code, `${what}\n${showCli(r)}`).to.equal(0);
   return r;
 }
+
+const RESOLUTION: Record<ConsumerKind, string> = { cjs: "node16", "cjs-node10": "node10", esm: "nodenext", bundler: "bundler" };
 
 function mb(bytes: number): string {
   return (bytes / MB).toFixed(1);
@@ -174,7 +176,7 @@ describe("consumer: the packed package installed and used like a user would", fu
           for (const specifier of relativeImports) expect(specifier.endsWith('.js"'), specifier).to.equal(kind === "esm");
         });
 
-        it(`type-checks with tsc (strict, skipLibCheck false, ${kind === "cjs" ? "node16" : kind === "esm" ? "nodenext" : "bundler"} resolution)`, async function () {
+        it(`type-checks with tsc (strict, skipLibCheck false, ${RESOLUTION[kind]} resolution)`, async function () {
           this.timeout(120_000);
           const r = await run(bin("tsc"), ["-p", "."], { cwd: dir, timeoutMs: 120_000 });
           timings.push(`${kind} tsc ${r.ms} ms`);

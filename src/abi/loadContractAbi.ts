@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, extname, join } from "node:path";
+import type { Interface as InterfaceType } from "ethers";
 import { Interface } from "./ethersAbi.js";
 import { checkString } from "../errors/assertArgument.js";
 import { ChaincallError } from "../errors/ChaincallError.js";
@@ -9,7 +10,7 @@ export interface ContractAbi {
   /** The contract's name: the artifact's `contractName`, else the file's name without extension. */
   name: string;
   /** The parsed ABI. */
-  abi: Interface;
+  abi: InterfaceType;
   /** The ABI's entries as the file wrote them (with `internalType` struct names, which `abi` drops). */
   json: readonly unknown[];
   /** Creation bytecode (`0x…`), when the ABI came with a `.bin` or an artifact's bytecode. */
