@@ -119,9 +119,7 @@ export function checkInteger(value: unknown, name: string, min = 0): number {
  * @example const value = checkQuantity(parameters.value, "parameters.value");
  */
 export function checkQuantity(value: unknown, name: string): bigint {
-  const ok = (typeof value === "bigint" && value >= 0n) || (typeof value === "number" && Number.isSafeInteger(value) && value >= 0);
-  assertArgument(ok, name, "a bigint ≥ 0", value);
-  return BigInt(value as bigint | number);
+  return checkWholeBigint(value, name, "a bigint ≥ 0");
 }
 
 /**
@@ -138,8 +136,13 @@ export function checkDuration(value: unknown, name: string): number {
  * @example const expected = checkChainId(parameters.chainId, "chainId");
  */
 export function checkChainId(value: unknown, name: string): bigint {
+  return checkWholeBigint(value, name, "a chain id (a bigint or whole number ≥ 0)");
+}
+
+// A bigint ≥ 0 or a safe whole number ≥ 0, as a bigint: amounts and chain ids differ only in what the message calls them.
+function checkWholeBigint(value: unknown, name: string, expected: string): bigint {
   const ok = (typeof value === "bigint" && value >= 0n) || (typeof value === "number" && Number.isSafeInteger(value) && value >= 0);
-  assertArgument(ok, name, "a chain id (a bigint or whole number ≥ 0)", value);
+  assertArgument(ok, name, expected, value);
   return BigInt(value as bigint | number);
 }
 
