@@ -1,5 +1,5 @@
 import { ChaincallError, USAGE_ERROR_CODES } from "../errors/ChaincallError.js";
-import { redact } from "../errors/redact.js";
+import { cleanMessage } from "../errors/redact.js";
 
 /** Exit codes (SPEC §4). */
 export const EXIT_OK = 0;
@@ -55,7 +55,7 @@ export function createOutput(options: OutputOptions): Output {
       if (!options.json && !options.quiet && process.stderr.isTTY) process.stderr.write(`${message}\n`);
     },
     warn(message) {
-      if (!options.quiet) process.stderr.write(`warning: ${redact(message)}\n`);
+      if (!options.quiet) process.stderr.write(`warning: ${cleanMessage(message)}\n`);
     },
   };
 }
@@ -81,7 +81,7 @@ export class ReportedFailure extends Error {
  */
 export function reportError(err: unknown, options: OutputOptions): number {
   if (err instanceof ReportedFailure) {
-    process.stderr.write(`error: ${redact(err.message)}\n`);
+    process.stderr.write(`error: ${cleanMessage(err.message)}\n`);
     return err.exitCode;
   }
   // Loaded only on failure: error translation pulls in ethers (revert decoding), which commands that
@@ -89,15 +89,18 @@ export function reportError(err: unknown, options: OutputOptions): number {
   const { toChaincallError } = require("../errors/toChaincallError") as typeof import("../errors/toChaincallError.js");
   const e = toChaincallError(err);
   const internal = !(err instanceof ChaincallError) && e.code === "RPC_ERROR" && !(err as { code?: unknown })?.code;
-  const message = redact(internal ? `internal error: ${e.shortMessage}` : e.shortMessage).replace(/\s*\n\s*/g, " ");
+  // Redacted again (a secret may have been registered after the error was made), and cut: an error that is
+  // not a ChaincallError (a crash's message) was never cleaned.
+  const message = cleanMessage(internal ? `internal error: ${e.shortMessage}` : e.shortMessage).replace(/\s*\n\s*/g, " ");
   if (options.json) process.stdout.write(`${stringifyJson({ error: { code: e.code, message } }, 2)}\n`);
-  const lines = [`error: ${message}`, ...e.metaMessages.map(redact)];
+  const lines = [`error: ${message}`, ...e.metaMessages.map((line) => cleanMessage(line))];
   if (options.verbose) {
-    if (e.details) lines.push(`details: ${redact(e.details)}`);
+    if (e.details) lines.push(`details: ${cleanMessage(e.details, 2000)}`);
     let cause: unknown = e;
     for (let depth = 0; cause && depth < 8; depth++) {
       const c = cause as { stack?: string; message?: string; cause?: unknown };
-      lines.push(redact(c.stack ?? String(c.message ?? cause)));
+      // A cause is the raw error (ethers', a socket's): its stack starts with the node's whole message.
+      lines.push(cleanMessage(c.stack ?? String(c.message ?? cause), 4000));
       cause = c.cause;
     }
   } else if (internal) {

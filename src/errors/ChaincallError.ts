@@ -1,5 +1,5 @@
 import { appendFileSync } from "node:fs";
-import { redact } from "./redact.js";
+import { cleanMessage } from "./redact.js";
 
 /** The stable, machine-readable codes every chaincall error carries. */
 export type ErrorCode =
@@ -55,13 +55,14 @@ export class ChaincallError extends Error {
    * @param options `cause`, `details`, `metaMessages`
    */
   constructor(code: ErrorCode, shortMessage: string, options: ChaincallErrorOptions = {}) {
-    // Redacted here, once: no secret reaches a message, whoever prints it (the CLI, a user's logger).
-    const message = redact(String(shortMessage));
+    // Redacted here, once: no secret reaches a message, whoever prints it (the CLI, a user's logger); control
+    // characters escaped and a node's huge message cut, so no text from a node can rewrite a terminal or flood it.
+    const message = cleanMessage(String(shortMessage));
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.shortMessage = message;
-    this.details = options.details === undefined ? undefined : redact(String(options.details));
-    this.metaMessages = (options.metaMessages ?? []).map((line) => redact(String(line)));
+    this.details = options.details === undefined ? undefined : cleanMessage(String(options.details), 2000);
+    this.metaMessages = (options.metaMessages ?? []).map((line) => cleanMessage(String(line)));
     auditLog(this);
   }
 
