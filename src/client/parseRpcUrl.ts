@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import { ChaincallError } from "../errors/ChaincallError.js";
-import { describeUrl } from "../errors/redact.js";
+import { describeUrl, isVersionSegment, registerSecret } from "../errors/redact.js";
 
 /** How a client talks to its node: JSON-RPC over HTTP, over a WebSocket, or over an IPC socket. */
 export type TransportKind = "http" | "ws" | "ipc";
@@ -26,6 +26,8 @@ export const DEFAULT_RPC_URL = "http://127.0.0.1:8545";
  */
 export function parseRpcUrl(rpcUrl: string = DEFAULT_RPC_URL): ParsedRpcUrl {
   const text = rpcUrl.trim();
+  // Before anything can fail: an error about this URL, or a node quoting it back, must not show its keys.
+  registerUrlSecrets(text);
   if (text === "") throw new ChaincallError("INVALID_ARGUMENT", "empty RPC URL");
   const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\//.exec(text)?.[1]?.toLowerCase();
   if (scheme === undefined) {
@@ -44,9 +46,62 @@ export function parseRpcUrl(rpcUrl: string = DEFAULT_RPC_URL): ParsedRpcUrl {
     throw new ChaincallError("INVALID_ARGUMENT", `malformed RPC URL ${describeUrl(text)}`);
   }
   const credentials = url.username || url.password
-    ? { username: decodeURIComponent(url.username), password: decodeURIComponent(url.password) }
+    ? { username: safeDecode(url.username, false), password: safeDecode(url.password, false) }
     : undefined;
   url.username = "";
   url.password = "";
   return { kind: scheme.startsWith("ws") ? "ws" : "http", address: url.toString(), display: describeUrl(text), credentials };
+}
+
+/**
+ * Registers every credential-shaped part of an http(s)/ws(s) URL as a secret (see `registerSecret`): the
+ * user name and password (and the Basic auth header made from them), every path segment after the host
+ * but version segments (`v3`) — providers put API keys there (`/v3/<key>`, `/<token>/`) —, and every query
+ * value. Parts that also appear in the host are left out, so the host stays readable. IPC paths register
+ * nothing.
+ * @example registerUrlSecrets("https://mainnet.example.io/v3/KEYINPATH"); redact("KEYINPATH") // "***"
+ */
+export function registerUrlSecrets(rpcUrl: string): void {
+  if (typeof rpcUrl !== "string" || !/^[a-zA-Z][a-zA-Z0-9+.-]*:\/\//.test(rpcUrl.trim())) return;
+  const text = rpcUrl.trim();
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    // Malformed: everything after the scheme's host part may be a key; register its pieces as they are.
+    const rest = text.slice(text.indexOf("://") + 3);
+    for (const piece of rest.split(/[/?#&=@:]/)) if (!isVersionSegment(piece)) registerSecret(piece);
+    return;
+  }
+  const host = url.host.toLowerCase();
+  const add = (part: string) => {
+    for (const form of new Set([part, safeDecode(part)])) {
+      if (form !== "" && !host.includes(form.toLowerCase()) && !isVersionSegment(form)) registerSecret(form);
+    }
+  };
+  if (url.username || url.password) {
+    add(url.username);
+    add(url.password);
+    add(`${url.username}:${url.password}`);
+    // What the transports send as `authorization: Basic …`, which an echoing gateway quotes back.
+    const user = safeDecode(url.username, false);
+    const pass = safeDecode(url.password, false);
+    registerSecret(Buffer.from(`${user}:${pass}`).toString("base64"));
+    registerSecret(Buffer.from(`${url.username}:${url.password}`).toString("base64"));
+  }
+  for (const segment of url.pathname.split("/")) add(segment);
+  for (const pair of url.search.slice(1).split("&")) {
+    const eq = pair.indexOf("=");
+    // "?KEY" (no name) is a bare key; "?apikey=KEY" has its value secret, its name not.
+    add(eq === -1 ? pair : pair.slice(eq + 1));
+  }
+}
+
+// A query value's "+" is a space; a path's or a user name's is a plus.
+function safeDecode(text: string, plusIsSpace = true): string {
+  try {
+    return decodeURIComponent(plusIsSpace ? text.replace(/\+/g, " ") : text);
+  } catch {
+    return text;
+  }
 }
