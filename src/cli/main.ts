@@ -2,7 +2,6 @@
 // "yargs/yargs", not "yargs": the package root builds a process-wide singleton parser on load, unused here.
 import yargs from "yargs/yargs";
 import { ChaincallError } from "../errors/ChaincallError.js";
-import { registerSecret } from "../errors/redact.js";
 import { abiCommands } from "./commands/abiCommands.js";
 import { batchCommands } from "./commands/batchCommands.js";
 import { callCommand } from "./commands/call.js";
@@ -11,7 +10,7 @@ import { deployCommand } from "./commands/deploy.js";
 import { genCommand } from "./commands/gen.js";
 import { journalCommand } from "./commands/journal.js";
 import { sendCommand } from "./commands/send.js";
-import { globalOptions } from "./options.js";
+import { globalOptions, registerArgvSecrets } from "./options.js";
 import { reportError } from "./output.js";
 
 const COMMANDS = [callCommand, sendCommand, deployCommand, genCommand, ...abiCommands, ...chainCommands, ...batchCommands, journalCommand];
@@ -24,7 +23,7 @@ const COMMANDS = [callCommand, sendCommand, deployCommand, genCommand, ...abiCom
 export async function main(args: string[]): Promise<number> {
   const flags = { json: args.includes("--json"), quiet: args.includes("-q") || args.includes("--quiet"), verbose: args.includes("-v") || args.includes("--verbose") };
   // Secrets are known before anything can echo them: a key pasted into the wrong flag must not be printed.
-  registerCliSecrets(args);
+  registerArgvSecrets(args);
   try {
     checkCommandName(args);
     await yargs(args.map(maskNegative))
@@ -72,15 +71,6 @@ function maskNegative(arg: string): string {
 }
 function unmaskNegative(value: unknown): unknown {
   return typeof value === "string" && value.startsWith(MASK) ? value.slice(MASK.length) : value;
-}
-
-function registerCliSecrets(args: string[]): void {
-  registerSecret(process.env.ETH_PRIVATE_KEY);
-  registerSecret(process.env.ETH_PASSWORD);
-  args.forEach((arg, i) => {
-    if (arg === "--private-key") registerSecret(args[i + 1]);
-    else if (arg.startsWith("--private-key=")) registerSecret(arg.slice("--private-key=".length));
-  });
 }
 
 // yargs reports an unknown command as "Unknown argument": say what it is, and list the real ones.

@@ -1,5 +1,7 @@
 import type { Argv, Options } from "yargs";
+import { registerUrlSecrets } from "../client/parseRpcUrl.js";
 import { ChaincallError } from "../errors/ChaincallError.js";
+import { registerSecret } from "../errors/redact.js";
 
 /** Options every command takes (SPEC §4). Env fallbacks are read in `readGlobals`, never shown as defaults in --help, so no secret leaks into help text. */
 export const globalOptions: Record<string, Options> = {
@@ -15,7 +17,13 @@ export const globalOptions: Record<string, Options> = {
 
 /** Signer options of send and deploy. */
 export const signerOptions: Record<string, Options> = {
-  "private-key": { type: "string", describe: "sign with this key (visible to other users in ps: prefer env ETH_PRIVATE_KEY)" },
+  "private-key": {
+    type: "string",
+    // One value whatever it looks like: yargs would otherwise read "-" (stdin) as a positional.
+    nargs: 1,
+    describe: "sign with this key; - reads it from stdin (a hidden prompt on a terminal). A key in argv is visible to other users in ps: prefer - , --private-key-file or env ETH_PRIVATE_KEY",
+  },
+  "private-key-file": { type: "string", describe: "sign with the key in this file (64 hex digits, optional 0x; surrounding whitespace ignored; keep it chmod 600)" },
   keystore: { type: "string", describe: "geth keystore v3 file, or keystore folder with --from <address> [env ETH_KEYSTORE]" },
   "password-file": { type: "string", describe: "file whose first line is the keystore password [else env ETH_PASSWORD, else a prompt on a terminal]" },
   from: { type: "string", describe: "send from a node-managed account (eth_sendTransaction), or pick the keystore account [env ETH_FROM]" },
@@ -100,4 +108,81 @@ export function commandArgs(argv: Record<string, unknown>): string[] {
 /** Adds an option group to a command's builder. */
 export function withOptions(yargs: Argv, group: string, options: Record<string, Options>): Argv {
   return yargs.options(options).group(Object.keys(options), group) as Argv;
+}
+
+// Options that take no value: what tells a positional from an option's value when scanning argv for keys.
+const FLAG_OPTIONS = new Set(["--help", "-h", "--version", "--rebroadcast", "--output"]);
+for (const [name, option] of Object.entries({ ...globalOptions, ...signerOptions, ...sendOptions })) {
+  if (option.type !== "boolean") continue;
+  FLAG_OPTIONS.add(`--${name}`);
+  for (const alias of [option.alias ?? []].flat()) FLAG_OPTIONS.add(alias.length === 1 ? `-${alias}` : `--${alias}`);
+}
+// Commands whose first positional is a 32-byte value they legitimately take: a transaction or block hash.
+const HASH_POSITIONAL_COMMANDS = new Set(["receipt", "tx", "block-number"]);
+// Options whose value may legitimately be a 32-byte block hash.
+const HASH_OPTIONS = new Set(["-b", "--block"]);
+// A private key's shape inside a longer argument (Name@0x…, --from=0x…, a JSON array): 64 hex digits, whole.
+const EMBEDDED_KEY = /(?<![0-9a-fA-FxX])(?:0[xX])?[0-9a-fA-F]{64}(?![0-9a-fA-F])/g;
+
+/**
+ * Registers as secrets, before anything can echo them: the values of `--private-key` and of ETH_PRIVATE_KEY
+ * and ETH_PASSWORD, the credential parts of `-r`/ETH_RPC_URL, and every argument (or ETH_* value) that looks
+ * like a private key (64 hex digits, with or without 0x) — a key pasted into `--from`, `--keystore`, `-r`,
+ * `balance <key>` or any positional. Exempt are only the 32-byte values a command takes as such: the hash of
+ * `receipt`/`tx`, the block of `block-number` and of `-b/--block`. ABI arguments are not exempt: a bytes32
+ * argument still works, it is only shown as `***` in an error message.
+ * @example registerArgvSecrets(process.argv.slice(2))
+ */
+export function registerArgvSecrets(args: readonly string[], env: NodeJS.ProcessEnv = process.env): void {
+  registerSecret(env.ETH_PRIVATE_KEY);
+  registerSecret(env.ETH_PASSWORD);
+  if (env.ETH_RPC_URL) registerUrlSecrets(env.ETH_RPC_URL);
+  for (const name of ["ETH_FROM", "ETH_KEYSTORE", "ETH_CHAIN_ID", "ETH_TIMEOUT", "CHAINCALL_JOURNAL"]) registerKeyShaped(env[name]);
+  let command: string | undefined;
+  let positionals = 0;
+  let valueOf: string | undefined;
+  let afterDashes = false;
+  for (const arg of args) {
+    if (typeof arg !== "string") continue;
+    if (valueOf !== undefined) {
+      const option = valueOf;
+      valueOf = undefined;
+      if (option === "--private-key") registerSecret(arg);
+      else if (option === "-r" || option === "--rpc-url") registerUrlSecrets(arg);
+      if (!HASH_OPTIONS.has(option)) registerKeyShaped(arg);
+      continue;
+    }
+    if (!afterDashes && arg === "--") {
+      afterDashes = true;
+      continue;
+    }
+    if (!afterDashes && arg.startsWith("-") && !/^-\d/.test(arg) && arg !== "-") {
+      const eq = arg.indexOf("=");
+      if (eq !== -1) {
+        const option = arg.slice(0, eq);
+        const value = arg.slice(eq + 1);
+        if (option === "--private-key") registerSecret(value);
+        else if (option === "-r" || option === "--rpc-url") registerUrlSecrets(value);
+        if (!HASH_OPTIONS.has(option)) registerKeyShaped(value);
+      } else if (!FLAG_OPTIONS.has(arg) && !arg.startsWith("--no-") && !/^-[a-zA-Z]{2,}$/.test(arg)) {
+        valueOf = arg;
+      }
+      registerKeyShaped(arg);
+      continue;
+    }
+    // A positional: the command, then its arguments.
+    if (command === undefined && !afterDashes) {
+      command = arg;
+      registerKeyShaped(arg);
+      continue;
+    }
+    positionals++;
+    if (positionals === 1 && !afterDashes && HASH_POSITIONAL_COMMANDS.has(command ?? "")) continue;
+    registerKeyShaped(arg);
+  }
+}
+
+function registerKeyShaped(text: string | undefined): void {
+  if (typeof text !== "string") return;
+  for (const match of text.match(EMBEDDED_KEY) ?? []) registerSecret(match);
 }
