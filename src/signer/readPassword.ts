@@ -80,6 +80,61 @@ async function findPassword(parameters: ReadPasswordParameters, envVar: string):
   throw noPassword(envVar);
 }
 
+/** Where a private key is read from instead of the command line: a file, or stdin. */
+export type PrivateKeySource = { file: string } | { stdin: true };
+
+/** The most a private key file (or stdin) may hold: a key is 66 characters, with room for a comment line. */
+const MAX_KEY_TEXT_BYTES = 4096;
+
+/**
+ * Reads a private key from a file, or from stdin (`--private-key -`): with a hidden prompt when stdin is a
+ * terminal, else everything up to the end of input. The text is trimmed and registered as a secret before
+ * anyone looks at it; its shape is the caller's to check.
+ * @param source `{ file }` or `{ stdin: true }`
+ * @throws ChaincallError `NOT_FOUND` for a missing file, `SIGNER_ERROR` for an unreadable or oversized one
+ *   (or stdin over 4 KiB), `ABORTED` when the prompt is cancelled
+ * @example const key = await readPrivateKey({ file: "deployer.key" });
+ */
+export async function readPrivateKey(source: PrivateKeySource): Promise<string> {
+  let text: string;
+  if ("file" in source) text = await readCapped(source.file, "private key", MAX_KEY_TEXT_BYTES);
+  else if (process.stdin.isTTY) text = await promptHidden("Private key: ", { input: process.stdin, output: process.stderr });
+  else text = await readStdin(MAX_KEY_TEXT_BYTES);
+  registerSecret(text);
+  const key = text.trim();
+  registerSecret(key);
+  return key;
+}
+
+// All of stdin (a pipe or a file), refusing more than `maxBytes`.
+function readStdin(maxBytes: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let length = 0;
+    const stdin = process.stdin;
+    const done = (error?: Error) => {
+      stdin.removeListener("data", onData);
+      stdin.removeListener("end", onEnd);
+      stdin.removeListener("error", onError);
+      stdin.pause();
+      if (error) reject(error);
+      else resolve(Buffer.concat(chunks).toString("utf8"));
+    };
+    const onData = (chunk: Buffer | string) => {
+      const buffer = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
+      length += buffer.length;
+      if (length > maxBytes) return done(new ChaincallError("SIGNER_ERROR", `stdin holds more than ${maxBytes} bytes: it is not a private key`));
+      chunks.push(buffer);
+    };
+    const onEnd = () => done();
+    const onError = (err: Error) => done(new ChaincallError("SIGNER_ERROR", "cannot read the private key from stdin", { cause: err }));
+    stdin.on("data", onData);
+    stdin.on("end", onEnd);
+    stdin.on("error", onError);
+    stdin.resume();
+  });
+}
+
 /**
  * Writes `promptText` to `output` and reads one line from `input` in raw mode, echoing nothing. Enter ends
  * the line, Backspace deletes a character, Ctrl-U clears the line, escape sequences (arrow keys, bracketed
