@@ -1,4 +1,4 @@
-import { appendFileSync, chmodSync, existsSync, mkdirSync, readFileSync } from "node:fs";
+import { appendFileSync, chmodSync, existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 
@@ -53,14 +53,35 @@ export function defaultJournalPath(): string {
  */
 export function appendJournal(path: string, entry: JournalEntry): void {
   const fresh = !existsSync(path);
-  if (fresh) mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  if (fresh) {
+    // A folder we create holds only the journal: owner only, whatever the umask.
+    if (mkdirSync(dirname(path), { recursive: true, mode: 0o700 }) !== undefined) chmodSync(dirname(path), 0o700);
+  } else {
+    makePrivate(path);
+  }
   appendFileSync(path, `${JSON.stringify(entry)}\n`, { mode: 0o600 });
   if (fresh) chmodSync(path, 0o600);
+}
+
+// Journals already made owner-only by this process (checked once, not on every append of a burst).
+const privateJournals = new Set<string>();
+
+// An existing journal (made by an older version, by hand, or under a loose umask) that others can read is
+// tightened to 0600 before signed transactions go into it.
+function makePrivate(path: string): void {
+  if (privateJournals.has(path)) return;
+  try {
+    if ((statSync(path).mode & 0o077) !== 0) chmodSync(path, 0o600);
+    privateJournals.add(path);
+  } catch {
+    // Not ours to change (another user's file we may write to): appending still matters more.
+  }
 }
 
 /** Appends the line saying the node refused the transaction `hash` (see `JournalEntry.refused`). */
 export function appendJournalRefusal(path: string, hash: string, code: string): void {
   const line: JournalRefusal = { v: 1, hash, refused: code, time: new Date().toISOString() };
+  makePrivate(path);
   appendFileSync(path, `${JSON.stringify(line)}\n`, { mode: 0o600 });
 }
 
