@@ -21,7 +21,7 @@ export const signerOptions: Record<string, Options> = {
     type: "string",
     // One value whatever it looks like: yargs would otherwise read "-" (stdin) as a positional.
     nargs: 1,
-    describe: "sign with this key; - reads it from stdin (a hidden prompt on a terminal). A key in argv is visible to other users in ps: prefer - , --private-key-file or env ETH_PRIVATE_KEY",
+    describe: "sign with this key, or - to read it from stdin (a hidden prompt on a terminal); a key written here is visible to other users (ps): prefer -, --private-key-file or env ETH_PRIVATE_KEY",
   },
   "private-key-file": { type: "string", describe: "sign with the key in this file (64 hex digits, optional 0x; surrounding whitespace ignored; keep it chmod 600)" },
   keystore: { type: "string", describe: "geth keystore v3 file, or keystore folder with --from <address> [env ETH_KEYSTORE]" },
