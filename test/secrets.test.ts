@@ -17,7 +17,8 @@ import { DEV_ACCOUNT, DEV_PRIVATE_KEY, hardhat, isolateState, rpc, runCli, showC
 const ABI_DIR = join(projectRoot(), "abi");
 /** A key nobody funds: pasted into wrong places, it must never be echoed. */
 const STRAY_KEY = "0x4f3edf983ac636a65a842ce7c78d9aa706d3b113bce9c46f30d7d21715b23b1d";
-const KEY_FORMS = (key: string): string[] => [key, key.slice(2), key.slice(2).toUpperCase(), BigInt(key).toString()];
+/** A key as it could be echoed: with and without 0x, upper case, as a decimal, or its first 24 hex digits (a cut echo). */
+const KEY_FORMS = (key: string): string[] => [key, key.slice(2), key.slice(2).toUpperCase(), BigInt(key).toString(), key.slice(2, 26)];
 /** Raw terminal control characters: none may reach a terminal. */
 const RAW_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
 
@@ -212,6 +213,18 @@ const CASES: SweepCase[] = [
     sdk: async (p) => withSdk(stubUrl(p, "h500", "/SDKH500KEY", "judy:sdk500pass@"), (c) => c.provider.getBlockNumber()),
     code: 1,
     secrets: ["SDKH500KEY", "sdk500pass", b64("judy:sdk500pass")],
+  },
+  {
+    name: "SDK: a private key given as signer.from",
+    sdk: (p) => connect({ rpcUrl: stubUrl(p, "rpc"), signer: { from: STRAY_KEY }, timeoutMs: 10_000 }),
+    code: 2,
+    secrets: KEY_FORMS(STRAY_KEY),
+  },
+  {
+    name: "SDK: a private key given as the keystore address",
+    sdk: (p) => connect({ rpcUrl: stubUrl(p, "rpc"), signer: { keystore: "none.json", address: STRAY_KEY, password: "sweep-password-2" }, timeoutMs: 10_000 }),
+    code: 2,
+    secrets: [...KEY_FORMS(STRAY_KEY), "sweep-password-2"],
   },
   {
     name: "SDK: a revert reason with escapes from eth_call",

@@ -1,6 +1,7 @@
 import { Fragment, Interface } from "ethers/abi";
 import { getAddress } from "ethers/address";
 import { ChaincallError } from "./ChaincallError.js";
+import { PRIVATE_KEY_SHAPE } from "./redact.js";
 
 // The checks every exported SDK function runs on its arguments before doing anything (SPEC §7.18): a wrong
 // argument is an `INVALID_ARGUMENT` naming the parameter, never a TypeError from deep inside ethers or Node,
@@ -42,6 +43,8 @@ export function describeValue(value: unknown, options: ShowOptions = {}): string
   switch (typeof value) {
     case "string":
       if (options.secret) return value === "" ? "an empty string" : `a string of ${value.length} characters`;
+      // A private key in the wrong field: even its first 40 characters are most of the key.
+      if (PRIVATE_KEY_SHAPE.test(value.trim())) return "64 hex digits (not shown: it may be a private key)";
       return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
     case "bigint":
       return `${value}n`;
