@@ -94,7 +94,9 @@ interface SweepCase {
   env?: (port: number) => Record<string, string>;
   /** An SDK call that must throw a ChaincallError. */
   sdk?: (port: number) => Promise<unknown>;
-  /** Exit code of the CLI. */
+  /** The port given to `args` is one nobody listens on (else the stub's). */
+  dead?: true;
+  /** Exit code of the CLI (unused for SDK cases). */
   code: 1 | 2;
   secrets: string[];
   /** Text the output must show (the host), given the port. */
@@ -161,8 +163,8 @@ const CASES: SweepCase[] = [
   { name: "a gateway quoting its own bearer token and API keys", args: (p) => ["block-number", "-r", stubUrl(p, "gw")], code: 1, secrets: GATEWAY_SECRETS, showsVerbose: at },
   { name: "ETH_RPC_URL with a path key (not in argv)", args: () => ["block-number"], env: (p) => ({ ETH_RPC_URL: stubUrl(p, "rpc", "/ENVKEYPATH8") }), code: 1, secrets: ["ENVKEYPATH8"], shows: at },
   // Nobody answering: the host shown, the keys not.
-  { name: "dead port with a path key", args: (p) => ["block-number", "--timeout", "5", "-r", `http://127.0.0.1:${p + 0}/v3/DEADKEYPATH`], code: 1, secrets: ["DEADKEYPATH"], shows: at },
-  { name: "ws:// with a path key and userinfo", args: (p) => ["block-number", "--timeout", "5", "-r", `ws://frank:wspassword@127.0.0.1:${p}/ws/WSKEYPATH1`], code: 1, secrets: ["WSKEYPATH1", "wspassword"], shows: at },
+  { name: "dead port with a path key", dead: true, args: (p) => ["block-number", "--timeout", "5", "-r", `http://127.0.0.1:${p}/v3/DEADKEYPATH`], code: 1, secrets: ["DEADKEYPATH"], shows: at },
+  { name: "ws:// with a path key and userinfo", dead: true, args: (p) => ["block-number", "--timeout", "5", "-r", `ws://frank:wspassword@127.0.0.1:${p}/ws/WSKEYPATH1`], code: 1, secrets: ["WSKEYPATH1", "wspassword"], shows: at },
   { name: "malformed URL with a key", args: () => ["block-number", "-r", "http://gina:malformedpw@[::1/MALFORMEDKEY"], code: 2, secrets: ["malformedpw", "MALFORMEDKEY"] },
   // A private key pasted into the wrong option or positional (against Hardhat, nothing sent).
   { name: "key as --from of send", args: () => ["send", "CallDemo", "setYear", "2021", "--from", STRAY_KEY, "-r", hardhat().rpcUrl, "--abi-dir", ABI_DIR], code: 2, secrets: KEY_FORMS(STRAY_KEY) },
@@ -301,7 +303,7 @@ describe("secrets sweep (SPEC §7.4): no secret in any output, the host shown, n
 
   for (const c of CASES.filter((x) => x.args)) {
     it(`CLI: ${c.name} (plain, --json, --verbose; error log)`, async () => {
-      const port = c.name.startsWith("dead port") || c.name.startsWith("ws://") ? deadPort : stub.port;
+      const port = c.dead ? deadPort : stub.port;
       const variants = [[], ["--json"], ["--verbose"]];
       const runs = await Promise.all(
         variants.map(async (extra, i) => {
