@@ -321,3 +321,187 @@ describe("misuse: wrong results and errors", function () {
     });
   });
 });
+
+// ---------------------------------------------------------------------------------------------------------
+// The generated corpus: every command × kinds of malformed input.
+
+interface Case {
+  args: string[];
+  /** Documented exit code (2 for bad input unless noted). */
+  code: number;
+}
+
+function corpus(): Case[] {
+  const cases: Case[] = [];
+  const add = (args: string[], code = 2) => cases.push({ args, code });
+
+  const badAddresses = ["0x123", "0x" + "z".repeat(40), "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92267", "0x" + "1".repeat(41), "not!an@address", "0X" + "1".repeat(40)];
+  for (const a of badAddresses) {
+    add(["call", a, "getYear()(uint256)"]);
+    add(["send", a, "setYear(uint256)", "1"]);
+    add(["balance", a]);
+    add(["nonce", a]);
+    add(["logs", a]);
+    add(["call", `CallDemo@${a}`, "getYear"]);
+    add(["encode", "f(address)", a]);
+    add(["call", SOME_ADDRESS, "getYear()(uint256)", "--from", a]);
+    add(["send", SOME_ADDRESS, "setYear(uint256)", "1", "--from", a]);
+  }
+  const badNumbers = ["abc", "-1", "1.5", "115792089237316195423570985008687907853269984665640564039457584007913129639936", "1e999999999", "0x", "1e-3", "NaN", "Infinity", "1.5.5", "0xg1", "١٢٣"];
+  for (const n of badNumbers) {
+    add(["encode", "f(uint256)", n]);
+    add(["encode", "f(uint8)", n === "-1" ? "256" : n]);
+    add(["call", SOME_ADDRESS, "f(uint256)(uint256)", n]);
+    add(["send", "CallDemo", "setYear", n]);
+    add(["send", SOME_ADDRESS, "setYear(uint256)", "1", "--gas-limit", n]);
+    add(["send", SOME_ADDRESS, "setYear(uint256)", "1", "--nonce", n]);
+    add(["send", SOME_ADDRESS, "setYear(uint256)", "1", "--max-fee", n]);
+  }
+  for (const v of ["abc", "1.5wei", "1e-3ether", "-1", "1e999999999", "1 2"]) add(["send", SOME_ADDRESS, "setYear(uint256)", "1", "--value", v]);
+  const badHex = ["0x1", "0xzz", "abcd", "0x123", "0x" + "1".repeat(66)];
+  for (const h of badHex) {
+    add(["encode", "f(bytes32)", h]);
+    add(["decode", "f(uint256)", h]);
+    // 33 bytes are fine bytes (and decodable return data): only the malformed ones apply here.
+    if (h.length % 2 === 1 || !/^0x[0-9a-f]*$/.test(h)) {
+      add(["encode", "f(bytes)", h]);
+      add(["decode", "getYear()(uint256)", h, "--output"]);
+    }
+    add(["receipt", h]);
+    add(["tx", h]);
+  }
+  for (const fn of ["nope", "getYear(", "getYear(uint257)", "f(uint256", "(uint256)", "1f()"]) {
+    add(["call", "CallDemo", fn]);
+    add(["send", "CallDemo", fn]);
+    add(["encode", fn]);
+    add(["decode", fn, "0x"]);
+    add(["logs", "CallDemo", fn]);
+  }
+  const counts: string[][] = [
+    ["call", "CallDemo", "getYear", "1"],
+    ["send", "CallDemo", "setYear"],
+    ["send", "CallDemo", "setYear", "1", "2"],
+    ["encode", "f(uint256)"],
+    ["encode", "f(uint256)", "1", "2"],
+    ["encode", "f()", "1"],
+    ["call", SOME_ADDRESS, "f(uint256,bool)(uint256)", "1"],
+    ["deploy", "CallDemo", "1"],
+    ["call"],
+    ["call", "CallDemo"],
+    ["send", "CallDemo"],
+    ["balance"],
+    ["nonce"],
+    ["receipt"],
+    ["tx"],
+    ["decode"],
+    ["abi"],
+    ["logs"],
+    ["deploy"],
+    ["encode"],
+  ];
+  for (const args of counts) add(args);
+  const every: string[][] = [
+    ["call", "CallDemo", "getYear"],
+    ["send", "CallDemo", "setYear", "1"],
+    ["deploy", "CallDemo"],
+    ["encode", "f()"],
+    ["decode", "f()", "0x"],
+    ["abi", "CallDemo"],
+    ["logs", "CallDemo"],
+    ["receipt", "0x" + "1".repeat(64)],
+    ["tx", "0x" + "1".repeat(64)],
+    ["balance", SOME_ADDRESS],
+    ["nonce", SOME_ADDRESS],
+    ["block-number"],
+    ["chain-id"],
+    ["accounts"],
+    ["gen"],
+    ["journal"],
+    ["completion"],
+  ];
+  for (const args of every) {
+    add([...args, "--bogus"]);
+    add([...args, "--bogus-flag=1"]);
+    add([...args, "-Z"]);
+  }
+  for (const name of ["nope", "calls", "blocknumber"]) add([name]);
+  const badUrls = ["ftp://127.0.0.1:8545", "http://", "http://127.0.0.1:99999", "http://[::1", "https://user:pw@", "http://exa mple.com", "https://:8545", "http://127.0.0.1:8545:1", "wss://"];
+  // Anything without a scheme this CLI speaks is an IPC path (SPEC §4): not there, so exit 1, "cannot reach".
+  const ipcPaths = ["ws:/x", "mailto:a@b"];
+  for (const url of [...badUrls, ...ipcPaths]) {
+    for (const args of [["block-number"], ["chain-id"], ["call", "CallDemo", "getYear"], ["send", "CallDemo", "setYear", "1"], ["balance", SOME_ADDRESS]]) add([...args, "--rpc-url", url], ipcPaths.includes(url) ? 1 : 2);
+  }
+  for (const t of ["0", "-1", "abc", "1e3", "NaN", "Infinity", "0x10", "1,5"]) {
+    for (const args of [["block-number"], ["call", "CallDemo", "getYear"], ["send", "CallDemo", "setYear", "1"], ["receipt", "0x" + "1".repeat(64)]]) add([...args, "--timeout", t]);
+  }
+  for (const c of ["1e3", "-1", "abc", "1.5", "0x10", "", "Infinity"]) {
+    add(["send", "CallDemo", "setYear", "1", "--confirmations", c]);
+    add(["deploy", "CallDemo", "--confirmations", c]);
+  }
+  for (const b of ["abc", "-1", "1.5", "0xzz", "latest2", "0x" + "1".repeat(63), "1e3", "99999999999999999999"]) {
+    add(["call", "CallDemo", "getYear", "--block", b]);
+    add(["balance", SOME_ADDRESS, "--block", b]);
+    add(["nonce", SOME_ADDRESS, "--block", b]);
+    add(["block-number", b]);
+  }
+  for (const id of ["abc", "-1", "1.5", "0xzz"]) add(["chain-id", "--chain-id", id]);
+  return cases;
+}
+
+describe("misuse: a generated corpus of malformed command lines", function () {
+  this.timeout(180_000);
+  const cases = corpus();
+  const common = (): string[] => ["-r", hardhat().rpcUrl, "--abi-dir", ABI_DIR, "--deployments", join(projectRoot(), "test", "fixtures", "no-such-book")];
+  // A signer for the commands that need one: a bad input must be refused before it is ever used.
+  const env = { ETH_PRIVATE_KEY: DEV_PRIVATE_KEY };
+  // The rpc-url cases bring their own; the others use the Hardhat node, so anything sent would show.
+  const withCommon = (args: string[]): string[] => (args.includes("--rpc-url") ? [...args, "--abi-dir", ABI_DIR] : [...args, ...common()]);
+
+  it(`has at least 300 cases (${cases.length})`, () => {
+    expect(cases.length).to.be.at.least(300);
+  });
+
+  it("in-process, human and --json: the documented exit code, one error line, the error document, nothing sent", async () => {
+    const before = await chainState(hardhat());
+    const failures: string[] = [];
+    for (const { args, code } of cases) {
+      for (const json of [false, true]) {
+        const full = json ? [...withCommon(args), "--json"] : withCommon(args);
+        const r = await runInProcess(full, env);
+        try {
+          expectOneError(r, code);
+          if (json) expectErrorDocument(r);
+          else expect(r.stdout, show(r)).to.equal("");
+        } catch (err) {
+          failures.push(`chaincall ${full.map((a) => JSON.stringify(a)).join(" ")}\n${(err as Error).message.split("\n").slice(0, 8).join("\n")}`);
+        }
+      }
+    }
+    expect(failures, `${failures.length} of ${cases.length * 2} runs failed:\n\n${failures.slice(0, 15).join("\n\n")}`).to.deep.equal([]);
+    expect(await chainState(hardhat()), "nothing was sent").to.deep.equal(before);
+  });
+
+  it("a sample of 30 as real processes (two at a time)", async () => {
+    const before = await chainState(hardhat());
+    const step = Math.max(1, Math.floor(cases.length / 30));
+    const sample = cases.filter((_, i) => i % step === 0).slice(0, 30);
+    const failures: string[] = [];
+    for (let i = 0; i < sample.length; i += 2) {
+      const runs = sample.slice(i, i + 2).map(async ({ args, code }, j) => {
+        const json = (i + j) % 2 === 1;
+        const full = json ? [...withCommon(args), "--json"] : withCommon(args);
+        const r = await runCli(full, { env, timeoutMs: 30_000 });
+        try {
+          expectOneError(r, code);
+          if (json) expectErrorDocument(r);
+          else expect(r.stdout, show(r)).to.equal("");
+        } catch (err) {
+          failures.push(`chaincall ${full.join(" ")}\n${(err as Error).message.split("\n").slice(0, 8).join("\n")}`);
+        }
+      });
+      await Promise.all(runs);
+    }
+    expect(failures, failures.join("\n\n")).to.deep.equal([]);
+    expect(await chainState(hardhat()), "nothing was sent").to.deep.equal(before);
+  });
+});
