@@ -312,6 +312,16 @@ describe("misuse: wrong results and errors", function () {
           expect(err.code).to.equal("NO_CONTRACT");
           expect(err.message).to.include(empty);
         }
+        const fragment = FunctionFragment.from("function getYear() view returns (uint256)");
+        for (const c of [client, unbatched]) {
+          for (const blockTag of [undefined, "latest", 0]) {
+            const err = await rejectionOf(readContract(c, { address: empty, fragment, args: [], blockTag }));
+            expect(err.code, `${blockTag}: ${err.message}`).to.equal("NO_CONTRACT");
+          }
+        }
+        const r = await runInProcess(["call", empty, "getYear()(uint256)", "-r", hardhat().rpcUrl, "--json"]);
+        expectOneError(r, 1);
+        expect(expectErrorDocument(r).code).to.equal("NO_CONTRACT");
       } finally {
         await unbatched.close();
       }
