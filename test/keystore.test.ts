@@ -241,6 +241,22 @@ describe("loadKeystore", () => {
       expect(grown).to.be.below(200 * 1024 * 1024);
     });
 
+    it("bounds scrypt CPU as well as memory: N=2^19, r=8, p=16 (512 MiB, but N·r·p = 2^26) is refused before deriving", async () => {
+      const heavy = edit(json[0], (data) => Object.assign(data.Crypto.kdfparams, { n: 2 ** 19, r: 8, p: 16 }));
+      const file = put(dir(), "heavy.json", heavy);
+      const started = performance.now();
+      const err = await rejection(loadKeystore({ path: file, password: PASSWORD }));
+      expect(err.code).to.equal("SIGNER_ERROR");
+      expect(err.message).to.match(/scrypt work N·r·p = 524288·8·16 = 67108864 \(at most 8388608/);
+      expect(performance.now() - started).to.be.below(500);
+      // The limit sits at 4 × geth's standard (N=2^18, r=8, p=1): p=4 passes, p=5 does not.
+      expect(checkKdfParams("scrypt", { n: 2 ** 18, r: 8, p: 4, dklen: 32, salt: "ab" }).kdf).to.equal("scrypt");
+      expect(() => checkKdfParams("scrypt", { n: 2 ** 18, r: 8, p: 5, dklen: 32, salt: "ab" })).to.throw(/scrypt work/);
+      // pbkdf2 rounds: 16 × geth's 262,144 at most.
+      expect(checkKdfParams("pbkdf2", { c: 2 ** 22, dklen: 32, prf: "hmac-sha256", salt: "ab" }).kdf).to.equal("pbkdf2");
+      expect(() => checkKdfParams("pbkdf2", { c: 2 ** 22 + 1, dklen: 32, prf: "hmac-sha256", salt: "ab" })).to.throw(/4194305 pbkdf2 rounds/);
+    });
+
     it("honours maxKdfMemoryBytes", async () => {
       const file = put(dir(), "k.json", json[0]); // N=4096, r=8: 4 MiB
       const err = await rejection(loadKeystore({ path: file, password: PASSWORD, maxKdfMemoryBytes: 1024 * 1024 }));

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, extname, join } from "node:path";
 import type { Interface as InterfaceType } from "ethers";
-import { Interface } from "./ethersAbi.js";
+import { Fragment, Interface } from "./ethersAbi.js";
 import { checkString } from "../errors/assertArgument.js";
 import { ChaincallError } from "../errors/ChaincallError.js";
 
@@ -54,15 +54,26 @@ export function readAbiFile(file: string): ContractAbi {
   }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    // Editors on Windows save UTF-8 with a byte-order mark, which JSON.parse refuses.
+    parsed = JSON.parse(stripBom(text));
   } catch (err) {
     throw new ChaincallError("INVALID_ARGUMENT", `${file} is not valid JSON`, { cause: err });
   }
   const artifact = (Array.isArray(parsed) ? { abi: parsed } : parsed) as { abi?: unknown; contractName?: unknown; bytecode?: unknown };
   if (!Array.isArray(artifact.abi)) throw new ChaincallError("INVALID_ARGUMENT", `${file} holds no ABI (expected a JSON array or an artifact with "abi")`);
+  // Each entry parsed here: ethers' Interface would skip a bad one with a console.log warning (on stdout).
+  const fragments = artifact.abi.map((entry: unknown, i: number) => {
+    try {
+      return Fragment.from(entry as any);
+    } catch (err) {
+      const reason = (err as { shortMessage?: string }).shortMessage ?? (err as Error).message;
+      throw new ChaincallError("INVALID_ARGUMENT", `${file} holds a malformed ABI: entry ${i} is not a valid fragment (${reason})`, { cause: err });
+    }
+  });
+  if (fragments.filter((f) => f.type === "constructor").length > 1) throw new ChaincallError("INVALID_ARGUMENT", `${file} holds a malformed ABI: more than one constructor`);
   let abi: Interface;
   try {
-    abi = Interface.from(artifact.abi as any[]);
+    abi = Interface.from(fragments);
   } catch (err) {
     throw new ChaincallError("INVALID_ARGUMENT", `${file} holds a malformed ABI`, { cause: err });
   }
@@ -99,6 +110,11 @@ export function listContractNames(abiDir: string): string[] {
     if ((entry.endsWith(".abi") || entry.endsWith(".json")) && !entry.endsWith(".dbg.json")) names.add(basename(entry, extname(entry)));
   }
   return [...names].sort();
+}
+
+/** `text` without a leading UTF-8 byte-order mark. */
+export function stripBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
 function isPathLike(value: string): boolean {

@@ -132,9 +132,14 @@ function parseIntegerText(text: string): bigint {
   throw new ArgumentProblem(`${show(text)} is not an integer (decimal, 0x hex, 1e18, 1.5ether or 10gwei)`);
 }
 
+// No integer type holds more than 78 decimal digits: a larger exponent is refused before 10^exponent is built.
+const MAX_EXPONENT = 80;
+
 function exactUnits(amount: string, decimals: number, text: string): bigint {
   const fraction = amount.split(".")[1] ?? "";
-  if (fraction.replace(/0+$/, "").length > decimals) throw new ArgumentProblem(`${text} is not a whole number of wei`);
+  if (fraction.replace(/0+$/, "").length > decimals) throw new ArgumentProblem(`${show(text)} is not a whole number of wei`);
+  if (/^-?[0.]+$/.test(amount)) return 0n;
+  if (!(decimals <= MAX_EXPONENT)) throw new ArgumentProblem(`${show(text)} is too large for any integer type (at most 2^256)`);
   return parseUnits(amount, decimals);
 }
 
@@ -265,6 +270,12 @@ function example(param: ParamType): string {
 }
 
 function show(value: unknown): string {
-  const text = value instanceof JsonNumber ? value.text : JSON.stringify(value) ?? String(value);
+  let text: string;
+  try {
+    text = value instanceof JsonNumber ? value.text : JSON.stringify(value) ?? String(value);
+  } catch {
+    // A value nested thousands deep (from a batch line's JSON) overflows JSON.stringify's stack.
+    text = Array.isArray(value) ? "a deeply nested array" : "a deeply nested value";
+  }
   return text.length > 80 ? `${text.slice(0, 77)}…` : text;
 }

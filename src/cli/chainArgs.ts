@@ -88,6 +88,17 @@ export function notOnChain(message: string, hints: string[] = []): ChaincallErro
 }
 
 /**
+ * A block number as the node sent it (a JSON-RPC quantity: `0x` and at most 13 hex digits, so it is a safe
+ * integer), or an `RPC_ERROR` naming the node: a garbled answer must never print as `NaN` or `Infinity`.
+ * @example parseNodeQuantity("0x10", "eth_blockNumber", "http://127.0.0.1:8545") // 16
+ */
+export function parseNodeQuantity(value: unknown, method: string, endpoint: string): number {
+  if (typeof value === "string" && /^0x(0|[1-9a-fA-F][0-9a-fA-F]{0,12})$/.test(value)) return Number(value);
+  const shown = typeof value === "string" ? JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value) : typeof value === "object" ? (value === null ? "null" : "an object") : String(value);
+  throw new ChaincallError("RPC_ERROR", `${endpoint} answered ${method} with ${shown}, not a block number (0x-hex quantity)`);
+}
+
+/**
  * Wei in ether with all 18 decimals, as `cast balance --ether` prints it.
  * @example formatEtherFixed(1500000000000000001n) // "1.500000000000000001"
  */

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // "yargs/yargs", not "yargs": the package root builds a process-wide singleton parser on load, unused here.
+import { statSync } from "node:fs";
 import yargs from "yargs/yargs";
 import { ChaincallError } from "../errors/ChaincallError.js";
 import { abiCommands } from "./commands/abiCommands.js";
@@ -33,6 +34,7 @@ export async function main(args: string[]): Promise<number> {
       .parserConfiguration({ "parse-numbers": false, "parse-positional-numbers": false, "dot-notation": false, "populate--": true })
       .options(globalOptions)
       .middleware(normalizeArgv, true)
+      .middleware(checkPathOptions)
       .group(Object.keys(globalOptions), "Global options:")
       .command(COMMANDS)
       .demandCommand(1, "a command is required")
@@ -60,6 +62,28 @@ function normalizeArgv(argv: Record<string, unknown>): void {
   for (const [key, value] of Object.entries(argv)) {
     const restored = Array.isArray(value) ? value.map(unmaskNegative) : unmaskNegative(value);
     argv[key] = !VARIADIC.has(key) && Array.isArray(restored) ? restored[restored.length - 1] : restored;
+  }
+}
+
+// Folders given as files and files given as folders are bad input, said in one line before any command
+// runs (not a raw ENOTDIR or EISDIR from deep inside one, after connecting).
+const PATH_OPTIONS: [option: string, kind: "folder" | "file"][] = [["abi-dir", "folder"], ["deployments", "folder"], ["journal", "file"]];
+function checkPathOptions(argv: Record<string, unknown>): void {
+  for (const [option, kind] of PATH_OPTIONS) {
+    const value = argv[option];
+    if (typeof value !== "string" || value === "") continue;
+    let isDirectory: boolean | undefined;
+    try {
+      isDirectory = statSync(value, { throwIfNoEntry: false })?.isDirectory();
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === "ENOTDIR") {
+        throw new ChaincallError("INVALID_ARGUMENT", `--${option} ${value}: part of that path is a file, not a folder`);
+      }
+      continue; // unreadable: the command says so in its own words
+    }
+    if (isDirectory === undefined) continue; // not there yet: commands create or report it
+    if (kind === "folder" && !isDirectory) throw new ChaincallError("INVALID_ARGUMENT", `--${option} ${value} is a file; expected a folder`);
+    if (kind === "file" && isDirectory) throw new ChaincallError("INVALID_ARGUMENT", `--${option} ${value} is a folder; expected a file (e.g. ${value.replace(/\/+$/, "")}/journal.jsonl)`);
   }
 }
 

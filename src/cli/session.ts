@@ -75,9 +75,14 @@ export function readSigner(argv: Record<string, unknown>, output: Output): CliSi
   throw new ChaincallError("INVALID_ARGUMENT", "no signer: set ETH_PRIVATE_KEY, use --private-key-file or --keystore, or pass --from <address> for a node-managed account");
 }
 
+const SECP256K1_ORDER = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
+
 // Checked before connecting, so a mangled key is bad input (exit 2), never "cannot reach"; never echoed.
 function checkKey(key: string, source: string): string {
   if (!/^(0x)?[0-9a-fA-F]{64}$/.test(key.trim())) throw new ChaincallError("INVALID_ARGUMENT", `${source} is not a private key (expected 64 hex digits, optional 0x)`);
+  // 64 hex digits is not enough: a secp256k1 key lies in 1 … n−1 (0x00…0 is no key), else signing fails later.
+  const value = BigInt(`0x${key.trim().replace(/^0x/, "")}`);
+  if (value === 0n || value >= SECP256K1_ORDER) throw new ChaincallError("INVALID_ARGUMENT", `${source} is not a valid secp256k1 private key (it must be between 1 and the curve order − 1)`);
   return key.trim();
 }
 

@@ -39,7 +39,8 @@ export function readTxOverrides(argv: Record<string, unknown>): TransactionOverr
 export function readConfirmations(argv: Record<string, unknown>): number {
   const raw = argv.confirmations;
   if (raw === undefined) return 1;
-  const n = Number(raw);
+  // Digits only: Number() would take "1e3", "0x10", " " and "" (as 0).
+  const n = /^\d{1,9}$/.test(String(raw).trim()) ? Number(String(raw).trim()) : NaN;
   if (!Number.isInteger(n) || n < 0) throw new ChaincallError("INVALID_ARGUMENT", `invalid --confirmations "${raw}" (expected a whole number ≥ 0)`);
   return n;
 }

@@ -67,11 +67,23 @@ function withBoundary<T extends ProviderClass>(Base: T) {
     // checksum (a keccak per read) costs more than the batched request itself.
     override async call(tx: TransactionRequest): Promise<string> {
       const to = tx.to;
-      if (this.batcher && typeof to === "string" && typeof tx.data === "string" && isPlainRead(tx)) {
-        const address = checkedAddress(to);
-        if (address && isHex(tx.data)) return this.batcher.read({ to: address, data: tx.data }, "latest");
+      let result: string;
+      if (this.batcher && typeof to === "string" && typeof tx.data === "string" && isPlainRead(tx) && checkedAddress(to) && isHex(tx.data)) {
+        result = await this.batcher.read({ to: checkedAddress(to)!, data: tx.data }, "latest");
+      } else {
+        result = await super.call(tx);
       }
-      return super.call(tx);
+      // A call with calldata that came back empty: if the target has no code, say so (NO_CONTRACT), instead of
+      // leaving a binding to fail decoding "0x" with ethers' BAD_DATA.
+      if (result === "0x" && typeof tx.data === "string" && tx.data.length >= 10 && typeof to === "string" && checkedAddress(to)) {
+        const code = await this.getCode(to, tx.blockTag ?? "latest");
+        if (code === "0x") {
+          throw new ChaincallError("NO_CONTRACT", `no contract at ${checkedAddress(to)} on chain ${this._network.chainId}`, {
+            metaMessages: ["hint: wrong address, wrong network, or the node was restarted since the deploy"],
+          });
+        }
+      }
+      return result;
     }
 
     /** Starts batching reads (see `ReadBatcher`). */

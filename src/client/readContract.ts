@@ -55,15 +55,8 @@ export async function readContract(client: Client, parameters: ReadContractParam
     throw invalidArgument("args", `arguments that fit ${fragment.format("full")} (${reason})`, args, {}, err);
   }
   try {
+    // An empty answer from an address without code is NO_CONTRACT already (the provider boundary checks).
     const result = await client.provider.call({ to: address, data, from, blockTag });
-    if (result === "0x" && fragment.outputs.length > 0) {
-      const code = await client.provider.getCode(address, blockTag);
-      if (code === "0x") {
-        throw new ChaincallError("NO_CONTRACT", `no contract at ${address} on chain ${client.chainId}`, {
-          metaMessages: ["hint: wrong address, wrong network, or the node was restarted since the deploy"],
-        });
-      }
-    }
     try {
       return [...iface.decodeFunctionResult(fragment, result)];
     } catch (err) {

@@ -145,6 +145,8 @@ async function generate(params: GenerateBindingsParameters): Promise<GenerateBin
     return { contracts: names, filesWritten: 0, cached: true, outDir };
   }
 
+  // Before TypeChain runs: an output folder that cannot exist fails now, not after the work.
+  makeDirs(outDir, params.outDir);
   const staging = fs.mkdtempSync(path.join(os.tmpdir(), "chaincall-gen-"));
   try {
     const generated = await runTypeChainOn(contracts, staging, cwd, flags.node16Modules);
@@ -268,7 +270,8 @@ function stageOne({ file, explicit }: Candidate, show: (f: string) => string): S
   }
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    // A UTF-8 byte-order mark (Windows editors) is not part of the JSON.
+    json = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (err) {
     if (!strict) return undefined;
     throw new ChaincallError("INVALID_ARGUMENT", `${show(file)}: not valid JSON`, { cause: err });
@@ -451,13 +454,47 @@ function writeOutputs(generated: GeneratedFile[], outDir: string): string[] {
   try {
     for (const file of generated) {
       const dest = path.join(outDir, file.rel);
-      fs.mkdirSync(path.dirname(dest), { recursive: true });
+      makeDirs(path.dirname(dest), outDir);
       fs.copyFileSync(file.abs, dest);
     }
   } catch (err) {
     throw new ChaincallError("CODEGEN_ERROR", `cannot write bindings to ${outDir}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { cause: err });
   }
   return generated.map((f) => f.rel);
+}
+
+/**
+ * Creates `dir` and its missing parents one level at a time. Node's `mkdirSync(…, { recursive: true })`
+ * spins forever where the kernel answers ENOENT for a parent that exists (`/proc/x`); a file in the way is
+ * bad input, anything else the folder cannot be made.
+ */
+function makeDirs(dir: string, shown: string): void {
+  const missing: string[] = [];
+  for (let current = dir; ; current = path.dirname(current)) {
+    let stat: fs.Stats | undefined;
+    try {
+      stat = fs.statSync(current, { throwIfNoEntry: false });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "ENOTDIR") throw cannotCreate(shown, err);
+    }
+    if (stat) {
+      if (!stat.isDirectory()) throw new ChaincallError("INVALID_ARGUMENT", `cannot write bindings to ${shown}: ${current} is a file, not a folder`);
+      break;
+    }
+    if (path.dirname(current) === current) break;
+    missing.unshift(current);
+  }
+  for (const folder of missing) {
+    try {
+      fs.mkdirSync(folder);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw cannotCreate(shown, err);
+    }
+  }
+}
+
+function cannotCreate(shown: string, err: unknown): ChaincallError {
+  return new ChaincallError("CODEGEN_ERROR", `cannot create the output folder ${shown}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { cause: err });
 }
 
 /** Deletes files the previous run generated and this one did not; only files the old manifest lists, only inside outDir. */

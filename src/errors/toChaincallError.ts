@@ -14,6 +14,10 @@ export interface ErrorContext {
 // Error texts from nodes and Node's sockets that mean "nobody answered".
 const UNREACHABLE = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|ECONNRESET|ENOENT|socket hang up|connect ECONN|fetch failed|websocket closed|WebSocket was closed/i;
 
+// Node messages that mean the call ran and stopped (geth/Anvil "execution reverted", Hardhat "VM Exception
+// while processing transaction: …" and "Transaction reverted …", Anvil's "EvmError: …").
+const EVM_RAN = /revert|VM Exception|EvmError|invalid opcode/i;
+
 /**
  * Translates any error (ethers', a socket's, a node's) into a `ChaincallError` with a stable code, a
  * secret-free one-line message, and the original as `cause`. Chaincall errors pass through unchanged.
@@ -32,8 +36,11 @@ export function toChaincallError(err: unknown, context: ErrorContext = {}): Chai
     const data = findRevertData(err);
     // ethers labels every failed eth_call/eth_estimateGas a CALL_EXCEPTION; only a revert carries data
     // (even "0x"). A node refusing the request ("invalid block tag", "block out of range") is no revert.
+    // Nor is a gateway's or node's own error that happens to carry data ("header not found" or a rate
+    // limit with `data: "0x"`): revert data counts only with the revert code (3) or words that say the EVM ran.
     const nodeMessage = e.info?.error?.message;
-    if (data === undefined && typeof nodeMessage === "string" && !/revert/i.test(nodeMessage)) {
+    const nodeCode = e.info?.error?.code;
+    if (typeof nodeMessage === "string" && !EVM_RAN.test(nodeMessage) && (data === undefined || nodeCode !== 3)) {
       return new ChaincallError("RPC_ERROR", redact(`${where} refused the request: ${nodeMessage}`), { cause: err });
     }
     const decoded = decodeRevert(data, context.interfaces);

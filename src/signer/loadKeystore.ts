@@ -36,7 +36,13 @@ export const DEFAULT_MAX_KDF_MEMORY_BYTES = GIB;
 /** Keystore files are a few hundred bytes; anything bigger than this is not one. */
 export const MAX_KEYSTORE_FILE_BYTES = 64 * 1024;
 const MAX_SCRYPT_P = 16;
-const MAX_PBKDF2_ROUNDS = 10_000_000;
+/**
+ * CPU ceiling of scrypt: N·r·p at most 2^23, 4 × geth's standard keystore (N=2^18, r=8, p=1), a few seconds
+ * of work. Memory alone does not bound time: p multiplies the work without adding memory.
+ */
+const MAX_SCRYPT_WORK = 2 ** 23;
+/** CPU ceiling of pbkdf2: at most 2^22 rounds, 16 × geth's 262,144. */
+const MAX_PBKDF2_ROUNDS = 2 ** 22;
 // ethers' scrypt (@noble/hashes) allocates 128·r·(N+p) bytes and refuses more than this, whatever we allow.
 const ETHERS_SCRYPT_MAX_BYTES = GIB + 1024;
 // Directory listings in messages stop after this many addresses.
@@ -100,7 +106,8 @@ export async function loadKeystore(parameters: LoadKeystoreParameters): Promise<
 /**
  * Checks a keystore's `kdf` and `kdfparams` before any key derivation and returns them normalised.
  * Refuses what would exhaust memory or time: scrypt needing more than `maxKdfMemoryBytes` (about
- * 128 × N × r bytes), N not a power of 2, p above 16, pbkdf2 with more than 10,000,000 rounds, a derived
+ * 128 × N × r bytes), scrypt work N·r·p above 2^23 (CPU time), N not a power of 2, p above 16, pbkdf2 with
+ * more than 2^22 rounds, a derived
  * key length other than 32, and scrypt parameters ethers cannot run (RFC 7914: N below 2^(16·r)).
  * @param kdf the keystore's `crypto.kdf` ("scrypt" or "pbkdf2")
  * @param kdfparams the keystore's `crypto.kdfparams`
@@ -137,6 +144,7 @@ export function checkKdfParams(kdf: unknown, kdfparams: unknown, options: CheckK
     const memory = scryptMemoryBytes(n, r);
     if (memory > limit) return refuse(`asks for ${formatBytes(memory)} of scrypt memory (N=${n}, r=${r})`);
     if (128 * r * (n + p) > ETHERS_SCRYPT_MAX_BYTES) return refuse(`asks for ${formatBytes(128 * r * (n + p))} of scrypt memory (N=${n}, r=${r}, p=${p}), more than ethers' scrypt allows`);
+    if (n * r * p > MAX_SCRYPT_WORK) return refuse(`asks for scrypt work N·r·p = ${n}·${r}·${p} = ${n * r * p} (at most ${MAX_SCRYPT_WORK} = 2^23, 4 × geth's standard)`);
     if (16 * r < 32 && n >= 2 ** (16 * r)) {
       return refuse(`uses scrypt N=${n} with r=${r}, which RFC 7914 forbids (N must be below 2^(16·r)) and ethers cannot decrypt (re-encrypt it with \`geth account update\`)`);
     }
