@@ -36,6 +36,8 @@ export interface ChaincallSignerOptions {
   chainId: bigint;
   /** Journal file for signed transactions; `null` turns the journal off. */
   journal: string | null;
+  /** The node's genesis block hash (dev chains), recorded in journal entries as part of the node's identity. */
+  genesis?: string;
   /** Gas estimate headroom in percent. Default 20. */
   gasHeadroomPercent?: number;
 }
@@ -308,6 +310,7 @@ export class ChaincallSigner extends AbstractSigner<ChaincallProvider> {
 
   private journal(entry: { hash: string; nonce: number; to: string | null; raw?: string }): void {
     if (!this.options.journal) return;
-    appendJournal(this.options.journal, { v: 1, chainId: this.options.chainId.toString(), from: this.address, time: new Date().toISOString(), ...entry });
+    const { chainId, genesis } = this.options;
+    appendJournal(this.options.journal, { v: 1, chainId: chainId.toString(), ...(genesis ? { genesis } : {}), from: this.address, time: new Date().toISOString(), ...entry });
   }
 }
