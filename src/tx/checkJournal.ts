@@ -35,7 +35,8 @@ export interface JournalReport {
  * still in the pool (`pending`), gone with its nonce unused (`dropped`: re-broadcast it), or gone with its
  * nonce used by another transaction (`superseded`), or refused by the node when it was sent (`refused`:
  * never accepted, never to be re-broadcast), or never delivered (`unsent`). A send whose answer was unknown
- * (a 5xx, an internal error, a timeout) is looked up on the chain like any other, never reported refused.
+ * (a 5xx, an internal error, a timeout) is looked up on the chain like any other, never reported refused;
+ * so is a journalled refusal (it is `refused` only when the chain has it neither mined nor pending).
  * Entries of other chains are left out; so are those of other nodes of the same chain id (dev chains: told
  * apart by the genesis hash; entries without one count as another node's there), counted in `ignored`.
  * A missing file has none.
@@ -69,11 +70,12 @@ export async function checkJournal(client: Client, path: string, options: { last
   try {
     const reports = await Promise.all(
       entries.map(async (entry): Promise<JournalReport> => {
-        if (entry.refused) return { entry, status: "refused" };
         if (entry.outcome === "unsent") return { entry, status: "unsent" };
+        // Even a journalled refusal is looked up: older versions journalled a 5xx after forwarding as one.
         const receipt = await client.provider.getTransactionReceipt(entry.hash);
         if (receipt) return { entry, status: receipt.status === 1 ? "confirmed" : "reverted", blockNumber: receipt.blockNumber };
         if (await client.provider.getTransaction(entry.hash)) return { entry, status: "pending" };
+        if (entry.refused) return { entry, status: "refused" };
         const used = (await latestNonce(entry.from)) > entry.nonce;
         // Proven not there when it was sent: its nonce went to another transaction, so it is not re-broadcast.
         if (entry.outcome === "gone") return { entry, status: used ? "superseded" : "unsent" };
