@@ -164,7 +164,7 @@ describe("node identity: two Anvils, both chain 31337, told apart", function () 
   });
 });
 
-type StubMode = "forward" | "502-after-forward" | "32603-after-forward" | "refuse-after-nonce" | "502-then-down";
+type StubMode = "forward" | "502-after-forward" | "32603-after-forward" | "refuse-after-nonce" | "502-then-down" | "hang-after-forward";
 
 /**
  * A loopback JSON-RPC gateway in front of a real node. It forwards every request; for eth_sendRawTransaction
@@ -243,6 +243,8 @@ class Gateway {
         res.end("<html><body>502 Bad Gateway</body></html>", () => void (down && this.close()));
         return;
       }
+      // Never answered: the client's deadline ends the request (the socket is destroyed on close()).
+      if (this.mode === "hang-after-forward") return;
       if (this.mode === "32603-after-forward" && !Array.isArray(payload)) {
         res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ jsonrpc: "2.0", id: payload.id, error: { code: -32603, message: "internal error" } }));
         return;
@@ -326,6 +328,21 @@ describe("send outcomes: an answer that proves no refusal is never journalled re
       expect(parseDocument(r).transactions.map((t: { hash: string; status: string }) => [t.hash, t.status])[0]).to.deep.equal([hash, "confirmed"]);
     });
   }
+
+  it("no answer at all after forwarding (the request times out): the send asks the chain and resolves, never refused", async () => {
+    const journal = join(tmp(), "timeout.jsonl");
+    const client = await connect({ rpcUrl: gateway!.url, signer: { privateKey: DEV_PRIVATE_KEY }, journal, timeoutMs: 2_000 });
+    try {
+      gateway!.mode = "hang-after-forward";
+      const tx = await client.signer!.sendTransaction({ to: Wallet.createRandom().address, value: 3n, gasLimit: 21_000n });
+      gateway!.mode = "forward";
+      expect((await client.wait(tx, { timeoutMs: 20_000 })).status).to.equal(1);
+      expect(journalLines(journal).map((l) => l.outcome ?? l.refused ?? "entry")).to.deep.equal(["entry", "unknown", "sent"]);
+      expect(journalLines(journal)[1].code).to.equal("TIMEOUT");
+    } finally {
+      await client.close();
+    }
+  });
 
   it("HTTP 502 after forwarding, then the gateway goes down: the outcome stays unknown, the nonce reserved until the chain is asked", async () => {
     const journal = join(tmp(), "down.jsonl");
