@@ -329,6 +329,19 @@ describe("send outcomes: an answer that proves no refusal is never journalled re
     });
   }
 
+  it("`chaincall send` through a gateway answering 502 after forwarding: exit 0, status success, journal never refused", async () => {
+    const journal = join(tmp(), "cli-502.jsonl");
+    const recipient = Wallet.createRandom().address;
+    gateway!.mode = "502-after-forward";
+    const r = await runCli(["send", recipient, "ping()", "-r", gateway!.url, "--json"], { env: { ETH_PRIVATE_KEY: DEV_PRIVATE_KEY, CHAINCALL_JOURNAL: journal } });
+    gateway!.mode = "forward";
+    expect(r.code, show(r)).to.equal(0);
+    const doc = parseDocument(r);
+    expect(doc.status).to.equal("success");
+    expect(journalLines(journal).map((l) => l.outcome ?? l.refused ?? "entry")).to.deep.equal(["entry", "unknown", "sent"]);
+    expect(((await rpc(anvil().rpcUrl, "eth_getTransactionReceipt", [doc.hash])) as { status: string }).status).to.equal("0x1");
+  });
+
   it("no answer at all after forwarding (the request times out): the send asks the chain and resolves, never refused", async () => {
     const journal = join(tmp(), "timeout.jsonl");
     const client = await connect({ rpcUrl: gateway!.url, signer: { privateKey: DEV_PRIVATE_KEY }, journal, timeoutMs: 2_000 });
