@@ -389,6 +389,42 @@ describe("send outcomes: an answer that proves no refusal is never journalled re
     expect(await rpc(anvil().rpcUrl, "eth_getBalance", [recipient, "latest"])).to.equal("0xa");
   });
 
+  it("an unknown outcome left by an earlier run keeps its nonce until the chain is asked: there → next nonce; not there → reused", async () => {
+    const journal = join(tmp(), "earlier-run.jsonl");
+    const wallet = Wallet.createRandom();
+    await rpc(anvil().rpcUrl, "hardhat_setBalance", [wallet.address, "0xde0b6b3a7640000"]);
+    const genesis = await genesisOf(anvil());
+    const to = Wallet.createRandom().address;
+    const signAt = (nonce: number, value: bigint) => wallet.signTransaction({ chainId: 31337n, nonce, to, value, gasLimit: 21_000n, maxFeePerGas: 10n ** 11n, maxPriorityFeePerGas: 1n, type: 2 });
+    const journalUnknown = (raw: string, nonce: number) => {
+      const hash = keccak256(raw);
+      appendFileSync(journal, `${JSON.stringify({ v: 1, hash, chainId: "31337", genesis, from: wallet.address, nonce, to, raw, time: new Date().toISOString() })}\n`, { mode: 0o600 });
+      appendFileSync(journal, `${JSON.stringify({ v: 1, hash, outcome: "unknown", code: "RPC_ERROR", time: new Date().toISOString() })}\n`);
+      return hash;
+    };
+    // Nonce 0 reached the node (an earlier run's 502); nonce 1 was signed but never got there.
+    const delivered = await signAt(0, 1n);
+    await rpc(anvil().rpcUrl, "eth_sendRawTransaction", [delivered]);
+    const first = journalUnknown(delivered, 0);
+    const lost = journalUnknown(await signAt(1, 2n), 1);
+
+    const client = await connect({ rpcUrl: anvil().rpcUrl, signer: { privateKey: wallet.privateKey }, journal, timeoutMs: 10_000 });
+    try {
+      const tx = await client.signer!.sendTransaction({ to, value: 4n, gasLimit: 21_000n });
+      expect(tx.nonce, "nonce 0 is used (it was there); nonce 1 is free (provably not there)").to.equal(1);
+      await client.wait(tx, { timeoutMs: 20_000 });
+    } finally {
+      await client.close();
+    }
+    expect(readJournal(journal).map((e) => [e.hash === first ? "first" : e.hash === lost ? "lost" : "new", e.nonce, e.outcome])).to.deep.equal([
+      ["first", 0, "sent"],
+      ["lost", 1, "gone"],
+      ["new", 1, undefined],
+    ]);
+    expectOnePerNonce(journal);
+    expect(await rpc(anvil().rpcUrl, "eth_getBalance", [to, "latest"])).to.equal("0x5");
+  });
+
   it("a journal line saying refused (from an older version) is still looked up: a mined one is confirmed", async () => {
     const journal = join(tmp(), "old-refused.jsonl");
     const client = await connect({ rpcUrl: anvil().rpcUrl, signer: { privateKey: DEV_PRIVATE_KEY }, journal, timeoutMs: 10_000 });

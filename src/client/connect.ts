@@ -1,7 +1,6 @@
 import type { ContractRunner, Interface, InterfaceAbi, TransactionReceipt } from "ethers";
 import { assertArgument, checkAbi, checkAbis, checkChainId, checkDuration, checkInteger, checkObject, checkOptionalSignal } from "../errors/assertArgument.js";
 import { ChainMismatchError } from "../errors/ChainMismatchError.js";
-import { ChaincallError } from "../errors/ChaincallError.js";
 import { registerSecret } from "../errors/redact.js";
 import type { ChaincallSigner } from "../signer/ChaincallSigner.js";
 import type { BatchOptions } from "../multicall/ReadBatcher.js";
@@ -53,7 +52,8 @@ export interface Client {
   /**
    * The node's genesis block hash, asked when connecting to a dev chain (31337, 1337), where every local
    * node shares the chain id: with `chainId` it is the node's identity, which the journal and the address
-   * book record so that one node's entries are never applied to another. Undefined on other chains.
+   * book record so that one node's entries are never applied to another. Undefined on other chains, and
+   * when the node did not give its block 0.
    */
   readonly genesis?: string;
   /** How the client talks to the node: `http`, `ws` or `ipc`, from the form of `rpcUrl`. */
@@ -151,13 +151,16 @@ export async function connect(parameters: ConnectParameters = {}): Promise<Clien
   }
 }
 
-// The genesis block's hash, lower-case: one request, once per client (dev chains only).
-async function fetchGenesis(provider: ChaincallProvider): Promise<string> {
-  const block = (await provider.send("eth_getBlockByNumber", ["0x0", false])) as { hash?: unknown } | null;
-  if (!block || typeof block.hash !== "string" || !/^0x[0-9a-fA-F]{64}$/.test(block.hash)) {
-    throw new ChaincallError("RPC_ERROR", "the node gave no valid genesis block (eth_getBlockByNumber 0x0)");
+// The genesis block's hash, lower-case: one request, once per client (dev chains only). A node that does
+// not give it (no answer, an error, no block 0) leaves the identity at the chain id: connecting does not fail
+// on it, the requests that follow will say what is wrong with the node.
+async function fetchGenesis(provider: ChaincallProvider): Promise<string | undefined> {
+  try {
+    const block = (await provider.send("eth_getBlockByNumber", ["0x0", false])) as { hash?: unknown } | null;
+    return block && typeof block.hash === "string" && /^0x[0-9a-fA-F]{64}$/.test(block.hash) ? block.hash.toLowerCase() : undefined;
+  } catch {
+    return undefined;
   }
-  return block.hash.toLowerCase();
 }
 
 // `batch` as the provider takes it: options, or false for none.

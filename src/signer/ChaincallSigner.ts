@@ -22,7 +22,7 @@ import { isAlreadyKnown } from "../tx/checkJournal.js";
 import { estimateFees } from "../tx/estimateFees.js";
 import { intrinsicGas } from "../tx/intrinsicGas.js";
 import { classifyBroadcastFailure } from "../tx/classifyBroadcastFailure.js";
-import { appendJournal, appendJournalOutcome, appendJournalRefusal, type JournalOutcome } from "../tx/journal.js";
+import { appendJournal, appendJournalOutcome, appendJournalRefusal, readNodeJournal, type JournalOutcome } from "../tx/journal.js";
 import { UnknownOutcomeError } from "../tx/UnknownOutcomeError.js";
 
 // Errors a send ends with after the chain was asked (the transaction is provably not there): journalled
@@ -195,6 +195,7 @@ export class ChaincallSigner extends AbstractSigner<ChaincallProvider> {
   // The queue's view of this account: its node-side count, and how to use up a nonce with a no-op.
   private readonly account = {
     fetchNonce: (): Promise<number> => this.provider.getTransactionCount(this.address, "pending"),
+    recover: (): UnknownOutcomeError[] => this.unsettledFromJournal(),
     fill: async (nonce: number): Promise<void> => {
       const fees = await estimateFees(this.provider, this.options.chainId);
       const tx: TransactionLike<string> = { chainId: this.options.chainId, from: this.address, to: this.address, value: 0n, data: "0x", gasLimit: 21_000n, ...fees };
@@ -349,19 +350,37 @@ export class ChaincallSigner extends AbstractSigner<ChaincallProvider> {
       found = await this.lookUp(hash, nonce);
     } catch (lookupErr) {
       if (settledErrors.has(lookupErr as object)) throw lookupErr;
-      // Asked again by the queue before it signs another transaction: true once the nonce is used.
-      const settle = async (): Promise<boolean> => {
-        try {
-          return (await this.lookUp(hash, nonce)) !== null;
-        } catch (again) {
-          if (settledErrors.has(again as object)) return true;
-          throw again;
-        }
-      };
-      throw new UnknownOutcomeError(hash, nonce, settle, err);
+      throw this.unknownOutcome(hash, nonce, err);
     }
     if (found) return found;
     throw settled(err);
+  }
+
+  // The queue asks `settle` again before it signs another transaction: true once the nonce is used.
+  private unknownOutcome(hash: string, nonce: number, cause: unknown): UnknownOutcomeError {
+    const settle = async (): Promise<boolean> => {
+      try {
+        return (await this.lookUp(hash, nonce)) !== null;
+      } catch (again) {
+        if (settledErrors.has(again as object)) return true;
+        throw again;
+      }
+    };
+    return new UnknownOutcomeError(hash, nonce, settle, cause);
+  }
+
+  // This account's journal entries on this node whose outcome is still unknown (an earlier run ended before
+  // the chain could be asked): their nonces stay reserved until the chain tells. An unreadable journal has none.
+  private unsettledFromJournal(): UnknownOutcomeError[] {
+    if (!this.options.journal || !this.holdsKey) return [];
+    try {
+      const { entries } = readNodeJournal(this.options.journal, { chainId: this.options.chainId, genesis: this.options.genesis });
+      return entries
+        .filter((e) => e.outcome === "unknown" && !e.refused && e.from.toLowerCase() === this.address.toLowerCase())
+        .map((e) => this.unknownOutcome(e.hash, e.nonce, new ChaincallError("RPC_ERROR", `transaction ${e.hash} was journalled with an unknown outcome`)));
+    } catch {
+      return [];
+    }
   }
 
   // The transaction when the chain has it; null when it provably has not (journalled `gone`); a NONCE_ERROR

@@ -17,6 +17,11 @@ export interface QueueAccount {
   fetchNonce(): Promise<number>;
   /** Uses up `nonce` with a transaction that does nothing (0 value to itself), to close a gap. */
   fill(nonce: number): Promise<void>;
+  /**
+   * Transactions of unknown fate from earlier runs (the journal's unsettled `unknown` entries of this
+   * account): asked once, before the queue's first group, so their nonces stay reserved across processes.
+   */
+  recover?(): UnknownOutcomeError[];
 }
 
 interface Waiting {
@@ -61,6 +66,7 @@ export class AccountQueue {
   private serial = false;
   /** Nonces whose transaction's fate is unknown, kept reserved until the chain tells. */
   private readonly unresolved = new Map<number, UnknownOutcomeError>();
+  private recovered = false;
 
   /**
    * Queues a transaction; resolves with what `job.send` resolved to.
@@ -105,6 +111,10 @@ export class AccountQueue {
     let base: number;
     try {
       // An explicit nonce is the caller's decision (a replacement): it does not wait for unknown outcomes.
+      if (!this.recovered) {
+        this.recovered = true;
+        for (const pending of group[0].account.recover?.() ?? []) if (!this.unresolved.has(pending.nonce)) this.unresolved.set(pending.nonce, pending);
+      }
       if (explicit === undefined) await this.settleUnknown();
       base = explicit ?? (this.next ??= await group[0].account.fetchNonce());
     } catch (err) {
