@@ -1,7 +1,12 @@
 // The go-ethereum "call a contract" tutorial, in TypeScript: deploy CallDemo, call getYear() through the
 // TypeChain binding (2020), send setYear(2021), read 2021 back, and show the same from the CLI.
 // With ETH_RPC_URL set it uses that node; otherwise it starts a Hardhat node on a free port and stops it.
+// Its journal and address book go to a temp folder, removed at exit: a demo never writes to the user's home,
+// and leaves nothing in the tree (on a dev chain each node has its own book file, and the demo's node, or one
+// it did not start, is not the user's to record).
 import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { connect, installMulticall3, MULTICALL3_ADDRESS, recordDeployment, reportDemoError, type Client, type SignerOptions } from "./lib/demoSupport";
@@ -14,8 +19,11 @@ async function main(): Promise<void> {
   const root = projectRoot();
   let node: LocalNode | undefined;
   let client: Client | undefined;
+  const scratch = mkdtempSync(join(tmpdir(), "chaincall-demo-"));
+  const journal = join(scratch, "journal.jsonl");
   const stop = async () => {
     await client?.close();
+    rmSync(scratch, { recursive: true, force: true });
     if (node) {
       await node.stop();
       console.log(`stopped   the local node (pid ${node.pid})`);
@@ -32,10 +40,10 @@ async function main(): Promise<void> {
     } else {
       console.log(`node      ${rpcUrl} (from ETH_RPC_URL)`);
     }
-    client = await connect({ rpcUrl, timeoutMs: 30_000 });
+    client = await connect({ rpcUrl, journal, timeoutMs: 30_000 });
     const signer = await pickSigner(client);
     await client.close();
-    client = await connect({ rpcUrl, signer, timeoutMs: 30_000 });
+    client = await connect({ rpcUrl, signer, journal, timeoutMs: 30_000 });
     console.log(`chain     ${client.chainId}, sending from ${await client.signer!.getAddress()}`);
 
     // abigen's DeployCallDemo, as a typed factory generated from abi/CallDemo.abi + abi/CallDemo.bin.
@@ -43,8 +51,9 @@ async function main(): Promise<void> {
     const deployTx = deployed.deploymentTransaction()!;
     await deployTx.wait();
     const address = await deployed.getAddress();
-    recordDeployment(join(root, "deployments"), client.chainId, "CallDemo", { address, txHash: deployTx.hash, deployedAt: new Date().toISOString() });
-    console.log(`deployed  CallDemo at ${address}`);
+    const deployments = join(scratch, "deployments");
+    recordDeployment(deployments, client, "CallDemo", { address, txHash: deployTx.hash, deployedAt: new Date().toISOString() });
+    console.log(`deployed  CallDemo at ${address} (recorded in a temp address book, --deployments ${deployments})`);
 
     // abigen's NewCallDemo(address, client) + GetYear(&bind.CallOpts{}).
     const demo = CallDemo__factory.connect(address, client.runner);
@@ -70,8 +79,8 @@ async function main(): Promise<void> {
     const cli = join(root, "dist", "src", "cli", "main.js");
     for (const args of [["call", "CallDemo", "getYear"], ["call", address, "getYear()(uint256)"]]) {
       const shown = args.map((a) => (/[()]/.test(a) ? `"${a}"` : a)).join(" ");
-      console.log(`$ npx chaincall ${shown} -r ${rpcUrl}`);
-      const { stdout } = await run(process.execPath, [cli, ...args, "-r", rpcUrl], { cwd: root, timeout: 30_000 });
+      console.log(`$ npx chaincall ${shown} -r ${rpcUrl}${args[1] === "CallDemo" ? " --deployments <temp>" : ""}`);
+      const { stdout } = await run(process.execPath, [cli, ...args, "-r", rpcUrl, "--deployments", deployments], { cwd: root, timeout: 30_000 });
       process.stdout.write(stdout);
     }
   } finally {

@@ -113,8 +113,9 @@ for (const { name, node } of NODES) {
         await client.close();
       }
       book = join(tmp(), "book");
-      recordDeployment(book, node().chainId, "CallDemo", { address: demo });
-      recordDeployment(book, node().chainId, "Vault", { address: vault });
+      // The client (closed, but it still knows its node's identity) picks the node's own book file.
+      recordDeployment(book, client, "CallDemo", { address: demo });
+      recordDeployment(book, client, "Vault", { address: vault });
     });
 
     /** Writes `lines` (objects become JSON, strings stay as they are) to a fresh file and returns its path. */
@@ -268,7 +269,7 @@ describe("chaincall batch: bad input sends nothing (SPEC §7.1)", function () {
     }
     book = join(tmp(), "book");
     mkdirSync(book, { recursive: true });
-    recordDeployment(book, hardhat().chainId, "CallDemo", { address: demo });
+    recordDeployment(book, client, "CallDemo", { address: demo });
   });
 
   const writeLines = (lines: (object | string)[]): string => {

@@ -5,6 +5,7 @@ import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, type AddressInfo, type Socket } from "node:net";
 import { join } from "node:path";
 import { castBinary, projectRoot, type LocalNode } from "../scripts/lib/localNode";
+import { addressBookPath } from "../src/registry/addressBook";
 import { anvil, CLI, DEV_ACCOUNT, hardhat, isolateState, rpc, runCli, tempDir, type CliResult, showCli as show, parseDocument } from "./fixtures/nodes";
 
 // The chain-query commands (SPEC §4): receipt, tx, balance, nonce, block-number, chain-id, accounts, logs
@@ -158,7 +159,7 @@ async function seedChain(node: LocalNode, book: string): Promise<Seeded> {
   const payment = await sendRaw(node, { to: payee, value: `0x${(1_500_000_000_000_000_001n).toString(16)}` });
   mkdirSync(book, { recursive: true });
   writeFileSync(
-    join(book, "31337.json"),
+    await nodeBookPath(node.rpcUrl, book),
     JSON.stringify({ CallDemo: { address: callDemo }, Emitter: { address: emitter, blockNumber: Number(emitterDeployment.blockNumber) }, Vault: vault }),
   );
   return { callDemo, emitter, vault, setYear, pingMany, ping, reverted, payment, payee, book };
@@ -469,7 +470,7 @@ describe("chaincall chain queries (receipt, tx, balance, nonce, block-number, ch
         const book = join(tmp(), "late-book");
         mkdirSync(book, { recursive: true });
         // An entry claiming a later deployment block: the default range starts there.
-        writeFileSync(join(book, "31337.json"), JSON.stringify({ Emitter: { address: s.emitter, blockNumber: Number(s.ping.blockNumber) } }));
+        writeFileSync(await nodeBookPath(anvil().rpcUrl, book), JSON.stringify({ Emitter: { address: s.emitter, blockNumber: Number(s.ping.blockNumber) } }));
         const doc = parseDocument(ok(await cli(["logs", "Emitter", "--json", "-r", anvil().rpcUrl, "--abi-dir", ABI_DIR, "--deployments", book])));
         expect(doc.map((l: any) => l.transactionHash)).to.deep.equal([s.ping.transactionHash]);
       });
@@ -699,3 +700,9 @@ describe("chaincall chain queries (receipt, tx, balance, nonce, block-number, ch
     });
   });
 });
+
+// The node's own address book file (on a dev chain: named after the chain id and its genesis hash).
+async function nodeBookPath(rpcUrl: string, book: string): Promise<string> {
+  const genesis = (await rpc(rpcUrl, "eth_getBlockByNumber", ["0x0", false])) as { hash: string };
+  return addressBookPath(book, { chainId: 31337n, genesis: genesis.hash });
+}

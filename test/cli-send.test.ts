@@ -61,7 +61,7 @@ describe("chaincall send: hash first, bounded waits, progress on a terminal only
       const demo = await new CallDemo__factory(client.signer).deploy();
       await demo.waitForDeployment();
       book = join(tmp(), "book");
-      recordDeployment(book, anvil().chainId, "CallDemo", { address: await demo.getAddress() });
+      recordDeployment(book, client, "CallDemo", { address: await demo.getAddress() });
     } finally {
       await client.close();
     }

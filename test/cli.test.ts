@@ -5,6 +5,7 @@ import { createServer, type AddressInfo, type Socket } from "node:net";
 import { join } from "node:path";
 import { commandNames } from "../scripts/cliReference";
 import { findFreePort, projectRoot, type LocalNode } from "../scripts/lib/localNode";
+import { addressBookPath } from "../src/registry/addressBook";
 import { anvil, DEV_ACCOUNT, DEV_PRIVATE_KEY, hardhat, isolateState, rpc, runCli, tempDir, type CliResult, showCli as show, parseDocument, chainState } from "./fixtures/nodes";
 
 // The real CLI (dist/src/cli/main.js), spawned once per case, against the run's Hardhat node and Anvil (SPEC §4, §7 items 1, 2, 4, 8).
@@ -114,7 +115,7 @@ describe("chaincall CLI", function () {
       const receipt = (await rpc(hardhat().rpcUrl, "eth_getTransactionReceipt", [doc.hash])) as { contractAddress: string; from: string };
       expect(getAddress(receipt.contractAddress)).to.equal(doc.address);
       expect(getAddress(receipt.from)).to.equal(DEV_ACCOUNT);
-      const addressBook = JSON.parse(readFileSync(join(book, "31337.json"), "utf8"));
+      const addressBook = JSON.parse(readFileSync(join(book, `31337-${doc.genesis.slice(2, 10)}.json`), "utf8"));
       expect(addressBook.CallDemo.address).to.equal(doc.address);
     });
 
@@ -127,7 +128,7 @@ describe("chaincall CLI", function () {
       expect(address).to.equal(getAddress(address));
       const code = (await rpc(hardhat().rpcUrl, "eth_getCode", [address, "latest"])) as string;
       expect(code.length).to.be.greaterThan(2);
-      expect(JSON.parse(readFileSync(join(book, "31337.json"), "utf8")).CallDemo.address).to.equal(address);
+      expect(JSON.parse(readFileSync(await nodeBookPath(hardhat().rpcUrl, book), "utf8")).CallDemo.address).to.equal(address);
     });
   });
 
@@ -262,7 +263,7 @@ describe("chaincall CLI", function () {
       const send = await cli(["send", "CallDemo", "setYear", "2024", "--json", ...noRpc], { env: { ETH_RPC_URL: anvil().ipcPath!, ETH_PRIVATE_KEY: DEV_PRIVATE_KEY } });
       expectOk(send);
       expect(parseDocument(send).status).to.equal("success");
-      const year = await rpc(anvil().rpcUrl, "eth_call", [{ to: JSON.parse(readFileSync(join(book, "31337.json"), "utf8")).CallDemo.address, data: "0xfd08921b" }, "latest"]);
+      const year = await rpc(anvil().rpcUrl, "eth_call", [{ to: JSON.parse(readFileSync(await nodeBookPath(anvil().rpcUrl, book), "utf8")).CallDemo.address, data: "0xfd08921b" }, "latest"]);
       expect(BigInt(year as string)).to.equal(2024n);
     });
   });
@@ -557,3 +558,9 @@ describe("chaincall CLI", function () {
     });
   });
 });
+
+// The node's own address book file (on a dev chain: named after the chain id and its genesis hash).
+async function nodeBookPath(rpcUrl: string, book: string): Promise<string> {
+  const genesis = (await rpc(rpcUrl, "eth_getBlockByNumber", ["0x0", false])) as { hash: string };
+  return addressBookPath(book, { chainId: 31337n, genesis: genesis.hash });
+}

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
 import { ChaincallError, contractAt, ContractRevertedError, recordDeployment, type Client } from "../src";
+import { addressBookPath } from "../src/registry/addressBook";
 import { CallDemo__factory, Reader__factory } from "../typechain-types";
 import { anvil, deployCallDemo, devClient, isolateState } from "./fixtures/nodes";
 
@@ -27,10 +28,10 @@ describe("address book: contractAt resolves names to typed contracts for the con
     client = await devClient(anvil());
     dir = mkdtempSync(join(tmpdir(), "chaincall-book-"));
     ({ address: demoAddress } = await deployCallDemo(client));
-    recordDeployment(dir, client.chainId, "CallDemo", { address: demoAddress });
+    recordDeployment(dir, client, "CallDemo", { address: demoAddress });
     const reader = await new Reader__factory(client.signer).deploy();
     await reader.waitForDeployment();
-    recordDeployment(dir, client.chainId, "Checker", { address: await reader.getAddress(), contract: "Reader" });
+    recordDeployment(dir, client, "Checker", { address: await reader.getAddress(), contract: "Reader" });
   });
   after(async () => {
     await client?.close();
@@ -62,7 +63,7 @@ describe("address book: contractAt resolves names to typed contracts for the con
     try {
       const err = await rejection(() => contractAt(client, CallDemo__factory, { deployments: empty }));
       expect(err.code).to.equal("NOT_FOUND");
-      expect(err.message).to.contain(`${join(empty, "31337.json")} does not exist`);
+      expect(err.message).to.contain(`${addressBookPath(empty, client)} does not exist`);
     } finally {
       rmSync(empty, { recursive: true, force: true });
     }
@@ -71,7 +72,7 @@ describe("address book: contractAt resolves names to typed contracts for the con
   it("a malformed book is INVALID_ARGUMENT, not a crash", async () => {
     const bad = mkdtempSync(join(tmpdir(), "chaincall-book-"));
     try {
-      writeFileSync(join(bad, "31337.json"), JSON.stringify({ CallDemo: { address: "0x1234" } }));
+      writeFileSync(addressBookPath(bad, client), JSON.stringify({ CallDemo: { address: "0x1234" } }));
       const err = await rejection(() => contractAt(client, CallDemo__factory, { deployments: bad }));
       expect(err.code).to.equal("INVALID_ARGUMENT");
       expect(err.message).to.contain('entry "CallDemo" has no valid address');

@@ -386,7 +386,9 @@ describe("the journal: a node killed after the broadcast", function () {
   after(() => node?.stop());
 
   it("lists the transaction as dropped after a restart, re-broadcasts it, then reports it confirmed", async () => {
-    node = await startAnvil({ ipc: false, args: ["--no-mining"] });
+    // A fixed genesis timestamp: the restarted node has the same genesis block, so it is the same node to the
+    // journal (a fresh node with another genesis would be another node, whose entries are not its own).
+    node = await startAnvil({ ipc: false, args: ["--no-mining", "--timestamp", "1700000000"] });
     const port = node.port;
     const journal = join(dir(), "journal.jsonl");
     const recipient = Wallet.createRandom().address;
@@ -416,7 +418,7 @@ describe("the journal: a node killed after the broadcast", function () {
     // The node dies with the transaction in its pool; a new one starts on the same port, its pool empty.
     process.kill(node.pid, "SIGKILL");
     await node.stop();
-    node = await startAnvil({ ipc: false, port, args: ["--no-mining"] });
+    node = await startAnvil({ ipc: false, port, args: ["--no-mining", "--timestamp", "1700000000"] });
 
     const first = await runCli(["journal", "--journal", journal, "-r", node.rpcUrl, "--json"]);
     expect(first.code, show(first)).to.equal(0);

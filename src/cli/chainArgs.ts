@@ -76,7 +76,7 @@ export function parseAccount(text: string): AccountArgument {
  * @throws ChaincallError `NOT_FOUND` for a name the book of this chain does not have
  */
 export function resolveAccount(account: AccountArgument, client: Client, globals: Globals): string {
-  return account.address ?? resolveDeployment(globals.deploymentsDir, client.chainId, account.name).address;
+  return account.address ?? resolveDeployment(globals.deploymentsDir, client, account.name).address;
 }
 
 /**

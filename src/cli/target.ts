@@ -46,7 +46,7 @@ export function prepareTarget(target: string, functionSpec: string, globals: Glo
 /** The target's address: given, or looked up in the address book for the connected chain. */
 export function resolveTargetAddress(prepared: PreparedTarget, client: Client, globals: Globals): string {
   if (prepared.address) return prepared.address;
-  return resolveDeployment(globals.deploymentsDir, client.chainId, prepared.contractName!).address;
+  return resolveDeployment(globals.deploymentsDir, client, prepared.contractName!).address;
 }
 
 /** Every ABI the CLI knows (the target's first), for decoding reverts and events. */

@@ -5,6 +5,7 @@ import { registerSecret } from "../errors/redact.js";
 import type { ChaincallSigner } from "../signer/ChaincallSigner.js";
 import type { BatchOptions } from "../multicall/ReadBatcher.js";
 import { checkSignerOptions, createSigner, type SignerOptions } from "../signer/createSigner.js";
+import { isDevChain } from "../registry/nodeIdentity.js";
 import { defaultJournalPath } from "../tx/journal.js";
 import { waitForReceipt, type WaitForReceiptParameters } from "../tx/waitForReceipt.js";
 import { createProvider, type ChaincallProvider } from "./createProvider.js";
@@ -48,6 +49,13 @@ export interface Client {
   readonly runner: ContractRunner;
   /** The node's chain id, asked when connecting (and checked against `chainId`, when given). */
   readonly chainId: bigint;
+  /**
+   * The node's genesis block hash, asked when connecting to a dev chain (31337, 1337), where every local
+   * node shares the chain id: with `chainId` it is the node's identity, which the journal and the address
+   * book record so that one node's entries are never applied to another. Undefined on other chains, and
+   * when the node did not give its block 0.
+   */
+  readonly genesis?: string;
   /** How the client talks to the node: `http`, `ws` or `ipc`, from the form of `rpcUrl`. */
   readonly transport: TransportKind;
   /** The node's address as it may be printed (no credentials, no API keys). */
@@ -108,14 +116,17 @@ export async function connect(parameters: ConnectParameters = {}): Promise<Clien
     if (expectedChainId !== undefined && expectedChainId !== chainId) {
       throw new ChainMismatchError(expectedChainId, chainId, target.display);
     }
+    const genesis = isDevChain(chainId) ? await fetchGenesis(provider) : undefined;
     const journal = journalOption === false ? null : journalOption ?? defaultJournalPath();
-    const signer = parameters.signer ? await createSigner(provider, parameters.signer, { chainId, journal }) : undefined;
+    const context = { chainId, journal, genesis };
+    const signer = parameters.signer ? await createSigner(provider, parameters.signer, context) : undefined;
     let closed = false;
     const client: Client = {
       provider,
       signer,
       runner: signer ?? provider,
       chainId,
+      genesis,
       transport: target.kind,
       endpoint: target.display,
       journal,
@@ -137,6 +148,18 @@ export async function connect(parameters: ConnectParameters = {}): Promise<Clien
   } catch (err) {
     provider.destroy();
     throw err;
+  }
+}
+
+// The genesis block's hash, lower-case: one request, once per client (dev chains only). A node that does
+// not give it (no answer, an error, no block 0) leaves the identity at the chain id: connecting does not fail
+// on it, the requests that follow will say what is wrong with the node.
+async function fetchGenesis(provider: ChaincallProvider): Promise<string | undefined> {
+  try {
+    const block = (await provider.send("eth_getBlockByNumber", ["0x0", false])) as { hash?: unknown } | null;
+    return block && typeof block.hash === "string" && /^0x[0-9a-fA-F]{64}$/.test(block.hash) ? block.hash.toLowerCase() : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -47,7 +47,7 @@ export function contractAt<T>(client: Client, factory: BindingFactory<T>, parame
   if (!name || name === factory.name) {
     throw new ChaincallError("INVALID_ARGUMENT", `cannot tell the contract's name from ${factory.name || "this factory"}: pass { name }`);
   }
-  const deployment = resolveDeployment(parameters.deployments ?? DEFAULT_DEPLOYMENTS_DIR, client.chainId, name);
+  const deployment = resolveDeployment(parameters.deployments ?? DEFAULT_DEPLOYMENTS_DIR, client, name);
   client.addAbi(abi);
   return factory.connect(deployment.address, client.runner);
 }

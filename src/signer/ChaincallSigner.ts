@@ -21,7 +21,17 @@ import { accountQueue, type AccountQueue, type QueueJob } from "../tx/AccountQue
 import { isAlreadyKnown } from "../tx/checkJournal.js";
 import { estimateFees } from "../tx/estimateFees.js";
 import { intrinsicGas } from "../tx/intrinsicGas.js";
-import { appendJournal, appendJournalRefusal } from "../tx/journal.js";
+import { classifyBroadcastFailure } from "../tx/classifyBroadcastFailure.js";
+import { appendJournal, appendJournalOutcome, appendJournalRefusal, readNodeJournal, type JournalOutcome } from "../tx/journal.js";
+import { UnknownOutcomeError } from "../tx/UnknownOutcomeError.js";
+
+// Errors a send ends with after the chain was asked (the transaction is provably not there): journalled
+// `gone`, never as a refusal.
+const settledErrors = new WeakSet<object>();
+function settled<E>(err: E): E {
+  if (err && typeof err === "object") settledErrors.add(err);
+  return err;
+}
 
 // What signing produced: the nonce, and for a held key the signed bytes and their hash.
 interface Signed {
@@ -36,6 +46,8 @@ export interface ChaincallSignerOptions {
   chainId: bigint;
   /** Journal file for signed transactions; `null` turns the journal off. */
   journal: string | null;
+  /** The node's genesis block hash (dev chains), recorded in journal entries as part of the node's identity. */
+  genesis?: string;
   /** Gas estimate headroom in percent. Default 20. */
   gasHeadroomPercent?: number;
 }
@@ -183,6 +195,7 @@ export class ChaincallSigner extends AbstractSigner<ChaincallProvider> {
   // The queue's view of this account: its node-side count, and how to use up a nonce with a no-op.
   private readonly account = {
     fetchNonce: (): Promise<number> => this.provider.getTransactionCount(this.address, "pending"),
+    recover: (): UnknownOutcomeError[] => this.unsettledFromJournal(),
     fill: async (nonce: number): Promise<void> => {
       const fees = await estimateFees(this.provider, this.options.chainId);
       const tx: TransactionLike<string> = { chainId: this.options.chainId, from: this.address, to: this.address, value: 0n, data: "0x", gasLimit: 21_000n, ...fees };
@@ -208,22 +221,37 @@ export class ChaincallSigner extends AbstractSigner<ChaincallProvider> {
           return { nonce, hash, raw, signed };
         },
         send: async ({ hash, raw, signed }) => {
+          // Asked alongside the broadcast; its failure is not the broadcast's (what the broadcast's own error
+          // proves decides the outcome), and the replacement search can start anywhere before the broadcast.
+          const recentBlock = this.recentBlockNumber().catch(() => this.provider.getBlockNumber().catch(() => 0));
           try {
             // eth_sendRawTransaction directly: ethers' broadcastTransaction re-parses the raw bytes and
             // recovers the sender's public key from the signature, which costs three signatures' worth of
             // CPU per send; the sender is known here.
-            const [accepted, blockNumber] = await Promise.all([provider.sendNow("eth_sendRawTransaction", [raw]), this.recentBlockNumber()]);
+            const accepted = await provider.sendNow("eth_sendRawTransaction", [raw]);
             if (typeof accepted === "string" && accepted.toLowerCase() !== hash) {
               throw new ChaincallError("RPC_ERROR", `the node answered hash ${accepted} for transaction ${hash}`);
             }
-            return this.response(signed!, hash!).replaceableTransaction(blockNumber);
+            return this.response(signed!, hash!).replaceableTransaction(await recentBlock);
           } catch (err) {
             // A retry after a lost answer, or a re-broadcast: the node has exactly this transaction. Or Hardhat
             // mined it and reverted (it answers with an error then): the wait reports the decoded revert.
-            if (!isAlreadyKnown(err) && minedDespiteError(err) !== hash) throw err;
-            const known = await provider.getTransaction(hash!);
-            if (known) return known;
-            throw err;
+            if (isAlreadyKnown(err) || minedDespiteError(err) === hash) {
+              const known = await provider.getTransaction(hash!);
+              if (known) return known;
+              throw err;
+            }
+            const failure = classifyBroadcastFailure(err);
+            if (failure === "refused") throw err;
+            const code = toChaincallError(err, provider.boundary).code;
+            if (failure === "unsent") {
+              // Never delivered: nobody has it, and its nonce goes to the next send.
+              this.journalOutcome(hash!, "unsent", code);
+              throw err;
+            }
+            // The answer proves nothing: the send resolves only once the chain has been asked.
+            this.journalOutcome(hash!, "unknown", code);
+            return this.settleUnknown(signed!, hash!, err);
           }
         },
         refused: ({ hash }, err) => this.journalRefusal(hash!, err),
@@ -300,14 +328,88 @@ export class ChaincallSigner extends AbstractSigner<ChaincallProvider> {
 
   private journalRefusal(hash: string, err: unknown): void {
     if (!this.options.journal) return;
-    const translated = toChaincallError(err, this.provider.boundary);
-    // No answer (timeout, lost connection) is no refusal: the node may have the transaction.
-    if (translated.code === "TIMEOUT" || translated.code === "ABORTED" || /^cannot reach/.test(translated.shortMessage)) return;
-    appendJournalRefusal(this.options.journal, hash, translated.code);
+    // Only a node's own refusal is one: an unsent, unknown or settled broadcast has its own journal line.
+    if (err instanceof UnknownOutcomeError || settledErrors.has(err as object) || classifyBroadcastFailure(err) !== "refused") return;
+    appendJournalRefusal(this.options.journal, hash, toChaincallError(err, this.provider.boundary).code);
+  }
+
+  private journalOutcome(hash: string, outcome: JournalOutcome, code?: string): void {
+    if (this.options.journal) appendJournalOutcome(this.options.journal, hash, outcome, code);
+  }
+
+  /**
+   * After an answer that proves nothing, asks the chain: the transaction by hash (mined or pending: the send
+   * succeeded), then the account's mined nonce (not used: the transaction is provably not there, and the
+   * nonce is free again; used by another: this one can never be mined). While the chain cannot be asked, the
+   * outcome stays unknown (`UnknownOutcomeError`) and the queue keeps the nonce.
+   */
+  private async settleUnknown(signed: Transaction, hash: string, err: unknown): Promise<TransactionResponse> {
+    const nonce = signed.nonce;
+    let found: TransactionResponse | null;
+    try {
+      found = await this.lookUp(hash, nonce);
+    } catch (lookupErr) {
+      if (settledErrors.has(lookupErr as object)) throw lookupErr;
+      throw this.unknownOutcome(hash, nonce, err);
+    }
+    if (found) return found;
+    throw settled(err);
+  }
+
+  // The queue asks `settle` again before it signs another transaction: true once the nonce is used.
+  private unknownOutcome(hash: string, nonce: number, cause: unknown): UnknownOutcomeError {
+    const settle = async (): Promise<boolean> => {
+      try {
+        return (await this.lookUp(hash, nonce)) !== null;
+      } catch (again) {
+        if (settledErrors.has(again as object)) return true;
+        throw again;
+      }
+    };
+    return new UnknownOutcomeError(hash, nonce, settle, cause);
+  }
+
+  // This account's journal entries on this node whose outcome is still unknown (an earlier run ended before
+  // the chain could be asked): their nonces stay reserved until the chain tells. An unreadable journal has none.
+  private unsettledFromJournal(): UnknownOutcomeError[] {
+    if (!this.options.journal || !this.holdsKey) return [];
+    try {
+      const { entries } = readNodeJournal(this.options.journal, { chainId: this.options.chainId, genesis: this.options.genesis });
+      return entries
+        .filter((e) => e.outcome === "unknown" && !e.refused && e.from.toLowerCase() === this.address.toLowerCase())
+        .map((e) => this.unknownOutcome(e.hash, e.nonce, new ChaincallError("RPC_ERROR", `transaction ${e.hash} was journalled with an unknown outcome`)));
+    } catch {
+      return [];
+    }
+  }
+
+  // The transaction when the chain has it; null when it provably has not (journalled `gone`); a NONCE_ERROR
+  // when its nonce was used by another.
+  private async lookUp(hash: string, nonce: number): Promise<TransactionResponse | null> {
+    let found = await this.provider.getTransaction(hash);
+    if (!found && (await this.nonceUsed(nonce))) {
+      // Mined between the two questions, or replaced by another transaction.
+      found = await this.provider.getTransaction(hash);
+      if (!found) {
+        this.journalOutcome(hash, "gone");
+        throw settled(new ChaincallError("NONCE_ERROR", `transaction ${hash} is not on the chain and its nonce ${nonce} was used by another transaction`));
+      }
+    }
+    if (found) {
+      this.journalOutcome(hash, "sent");
+      return found;
+    }
+    this.journalOutcome(hash, "gone");
+    return null;
+  }
+
+  private async nonceUsed(nonce: number): Promise<boolean> {
+    return (await this.provider.getTransactionCount(this.address, "latest")) > nonce;
   }
 
   private journal(entry: { hash: string; nonce: number; to: string | null; raw?: string }): void {
     if (!this.options.journal) return;
-    appendJournal(this.options.journal, { v: 1, chainId: this.options.chainId.toString(), from: this.address, time: new Date().toISOString(), ...entry });
+    const { chainId, genesis } = this.options;
+    appendJournal(this.options.journal, { v: 1, chainId: chainId.toString(), ...(genesis ? { genesis } : {}), from: this.address, time: new Date().toISOString(), ...entry });
   }
 }

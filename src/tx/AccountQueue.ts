@@ -1,4 +1,5 @@
 import { ChaincallError } from "../errors/ChaincallError.js";
+import { UnknownOutcomeError } from "./UnknownOutcomeError.js";
 
 /** One transaction waiting for its nonce: signing and broadcasting are separate so a group can pipeline. */
 export interface QueueJob<S, T> {
@@ -16,6 +17,11 @@ export interface QueueAccount {
   fetchNonce(): Promise<number>;
   /** Uses up `nonce` with a transaction that does nothing (0 value to itself), to close a gap. */
   fill(nonce: number): Promise<void>;
+  /**
+   * Transactions of unknown fate from earlier runs (the journal's unsettled `unknown` entries of this
+   * account): asked once, before the queue's first group, so their nonces stay reserved across processes.
+   */
+  recover?(): UnknownOutcomeError[];
 }
 
 interface Waiting {
@@ -42,6 +48,9 @@ export const MAX_GROUP = 100;
  * - "nonce too high" (Hardhat's node refuses queued nonces while automining: the sends after a refused one
  *   meet it) is not a failure: those sends are signed again with the right nonces, and from then on this
  *   account's sends go one group of one at a time at that node.
+ * - a broadcast whose outcome is unknown (`UnknownOutcomeError`: the answer proved no refusal and the chain
+ *   could not be asked) keeps its nonce: before the next group, the chain is asked again, and until it says
+ *   the transaction is not there no other transaction is signed for that nonce (the group fails instead).
  * The counter is read from the node when a burst starts (the queue was empty), so sends made elsewhere, a
  * node restart or a dev-chain snapshot revert are picked up; within a burst it counts locally.
  *
@@ -55,6 +64,9 @@ export class AccountQueue {
   private draining = false;
   /** Set once the node refused a queued nonce: groups of one from then on. */
   private serial = false;
+  /** Nonces whose transaction's fate is unknown, kept reserved until the chain tells. */
+  private readonly unresolved = new Map<number, UnknownOutcomeError>();
+  private recovered = false;
 
   /**
    * Queues a transaction; resolves with what `job.send` resolved to.
@@ -98,6 +110,12 @@ export class AccountQueue {
     const explicit = group[0].explicitNonce;
     let base: number;
     try {
+      // An explicit nonce is the caller's decision (a replacement): it does not wait for unknown outcomes.
+      if (!this.recovered) {
+        this.recovered = true;
+        for (const pending of group[0].account.recover?.() ?? []) if (!this.unresolved.has(pending.nonce)) this.unresolved.set(pending.nonce, pending);
+      }
+      if (explicit === undefined) await this.settleUnknown();
       base = explicit ?? (this.next ??= await group[0].account.fetchNonce());
     } catch (err) {
       for (const item of group) item.reject(err);
@@ -134,7 +152,8 @@ export class AccountQueue {
     if (group.length === 0) return;
     const results = await Promise.all(broadcasts);
     let highestAccepted = -1;
-    results.forEach((r, i) => r.status === "fulfilled" && (highestAccepted = i));
+    // A transaction of unknown fate may be at the node: its nonce counts as used until the chain says otherwise.
+    results.forEach((r, i) => (r.status === "fulfilled" || r.reason instanceof UnknownOutcomeError) && (highestAccepted = i));
     let resync = false;
     const retry: Waiting[] = [];
     for (let i = 0; i < group.length; i++) {
@@ -144,6 +163,11 @@ export class AccountQueue {
         continue;
       }
       const err = result.reason;
+      if (err instanceof UnknownOutcomeError) {
+        this.unresolved.set(err.nonce, err);
+        group[i].reject(err);
+        continue;
+      }
       if (explicit === undefined && group.length > 1 && isNonceTooHigh(err)) {
         // A predecessor was refused (Hardhat takes no queued nonce): not accepted, so simply sign it again.
         // Groups of one from now on: should the node keep saying "too high", the next refusal is final
@@ -160,6 +184,25 @@ export class AccountQueue {
     }
     this.waiting.unshift(...retry);
     if (explicit === undefined) this.next = resync ? undefined : base + highestAccepted + 1;
+  }
+
+  // Asks the chain about every nonce of unknown fate, lowest first: one that is there stays used; one that is
+  // provably not there frees its nonce (the count is read again). Throws while one cannot be told.
+  private async settleUnknown(): Promise<void> {
+    for (const nonce of [...this.unresolved.keys()].sort((a, b) => a - b)) {
+      const pending = this.unresolved.get(nonce)!;
+      let there: boolean;
+      try {
+        there = await pending.settle();
+      } catch (err) {
+        throw new ChaincallError("RPC_ERROR", `nonce ${nonce} is taken by transaction ${pending.hash}, whose fate is still unknown: no other transaction is signed for it until the node can tell`, {
+          cause: err,
+          metaMessages: ["hint: `chaincall journal` reports it once the node answers"],
+        });
+      }
+      this.unresolved.delete(nonce);
+      if (!there) this.next = undefined;
+    }
   }
 
   // Accepted transactions above a refused one cannot be mined until its nonce is used.

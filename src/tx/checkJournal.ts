@@ -4,10 +4,21 @@ import { assertArgument, checkClient, checkHex, checkInteger, checkObject, check
 import { ChainMismatchError } from "../errors/ChainMismatchError.js";
 import { ChaincallError } from "../errors/ChaincallError.js";
 import { toChaincallError } from "../errors/toChaincallError.js";
-import { readJournal, type JournalEntry } from "./journal.js";
+import { matchIdentity, shortGenesis, type IgnoredEntries } from "../registry/nodeIdentity.js";
+import { readNodeJournal, type JournalEntry } from "./journal.js";
 
-/** What became of a journalled transaction. */
-export type JournalStatus = "confirmed" | "reverted" | "pending" | "dropped" | "superseded" | "refused";
+/**
+ * What became of a journalled transaction: mined (`confirmed`, `reverted`), in the pool (`pending`), gone
+ * with its nonce unused (`dropped`) or used by another (`superseded`), refused by the node (`refused`), or
+ * never delivered / proven not there when it was sent, its nonce released (`unsent`).
+ */
+export type JournalStatus = "confirmed" | "reverted" | "pending" | "dropped" | "superseded" | "refused" | "unsent";
+
+/** `checkJournal`'s answer: one report per entry of the client's node, and what was left out. */
+export interface JournalReports extends Array<JournalReport> {
+  /** Entries of other nodes with the client's chain id (another genesis, or none recorded on a dev chain), left out. */
+  ignored: IgnoredEntries;
+}
 
 /** One journalled transaction and what became of it. */
 export interface JournalReport {
@@ -23,14 +34,19 @@ export interface JournalReport {
  * Asks the node what became of each journalled transaction of its chain: mined (`confirmed`/`reverted`),
  * still in the pool (`pending`), gone with its nonce unused (`dropped`: re-broadcast it), or gone with its
  * nonce used by another transaction (`superseded`), or refused by the node when it was sent (`refused`:
- * never accepted, never to be re-broadcast). Entries of other chains are left out; a missing file has none.
+ * never accepted, never to be re-broadcast), or never delivered (`unsent`). A send whose answer was unknown
+ * (a 5xx, an internal error, a timeout) is looked up on the chain like any other, never reported refused;
+ * so is a journalled refusal (it is `refused` only when the chain has it neither mined nor pending).
+ * Entries of other chains are left out; so are those of other nodes of the same chain id (dev chains: told
+ * apart by the genesis hash; entries without one count as another node's there), counted in `ignored`.
+ * A missing file has none.
  * @param client a client from `connect()`
  * @param path the journal file (`client.journal`, or the default `~/.chaincall/journal.jsonl`)
  * @param options `last`: only the last N entries of this chain
  * @throws ChaincallError `INVALID_ARGUMENT` for a path that is not a file or a bad `last`; `RPC_ERROR`, `TIMEOUT`
  * @example for (const r of await checkJournal(client, client.journal!)) console.log(r.entry.hash, r.status);
  */
-export async function checkJournal(client: Client, path: string, options: { last?: number } = {}): Promise<JournalReport[]> {
+export async function checkJournal(client: Client, path: string, options: { last?: number } = {}): Promise<JournalReports> {
   checkClient(client);
   checkString(path, "path");
   checkObject(options, "options");
@@ -38,8 +54,9 @@ export async function checkJournal(client: Client, path: string, options: { last
   const info = statSync(path, { throwIfNoEntry: false });
   assertArgument(info === undefined || info.isFile(), "path", "a journal file", path);
   let entries: JournalEntry[];
+  let ignored: IgnoredEntries;
   try {
-    entries = readJournal(path, client.chainId);
+    ({ entries, ignored } = readNodeJournal(path, { chainId: client.chainId, genesis: client.genesis }));
   } catch (err) {
     throw new ChaincallError("INVALID_ARGUMENT", `cannot read the journal ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { cause: err });
   }
@@ -51,15 +68,21 @@ export async function checkJournal(client: Client, path: string, options: { last
     return n;
   };
   try {
-    return await Promise.all(
+    const reports = await Promise.all(
       entries.map(async (entry): Promise<JournalReport> => {
-        if (entry.refused) return { entry, status: "refused" };
+        if (entry.outcome === "unsent") return { entry, status: "unsent" };
+        // Even a journalled refusal is looked up: older versions journalled a 5xx after forwarding as one.
         const receipt = await client.provider.getTransactionReceipt(entry.hash);
         if (receipt) return { entry, status: receipt.status === 1 ? "confirmed" : "reverted", blockNumber: receipt.blockNumber };
         if (await client.provider.getTransaction(entry.hash)) return { entry, status: "pending" };
-        return { entry, status: (await latestNonce(entry.from)) > entry.nonce ? "superseded" : "dropped" };
+        if (entry.refused) return { entry, status: "refused" };
+        const used = (await latestNonce(entry.from)) > entry.nonce;
+        // Proven not there when it was sent: its nonce went to another transaction, so it is not re-broadcast.
+        if (entry.outcome === "gone") return { entry, status: used ? "superseded" : "unsent" };
+        return { entry, status: used ? "superseded" : "dropped" };
       }),
     );
+    return Object.assign(reports, { ignored });
   } catch (err) {
     throw toChaincallError(err, client.provider.boundary);
   }
@@ -71,8 +94,8 @@ export async function checkJournal(client: Client, path: string, options: { last
  * @param client a client from `connect()` on the entry's chain
  * @param entry a journal entry, as `checkJournal` reports it
  * @returns the hash (the same as the entry's)
- * @throws ChaincallError `INVALID_ARGUMENT` for a malformed entry or one without raw bytes (node-signed);
- *   `CHAIN_MISMATCH` for an entry of another chain; or the node's refusal (`NONCE_ERROR`, `RPC_ERROR`, …)
+ * @throws ChaincallError `INVALID_ARGUMENT` for a malformed entry, one without raw bytes (node-signed), or
+ *   one sent to another node of the same chain id (another genesis hash); `CHAIN_MISMATCH` for an entry of another chain; or the node's refusal (`NONCE_ERROR`, `RPC_ERROR`, …)
  * @example for (const r of await checkJournal(client, path)) if (r.status === "dropped") await rebroadcast(client, r.entry);
  */
 export async function rebroadcast(client: Client, entry: JournalEntry): Promise<string> {
@@ -83,6 +106,11 @@ export async function rebroadcast(client: Client, entry: JournalEntry): Promise<
   assertArgument(typeof entry.chainId === "string" && /^\d+$/.test(entry.chainId), "entry.chainId", "a chain id in decimal", entry.chainId);
   // Signed bytes carry their chain id: the node would refuse them, but the journal's word is enough to stop here.
   if (BigInt(entry.chainId) !== client.chainId) throw new ChainMismatchError(BigInt(entry.chainId), client.chainId, client.endpoint);
+  const match = matchIdentity(entry, { chainId: client.chainId, genesis: client.genesis });
+  if (match !== "same") {
+    const which = match === "other-node" ? `another node (genesis ${shortGenesis(String(entry.genesis))})` : "an unknown node (no genesis recorded)";
+    throw new ChaincallError("INVALID_ARGUMENT", `transaction ${entry.hash} was sent to ${which}, not to ${client.endpoint} (genesis ${shortGenesis(client.genesis!)}): not re-broadcast`);
+  }
   if (!entry.raw) {
     throw new ChaincallError("INVALID_ARGUMENT", `transaction ${entry.hash} was signed by the node (eth_sendTransaction): there are no signed bytes to re-broadcast`);
   }
@@ -103,4 +131,58 @@ export function isAlreadyKnown(err: unknown): boolean {
     current = current.cause;
   }
   return /already known|known transaction|already imported|already exists|AlreadyKnown/i.test(texts.join(" "));
+}
+
+/** What `rebroadcastDropped` did with one report: sent it again, or left it (another entry had its nonce). */
+export type RebroadcastAction = "rebroadcast" | "skipped";
+
+/**
+ * Sends the dropped transactions among `reports` again: one per sender and nonce (in an old journal that
+ * holds several for one nonce, the last journalled; the others are `skipped`), in nonce order, one at a
+ * time, each once the node answered for the one before, and on a node that refuses queued nonces while
+ * automining (Hardhat) once the one before is mined. Stops at the first refusal (the nonces above it could
+ * not be mined) and throws it.
+ * @param client a client from `connect()` on the entries' node
+ * @param reports what `checkJournal` reported
+ * @param options `timeoutMs`: bound of each wait for mining on Hardhat (default 60 s)
+ * @returns what was done with each dropped report
+ * @throws ChaincallError as `rebroadcast`; `TIMEOUT` when Hardhat does not mine one in time
+ * @example await rebroadcastDropped(client, await checkJournal(client, path));
+ */
+export async function rebroadcastDropped(client: Client, reports: readonly JournalReport[], options: { timeoutMs?: number } = {}): Promise<Map<JournalReport, RebroadcastAction>> {
+  checkClient(client);
+  const done = new Map<JournalReport, RebroadcastAction>();
+  const chosen = new Map<string, JournalReport>();
+  for (const report of reports) {
+    if (report.status !== "dropped" || !report.entry.raw) continue;
+    const key = `${report.entry.from.toLowerCase()}|${report.entry.nonce}`;
+    const earlier = chosen.get(key);
+    if (earlier) done.set(earlier, "skipped");
+    chosen.set(key, report);
+  }
+  const ordered = [...chosen.values()].sort((a, b) => a.entry.from.localeCompare(b.entry.from) || a.entry.nonce - b.entry.nonce);
+  if (ordered.length === 0) return done;
+  const waitMined = await refusesQueuedNonces(client);
+  for (const report of ordered) {
+    const hash = await rebroadcast(client, report.entry);
+    done.set(report, "rebroadcast");
+    if (!waitMined) continue;
+    try {
+      await client.wait(hash, { confirmations: 1, timeoutMs: options.timeoutMs ?? 60_000, nonce: report.entry.nonce, from: report.entry.from });
+    } catch (err) {
+      // Mined and reverted uses its nonce all the same: the next one can follow.
+      if (!(err instanceof ChaincallError && err.code === "CALL_REVERTED")) throw err;
+    }
+  }
+  return done;
+}
+
+// Hardhat's node refuses a transaction whose nonce is above the account's next one while it automines.
+async function refusesQueuedNonces(client: Client): Promise<boolean> {
+  try {
+    const version = String(await client.provider.send("web3_clientVersion", []));
+    return /hardhat/i.test(version);
+  } catch {
+    return false;
+  }
 }

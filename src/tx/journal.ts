@@ -1,6 +1,7 @@
 import { appendFileSync, chmodSync, existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
+import { countIgnored, matchIdentity, noIgnoredEntries, type IgnoredEntries, type NodeIdentity } from "../registry/nodeIdentity.js";
 
 /**
  * One signed (or node-signed) transaction, appended to the journal before it is broadcast.
@@ -13,6 +14,11 @@ export interface JournalEntry {
   hash: string;
   /** The chain it was signed for, as a decimal string. */
   chainId: string;
+  /**
+   * The genesis block hash of the node it was sent to (dev chains: 31337, 1337): with `chainId`, the node's
+   * identity. Entries of another node are never checked or re-broadcast against this one.
+   */
+  genesis?: string;
   /** The sender. */
   from: string;
   /** The sender's nonce it used. */
@@ -28,6 +34,30 @@ export interface JournalEntry {
    * accepted, so it is never offered for re-broadcast.
    */
   refused?: string;
+  /**
+   * What a later line recorded of the broadcast, the last one winning:
+   * - `unsent`: never delivered (the connection was refused before the request was written): its nonce is
+   *   free again, and it is never re-broadcast;
+   * - `unknown`: the node's answer did not prove a refusal (HTTP 5xx, an internal error, a timeout, a reset
+   *   after the request was written): the chain must be asked what became of it;
+   * - `sent`: the chain was asked after an unknown answer and has it (mined or pending);
+   * - `gone`: the chain was asked after an unknown answer and has neither it nor its nonce used: its nonce
+   *   may be (and may have been) given to another transaction, so it is never re-broadcast.
+   */
+  outcome?: JournalOutcome;
+}
+
+/** What became of a broadcast, as recorded after it (see `JournalEntry.outcome`). */
+export type JournalOutcome = "unsent" | "unknown" | "sent" | "gone";
+
+/** The line recording an outcome: `{"v":1,"hash":"0x…","outcome":"unknown","code":"RPC_ERROR","time":"…"}`. */
+export interface JournalOutcomeLine {
+  v: 1;
+  hash: string;
+  outcome: JournalOutcome;
+  /** The error code of the answer that left it so (`unsent`, `unknown`). */
+  code?: string;
+  time: string;
 }
 
 /** The line recording a refusal: `{"v":1,"refused":"INSUFFICIENT_FUNDS","hash":"0x…","time":"…"}`. */
@@ -85,30 +115,58 @@ export function appendJournalRefusal(path: string, hash: string, code: string): 
   appendFileSync(path, `${JSON.stringify(line)}\n`, { mode: 0o600 });
 }
 
+/** Appends the line recording what became of the broadcast of `hash` (see `JournalEntry.outcome`). */
+export function appendJournalOutcome(path: string, hash: string, outcome: JournalOutcome, code?: string): void {
+  const line: JournalOutcomeLine = { v: 1, hash, outcome, ...(code ? { code } : {}), time: new Date().toISOString() };
+  appendFileSync(path, `${JSON.stringify(line)}\n`, { mode: 0o600 });
+}
+
 /**
- * Reads the journal's entries, optionally only one chain's. Lines that are not valid entries (a torn last
- * line after a crash) are skipped.
+ * Reads the journal's entries, optionally only one chain's (a chain id) or one node's (`{ chainId, genesis }`,
+ * a client: see `readNodeJournal`). Lines that are not valid entries (a torn last line after a crash) are skipped.
  */
-export function readJournal(path: string, chainId?: bigint): JournalEntry[] {
-  if (!existsSync(path)) return [];
+export function readJournal(path: string, node?: bigint | NodeIdentity): JournalEntry[] {
+  return readNodeJournal(path, node).entries;
+}
+
+/**
+ * Reads one node's entries of the journal, and counts those of other nodes of the same chain id (dev
+ * chains: another genesis hash, or none recorded), which it leaves out.
+ */
+export function readNodeJournal(path: string, node?: bigint | NodeIdentity): { entries: JournalEntry[]; ignored: IgnoredEntries } {
+  const ignored = noIgnoredEntries();
+  if (!existsSync(path)) return { entries: [], ignored };
+  const identity = typeof node === "bigint" ? { chainId: node } : node;
   const entries: JournalEntry[] = [];
   const refusals = new Map<string, string>();
+  const outcomes = new Map<string, JournalOutcome>();
   for (const line of readFileSync(path, "utf8").split("\n")) {
     if (!line.trim()) continue;
     try {
       const parsed = JSON.parse(line) as Partial<JournalEntry>;
-      if (parsed.v === 1 && typeof parsed.refused === "string" && typeof parsed.hash === "string" && parsed.nonce === undefined) {
-        refusals.set(parsed.hash, parsed.refused);
+      if (parsed.v === 1 && typeof parsed.hash === "string" && parsed.nonce === undefined) {
+        if (typeof parsed.refused === "string") refusals.set(parsed.hash, parsed.refused);
+        else if (typeof parsed.outcome === "string") outcomes.set(parsed.hash, parsed.outcome);
         continue;
       }
       const entry = parsed as JournalEntry;
       if (entry.v !== 1 || typeof entry.hash !== "string" || typeof entry.nonce !== "number") continue;
-      if (chainId !== undefined && entry.chainId !== chainId.toString()) continue;
+      if (identity) {
+        const match = matchIdentity(entry, identity);
+        if (match === "other-chain") continue;
+        if (match !== "same") {
+          countIgnored(ignored, entry);
+          continue;
+        }
+      }
       entries.push(entry);
     } catch {
       // A partial line from an interrupted write: nothing to recover from it.
     }
   }
-  for (const entry of entries) if (refusals.has(entry.hash)) entry.refused = refusals.get(entry.hash);
-  return entries;
+  for (const entry of entries) {
+    if (refusals.has(entry.hash)) entry.refused = refusals.get(entry.hash);
+    if (outcomes.has(entry.hash)) entry.outcome = outcomes.get(entry.hash);
+  }
+  return { entries, ignored };
 }

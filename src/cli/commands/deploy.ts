@@ -51,7 +51,7 @@ export const deployCommand: CommandModule = {
       const sent = await broadcastAndWait(client, { ...overrides, data }, { output: quietHash(output), confirmations, async: false, timeoutMs: globals.timeoutMs, interfaces, yes: Boolean(argv.yes), describeTo: `a new ${contract.name} contract` });
       const receipt = sent.receipt!;
       const address = receipt.contractAddress!;
-      const book = recordDeployment(globals.deploymentsDir, client.chainId, name, {
+      const book = recordDeployment(globals.deploymentsDir, client, name, {
         address,
         ...(name !== contract.name ? { contract: contract.name } : {}),
         txHash: sent.hash,
@@ -59,7 +59,7 @@ export const deployCommand: CommandModule = {
         deployedAt: new Date().toISOString(),
       });
       output.progress(`deployed ${name} at ${address} (tx ${sent.hash}); recorded in ${book}`);
-      return { chainId: client.chainId, address, hash: sent.hash, blockNumber: receipt.blockNumber, gasUsed: receipt.gasUsed, addressBook: book };
+      return { chainId: client.chainId, ...(client.genesis ? { genesis: client.genesis } : {}), address, hash: sent.hash, blockNumber: receipt.blockNumber, gasUsed: receipt.gasUsed, addressBook: book };
     });
     output.lines([result.address]);
     output.document({ contract: contract.name, name, ...result });

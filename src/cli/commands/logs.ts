@@ -89,7 +89,7 @@ export const logsCommand: CommandModule = {
     resolveLogFilter({ address: givenAddress, event: fragment, args }, interfaces);
 
     const logs = await withClient(globals, { abis: interfaces }, async (client) => {
-      const deployment = givenAddress === undefined ? resolveDeployment(globals.deploymentsDir, client.chainId, namePart!) : undefined;
+      const deployment = givenAddress === undefined ? resolveDeployment(globals.deploymentsDir, client, namePart!) : undefined;
       const address = givenAddress ?? deployment!.address;
       // A contract has no logs before its deployment: start there when the address book knows the block.
       const from = fromBlock ?? deployment?.blockNumber ?? 0;
