@@ -52,4 +52,5 @@ export { ContractRevertedError, type DecodedRevert } from "./errors/ContractReve
 export { ChainMismatchError } from "./errors/ChainMismatchError.js";
 export { TransactionDroppedError } from "./errors/TransactionDroppedError.js";
 export { TransactionReplacedError } from "./errors/TransactionReplacedError.js";
+export { UnknownOutcomeError } from "./tx/UnknownOutcomeError.js";
 export { decodeRevert } from "./errors/decodeRevert.js";
