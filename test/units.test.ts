@@ -7,7 +7,7 @@ import { parseSignature } from "../src/abi/parseSignature";
 import { selectFunction } from "../src/abi/selectFunction";
 import { describeUrl, redact, registerSecret } from "../src/errors/redact";
 import { JsonStreamSplitter } from "../src/client/JsonStreamSplitter";
-import { parseRpcUrl } from "../src/client/parseRpcUrl";
+import { parseRpcUrl, registerUrlSecrets } from "../src/client/parseRpcUrl";
 
 // Pure functions: no node needed.
 function codeOf(fn: () => unknown): string | undefined {
@@ -148,6 +148,11 @@ describe("secrets never printed", () => {
     expect(parsed.credentials).to.deep.equal({ username: "alice", password: "s3cret" });
     expect(parseRpcUrl("/tmp/geth.ipc").kind).to.equal("ipc");
     expect(parseRpcUrl("wss://x.example").kind).to.equal("ws");
+  });
+  it("a malformed URL registers its user info and path as secrets, never its host", () => {
+    registerUrlSecrets("http://10.11.12.13:8545:1/MALFORMEDPATHKEY");
+    registerUrlSecrets("http://bob:malformedpass@203.0.113.77:99999");
+    expect(redact("cannot reach 10.11.12.13:8545 and 203.0.113.77 (MALFORMEDPATHKEY, malformedpass)")).to.equal("cannot reach 10.11.12.13:8545 and 203.0.113.77 (***, ***)");
   });
 });
 

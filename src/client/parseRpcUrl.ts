@@ -68,9 +68,14 @@ export function registerUrlSecrets(rpcUrl: string): void {
   try {
     url = new URL(text);
   } catch {
-    // Malformed: everything after the scheme's host part may be a key; register its pieces as they are.
+    // Malformed: the user info and everything after the host part may be a key; register their pieces as
+    // they are. The host itself stays readable (it is no secret, and as one it would blank every message).
     const rest = text.slice(text.indexOf("://") + 3);
-    for (const piece of rest.split(/[/?#&=@:]/)) if (!isVersionSegment(piece)) registerSecret(piece);
+    const authorityEnd = rest.search(/[/?#]/);
+    const authority = authorityEnd === -1 ? rest : rest.slice(0, authorityEnd);
+    const at = authority.lastIndexOf("@");
+    const secretText = `${at === -1 ? "" : authority.slice(0, at)}/${authorityEnd === -1 ? "" : rest.slice(authorityEnd)}`;
+    for (const piece of secretText.split(/[/?#&=@:]/)) if (!isVersionSegment(piece)) registerSecret(piece);
     return;
   }
   const host = url.host.toLowerCase();
