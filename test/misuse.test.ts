@@ -5,11 +5,12 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { FunctionFragment, Wallet } from "ethers";
-import { ChaincallError, connect, readContract, type Client } from "../src";
+import { connect, readContract, type Client } from "../src";
 import { main } from "../src/cli/main";
 import { projectRoot } from "../scripts/lib/localNode";
 import { CallDemo__factory } from "../typechain-types";
-import { chainState, DEV_PRIVATE_KEY, deployCallDemo, devClient, hardhat, isolateState, runCli, showCli as show, type CliResult } from "./fixtures/nodes";
+import { rejection } from "./fixtures/assertions";
+import { chainState, DEV_PRIVATE_KEY, deployCallDemo, devClient, hardhat, isolateState, parseDocument, runCli, showCli as show, type CliResult } from "./fixtures/nodes";
 
 // Misuse of the CLI and the SDK (SPEC §4 exit codes, §7 items 1 and 18): wrong results and errors that
 // were not ChaincallErrors, one test each; then a generated corpus of malformed command lines, most run
@@ -31,12 +32,7 @@ function expectOneError(r: CliResult, code: number): string {
 
 /** With --json: stdout is exactly `{"error":{"code","message"}}`. */
 function expectErrorDocument(r: CliResult): { code: string; message: string } {
-  let doc: any;
-  try {
-    doc = JSON.parse(r.stdout);
-  } catch {
-    expect.fail(`stdout is not exactly one JSON document\n${show(r)}`);
-  }
+  const doc = parseDocument(r);
   expect(Object.keys(doc), show(r)).to.deep.equal(["error"]);
   expect(Object.keys(doc.error).sort(), show(r)).to.deep.equal(["code", "message"]);
   return doc.error;
@@ -90,15 +86,6 @@ async function startStub(answers: () => Record<string, unknown>): Promise<{ url:
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
 }
 
-async function rejectionOf(promise: Promise<unknown>): Promise<ChaincallError> {
-  try {
-    await promise;
-  } catch (err) {
-    expect(err, String(err)).to.be.instanceOf(ChaincallError);
-    return err as ChaincallError;
-  }
-  return expect.fail("expected a rejection");
-}
 
 describe("misuse: wrong results and errors", function () {
   this.timeout(60_000);
@@ -168,8 +155,8 @@ describe("misuse: wrong results and errors", function () {
         const client = await connect({ rpcUrl: stub.url, journal: false, timeoutMs: 5_000 });
         try {
           const fragment = FunctionFragment.from("function getYear() view returns (uint256)");
-          expect((await rejectionOf(readContract(client, { address: SOME_ADDRESS, fragment, args: [] }))).code).to.equal("RPC_ERROR");
-          expect((await rejectionOf(CallDemo__factory.connect(SOME_ADDRESS, client.runner).getYear())).code).to.equal("RPC_ERROR");
+          expect((await rejection(readContract(client, { address: SOME_ADDRESS, fragment, args: [] }))).code).to.equal("RPC_ERROR");
+          expect((await rejection(CallDemo__factory.connect(SOME_ADDRESS, client.runner).getYear())).code).to.equal("RPC_ERROR");
         } finally {
           await client.close();
         }
@@ -297,7 +284,7 @@ describe("misuse: wrong results and errors", function () {
     it("client.wait refuses a timeout of 0 or less, NaN and Infinity (it would wait forever)", async () => {
       const hash = "0x" + "ab".repeat(32);
       for (const timeoutMs of [0, -1, Number.NaN, Infinity, -Infinity]) {
-        const err = await rejectionOf(client.wait(hash, { timeoutMs }));
+        const err = await rejection(client.wait(hash, { timeoutMs }));
         expect(err.code, String(timeoutMs)).to.equal("INVALID_ARGUMENT");
         expect(err.message).to.match(/timeoutMs/);
       }
@@ -308,14 +295,14 @@ describe("misuse: wrong results and errors", function () {
       const unbatched = await connect({ rpcUrl: hardhat().rpcUrl, batch: false, journal: false });
       try {
         for (const runner of [client.runner, client.provider, unbatched.runner]) {
-          const err = await rejectionOf(CallDemo__factory.connect(empty, runner).getYear());
+          const err = await rejection(CallDemo__factory.connect(empty, runner).getYear());
           expect(err.code).to.equal("NO_CONTRACT");
           expect(err.message).to.include(empty);
         }
         const fragment = FunctionFragment.from("function getYear() view returns (uint256)");
         for (const c of [client, unbatched]) {
           for (const blockTag of [undefined, "latest", 0]) {
-            const err = await rejectionOf(readContract(c, { address: empty, fragment, args: [], blockTag }));
+            const err = await rejection(readContract(c, { address: empty, fragment, args: [], blockTag }));
             expect(err.code, `${blockTag}: ${err.message}`).to.equal("NO_CONTRACT");
           }
         }

@@ -2,20 +2,12 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
-import { ChaincallError, contractAt, ContractRevertedError, recordDeployment, type Client } from "../src";
+import { contractAt, ContractRevertedError, recordDeployment, type Client } from "../src";
 import { addressBookPath } from "../src/registry/addressBook";
 import { CallDemo__factory, Reader__factory } from "../typechain-types";
+import { rejection } from "./fixtures/assertions";
 import { anvil, deployCallDemo, devClient, isolateState } from "./fixtures/nodes";
 
-async function rejection(work: () => unknown): Promise<ChaincallError> {
-  try {
-    await work();
-  } catch (err) {
-    expect(err, String(err)).to.be.instanceOf(ChaincallError);
-    return err as ChaincallError;
-  }
-  return expect.fail("expected an error");
-}
 
 describe("address book: contractAt resolves names to typed contracts for the connected chain", function () {
   this.timeout(60_000);

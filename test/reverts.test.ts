@@ -5,7 +5,7 @@ import { getAddress, Interface, isError, MaxUint256, Result } from "ethers";
 import { connect, ChaincallError, ContractRevertedError, type Client } from "../src";
 import { projectRoot, type LocalNode } from "../scripts/lib/localNode";
 import { Oracle__factory, Vault__factory, type Vault } from "../typechain-types";
-import { anvil, DEV_ACCOUNT, DEV_PRIVATE_KEY, hardhat, isolateState, rpc, runCli, tempDir, type CliResult, showCli as show, chainState } from "./fixtures/nodes";
+import { anvil, DEV_ACCOUNT, DEV_PRIVATE_KEY, hardhat, isolateState, rpc, runCli, tempDir, type CliResult, showCli as show, chainState, parseDocument } from "./fixtures/nodes";
 
 // Revert decoding (SPEC §3): Error(string), every common Panic, custom errors with plain, struct and array
 // arguments, an error declared only in another contract (Oracle) that bubbles up through Vault, and a bare
@@ -199,12 +199,7 @@ function expectDecoded(err: unknown, c: RevertCase): ContractRevertedError {
 /** A CLI failure with --json: the exit code, one `{"error":{code,message}}` document, and `error:` on stderr. */
 function expectCliError(r: CliResult, exit: 1 | 2, code: string): string {
   expect(r.code, show(r)).to.equal(exit);
-  let doc: any;
-  try {
-    doc = JSON.parse(r.stdout);
-  } catch {
-    expect.fail(`stdout is not exactly one JSON document\n${show(r)}`);
-  }
+  const doc = parseDocument(r);
   expect(Object.keys(doc), show(r)).to.deep.equal(["error"]);
   expect(doc.error.code, show(r)).to.equal(code);
   expect(doc.error.message, show(r)).to.be.a("string");
