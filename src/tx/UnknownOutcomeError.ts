@@ -5,6 +5,16 @@ import { ChaincallError } from "../errors/ChaincallError.js";
  * request was written), and whose fate the chain could not be asked about either: the node may have the
  * transaction. Its nonce stays reserved: no other transaction is signed for it until the chain says the
  * transaction is not there (the account's queue asks again before its next send). Code `RPC_ERROR`.
+ *
+ * @example
+ * try {
+ *   await demo.setYear(2021);
+ * } catch (err) {
+ *   if (err instanceof UnknownOutcomeError) {
+ *     // Do not send again: the node may have it. Ask later (or run `npx chaincall journal`).
+ *     const there = await err.settle(); // true: on chain (or its nonce used); false: provably not sent
+ *   }
+ * }
  */
 export class UnknownOutcomeError extends ChaincallError {
   override name = "UnknownOutcomeError";
