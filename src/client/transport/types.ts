@@ -1,0 +1,51 @@
+import type { JsonRpcError, JsonRpcPayload, JsonRpcResult } from "ethers";
+import type { TransportKind } from "../parseRpcUrl.js";
+
+/** One answer of a JSON-RPC request: a result, or the node's own error for that request. */
+export type JsonRpcAnswer = JsonRpcResult | JsonRpcError;
+
+/** Limits of one request. */
+export interface RequestOptions {
+  /** The caller's deadline for this request, retries included, in ms (> 0; clamped to the longest timer). */
+  timeoutMs: number;
+  /** Aborts the request (and its retries). */
+  signal?: AbortSignal;
+}
+
+/** Limits of a transport, whatever carries it. */
+export interface TransportOptions {
+  /** The largest answer accepted, in bytes; a larger one is an `RPC_ERROR`. Default `DEFAULT_MAX_RESPONSE_BYTES`. */
+  maxResponseBytes?: number;
+}
+
+/** 32 MiB: far above any sane JSON-RPC answer (a full block with transactions is a few MB), far below what hurts. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
+
+/**
+ * How chaincall talks JSON-RPC to one node (HTTP, WebSocket or IPC), or to several (failover). The
+ * provider above it knows nothing of sockets; everything about sockets, deadlines, sizes and retries is here.
+ */
+export interface Transport {
+  readonly kind: TransportKind;
+  /** The node's printable address (no credentials, no API keys). */
+  readonly endpoint: string;
+  /**
+   * Sends one JSON-RPC request or batch and resolves with its answers (the node's JSON-RPC errors included,
+   * in any order: the caller matches them by id).
+   *
+   * Rejects with a `ChaincallError` when the node gave no JSON-RPC answer — `RPC_ERROR` (cannot reach, an
+   * HTTP status, a malformed or oversized answer, a closed connection), `TIMEOUT` or `ABORTED` — keeping
+   * the socket-level error as `cause` (its `code`, e.g. `ECONNREFUSED`), so that `classifyBroadcastFailure`
+   * can tell a request that never left from one whose fate is unknown.
+   *
+   * At the deadline the request is aborted and its socket destroyed. Idempotent requests are retried within
+   * the deadline (429 with Retry-After, 502/503/504, resets) with capped exponential backoff;
+   * `eth_sendRawTransaction` and `eth_sendTransaction` never are.
+   */
+  request(payload: JsonRpcPayload | JsonRpcPayload[], options: RequestOptions): Promise<JsonRpcAnswer[]>;
+  /** Ends every socket, timer and pending request (pending ones reject); the process can exit afterwards. Safe to call twice. */
+  close(): void;
+}
+
+/** Methods that change state when repeated: never re-sent by a transport on its own. */
+export const NON_IDEMPOTENT_METHODS: ReadonlySet<string> = new Set(["eth_sendRawTransaction", "eth_sendTransaction"]);
