@@ -223,6 +223,10 @@ describe("codegen: generateBindings", function () {
       // ESM variant: a "type": "module" folder, where extension-less relative imports would not resolve.
       const esm = path.join(scratch, "esm");
       write(path.join(esm, "package.json"), { type: "module" });
+      // Generated factories import "chaincall": installed, as in a user's project (the repository's own
+      // folders resolve it by self-reference, a folder with its own package.json does not).
+      fs.mkdirSync(path.join(esm, "node_modules"), { recursive: true });
+      fs.symlinkSync(REPO_ROOT, path.join(esm, "node_modules", "chaincall"), "dir");
       const esmResult = await generateBindings({ inputs: [path.join(root, "out")], outDir: path.join(esm, "types"), node16Modules: true });
       expect(esmResult.contracts).to.deep.equal(["Fo"]);
       expect(read(path.join(esm, "types", "index.ts"))).to.include('from "./Fo.js"');

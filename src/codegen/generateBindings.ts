@@ -38,8 +38,8 @@ export interface GenerateBindingsReturnType {
 /** Name of the manifest kept in `outDir`; it lists the files a run generated and the hash of its inputs. */
 export const MANIFEST_FILE = ".chaincall-gen.json";
 
-/** Bumped whenever staging or the manifest changes shape, so older outputs are regenerated. */
-const MANIFEST_VERSION = 1;
+/** Bumped whenever staging, the factories' post-processing or the manifest changes shape, so older outputs are regenerated. */
+const MANIFEST_VERSION = 2;
 const TARGET_PACKAGE = "@typechain/ethers-v6";
 const ABI_ENTRY_TYPES = new Set(["function", "event", "error", "constructor", "fallback", "receive"]);
 /** Hex bytes, or solc's 40-character library placeholders (`__$…$__`, `__Lib___…`), as TypeChain accepts them. */
@@ -447,7 +447,59 @@ async function runTypeChainOn(contracts: StagedContract[], staging: string, cwd:
     }
   };
   list(stagedOut);
+  for (const file of files) {
+    if (!/(^|\/)factories\/(.+\/)?[^/]+__factory\.ts$/.test(file.rel)) continue;
+    fs.writeFileSync(file.abs, wrapFactorySource(fs.readFileSync(file.abs, "utf8"), file.rel));
+  }
   return files.sort((a, b) => (a.rel < b.rel ? -1 : 1));
+}
+
+/**
+ * Makes a generated factory return wrapped contracts (see `wrapContract`): `connect(address, runner)`
+ * wraps the contract, `deploy` and `getDeployTransaction` run through `wrapDeploy`, and the factory's own
+ * `connect(runner)` keeps the factory's class (ethers' returns a plain ContractFactory, whose deploy would
+ * skip the wrapping). The TypeChain types stay as they are. Exported for the tests.
+ */
+export function wrapFactorySource(source: string, rel: string): string {
+  let text = source;
+  const replace = (pattern: RegExp, by: (...groups: string[]) => string, what: string, required: boolean): void => {
+    let count = 0;
+    text = text.replace(pattern, (...m: string[]) => {
+      count++;
+      return by(...m);
+    });
+    if (count > 1 || (required && count === 0)) {
+      throw new ChaincallError("CODEGEN_ERROR", `unexpected TypeChain output in ${rel}: found ${count} ${what}`, {
+        metaMessages: [`chaincall supports ${TARGET_PACKAGE} 0.5.x; another version writes factories it cannot adapt`],
+      });
+    }
+  };
+  const args = (list: string): string => list.replace(/\s+/g, " ").trim().replace(/,$/, "");
+  replace(
+    /return new Contract\(\s*address,\s*_abi,\s*runner\s*\) as unknown as (\w+);/g,
+    (_m, name) => `return _wrapContract(new Contract(address, _abi, runner)) as unknown as ${name};`,
+    "static connect methods",
+    true,
+  );
+  const deployable = /\bextends ContractFactory\b/.test(text);
+  for (const method of ["getDeployTransaction", "deploy"]) {
+    replace(
+      new RegExp(`return super\\.${method}\\(([^()]*)\\)`, "g"),
+      (_m, list) => `return _wrapDeploy(this, [${args(list!)}], (_args) => super.${method}(..._args))`,
+      `${method} methods`,
+      deployable,
+    );
+  }
+  replace(
+    /return super\.connect\(runner\) as (\w+__factory);/g,
+    (_m, name) => `return new ${name}(this.interface.fragments, this.bytecode, runner);`,
+    "factory connect methods",
+    deployable,
+  );
+  const imported = deployable ? "wrapContract as _wrapContract, wrapDeploy as _wrapDeploy" : "wrapContract as _wrapContract";
+  const firstImport = text.search(/^import /m);
+  const at = firstImport === -1 ? 0 : firstImport;
+  return `${text.slice(0, at)}import { ${imported} } from "chaincall";\n${text.slice(at)}`;
 }
 
 function writeOutputs(generated: GeneratedFile[], outDir: string): string[] {
