@@ -249,6 +249,15 @@ for (const [label, node] of [
         expect(tx.data).to.match(/^0x[0-9a-f]+$/);
       });
 
+      it("a factory connected to a signer stays a generated factory, so its deploy is wrapped too", async () => {
+        const factory = new Oracle__factory().connect(sender.signer!);
+        expect(factory).to.be.instanceOf(Oracle__factory);
+        const deployed = await factory.deploy(7n, 8n);
+        const err = await deployed.latestPrice(-1).catch((e: unknown) => e);
+        expect(isChaincallError(err, "INVALID_ARGUMENT"), String(err)).to.equal(true);
+        expect(await deployed.latestPrice(2n ** 64n)).to.equal(7n);
+      });
+
       it("wrapContract returns the same wrapper when given a wrapped contract, and keeps the method per name", () => {
         expect(wrapContract(demo)).to.equal(demo);
         expect(demo.getYear).to.equal(demo.getYear);
