@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { Contract, Result, Wallet, type BaseContract } from "ethers";
+import { Contract, JsonRpcProvider, Result, Wallet, type BaseContract } from "ethers";
 import { connect, ContractRevertedError, isChaincallError, wrapContract, wrapDeploy, type Client, type ErrorCode } from "../src";
 import { CallDemo__factory, Echo__factory, Oracle__factory, Reader__factory, Vault__factory, type CallDemo, type Echo, type Reader, type Vault } from "../typechain-types";
 import { countingProxy, type CountingProxy } from "./fixtures/countingProxy";
@@ -258,6 +258,19 @@ for (const [label, node] of [
         expect(await deployed.latestPrice(2n ** 64n)).to.equal(7n);
       });
 
+      it("with a plain ethers provider as the runner: NO_CONTRACT (not ethers' BAD_DATA), INVALID_ARGUMENT, and the right answer", async () => {
+        const provider = new JsonRpcProvider(node().rpcUrl, undefined, { staticNetwork: true });
+        try {
+          const missing = await CallDemo__factory.connect(Wallet.createRandom().address, provider).getYear().catch((e: unknown) => e);
+          expect(isChaincallError(missing, "NO_CONTRACT"), String(missing)).to.equal(true);
+          const bad = await Echo__factory.connect(addresses.echo, provider).echoString(42 as never).catch((e: unknown) => e);
+          expect(isChaincallError(bad, "INVALID_ARGUMENT"), String(bad)).to.equal(true);
+          expect(await CallDemo__factory.connect(addresses.demo, provider).year()).to.equal(await demoRead.year());
+        } finally {
+          provider.destroy();
+        }
+      });
+
       it("wrapContract returns the same wrapper when given a wrapped contract, and keeps the method per name", () => {
         expect(wrapContract(demo)).to.equal(demo);
         expect(demo.getYear).to.equal(demo.getYear);
@@ -290,3 +303,35 @@ for (const [label, node] of [
     });
   });
 }
+
+describe("bindings over Anvil's IPC and WebSocket: the same translation", () => {
+  isolateState(anvil, "suite");
+  let address: string;
+
+  before(async () => {
+    const deployer = await devClient(anvil());
+    try {
+      address = await (await new CallDemo__factory(deployer.signer!).deploy()).getAddress();
+    } finally {
+      await deployer.close();
+    }
+  });
+
+  for (const transport of ["ipc", "ws"] as const) {
+    it(`${transport}: a bad argument is INVALID_ARGUMENT, a codeless address NO_CONTRACT, a good read 2020`, async () => {
+      const rpcUrl = transport === "ipc" ? anvil().ipcPath! : anvil().wsUrl;
+      const client = await connect({ rpcUrl, signer: { privateKey: DEV_PRIVATE_KEY }, journal: false });
+      try {
+        const demo = CallDemo__factory.connect(address, client.runner);
+        const bad = await demo.setYear(-1).catch((e: unknown) => e);
+        expect(isChaincallError(bad, "INVALID_ARGUMENT"), String(bad)).to.equal(true);
+        expect((bad as Error).message).to.match(/argument 0 "newYear" \(uint256\)/);
+        const missing = await CallDemo__factory.connect(Wallet.createRandom().address, client.runner).getYear().catch((e: unknown) => e);
+        expect(isChaincallError(missing, "NO_CONTRACT"), String(missing)).to.equal(true);
+        expect(await demo.getYear()).to.equal(2020n);
+      } finally {
+        await client.close();
+      }
+    });
+  }
+});
