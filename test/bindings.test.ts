@@ -131,6 +131,7 @@ for (const [label, node] of [
       { title: "setYear.staticCallResult(2^256)", code: "INVALID_ARGUMENT", names: newYear, run: () => anyDemo().setYear.staticCallResult(2n ** 256n) },
       { title: 'getFunction("setYear")("abc")', code: "INVALID_ARGUMENT", names: newYear, run: () => loose(demo.getFunction("setYear"))("abc") },
       { title: 'getFunction("setYear").staticCall(-1)', code: "INVALID_ARGUMENT", names: newYear, run: () => loose(demo.getFunction("setYear")).staticCall(-1) },
+      { title: 'getFunction("nope")() (no such function)', code: "INVALID_ARGUMENT", names: /the ABI has no function nope/, run: () => loose(demo.getFunction("nope"))() },
       { title: 'getFunction("setYear").getFragment(1, 2, 3)', code: "INVALID_ARGUMENT", run: () => loose(demo.getFunction("setYear")).getFragment(1, 2, 3) },
       { title: "connect(runner).setYear(-1)", code: "INVALID_ARGUMENT", names: newYear, run: () => loose(demo.connect(sender.runner)).setYear(-1) },
       { title: "a send through a binding with no signer", code: "SIGNER_ERROR", run: () => demoRead.setYear(2021n) },

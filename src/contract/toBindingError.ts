@@ -61,10 +61,11 @@ export function toBindingErrorSync(err: unknown, call: BindingCall): ChaincallEr
   if (code === "UNSUPPORTED_OPERATION") {
     if (e.operation === "fragment") return argumentError(err, call);
     if (e.operation === "sendTransaction" || e.operation === "estimateGas" || e.operation === "call") {
-      const what = e.operation === "sendTransaction" ? "send transactions" : e.operation === "call" ? "make calls" : "estimate gas";
-      return new ChaincallError("SIGNER_ERROR", `${label(call)}: the binding's runner cannot ${what}`, {
+      const sending = e.operation === "sendTransaction";
+      const what = sending ? "send transactions" : e.operation === "call" ? "make calls" : "estimate gas";
+      return new ChaincallError("SIGNER_ERROR", `${call.key}: the binding's runner cannot ${what}`, {
         cause: err,
-        metaMessages: ["hint: connect the binding to client.runner of a client made with a signer (connect({ signer }))"],
+        metaMessages: [sending ? "hint: use client.runner of a client made with a signer (connect({ signer }))" : "hint: connect the binding to client.runner"],
       });
     }
     if (typeof e.operation === "string" && NAME_OPERATIONS.has(e.operation)) return argumentError(err, call);
@@ -96,10 +97,6 @@ function decodeWithBinding(err: ContractRevertedError, iface: Interface): Chainc
   const decoded = decodeRevert(err.data, [iface]);
   if (decoded.errorName === undefined) return err;
   return new ContractRevertedError(decoded, { cause: err, transactionHash: err.transactionHash, blockNumber: err.blockNumber, metaMessages: err.metaMessages });
-}
-
-function label(call: BindingCall): string {
-  return call.key === "constructor" ? "constructor" : call.key;
 }
 
 /** The fragment the call meant: the constructor, the one function of that name or signature, or the overload the arguments pick. */
@@ -135,7 +132,8 @@ function argumentError(err: unknown, call: BindingCall): ChaincallError {
       const shown = call.args.map((a) => describeValue(a)).join(", ");
       return new ChaincallError("INVALID_ARGUMENT", `no overload of ${call.key} takes (${shown}): it is one of ${overloads.join(", ")}`, { cause: err, details: ethersReason });
     }
-    return new ChaincallError("INVALID_ARGUMENT", `${call.key}: ${ethersReason}`, { cause: err });
+    const what = overloads.length === 0 ? `the ABI has no function ${call.key}` : `${call.key}: ${ethersReason}`;
+    return new ChaincallError("INVALID_ARGUMENT", what, { cause: err });
   }
   const signature = signatureOf(call, fragment);
   if (call.args.length === fragment.inputs.length + 1) {
