@@ -50,6 +50,9 @@ export function wrapContract<T extends BaseContract>(contract: T): T {
   return handler.proxy;
 }
 
+// The one hook between generated factories and ethers' Contract: a lean read path (issue 14) belongs here,
+// answering plain view calls itself and handing everything else to the methods built below.
+
 /** The Proxy handler of one wrapped contract: its methods, built on first use and kept. */
 class ContractWrapper<T extends BaseContract> implements ProxyHandler<T> {
   private readonly iface: Interface;
@@ -108,7 +111,13 @@ class ContractWrapper<T extends BaseContract> implements ProxyHandler<T> {
 
   /** One contract method and its forms, each translating its failures; built once per name. */
   private wrapMethod(key: string): Method {
-    const raw = this.contract.getFunction(key) as unknown as Method;
+    let raw: Method;
+    try {
+      raw = this.contract.getFunction(key) as unknown as Method;
+    } catch (err) {
+      // ethers refuses a name its ABI lacks here, before any call.
+      throw toBindingErrorSync(err, this.bindingCall(key, [])) ?? toChaincallError(err);
+    }
     const guard: ArgumentGuard | null = booleanGuard(this.iface, key);
     const refuse = (args: readonly unknown[]): ChaincallError | undefined => (guard && guard(args) ? diagnoseArguments(this.bindingCall(key, args)) : undefined);
     const fail = (args: readonly unknown[]) => async (err: unknown) => {
