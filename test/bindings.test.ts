@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { Contract, JsonRpcProvider, Result, Wallet, type BaseContract } from "ethers";
+import { AbiCoder, Contract, JsonRpcProvider, Result, Wallet, type BaseContract } from "ethers";
 import { connect, ContractRevertedError, isChaincallError, wrapContract, wrapDeploy, type Client, type ErrorCode } from "../src";
 import { CallDemo__factory, Echo__factory, Oracle__factory, Reader__factory, Vault__factory, type CallDemo, type Echo, type Reader, type Vault } from "../typechain-types";
 import { countingProxy, type CountingProxy } from "./fixtures/countingProxy";
@@ -277,6 +277,90 @@ for (const [label, node] of [
         expect(demo.getYear).to.equal(demo.getYear);
         expect(demo.getFunction("getYear")).to.equal(demo.getYear);
         expect((demo.getYear as unknown as { _contract: unknown })._contract).to.equal(demo);
+      });
+    });
+
+    describe("random arguments, valid and not: wrapped and unwrapped agree", () => {
+      // A fixed seed: a failure names its case and replays.
+      let seed = 0x5eed;
+      const random = (n: number): number => {
+        seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+        return seed % n;
+      };
+      const pick = <T>(values: readonly T[]): T => values[random(values.length)]!;
+      // Per parameter: values ethers encodes, and values it must refuse (the test's own oracle below decides).
+      type Pool = { ok: unknown[]; bad: unknown[] };
+      const uint = (bits: number): Pool => {
+        const max = 2n ** BigInt(bits) - 1n;
+        return { ok: [0n, 1n, max, "12", "0x1f", 7], bad: [max + 1n, -1n, 1.5, "abc", null, NaN] };
+      };
+      const int = (bits: number): Pool => {
+        const max = 2n ** BigInt(bits - 1) - 1n;
+        return { ok: [0n, -1n, -max - 1n, max, "-3"], bad: [max + 1n, -max - 2n, 1.5, "x", undefined] };
+      };
+      const pools: Record<"echoUints" | "echoInts" | "echoScalars", Pool[]> = {
+        echoUints: [8, 16, 32, 64, 128, 256].map(uint),
+        echoInts: [8, 16, 32, 64, 128, 256].map(int),
+        echoScalars: [
+          { ok: [DEV_ACCOUNT, DEV_ACCOUNT.toLowerCase()], bad: [BAD_CHECKSUM, "abc", DEV_ACCOUNT.slice(0, -2), 42] },
+          { ok: [true, false], bad: ["true", 1, 0, null] },
+          { ok: ["0x", "0x1234", new Uint8Array([1, 2])], bad: ["zz", "0x123"] },
+          { ok: [WORD, new Uint8Array(32)], bad: ["0x12", `${WORD}00`] },
+          { ok: ["hi", ""], bad: [42, null] },
+          { ok: ["0x12345678", new Uint8Array(4)], bad: ["0x1234", "0x123456789a"] },
+        ],
+      };
+      // A third of the calls all valid, a third with one bad value, a third with any mix.
+      const draw = (pool: Pool[]): unknown[] => {
+        const mode = random(3);
+        const spoiled = random(pool.length);
+        return pool.map((p, i) => pick(mode === 2 ? [...p.ok, ...p.bad] : mode === 1 && i === spoiled ? p.bad : p.ok));
+      };
+
+      // Bad by the ABI alone: the value does not encode as its parameter, or is not a boolean where it says bool.
+      const firstBad = (name: keyof typeof pools, args: unknown[]): number => {
+        const inputs = echo.interface.getFunction(name)!.inputs;
+        return inputs.findIndex((param, i) => {
+          if (param.type === "bool") return typeof args[i] !== "boolean";
+          try {
+            AbiCoder.defaultAbiCoder().encode([param], [args[i]]);
+            return false;
+          } catch {
+            return true;
+          }
+        });
+      };
+
+      it("60 random calls each of echoUints, echoInts and echoScalars", async function () {
+        this.timeout(60_000);
+        const raw = unwrapped<Echo>(Echo__factory, addresses.echo, reader.runner);
+        let refused = 0;
+        for (const name of Object.keys(pools) as (keyof typeof pools)[]) {
+          for (let n = 0; n < 60; n++) {
+            const args = draw(pools[name]);
+            const what = `${name}(${args.map((a) => String(a)).join(", ")})`;
+            const bad = firstBad(name, args);
+            const sentBefore = proxy.requests;
+            const wrapped = await loose(echo[name])(...args).then((value) => ({ value }), (error: unknown) => ({ error }));
+            const sentByWrapped = proxy.requests - sentBefore;
+            const rawOutcome = await loose(raw[name])(...args).then((value) => ({ value }), (error: unknown) => ({ error }));
+            if (bad === -1) {
+              expect("value" in wrapped, `${what}: ${"error" in wrapped ? String(wrapped.error) : ""}`).to.equal(true);
+              expect("value" in rawOutcome, `${what}: ethers refused what the ABI allows`).to.equal(true);
+              expect(plain((wrapped as { value: unknown }).value), what).to.deep.equal(plain((rawOutcome as { value: unknown }).value));
+            } else {
+              refused++;
+              const error = (wrapped as { error?: unknown }).error;
+              expect(isChaincallError(error, "INVALID_ARGUMENT"), `${what}: ${String(error)}`).to.equal(true);
+              expect((error as Error).message, what).to.include(`argument ${bad} `);
+              expect(sentByWrapped, `${what}: requests sent`).to.equal(0);
+              // ethers refuses it too, unless only a bool was wrong (ethers would have encoded it as true/false).
+              const onlyBool = echo.interface.getFunction(name)!.inputs[bad]!.type === "bool" && firstBad(name, args.map((a, i) => (i === bad ? true : a))) === -1;
+              if (!onlyBool) expect("error" in rawOutcome, `${what}: ethers accepted it`).to.equal(true);
+            }
+          }
+        }
+        expect(refused, "both kinds of case were drawn").to.be.within(40, 140);
       });
     });
 
