@@ -272,6 +272,17 @@ for (const [label, node] of [
         }
       });
 
+      it("the receive/fallback function: its failures translated too, null where the ABI has none", async () => {
+        expect(demo.fallback).to.equal(null);
+        const payable = wrapContract(new Contract(Wallet.createRandom().address, [{ type: "receive", stateMutability: "payable" }], sender.runner));
+        const sentBefore = proxy.requests;
+        for (const overrides of [{ gasLimit: "lots" }, { value: -1n }, { data: "0x1234" }]) {
+          const err = await payable.fallback!(overrides as never).catch((e: unknown) => e);
+          expect(isChaincallError(err, "INVALID_ARGUMENT"), `${JSON.stringify(overrides, (_k, v) => (typeof v === "bigint" ? String(v) : v))}: ${String(err)}`).to.equal(true);
+        }
+        expect(proxy.requests - sentBefore, "requests sent").to.equal(0);
+      });
+
       it("wrapContract returns the same wrapper when given a wrapped contract, and keeps the method per name", () => {
         expect(wrapContract(demo)).to.equal(demo);
         expect(demo.getYear).to.equal(demo.getYear);

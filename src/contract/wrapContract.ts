@@ -81,6 +81,7 @@ class ContractWrapper<T extends BaseContract> implements ProxyHandler<T> {
       else if (prop === "connect" || prop === "attach") made = this.wrapRebinding(prop);
       else if (prop === "getFunction") made = (key: unknown) => this.getFunction(key);
       else if (MAPPED_MEMBERS.has(prop)) made = this.wrapMember(prop);
+      else if (prop === "fallback") made = this.wrapFallback() ?? null;
       if (made !== undefined) {
         this.methods.set(prop, made);
         return made;
@@ -156,6 +157,21 @@ class ContractWrapper<T extends BaseContract> implements ProxyHandler<T> {
     forms._key = { value: key, enumerable: true };
     Object.defineProperty(method, "_contract", { enumerable: true, get: () => this.proxy });
     Object.defineProperties(method, forms);
+    return method;
+  }
+
+  /** The receive/fallback function (null when the ABI has neither), its failures translated. */
+  private wrapFallback(): Method | undefined {
+    const raw = Reflect.get(this.contract, "fallback") as Method | null;
+    if (!raw) return undefined;
+    const context = { interfaces: [this.iface] };
+    const wrapForm = (form: (...args: unknown[]) => Promise<unknown>) => (overrides?: unknown) =>
+      form(overrides).catch((err: unknown) => Promise.reject(toChaincallError(err, context)));
+    const method = wrapForm(raw) as Method;
+    for (const name of ["staticCall", "send", "estimateGas", "populateTransaction"]) {
+      Object.defineProperty(method, name, { value: wrapForm(raw[name] as Method), enumerable: true });
+    }
+    Object.defineProperty(method, "_contract", { enumerable: true, get: () => this.proxy });
     return method;
   }
 
