@@ -1,5 +1,5 @@
 import type { ContractRunner, Interface, ParamType } from "ethers";
-import { AbiCoder, type FunctionFragment } from "ethers/abi";
+import { AbiCoder, type FunctionFragment } from "../abi/ethersAbi.js";
 import { describeValue } from "../errors/assertArgument.js";
 import { ChaincallError } from "../errors/ChaincallError.js";
 import { ContractRevertedError } from "../errors/ContractRevertedError.js";
