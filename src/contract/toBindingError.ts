@@ -24,7 +24,8 @@ export interface BindingCall {
 }
 
 // ethers' codes for "the caller gave a bad value": the argument at fault is found by encoding each alone.
-const ARGUMENT_CODES = new Set(["INVALID_ARGUMENT", "NUMERIC_FAULT", "MISSING_ARGUMENT", "UNEXPECTED_ARGUMENT"]);
+// UNCONFIGURED_NAME: on a chain with ENS, an address argument that is neither an address nor a known name.
+const ARGUMENT_CODES = new Set(["INVALID_ARGUMENT", "NUMERIC_FAULT", "MISSING_ARGUMENT", "UNEXPECTED_ARGUMENT", "UNCONFIGURED_NAME"]);
 // ethers' operations that only run for an address argument that is not an address (it takes it for an ENS name).
 const NAME_OPERATIONS = new Set(["getEnsAddress", "resolveName", "getResolver"]);
 
