@@ -29,6 +29,10 @@ export { readContract, type ReadContractParameters } from "./client/readContract
 export { installMulticall3, type RpcSender } from "./multicall/installMulticall3.js";
 export { MULTICALL3_ADDRESS } from "./multicall/ReadBatcher.js";
 
+// Bindings (the factories `chaincall gen` writes call these)
+export { wrapContract } from "./contract/wrapContract.js";
+export { wrapDeploy, type DeployingFactory } from "./contract/wrapDeploy.js";
+
 // Sending and waiting
 export { sendTransaction, type SendTransactionParameters, type TransactionOverrides } from "./tx/sendTransaction.js";
 export { waitForReceipt, type WaitForReceiptParameters, type WaitSource } from "./tx/waitForReceipt.js";

@@ -3,7 +3,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { generateBindings, MANIFEST_FILE } from "../src/codegen/generateBindings";
+import { generateBindings, MANIFEST_FILE, wrapFactorySource } from "../src/codegen/generateBindings";
 import { ChaincallError, type ErrorCode } from "../src/errors/ChaincallError";
 
 // dist/test/codegen.test.js → the repository root, whose node_modules the generated code must resolve against.
@@ -149,6 +149,16 @@ describe("codegen: generateBindings", function () {
         expect(factory).not.to.include("deploy(");
         expect(factory).to.include(`static connect(address: string, runner?: ContractRunner | null): ${name}`);
       }
+      // Issue 11 item 6: the factories hand out wrapped contracts (wrapContract), deploys go through wrapDeploy.
+      const plain = read(path.join(out, "factories", "Plain__factory.ts"));
+      expect(plain).to.include('import { wrapContract as _wrapContract, wrapDeploy as _wrapDeploy } from "chaincall";');
+      expect(plain).to.include("return _wrapContract(new Contract(address, _abi, runner)) as unknown as Plain;");
+      expect(plain).to.include("return _wrapDeploy(this, [initialYear, overrides || {}], (_args) => super.deploy(..._args)) as Promise<");
+      expect(plain).to.include("return _wrapDeploy(this, [initialYear, overrides || {}], (_args) => super.getDeployTransaction(..._args));");
+      expect(plain).to.include("return new Plain__factory(this.interface.fragments, this.bytecode, runner);");
+      const noBin = read(path.join(out, "factories", "NoBin__factory.ts"));
+      expect(noBin).to.include('import { wrapContract as _wrapContract } from "chaincall";');
+      expect(noBin).to.include("return _wrapContract(new Contract(address, _abi, runner)) as unknown as NoBin;");
       const typings = read(path.join(out, "Plain.ts"));
       expect(typings).to.include('"add(uint256,uint256)": TypedContractMethod');
       expect(typings).to.include("export type PointStruct");
@@ -223,6 +233,10 @@ describe("codegen: generateBindings", function () {
       // ESM variant: a "type": "module" folder, where extension-less relative imports would not resolve.
       const esm = path.join(scratch, "esm");
       write(path.join(esm, "package.json"), { type: "module" });
+      // Generated factories import "chaincall": installed, as in a user's project (the repository's own
+      // folders resolve it by self-reference, a folder with its own package.json does not).
+      fs.mkdirSync(path.join(esm, "node_modules"), { recursive: true });
+      fs.symlinkSync(REPO_ROOT, path.join(esm, "node_modules", "chaincall"), "dir");
       const esmResult = await generateBindings({ inputs: [path.join(root, "out")], outDir: path.join(esm, "types"), node16Modules: true });
       expect(esmResult.contracts).to.deep.equal(["Fo"]);
       expect(read(path.join(esm, "types", "index.ts"))).to.include('from "./Fo.js"');
@@ -373,6 +387,24 @@ export const abi = IFace__factory.abi;
       write(hexless, fixtureAbi());
       write(hexless.replace(/\.abi$/, ".bin"), "0x60806zz");
       expect((await rejection(generateBindings({ inputs: [hexless], outDir: out }), "INVALID_ARGUMENT")).message).to.include("Hexless.bin");
+    });
+
+    it("refuses TypeChain output it cannot adapt (another target version) with CODEGEN_ERROR naming the file", () => {
+      const shapes = [
+        "export class X__factory { static connect(address: string) { return makeIt(address); } }",
+        "import {} from 'ethers';\nexport class X__factory extends ContractFactory { static connect(address: string, runner?: ContractRunner | null): X { return new Contract(address, _abi, runner) as unknown as X; } }",
+      ];
+      for (const source of shapes) {
+        let caught: unknown;
+        try {
+          wrapFactorySource(source, "factories/X__factory.ts");
+        } catch (err) {
+          caught = err;
+        }
+        expect(caught).to.be.instanceOf(ChaincallError);
+        expect((caught as ChaincallError).code).to.equal("CODEGEN_ERROR");
+        expect((caught as ChaincallError).message).to.include("factories/X__factory.ts");
+      }
     });
 
     it("reports a TypeChain failure as CODEGEN_ERROR naming the input, and leaves no staging dir behind", async () => {

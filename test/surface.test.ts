@@ -1,6 +1,4 @@
 import { mkdirSync, readFileSync, existsSync, writeFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { expect } from "chai";
 import * as ts from "typescript";
@@ -23,6 +21,8 @@ import {
   sendTransaction,
   waitForReceipt,
   watchLogs,
+  wrapContract,
+  wrapDeploy,
   type Client,
   type ConnectParameters,
   type ErrorCode,
@@ -31,7 +31,8 @@ import {
 import * as codegen from "../src/codegen";
 import { generateBindings } from "../src/codegen";
 import { projectRoot } from "../scripts/lib/localNode";
-import { CallDemo__factory } from "../typechain-types";
+import { CallDemo__factory, Oracle__factory } from "../typechain-types";
+import { countingProxy, type CountingProxy } from "./fixtures/countingProxy";
 import { DEV_ACCOUNT, DEV_PRIVATE_KEY, deployCallDemo, devClient, hardhat, isolateState, tempDir } from "./fixtures/nodes";
 
 // SPEC §7.18 and issue 10: the package exports the public SDK and nothing else, every misuse of it is a
@@ -64,6 +65,8 @@ const ROOT_VALUES = [
   "sendTransaction",
   "waitForReceipt",
   "watchLogs",
+  "wrapContract",
+  "wrapDeploy",
 ];
 /** The values `chaincall/codegen` exports. */
 const CODEGEN_VALUES = ["MANIFEST_FILE", "generateBindings"];
@@ -78,45 +81,6 @@ describe("the public surface", () => {
     expect(Object.keys(codegen).sort()).to.deep.equal(CODEGEN_VALUES);
   });
 });
-
-/** A JSON-RPC pass-through to a real node that counts the requests it forwards: "nothing was sent" is a count of 0. */
-interface CountingProxy {
-  url: string;
-  requests: number;
-  close(): Promise<void>;
-}
-
-async function countingProxy(target: string): Promise<CountingProxy> {
-  const proxy: CountingProxy = { url: "", requests: 0, close: async () => undefined };
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", async () => {
-      const body = Buffer.concat(chunks).toString("utf8");
-      try {
-        const parsed: unknown = JSON.parse(body);
-        proxy.requests += Array.isArray(parsed) ? parsed.length : 1;
-      } catch {
-        proxy.requests += 1;
-      }
-      try {
-        const answer = await fetch(target, { method: "POST", headers: { "content-type": "application/json" }, body });
-        res.writeHead(answer.status, { "content-type": "application/json" });
-        res.end(await answer.text());
-      } catch {
-        res.writeHead(502).end();
-      }
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  proxy.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  proxy.close = () =>
-    new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    });
-  return proxy;
-}
 
 /** What a call ended with: the thrown (or rejected) error, or `{ value }` when it did not fail. */
 async function outcome(run: () => unknown): Promise<{ error: unknown } | { value: unknown }> {
@@ -333,6 +297,19 @@ describe("misuse of the exported functions: a ChaincallError with a code, nothin
     { fn: "decodeRevert", title: "odd-length hex", code: "INVALID_ARGUMENT", run: () => decodeRevert("0x123") },
     { fn: "decodeRevert", title: "a number", code: "INVALID_ARGUMENT", run: () => decodeRevert(42 as never) },
     { fn: "decodeRevert", title: "interfaces not a list", code: "INVALID_ARGUMENT", run: () => decodeRevert("0x08c379a0", "abi" as never) },
+
+    // wrapContract and wrapDeploy (what generated factories call); the bindings' own misuses are test/bindings.test.ts
+    { fn: "wrapContract", title: "no contract", code: "INVALID_ARGUMENT", run: () => wrapContract(undefined as never) },
+    { fn: "wrapContract", title: "an address instead of a contract", code: "INVALID_ARGUMENT", run: () => wrapContract(demoAddress as never) },
+    { fn: "wrapContract", title: "a binding method through a wrapped contract with a bad argument", code: "INVALID_ARGUMENT", run: () => CallDemo__factory.connect(demoAddress, sender.runner).setYear("abc") },
+    { fn: "wrapContract", title: "a binding's setYear(-1)", code: "INVALID_ARGUMENT", run: () => CallDemo__factory.connect(demoAddress, sender.runner).setYear(-1) },
+    { fn: "wrapContract", title: "a binding's setYear(2^256)", code: "INVALID_ARGUMENT", run: () => CallDemo__factory.connect(demoAddress, sender.runner).setYear(2n ** 256n) },
+    { fn: "wrapContract", title: "a binding's setYear() without its argument", code: "INVALID_ARGUMENT", run: () => (CallDemo__factory.connect(demoAddress, sender.runner).setYear as unknown as () => Promise<unknown>)() },
+    { fn: "wrapContract", title: "a binding's setYear with junk overrides", code: "INVALID_ARGUMENT", run: () => CallDemo__factory.connect(demoAddress, sender.runner).setYear(1n, { gasLimit: "lots" as never }) },
+    { fn: "wrapDeploy", title: "a generated factory's deploy with a bad constructor argument", code: "INVALID_ARGUMENT", run: () => new Oracle__factory(sender.signer!).deploy("abc", 1n) },
+    { fn: "wrapDeploy", title: "no factory", code: "INVALID_ARGUMENT", run: () => wrapDeploy(undefined as never, [], async () => undefined) },
+    { fn: "wrapDeploy", title: "args not an array", code: "INVALID_ARGUMENT", run: () => wrapDeploy(new CallDemo__factory(), {} as never, async () => undefined) },
+    { fn: "wrapDeploy", title: "a bad constructor argument", code: "INVALID_ARGUMENT", run: () => wrapDeploy(new Oracle__factory(), [-1, 1, {}], async () => undefined) },
 
     // generateBindings (chaincall/codegen)
     { fn: "generateBindings", title: "no parameters", code: "INVALID_ARGUMENT", run: () => generateBindings(undefined as never) },

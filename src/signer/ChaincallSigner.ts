@@ -150,6 +150,13 @@ export class ChaincallSigner extends AbstractSigner<ChaincallProvider> {
   private async prepare(request: TransactionRequest): Promise<TransactionLike<string>> {
     const provider = this.provider;
     const { chainId } = this.options;
+    // Before anything is asked of the node: a negative amount (a binding's overrides, say) is the caller's mistake.
+    for (const field of ["value", "gasLimit", "gasPrice", "maxFeePerGas", "maxPriorityFeePerGas", "nonce"] as const) {
+      const amount = request[field];
+      if (amount !== undefined && amount !== null && BigInt(amount) < 0n) {
+        throw new ChaincallError("INVALID_ARGUMENT", `the transaction's ${field} must be ≥ 0, got ${amount}`);
+      }
+    }
     if (request.chainId !== undefined && request.chainId !== null && BigInt(request.chainId) !== chainId) {
       throw new ChainMismatchError(BigInt(request.chainId), chainId, provider.boundary.endpoint);
     }

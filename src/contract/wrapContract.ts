@@ -1,0 +1,209 @@
+import { BaseContract, type ContractRunner, type Interface } from "ethers";
+import { assertArgument } from "../errors/assertArgument.js";
+import { ChaincallError } from "../errors/ChaincallError.js";
+import { toChaincallError } from "../errors/toChaincallError.js";
+import { booleanGuard, type ArgumentGuard } from "./booleanGuard.js";
+import { diagnoseArguments, toBindingError, toBindingErrorSync, type BindingCall } from "./toBindingError.js";
+
+// Marks a wrapped contract, so wrapping twice returns the same wrapper.
+const WRAPPED = Symbol.for("chaincall.wrappedContract");
+
+// What a contract has of its own besides the prototype's methods: these names are never contract methods
+// (ethers gives them precedence too), and "then" is never one, so a contract is not taken for a promise.
+const OWN_MEMBERS = new Set(["target", "interface", "runner", "filters", "fallback", "then"]);
+
+// The method forms every binding method carries (TypeChain's TypedContractMethod).
+const ASYNC_FORMS = ["staticCall", "staticCallResult", "send", "estimateGas", "populateTransaction"] as const;
+
+// BaseContract methods whose rejections are translated too (the rest return no promise or are listeners).
+const MAPPED_MEMBERS = new Set(["getAddress", "getDeployedCode", "waitForDeployment", "queryFilter"]);
+
+type Method = ((...args: unknown[]) => Promise<unknown>) & Record<string, unknown>;
+
+/**
+ * Wraps an ethers contract (a TypeChain binding) so that every failure of its methods is a `ChaincallError`:
+ * a bad argument is `INVALID_ARGUMENT` naming the function and the parameter (its name, type and index) —
+ * thrown before anything is sent; a call to an address without code is `NO_CONTRACT`; a revert decodes the
+ * custom errors of the binding's own ABI. Every method form is covered: `c.f(…)`, `c.f.staticCall`,
+ * `send`, `estimateGas`, `populateTransaction`, `staticCallResult`, `c.getFunction(name)`, and
+ * `c.connect(runner)` / `c.attach(address)` return wrapped contracts. Types, values and results are
+ * ethers' own. Bindings made by `chaincall gen` are wrapped already: their factories' `connect` and
+ * `deploy` call this.
+ *
+ * Stricter than ethers in one place: where the ABI says `bool`, only a boolean is accepted (ethers would
+ * encode `"false"` as true).
+ *
+ * @param contract an ethers v6 contract, e.g. `new Contract(address, abi, runner)`
+ * @returns the same contract, behind a wrapper (the methods are built once per name, not per access)
+ * @throws ChaincallError `INVALID_ARGUMENT` when `contract` is not an ethers contract
+ * @example
+ * const demo = wrapContract(new Contract(address, CallDemo__factory.abi, client.runner)) as unknown as CallDemo;
+ * await demo.setYear("abc"); // ChaincallError INVALID_ARGUMENT: setYear(uint256) argument 0 "newYear" (uint256) must be …
+ */
+export function wrapContract<T extends BaseContract>(contract: T): T {
+  const c = contract as unknown as { getFunction?: unknown; interface?: { getFunction?: unknown }; [WRAPPED]?: boolean } | null;
+  const ok = typeof c === "object" && c !== null && typeof c.getFunction === "function" && typeof c.interface?.getFunction === "function";
+  assertArgument(ok, "contract", "an ethers contract (a TypeChain binding)", contract);
+  if (c[WRAPPED] === true) return contract;
+  const handler = new ContractWrapper(contract);
+  handler.proxy = new Proxy(contract, handler);
+  return handler.proxy;
+}
+
+// The one hook between generated factories and ethers' Contract: a lean read path (issue 14) belongs here,
+// answering plain view calls itself and handing everything else to the methods built below.
+
+/** The Proxy handler of one wrapped contract: its methods, built on first use and kept. */
+class ContractWrapper<T extends BaseContract> implements ProxyHandler<T> {
+  private readonly iface: Interface;
+  private readonly methods = new Map<string, unknown>();
+  private readonly functionKeys = new Set<string>();
+  private readonly address: string | undefined;
+  /** The wrapped contract (this handler's Proxy): what `waitForDeployment` returns and `_contract` is. */
+  proxy!: T;
+
+  constructor(private readonly contract: T) {
+    this.iface = contract.interface;
+    this.iface.forEachFunction((f) => {
+      // Names and full signatures, as ethers' own Proxy answers them.
+      for (const key of [f.name, f.format("sighash")]) if (!isMember(key)) this.functionKeys.add(key);
+    });
+    const target = contract.target;
+    this.address = typeof target === "string" && /^0x[0-9a-fA-F]{40}$/.test(target) ? target : undefined;
+  }
+
+  get(target: T, prop: string | symbol, receiver: unknown): unknown {
+    if (typeof prop === "string") {
+      const known = this.methods.get(prop);
+      if (known !== undefined) return known;
+      let made: unknown;
+      if (this.functionKeys.has(prop)) made = this.wrapMethod(prop);
+      else if (prop === "connect" || prop === "attach") made = this.wrapRebinding(prop);
+      else if (prop === "getFunction") made = (key: unknown) => this.getFunction(key);
+      else if (MAPPED_MEMBERS.has(prop)) made = this.wrapMember(prop);
+      else if (prop === "fallback") made = this.wrapFallback() ?? null;
+      if (made !== undefined) {
+        this.methods.set(prop, made);
+        return made;
+      }
+    } else if (prop === WRAPPED) {
+      return true;
+    }
+    return Reflect.get(target, prop, receiver);
+  }
+
+  private getFunction(key: unknown): unknown {
+    let name: string;
+    try {
+      name = typeof key === "string" ? key : (key as { format(): string }).format();
+    } catch (err) {
+      throw new ChaincallError("INVALID_ARGUMENT", "getFunction takes a function name, signature or fragment", { cause: err });
+    }
+    const known = this.methods.get(name);
+    if (known !== undefined && this.functionKeys.has(name)) return known;
+    const made = this.wrapMethod(name);
+    if (this.functionKeys.has(name)) this.methods.set(name, made);
+    return made;
+  }
+
+  private bindingCall(key: string, args: readonly unknown[]): BindingCall {
+    return { iface: this.iface, key, args, runner: this.contract.runner as ContractRunner | null, address: this.address };
+  }
+
+  /** One contract method and its forms, each translating its failures; built once per name. */
+  private wrapMethod(key: string): Method {
+    let raw: Method;
+    try {
+      raw = this.contract.getFunction(key) as unknown as Method;
+    } catch (err) {
+      // ethers refuses a name its ABI lacks here, before any call.
+      throw toBindingErrorSync(err, this.bindingCall(key, [])) ?? toChaincallError(err);
+    }
+    const guard: ArgumentGuard | null = booleanGuard(this.iface, key);
+    const refuse = (args: readonly unknown[]): ChaincallError | undefined => (guard && guard(args) ? diagnoseArguments(this.bindingCall(key, args)) : undefined);
+    const fail = (args: readonly unknown[]) => async (err: unknown) => {
+      throw await toBindingError(err, this.bindingCall(key, args));
+    };
+    const wrapForm = (form: (...args: unknown[]) => Promise<unknown>) =>
+      function (...args: unknown[]): Promise<unknown> {
+        const refused = refuse(args);
+        if (refused) return Promise.reject(refused);
+        return form(...args).catch(fail(args));
+      };
+    const method = wrapForm(raw) as Method;
+    const forms: PropertyDescriptorMap = {};
+    for (const name of ASYNC_FORMS) forms[name] = { value: wrapForm(raw[name] as Method), enumerable: true };
+    forms.getFragment = {
+      enumerable: true,
+      value: (...args: unknown[]) => {
+        try {
+          return (raw.getFragment as (...a: unknown[]) => unknown)(...args);
+        } catch (err) {
+          throw toBindingErrorSync(err, this.bindingCall(key, args)) ?? toChaincallError(err);
+        }
+      },
+    };
+    forms.fragment = {
+      enumerable: true,
+      get: () => {
+        try {
+          return raw.fragment;
+        } catch (err) {
+          throw toBindingErrorSync(err, this.bindingCall(key, [])) ?? toChaincallError(err);
+        }
+      },
+    };
+    forms.name = { value: raw.name, enumerable: true };
+    forms._key = { value: key, enumerable: true };
+    Object.defineProperty(method, "_contract", { enumerable: true, get: () => this.proxy });
+    Object.defineProperties(method, forms);
+    return method;
+  }
+
+  /** The receive/fallback function (null when the ABI has neither), its failures translated. */
+  private wrapFallback(): Method | undefined {
+    const raw = Reflect.get(this.contract, "fallback") as Method | null;
+    if (!raw) return undefined;
+    const context = { interfaces: [this.iface] };
+    const wrapForm = (form: (...args: unknown[]) => Promise<unknown>) => (overrides?: unknown) =>
+      form(overrides).catch((err: unknown) => Promise.reject(toChaincallError(err, context)));
+    const method = wrapForm(raw) as Method;
+    for (const name of ["staticCall", "send", "estimateGas", "populateTransaction"]) {
+      Object.defineProperty(method, name, { value: wrapForm(raw[name] as Method), enumerable: true });
+    }
+    Object.defineProperty(method, "_contract", { enumerable: true, get: () => this.proxy });
+    return method;
+  }
+
+  /** `connect(runner)` and `attach(address)`: the new contract is wrapped too. */
+  private wrapRebinding(prop: "connect" | "attach"): (arg: unknown) => unknown {
+    return (arg: unknown) => {
+      let next: BaseContract;
+      try {
+        next = (this.contract[prop] as (a: unknown) => BaseContract)(arg);
+      } catch (err) {
+        throw toChaincallError(err);
+      }
+      return wrapContract(next);
+    };
+  }
+
+  /** A BaseContract method whose failures are translated; called on the wrapper, so `waitForDeployment` returns it. */
+  private wrapMember(prop: string): (...args: unknown[]) => unknown {
+    const fn = Reflect.get(this.contract, prop) as (...args: unknown[]) => unknown;
+    const context = () => ({ interfaces: [this.iface] });
+    return (...args: unknown[]) => {
+      let result: unknown;
+      try {
+        result = fn.apply(this.proxy, args);
+      } catch (err) {
+        throw toChaincallError(err, context());
+      }
+      return result instanceof Promise ? result.catch((err: unknown) => Promise.reject(toChaincallError(err, context()))) : result;
+    };
+  }
+}
+
+function isMember(key: string): boolean {
+  return OWN_MEMBERS.has(key) || key in BaseContract.prototype;
+}
