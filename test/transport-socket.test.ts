@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { keccak256, toUtf8Bytes, Wallet, type JsonRpcPayload } from "ethers";
+import { createServer as createHttpServer } from "node:http";
 import { createServer, type Server, type Socket } from "node:net";
 import { join } from "node:path";
 import { JsonStreamSplitter } from "../src/client/JsonStreamSplitter";
@@ -119,6 +120,21 @@ describe("socket transports that cannot connect", () => {
     expect(err.shortMessage).to.equal(`cannot reach ${path}`);
   });
 
+  it("a server that refuses the upgrade (HTTP 401) is RPC_ERROR 'cannot reach', and the process exits", async () => {
+    const server = createHttpServer((_req, res) => res.writeHead(401).end("no"));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const port = (server.address() as { port: number }).port;
+      const r = await runNodeScript(childScript("WsTransport", `ws://127.0.0.1:${port}`, 5000, "[]"), 10_000);
+      expect(r.code, r.stdout).to.equal(0);
+      expect(JSON.parse(r.stdout).open).to.deep.include({ code: "RPC_ERROR", message: `cannot reach ws://127.0.0.1:${port}: it answered HTTP 401 to the WebSocket upgrade` });
+      expect(r.ms).to.be.below(STARTUP_ALLOWANCE_MS + 1000);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
   it("a node that accepts TCP but never completes the upgrade is TIMEOUT within the deadline, nothing left open", async () => {
     const server = createServer((socket) => socket.on("error", () => undefined));
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -194,6 +210,32 @@ describe("WebSocket transport against a hostile server (loopback stub)", () => {
       const err = await rejection(t.request({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }, { timeoutMs: 5000 }));
       expect(err.code).to.equal("RPC_ERROR");
       expect(err.shortMessage).to.match(/larger than 20 bytes$/);
+    } finally {
+      t.close();
+    }
+  });
+
+  it("sends the URL's credentials as Basic auth and never shows them", async () => {
+    const t = await openWsTransport(parseRpcUrl(stub.url.replace("ws://", "ws://alice:s3cr3t-pw@")), { timeoutMs: 5000 });
+    try {
+      expect(t.endpoint).to.not.include("s3cr3t-pw");
+      expect(stub.lastAuthorization).to.equal(`Basic ${Buffer.from("alice:s3cr3t-pw").toString("base64")}`);
+      stub.mode = "binary";
+      const err = await rejection(t.request({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }, { timeoutMs: 5000 }));
+      expect(`${err.message} ${err.details}`).to.not.include("s3cr3t-pw");
+    } finally {
+      t.close();
+    }
+  });
+
+  it("an answer with id null (a node's parse error) fails the pending requests with the node's words", async () => {
+    const t = await openWsTransport(parseRpcUrl(stub.url), { timeoutMs: 5000 });
+    try {
+      stub.mode = "nullIdError";
+      const err = await rejection(t.request({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }, { timeoutMs: 5000 }));
+      expect(err.code).to.equal("RPC_ERROR");
+      expect(err.shortMessage).to.match(/^malformed answer from /);
+      expect(err.details).to.equal("the node sent an answer with id null: batch too large");
     } finally {
       t.close();
     }

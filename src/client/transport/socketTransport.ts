@@ -271,7 +271,7 @@ export class SocketTransport implements Transport {
         continue;
       }
       const isAnswer = "result" in m || (m.error !== null && typeof m.error === "object");
-      if (!isAnswer || typeof m.id !== "number") return this.malformed(isAnswer ? `an answer with id ${shortJson(m.id)}` : "not a JSON-RPC answer");
+      if (!isAnswer || typeof m.id !== "number") return this.malformed(isAnswer ? `an answer with id ${shortJson(m.id)}${nodeMessage(m.error)}` : "not a JSON-RPC answer");
       const entry = this.pending.get(m.id);
       if (!entry) {
         // Ours but given up (timed out, aborted): a late answer, not a broken node.
@@ -361,6 +361,12 @@ function describeCause(err: unknown): string | undefined {
   const e = err as { code?: unknown; message?: unknown } | undefined;
   if (typeof e?.message !== "string") return undefined;
   return typeof e.code === "string" && !e.message.includes(e.code) ? `${e.code}: ${e.message}` : e.message;
+}
+
+/** A node's error that cannot be placed (id null: "parse error", "batch too large") still says why. */
+function nodeMessage(error: unknown): string {
+  const message = (error as { message?: unknown } | undefined)?.message;
+  return typeof message === "string" ? `: ${message}` : "";
 }
 
 function shortJson(value: unknown): string {
