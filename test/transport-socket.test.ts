@@ -120,6 +120,25 @@ describe("socket transports that cannot connect", () => {
     expect(err.shortMessage).to.equal(`cannot reach ${path}`);
   });
 
+  it("a node gone after the connection dropped: the next request fails 'cannot reach' (ECONNREFUSED), 'unsent' for a send", async () => {
+    const gone = await startWsFaultStub(anvil().wsUrl);
+    let t: Transport | undefined;
+    try {
+      t = await openWsTransport(parseRpcUrl(gone.url), { timeoutMs: 5000 });
+      expect(resultOf(await t.request({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }, { timeoutMs: 5000 }), 1).result).to.equal("0x7a69");
+      await gone.close();
+      // Time for the client to see the close (a request written before that is "unknown", rightly).
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const err = await rejection(t.request({ jsonrpc: "2.0", id: 2, method: "eth_sendRawTransaction", params: ["0x00"] }, { timeoutMs: 5000 }));
+      expect(err.code).to.equal("RPC_ERROR");
+      expect(err.shortMessage).to.equal(`cannot reach ${gone.url}`);
+      expect(classifyBroadcastFailure(err)).to.equal("unsent");
+    } finally {
+      t?.close();
+      await gone.close();
+    }
+  });
+
   it("a server that refuses the upgrade (HTTP 401) is RPC_ERROR 'cannot reach', and the process exits", async () => {
     const server = createHttpServer((_req, res) => res.writeHead(401).end("no"));
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

@@ -16,7 +16,10 @@ export function openIpcTransport(target: ParsedRpcUrl, options: TransportOptions
   return openIpcSocketTransport(target, options);
 }
 
-/** `openIpcTransport` with the options `openRpcSocket` needs (notifications, a single connection). Internal. */
+/**
+ * `openIpcTransport` with the options `openRpcSocket` needs (notifications, a single connection). Internal.
+ * @example const t = await openIpcSocketTransport(target, { timeoutMs: 10_000, reconnect: false, onNotification: console.log });
+ */
 export function openIpcSocketTransport(target: ParsedRpcUrl, options: SocketTransportOptions): Promise<SocketTransport> {
   return openSocketTransport("ipc", target, connectIpc(target), options);
 }

@@ -19,7 +19,10 @@ export function openWsTransport(target: ParsedRpcUrl, options: TransportOptions 
   return openWsSocketTransport(target, options);
 }
 
-/** `openWsTransport` with the options `openRpcSocket` needs (notifications, a single connection). Internal. */
+/**
+ * `openWsTransport` with the options `openRpcSocket` needs (notifications, a single connection). Internal.
+ * @example const t = await openWsSocketTransport(target, { timeoutMs: 10_000, reconnect: false, onNotification: console.log });
+ */
 export function openWsSocketTransport(target: ParsedRpcUrl, options: SocketTransportOptions): Promise<SocketTransport> {
   return openSocketTransport("ws", target, connectWs(target), options);
 }
