@@ -23,6 +23,7 @@ import { estimateFees } from "../tx/estimateFees.js";
 import { intrinsicGas } from "../tx/intrinsicGas.js";
 import { classifyBroadcastFailure } from "../tx/classifyBroadcastFailure.js";
 import { appendJournal, appendJournalOutcome, appendJournalRefusal, readNodeJournal, type JournalOutcome } from "../tx/journal.js";
+import { standingTransactions, type StandingTransactions } from "../tx/standingTransactions.js";
 import { UnknownOutcomeError } from "../tx/UnknownOutcomeError.js";
 
 // Errors a send ends with after the chain was asked (the transaction is provably not there): journalled
@@ -194,7 +195,11 @@ export class ChaincallSigner extends AbstractSigner<ChaincallProvider> {
 
   // The queue's view of this account: its node-side count, and how to use up a nonce with a no-op.
   private readonly account = {
-    fetchNonce: (): Promise<number> => this.provider.getTransactionCount(this.address, "pending"),
+    fetchNonce: async (): Promise<number> => {
+      const count = await this.provider.getTransactionCount(this.address, "pending");
+      this.journalLost(count);
+      return count;
+    },
     recover: (): UnknownOutcomeError[] => this.unsettledFromJournal(),
     fill: async (nonce: number): Promise<void> => {
       const fees = await estimateFees(this.provider, this.options.chainId);
@@ -331,10 +336,27 @@ export class ChaincallSigner extends AbstractSigner<ChaincallProvider> {
     // Only a node's own refusal is one: an unsent, unknown or settled broadcast has its own journal line.
     if (err instanceof UnknownOutcomeError || settledErrors.has(err as object) || classifyBroadcastFailure(err) !== "refused") return;
     appendJournalRefusal(this.options.journal, hash, toChaincallError(err, this.provider.boundary).code);
+    this.standing()?.remove(hash);
   }
 
   private journalOutcome(hash: string, outcome: JournalOutcome, code?: string): void {
-    if (this.options.journal) appendJournalOutcome(this.options.journal, hash, outcome, code);
+    if (!this.options.journal) return;
+    appendJournalOutcome(this.options.journal, hash, outcome, code);
+    if (outcome === "unsent" || outcome === "gone") this.standing()?.remove(hash);
+  }
+
+  // This account's journalled transactions that stand for their nonces (see StandingTransactions).
+  private standing(): StandingTransactions | undefined {
+    const { journal, chainId, genesis } = this.options;
+    return journal ? standingTransactions(journal, { chainId, genesis }, this.address) : undefined;
+  }
+
+  // The node's next nonce is `count`: a journalled transaction at or above it is one the node no longer has
+  // (restarted without it, reverted, dropped from its pool). Its nonce is about to be handed out again, so
+  // it is journalled gone first: one live transaction per nonce, and the lost one is never re-broadcast
+  // over the new one (a wait for it ends replaced or dropped, never in success).
+  private journalLost(count: number): void {
+    for (const { hash } of this.standing()?.takeLost(count) ?? []) this.journalOutcome(hash, "gone");
   }
 
   /**
@@ -410,6 +432,9 @@ export class ChaincallSigner extends AbstractSigner<ChaincallProvider> {
   private journal(entry: { hash: string; nonce: number; to: string | null; raw?: string }): void {
     if (!this.options.journal) return;
     const { chainId, genesis } = this.options;
+    // Read before the append: the record starts from what the journal held before this transaction.
+    const standing = this.standing()!;
     appendJournal(this.options.journal, { v: 1, chainId: chainId.toString(), ...(genesis ? { genesis } : {}), from: this.address, time: new Date().toISOString(), ...entry });
+    standing.add(entry.nonce, entry.hash);
   }
 }
