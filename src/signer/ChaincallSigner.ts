@@ -20,6 +20,7 @@ import { minedDespiteError, toChaincallError } from "../errors/toChaincallError.
 import { accountQueue, type AccountQueue, type QueueJob } from "../tx/AccountQueue.js";
 import { isAlreadyKnown } from "../tx/checkJournal.js";
 import { estimateFees } from "../tx/estimateFees.js";
+import { findTransactionByNonce } from "../tx/findTransactionByNonce.js";
 import { intrinsicGas } from "../tx/intrinsicGas.js";
 import { classifyBroadcastFailure } from "../tx/classifyBroadcastFailure.js";
 import { appendJournal, appendJournalOutcome, appendJournalRefusal, readNodeJournal, type JournalOutcome } from "../tx/journal.js";
@@ -267,13 +268,17 @@ export class ChaincallSigner extends AbstractSigner<ChaincallProvider> {
       sign: async (nonce) => ({ nonce }),
       send: async ({ nonce }) => {
         const rpcTx = provider.getRpcTransaction({ ...tx, nonce } as TransactionRequest);
+        // Where a search by nonce starts, should the answer be lost: any block at or before the send.
+        const recentBlock = this.recentBlockNumber().catch(() => 0);
         let hash: string;
         try {
-          hash = (await provider.send("eth_sendTransaction", [{ ...rpcTx, from: this.address }])) as string;
+          // On its own, not in ethers' next batch: as for raw sends, each leaves once the one before was answered.
+          hash = (await provider.sendNow("eth_sendTransaction", [{ ...rpcTx, from: this.address }])) as string;
         } catch (err) {
           const mined = minedDespiteError(err);
-          if (!mined) throw err;
-          hash = mined;
+          if (mined) hash = mined;
+          else if (classifyBroadcastFailure(err) === "unknown") return this.settleNodeSigned(nonce, tx.to ?? null, err, await recentBlock);
+          else throw err;
         }
         this.journal({ hash, nonce, to: tx.to ?? null });
         for (let attempt = 0; attempt < 50; attempt++) {
@@ -284,6 +289,40 @@ export class ChaincallSigner extends AbstractSigner<ChaincallProvider> {
         throw new ChaincallError("RPC_ERROR", `the node accepted ${hash} but does not return it from eth_getTransactionByHash`);
       },
     };
+  }
+
+  /**
+   * A node-managed send whose answer proves nothing (a 5xx, -32603, a timeout, a reset after the request was
+   * written): the node may have signed and taken it, and only it knows the hash. The chain is asked by the
+   * account's nonce: a transaction there with that nonce is this send's (journalled, and the send succeeds);
+   * none (the pending count is not above it) proves it is not there, and its nonce is free again. While the
+   * chain cannot be asked, or the nonce is used but the transaction not found, the outcome stays unknown and
+   * the queue keeps the nonce.
+   */
+  private async settleNodeSigned(nonce: number, to: string | null, err: unknown, fromBlock: number): Promise<TransactionResponse> {
+    let journalled = false;
+    const lookUp = async (): Promise<TransactionResponse | null | undefined> => {
+      const found = await findTransactionByNonce(this.provider, this.address, nonce, fromBlock);
+      // Asked again by the queue and by the caller's settle(): journalled once.
+      if (found && !journalled) {
+        journalled = true;
+        // The same history as a raw send's: the entry, the answer that proved nothing, what the chain said.
+        this.journal({ hash: found.hash, nonce, to });
+        this.journalOutcome(found.hash, "unknown", toChaincallError(err, this.provider.boundary).code);
+        this.journalOutcome(found.hash, "sent");
+      }
+      return found;
+    };
+    let found: TransactionResponse | null | undefined;
+    try {
+      found = await lookUp();
+    } catch {
+      throw new UnknownOutcomeError(undefined, nonce, async () => (await lookUp()) !== null, err);
+    }
+    if (found) return found;
+    if (found === null) throw settled(err);
+    // Its nonce is used (by this send, most likely), but the transaction was not found: nothing more to ask.
+    throw new UnknownOutcomeError(undefined, nonce, async () => true, err);
   }
 
   private blockNumberAsked?: { at: number; value: Promise<number> };

@@ -195,7 +195,7 @@ export class AccountQueue {
       try {
         there = await pending.settle();
       } catch (err) {
-        throw new ChaincallError("RPC_ERROR", `nonce ${nonce} is taken by transaction ${pending.hash}, whose fate is still unknown: no other transaction is signed for it until the node can tell`, {
+        throw new ChaincallError("RPC_ERROR", `nonce ${nonce} is taken by ${pending.hash ? `transaction ${pending.hash}` : "a transaction the node signed"}, whose fate is still unknown: no other transaction is signed for it until the node can tell`, {
           cause: err,
           metaMessages: ["hint: `chaincall journal` reports it once the node answers"],
         });
