@@ -17,8 +17,6 @@ import { DEV_ACCOUNT, DEV_PRIVATE_KEY, parseDocument, rpc, runCli, showCli } fro
 // These tests start (and kill) nodes of their own: the run's shared nodes are never touched.
 
 const BURST = 120;
-/** The node is killed once this many sends of the burst have been accepted. */
-const KILL_AFTER = 40;
 const WHILE_DOWN = 20;
 const WARM_UP = 5;
 /** Fixed fees and gas: preparing a send asks the node nothing, so every send reaches the nonce queue. */
@@ -32,6 +30,8 @@ type Told = { kind: "accepted"; hash: string; nonce: number } | { kind: "unknown
 
 interface Scenario {
   kind: "anvil" | "hardhat";
+  /** The node is killed once it has answered this many broadcasts of the burst (groups are of 100). */
+  killAfter: number;
   /** Starts the node on `port` (the same chain each time). */
   start(port: number): Promise<LocalNode>;
   /** Whether the SDK (else the CLI) re-broadcasts; the other one checks the result. */
@@ -41,12 +41,14 @@ interface Scenario {
 const scenarios: Scenario[] = [
   {
     kind: "anvil",
+    killAfter: 40,
     // --state: loaded at start, dumped every second, so a SIGKILL loses only what came after the last dump.
     start: (port) => startAnvil({ port, ipc: false, args: ["--state", statePath(), "--state-interval", "1", "--timestamp", ANVIL_TIMESTAMP] }),
     sdkRebroadcasts: true,
   },
   {
     kind: "hardhat",
+    killAfter: 105,
     // Hardhat keeps nothing: the restarted node is the same chain (same genesis) with none of the old blocks.
     start: (port) => startHardhatNode({ port, initialDate: HARDHAT_INITIAL_DATE }),
     sdkRebroadcasts: false,
@@ -110,7 +112,7 @@ describe("burst-kill: a node killed mid-burst, restarted, the journal checked an
   for (const scenario of scenarios) for (const sendFirst of [false, true]) {
     const title = sendFirst
       ? `${scenario.kind}: the same, but a send right after the restart, before the journal is settled: what the node lost is journalled gone before its nonce is reused`
-      : `${scenario.kind}: ${BURST} concurrent sends, SIGKILL after ${KILL_AFTER} accepted, ${WHILE_DOWN} more while down, restart, settle: every send accounted for exactly once`;
+      : `${scenario.kind}: ${BURST} concurrent sends, SIGKILL after ${scenario.killAfter} accepted, ${WHILE_DOWN} more while down, restart, settle: every send accounted for exactly once`;
     it(title, async () => {
       const journal = join(folder!, "journal.jsonl");
       const recipient = Wallet.createRandom().address;
@@ -127,7 +129,7 @@ describe("burst-kill: a node killed mid-burst, restarted, the journal checked an
       for (let i = 0; i < WARM_UP; i++) told.set(100n + BigInt(i), tell({ status: "fulfilled", value: await send(100n + BigInt(i)) }));
       if (scenario.kind === "anvil") await new Promise((resolve) => setTimeout(resolve, 1_300));
 
-      // The burst; the node dies (no chance to save anything) right after it answered its KILL_AFTER-th
+      // The burst; the node dies (no chance to save anything) right after it answered its n-th
       // broadcast of the burst, while the next one is on its way. (Sends resolve when their group of up to
       // 100 is done, so the count is taken where the node answers.)
       let answered = 0;
@@ -136,7 +138,7 @@ describe("burst-kill: a node killed mid-burst, restarted, the journal checked an
       const sendNow = provider.sendNow.bind(provider);
       provider.sendNow = async (method, params) => {
         const result = await sendNow(method, params);
-        if (method === "eth_sendRawTransaction" && ++answered === KILL_AFTER) killed = first.kill();
+        if (method === "eth_sendRawTransaction" && ++answered === scenario.killAfter) killed = first.kill();
         return result;
       };
       const values = Array.from({ length: BURST }, (_, i) => 1_000n + BigInt(i));
@@ -146,7 +148,7 @@ describe("burst-kill: a node killed mid-burst, restarted, the journal checked an
       burst.forEach((result, i) => told.set(values[i], tell(result)));
       const counts = { accepted: 0, unknown: 0, failed: 0 };
       for (const t of told.values()) counts[t.kind]++;
-      expect(counts.accepted, JSON.stringify(counts)).to.be.within(WARM_UP + KILL_AFTER, WARM_UP + KILL_AFTER + 1);
+      expect(counts.accepted, JSON.stringify(counts)).to.be.within(WARM_UP + scenario.killAfter, WARM_UP + scenario.killAfter + 1);
       expect(counts.failed, JSON.stringify(counts)).to.be.greaterThan(0);
 
       // While the node is down: every send fails, and none takes a nonce a transaction of unknown fate holds.
