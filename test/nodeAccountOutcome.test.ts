@@ -6,7 +6,7 @@ import { connect, UnknownOutcomeError, type Client } from "../src";
 import { readJournal } from "../src/tx/journal";
 import { rejection } from "./fixtures/assertions";
 import { Gateway } from "./fixtures/gateway";
-import { DEV_ACCOUNT, hardhat, isolateState, parseDocument, rpc, runCli, showCli, tempDir } from "./fixtures/nodes";
+import { anvil, DEV_ACCOUNT, hardhat, isolateState, parseDocument, rpc, runCli, showCli, tempDir } from "./fixtures/nodes";
 
 // Issue 11, item 1, for node-managed accounts (signer { from }, eth_sendTransaction): an answer that proves no
 // refusal is an unknown outcome, as for raw sends. The node signed, so the hash is unknown: the chain is asked
@@ -25,6 +25,42 @@ function history(path: string): string[] {
 async function balanceOf(address: string): Promise<bigint> {
   return BigInt((await rpc(hardhat().rpcUrl, "eth_getBalance", [address, "latest"])) as string);
 }
+
+describe("node-managed sends on Anvil without automining: a 502 after forwarding finds the transaction in the pending block", function () {
+  this.timeout(60_000);
+  const tmp = tempDir("node-account-pool");
+  let gateway: Gateway | undefined;
+  isolateState(anvil, "each");
+
+  before(async () => {
+    gateway = await Gateway.start(anvil().rpcUrl);
+  });
+  after(async () => {
+    await rpc(anvil().rpcUrl, "evm_setAutomine", [true]);
+    await gateway?.close();
+  });
+
+  it("resolves with the pending transaction; it is mined once, with the next block", async () => {
+    const journal = join(tmp(), "pool.jsonl");
+    const client = await connect({ rpcUrl: gateway!.url, signer: { from: DEV_ACCOUNT }, journal, timeoutMs: 10_000 });
+    const recipient = Wallet.createRandom().address;
+    try {
+      await rpc(anvil().rpcUrl, "evm_setAutomine", [false]);
+      gateway!.mode = "502-after-forward";
+      const tx = await client.signer!.sendTransaction({ to: recipient, value: 8n, gasLimit: 21_000n });
+      gateway!.mode = "forward";
+      expect(await rpc(anvil().rpcUrl, "eth_getTransactionReceipt", [tx.hash]), "still pending").to.equal(null);
+      expect(history(journal)).to.deep.equal(["entry", "unknown", "sent"]);
+      await rpc(anvil().rpcUrl, "evm_mine", []);
+      expect((await client.wait(tx, { timeoutMs: 10_000 })).status).to.equal(1);
+      expect(BigInt((await rpc(anvil().rpcUrl, "eth_getBalance", [recipient, "latest"])) as string)).to.equal(8n);
+    } finally {
+      gateway!.mode = "forward";
+      await rpc(anvil().rpcUrl, "evm_setAutomine", [true]);
+      await client.close();
+    }
+  });
+});
 
 describe("node-managed sends (eth_sendTransaction): an answer that proves nothing is an unknown outcome, settled by nonce", function () {
   this.timeout(60_000);
@@ -118,6 +154,20 @@ describe("node-managed sends (eth_sendTransaction): an answer that proves nothin
       [unknown.nonce + 1, undefined],
     ]);
     expect(await balanceOf(recipient), "executed once").to.equal(10n);
+  });
+
+  it("no answer at all after forwarding (the request times out): the chain is asked by nonce and the send resolves", async () => {
+    const journal = join(tmp(), "timeout.jsonl");
+    const client = await connect({ rpcUrl: gateway!.url, signer: { from: DEV_ACCOUNT }, journal, timeoutMs: 2_000 });
+    clients.push(client);
+    const recipient = Wallet.createRandom().address;
+    gateway!.mode = "hang-after-forward";
+    const tx = await client.signer!.sendTransaction({ to: recipient, value: 4n, gasLimit: 21_000n });
+    gateway!.mode = "forward";
+    expect((await client.wait(tx, { timeoutMs: 10_000 })).status).to.equal(1);
+    expect(history(journal)).to.deep.equal(["entry", "unknown", "sent"]);
+    expect(readFileSync(journal, "utf8")).to.contain('"code":"TIMEOUT"');
+    expect(await balanceOf(recipient)).to.equal(4n);
   });
 
   it("`chaincall send --from` through a gateway answering 502 after forwarding: exit 0, status success, journal never refused", async () => {
