@@ -61,7 +61,9 @@ export interface ChaincallSignerOptions {
  *   order (Hardhat refuses queued nonces while automining), and a send refused before broadcast leaves no gap;
  * - fees (EIP-1559, or legacy where the chain has no base fee) and gas (estimated + headroom), with explicit
  *   overrides honoured and a gas limit below intrinsic gas refused before signing;
- * - the chain id checked before signing; a journal entry written before the broadcast;
+ * - the chain id checked before signing; a journal entry written before the broadcast; an answer that
+ *   proves nothing settled by asking the chain (by hash, or by nonce for node-managed accounts); a journalled
+ *   transaction the node no longer has (restarted without it) journalled gone before its nonce is reused;
  * - errors translated once, with reverts decoded and no secret or signed bytes in any message.
  *
  * @example const tx = await CallDemo__factory.connect(address, client.signer).setYear(2021);

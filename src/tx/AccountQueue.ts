@@ -52,7 +52,8 @@ export const MAX_GROUP = 100;
  *   could not be asked) keeps its nonce: before the next group, the chain is asked again, and until it says
  *   the transaction is not there no other transaction is signed for that nonce (the group fails instead).
  * The counter is read from the node when a burst starts (the queue was empty), so sends made elsewhere, a
- * node restart or a dev-chain snapshot revert are picked up; within a burst it counts locally.
+ * node restart or a dev-chain snapshot revert are picked up; within a burst it counts locally. (Reading it is
+ * the account's `fetchNonce`: the signer journals there, as gone, what the node no longer has.)
  *
  * @example
  * const queue = accountQueue("http://127.0.0.1:8545", 31337n, address);
