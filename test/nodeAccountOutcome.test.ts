@@ -79,6 +79,7 @@ describe("node-managed sends (eth_sendTransaction): an answer that proves nothin
     await Promise.all(clients.splice(0).map((c) => c.close()));
     if (!gateway) return;
     gateway.mode = "forward";
+    gateway.beforeFault = undefined;
     if (!gateway.listening) await gateway.listen();
   });
   const open = async (journal: string) => {
@@ -125,6 +126,28 @@ describe("node-managed sends (eth_sendTransaction): an answer that proves nothin
     await client.wait(tx, { timeoutMs: 10_000 });
     expect(history(journal)).to.deep.equal(["entry"]);
     expect(await balanceOf(recipient)).to.equal(6n);
+  });
+
+  it("HTTP 502 without forwarding while another client takes that nonce: that transaction is not taken for this send, which goes again with the next nonce", async () => {
+    const journal = join(tmp(), "taken.jsonl");
+    const client = await open(journal);
+    const recipient = Wallet.createRandom().address;
+    const nonce = Number(await rpc(hardhat().rpcUrl, "eth_getTransactionCount", [DEV_ACCOUNT, "pending"]));
+    let other: string | undefined;
+    // Once: the send that follows (the signer's retry after NONCE_ERROR) goes through.
+    gateway!.beforeFault = async () => {
+      gateway!.mode = "forward";
+      other = (await rpc(hardhat().rpcUrl, "eth_sendTransaction", [{ from: DEV_ACCOUNT, to: DEV_ACCOUNT, value: "0x0", nonce: `0x${nonce.toString(16)}` }])) as string;
+    };
+    gateway!.mode = "502-instead";
+    const tx = await client.signer!.sendTransaction({ to: recipient, value: 5n, gasLimit: 21_000n });
+    expect(gateway!.sent).to.include("502-instead");
+    expect(other).to.match(/^0x[0-9a-f]{64}$/);
+    expect(tx.hash).not.to.equal(other);
+    expect(tx.nonce).to.equal(nonce + 1);
+    await client.wait(tx, { timeoutMs: 10_000 });
+    expect(readJournal(journal).map((e) => [e.hash, e.nonce])).to.deep.equal([[tx.hash, nonce + 1]]);
+    expect(await balanceOf(recipient), "executed once").to.equal(5n);
   });
 
   it("HTTP 502 after forwarding, then the gateway goes down: UnknownOutcomeError naming the nonce; no other send takes it; settled by nonce once the node answers", async () => {

@@ -35,6 +35,13 @@ function settled<E>(err: E): E {
   return err;
 }
 
+// Whether a transaction found at a node-managed send's nonce is that send (the node signed it, so the hash
+// cannot tell): same recipient, value and calldata.
+function isSameSend(found: TransactionResponse, tx: TransactionLike<string>): boolean {
+  const to = tx.to ? getAddress(tx.to) : null;
+  return (found.to ? getAddress(found.to) : null) === to && found.value === BigInt(tx.value ?? 0) && found.data.toLowerCase() === String(tx.data ?? "0x").toLowerCase();
+}
+
 // What signing produced: the nonce, and for a held key the signed bytes and their hash.
 interface Signed {
   nonce: number;
@@ -279,7 +286,7 @@ export class ChaincallSigner extends AbstractSigner<ChaincallProvider> {
         } catch (err) {
           const mined = minedDespiteError(err);
           if (mined) hash = mined;
-          else if (classifyBroadcastFailure(err) === "unknown") return this.settleNodeSigned(nonce, tx.to ?? null, err, await recentBlock);
+          else if (classifyBroadcastFailure(err) === "unknown") return this.settleNodeSigned(tx, nonce, err, await recentBlock);
           else throw err;
         }
         this.journal({ hash, nonce, to: tx.to ?? null });
@@ -296,15 +303,21 @@ export class ChaincallSigner extends AbstractSigner<ChaincallProvider> {
   /**
    * A node-managed send whose answer proves nothing (a 5xx, -32603, a timeout, a reset after the request was
    * written): the node may have signed and taken it, and only it knows the hash. The chain is asked by the
-   * account's nonce: a transaction there with that nonce is this send's (journalled, and the send succeeds);
-   * none (the pending count is not above it) proves it is not there, and its nonce is free again. While the
+   * account's nonce: a transaction there with that nonce and this send's recipient, value and calldata is
+   * this send's (journalled, and the send succeeds); another one there means another send took the nonce
+   * (`NONCE_ERROR`); none (the pending count is not above it) proves it is not there, and its nonce is free
+   * again. While the
    * chain cannot be asked, or the nonce is used but the transaction not found, the outcome stays unknown and
    * the queue keeps the nonce.
    */
-  private async settleNodeSigned(nonce: number, to: string | null, err: unknown, fromBlock: number): Promise<TransactionResponse> {
+  private async settleNodeSigned(tx: TransactionLike<string>, nonce: number, err: unknown, fromBlock: number): Promise<TransactionResponse> {
+    const to = tx.to ?? null;
     let journalled = false;
     const lookUp = async (): Promise<TransactionResponse | null | undefined> => {
       const found = await findTransactionByNonce(this.provider, this.address, nonce, fromBlock);
+      if (found && !isSameSend(found, tx)) {
+        throw settled(new ChaincallError("NONCE_ERROR", `the node has another transaction (${found.hash}) with nonce ${nonce}: this send is not there`, { cause: err }));
+      }
       // Asked again by the queue and by the caller's settle(): journalled once.
       if (found && !journalled) {
         journalled = true;
@@ -316,10 +329,20 @@ export class ChaincallSigner extends AbstractSigner<ChaincallProvider> {
       return found;
     };
     let found: TransactionResponse | null | undefined;
+    const settle = async (): Promise<boolean> => {
+      try {
+        return (await lookUp()) !== null;
+      } catch (again) {
+        // Another transaction has the nonce: it is used.
+        if (settledErrors.has(again as object)) return true;
+        throw again;
+      }
+    };
     try {
       found = await lookUp();
-    } catch {
-      throw new UnknownOutcomeError(undefined, nonce, async () => (await lookUp()) !== null, err);
+    } catch (lookupErr) {
+      if (settledErrors.has(lookupErr as object)) throw lookupErr;
+      throw new UnknownOutcomeError(undefined, nonce, settle, err);
     }
     if (found) return found;
     if (found === null) throw settled(err);
