@@ -211,6 +211,8 @@ export class ChaincallSigner extends AbstractSigner<ChaincallProvider> {
       return count;
     },
     recover: (): UnknownOutcomeError[] => this.unsettledFromJournal(),
+    // A node-signed one (no hash) is asked about through the client that sent it: it knows what was sent.
+    settle: (pending: UnknownOutcomeError): Promise<boolean> => (pending.hash ? this.unknownOutcome(pending.hash, pending.nonce, pending).settle() : pending.settle()),
     fill: async (nonce: number): Promise<void> => {
       const fees = await estimateFees(this.provider, this.options.chainId);
       const tx: TransactionLike<string> = { chainId: this.options.chainId, from: this.address, to: this.address, value: 0n, data: "0x", gasLimit: 21_000n, ...fees };
@@ -270,6 +272,7 @@ export class ChaincallSigner extends AbstractSigner<ChaincallProvider> {
           }
         },
         refused: ({ hash }, err) => this.journalRefusal(hash!, err),
+        unsent: ({ hash }) => this.journalOutcome(hash!, "unsent", "RPC_ERROR"),
       };
     }
     // Node-managed account: the node signs, so the hash is known only once it answered.
