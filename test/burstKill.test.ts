@@ -115,13 +115,39 @@ describe("burst-kill: a node killed mid-burst, restarted, the journal checked an
   this.timeout(60_000);
   const nodes: LocalNode[] = [];
   const clients: Client[] = [];
+  // A test that timed out keeps running in the background: from then on it may start nothing (no node, client
+  // or CLI process outlives the cleanup, and no journal re-creates the removed folder).
+  let running = false;
+  const stillRunning = () => {
+    if (!running) throw new Error("the test is over (timed out): nothing more is started");
+  };
+  // Sends and CLI runs not yet settled: the cleanup waits for them (bounded), so none journals into a
+  // removed folder.
+  const inFlight = new Set<Promise<unknown>>();
+  const track = <T>(work: Promise<T>): Promise<T> => {
+    inFlight.add(work);
+    const done = () => void inFlight.delete(work);
+    work.then(done, done);
+    return work;
+  };
+  const keep = async (node: LocalNode) => {
+    if (!running) await node.kill();
+    stillRunning();
+    nodes.push(node);
+    return node;
+  };
 
   beforeEach(() => {
     folder = mkdtempSync(join(tmpdir(), "chaincall-burst-"));
+    running = true;
   });
-  afterEach(async () => {
-    await Promise.all(clients.splice(0).map((c) => c.close()));
+  afterEach(async function () {
+    this.timeout(30_000);
+    running = false;
     await Promise.all(nodes.splice(0).map((n) => n.kill()));
+    // With the node gone every send ends within a few deadlines.
+    await Promise.race([Promise.allSettled([...inFlight]), new Promise((resolve) => setTimeout(resolve, 20_000).unref())]);
+    await Promise.all(clients.splice(0).map((c) => c.close()));
     if (folder) rmSync(folder, { recursive: true, force: true });
     folder = undefined;
   });
@@ -135,17 +161,21 @@ describe("burst-kill: a node killed mid-burst, restarted, the journal checked an
       const journal = join(folder!, "journal.jsonl");
       const recipient = Wallet.createRandom().address;
       const port = await findFreePort();
-      const first = await scenario.start(port);
-      nodes.push(first);
+      const first = await keep(await scenario.start(port));
       const genesis = await genesisOf(first);
       const timeoutMs = scenario.transport === "ws" ? 2_000 : 5_000;
       const open = async (node: LocalNode) => {
         const opened = await connect({ rpcUrl: scenario.transport === "ws" ? node.wsUrl : node.rpcUrl, signer: { privateKey: DEV_PRIVATE_KEY }, journal, timeoutMs });
         clients.push(opened);
+        if (!running) await opened.close();
+        stillRunning();
         return opened;
       };
       let client = await open(first);
-      const send = (value: bigint) => client.signer!.sendTransaction({ to: recipient, value, ...FEES });
+      const send = (value: bigint) => {
+        stillRunning();
+        return track(client.signer!.sendTransaction({ to: recipient, value, ...FEES }));
+      };
       const told = new Map<bigint, Told>();
 
       // A few mined before the burst: on Anvil, the next state dump keeps them across the kill.
@@ -190,8 +220,7 @@ describe("burst-kill: a node killed mid-burst, restarted, the journal checked an
       expectOneLivePerNonce(readJournal(journal));
 
       // The same node again: same port, same chain id, same genesis.
-      const second = await scenario.start(port);
-      nodes.push(second);
+      const second = await keep(await scenario.start(port));
       if (scenario.transport === "ws") {
         // ethers' WebSocketProvider does not reconnect: a new client of the same node, in the same process.
         // It shares the account's nonce queue (the unknown outcome included), and asks through its own socket.
@@ -212,7 +241,8 @@ describe("burst-kill: a node killed mid-burst, restarted, the journal checked an
         told.set(7_777n, { kind: "accepted", hash: early.hash, nonce: early.nonce });
         expect(early.nonce, "the node's next nonce").to.equal(survived);
       } else if (sendFirst) {
-        const r = await runCli(["send", recipient, "ping()", "-r", second.rpcUrl, "--json"], { env: { ETH_PRIVATE_KEY: DEV_PRIVATE_KEY, CHAINCALL_JOURNAL: journal } });
+        stillRunning();
+        const r = await track(runCli(["send", recipient, "ping()", "-r", second.rpcUrl, "--json"], { env: { ETH_PRIVATE_KEY: DEV_PRIVATE_KEY, CHAINCALL_JOURNAL: journal } }));
         expect(r.code, showCli(r)).to.equal(0);
         const doc = parseDocument(r);
         told.set(0n, { kind: "accepted", hash: doc.hash, nonce: doc.nonce });
@@ -222,7 +252,8 @@ describe("burst-kill: a node killed mid-burst, restarted, the journal checked an
 
       // Settle: one re-broadcasts, the other checks that nothing is left to do.
       const cli = async (rebroadcast: boolean) => {
-        const r = await runCli(["journal", "--journal", journal, "-r", second.rpcUrl, "--json", ...(rebroadcast ? ["--rebroadcast"] : [])], { timeoutMs: 30_000 });
+        stillRunning();
+        const r = await track(runCli(["journal", "--journal", journal, "-r", second.rpcUrl, "--json", ...(rebroadcast ? ["--rebroadcast"] : [])], { timeoutMs: 30_000 }));
         expect(r.code, showCli(r)).to.equal(0);
         return parseDocument(r).transactions as { hash: string; nonce: number; status: string }[];
       };
