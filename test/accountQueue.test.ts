@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { ChaincallError } from "../src/errors/ChaincallError";
 import { AccountQueue, MAX_GROUP, type QueueAccount, type QueueJob } from "../src/tx/AccountQueue";
+import { UnknownOutcomeError } from "../src/tx/UnknownOutcomeError";
 
 // The nonce queue's decisions, with scripted jobs standing in for a node (the same paths run against real
 // Hardhat and Anvil nodes in send.test.ts; here each path is forced, deterministically).
@@ -164,5 +165,33 @@ describe("AccountQueue (nonce allocation)", () => {
     };
     const settled = await Promise.allSettled([queue.submit(account, job({}, log)), queue.submit(account, broken), queue.submit(account, job({}, log))]);
     expect(settled.map((s) => (s.status === "fulfilled" ? s.value : (s.reason as ChaincallError).code))).to.deep.equal([5, "SIGNER_ERROR", 6]);
+  });
+
+  it("once a broadcast's outcome is unknown (the node cannot be reached), the rest of the group is not sent: those fail as not sent, journalled so", async () => {
+    const queue = new AccountQueue();
+    const account = fakeAccount(0);
+    const log = newLog();
+    const unsent: number[] = [];
+    let reachable = false;
+    const lost = new UnknownOutcomeError(`0x${"33".repeat(32)}`, 3, async () => {
+      if (!reachable) throw new ChaincallError("RPC_ERROR", "cannot reach the node");
+      return true;
+    }, new ChaincallError("TIMEOUT", "timed out"));
+    const withUnsent = (): QueueJob<number, number> => ({ ...job({ refuse: new Map([[3, lost]]) }, log), unsent: (nonce) => void unsent.push(nonce) });
+    const results = await Promise.allSettled(Array.from({ length: 6 }, () => queue.submit(account, withUnsent())));
+    expect(results.slice(0, 3).map((r) => r.status === "fulfilled" && r.value)).to.deep.equal([0, 1, 2]);
+    expect(results.slice(3).map((r) => r.status === "rejected" && (r.reason as ChaincallError).code)).to.deep.equal(["RPC_ERROR", "RPC_ERROR", "RPC_ERROR"]);
+    expect((results[3] as PromiseRejectedResult).reason).to.equal(lost);
+    expect(String((results[4] as PromiseRejectedResult).reason.message)).to.match(/^not sent: .*\(nonce 3\).*\(nonce 4\)/);
+    expect(log.sent, "nothing sent after the unknown one").to.deep.equal([0, 1, 2, 3]);
+    expect(unsent).to.deep.equal([4, 5]);
+    expect(log.refused, "not sent is no refusal").to.deep.equal([]);
+
+    // Its nonce stays taken while the node cannot tell; once it can (there: used), the next send follows it.
+    const blocked = await queue.submit(account, withUnsent()).catch((err: Error) => err.message);
+    expect(blocked).to.contain("nonce 3 is taken by transaction 0x3333");
+    reachable = true;
+    const next = fakeAccount(4);
+    expect(await queue.submit(next, withUnsent())).to.equal(4);
   });
 });

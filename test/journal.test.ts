@@ -1,7 +1,5 @@
 import { expect } from "chai";
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo, Socket } from "node:net";
 import { join } from "node:path";
 import { keccak256, Wallet } from "ethers";
 import { projectRoot, startAnvil, type LocalNode } from "../scripts/lib/localNode";
@@ -10,6 +8,7 @@ import { addressBookPath } from "../src/registry/addressBook";
 import { readJournal } from "../src/tx/journal";
 import { CallDemo__factory } from "../typechain-types";
 import { rejection } from "./fixtures/assertions";
+import { Gateway } from "./fixtures/gateway";
 import { anvil, DEV_ACCOUNT, DEV_PRIVATE_KEY, hardhat, isolateState, parseDocument, rpc, runCli, showCli as show, tempDir } from "./fixtures/nodes";
 
 // Issue 11, items 1 and 2 (SPEC §7.14, §7.15): journal and address-book entries carry the node's identity
@@ -163,101 +162,6 @@ describe("node identity: two Anvils, both chain 31337, told apart", function () 
     expect(unknown.stderr).to.contain("CallDemo is recorded for an unknown node");
   });
 });
-
-type StubMode = "forward" | "502-after-forward" | "32603-after-forward" | "refuse-after-nonce" | "502-then-down" | "hang-after-forward";
-
-/**
- * A loopback JSON-RPC gateway in front of a real node. It forwards every request; for eth_sendRawTransaction
- * it can answer HTTP 502 or JSON-RPC -32603 after forwarding (the node has the transaction); in
- * `refuse-after-nonce` it closes its port right after answering eth_getTransactionCount, so the broadcast
- * that follows is refused at connect (never delivered).
- */
-class Gateway {
-  mode: StubMode = "forward";
-  readonly sent: string[] = [];
-  private readonly sockets = new Set<Socket>();
-  private port = 0;
-  private constructor(
-    private readonly target: string,
-    private readonly server: Server,
-  ) {}
-
-  static async start(target: string): Promise<Gateway> {
-    const server = createServer();
-    const gateway = new Gateway(target, server);
-    server.on("request", (req, res) => void gateway.handle(req, res));
-    server.on("connection", (socket) => {
-      gateway.sockets.add(socket);
-      socket.on("close", () => gateway.sockets.delete(socket));
-    });
-    await gateway.listen();
-    return gateway;
-  }
-
-  get listening(): boolean {
-    return this.server.listening;
-  }
-
-  get url(): string {
-    return `http://127.0.0.1:${this.port}`;
-  }
-
-  /** Listens again on the same port (after `refuse-after-nonce` closed it). */
-  async listen(): Promise<void> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.once("error", reject);
-      this.server.listen(this.port, "127.0.0.1", () => {
-        this.server.off("error", reject);
-        resolve();
-      });
-    });
-    this.port = (this.server.address() as AddressInfo).port;
-  }
-
-  async close(): Promise<void> {
-    for (const socket of this.sockets) socket.destroy();
-    if (this.server.listening) await new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
-
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    // No keep-alive: a pooled socket the gateway closed would turn a refused connection into a reset.
-    res.setHeader("connection", "close");
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const body = Buffer.concat(chunks).toString("utf8");
-    const payload = JSON.parse(body) as { id: unknown; method: string } | { id: unknown; method: string }[];
-    const methods = (Array.isArray(payload) ? payload : [payload]).map((p) => p.method);
-    let answer: string;
-    try {
-      const forwarded = await fetch(this.target, { method: "POST", headers: { "content-type": "application/json" }, body });
-      answer = await forwarded.text();
-    } catch {
-      res.writeHead(503).end();
-      return;
-    }
-    if (methods.includes("eth_sendRawTransaction")) {
-      this.sent.push(this.mode);
-      if (this.mode === "502-after-forward" || this.mode === "502-then-down") {
-        const down = this.mode === "502-then-down";
-        res.writeHead(502, { "content-type": "text/html", ...(down ? { connection: "close" } : {}) });
-        res.end("<html><body>502 Bad Gateway</body></html>", () => void (down && this.close()));
-        return;
-      }
-      // Never answered: the client's deadline ends the request (the socket is destroyed on close()).
-      if (this.mode === "hang-after-forward") return;
-      if (this.mode === "32603-after-forward" && !Array.isArray(payload)) {
-        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ jsonrpc: "2.0", id: payload.id, error: { code: -32603, message: "internal error" } }));
-        return;
-      }
-    }
-    if (this.mode === "refuse-after-nonce" && methods.includes("eth_getTransactionCount")) {
-      res.writeHead(200, { "content-type": "application/json", connection: "close" });
-      res.end(answer, () => void this.close());
-      return;
-    }
-    res.writeHead(200, { "content-type": "application/json" }).end(answer);
-  }
-}
 
 /** Every line of a journal file, parsed. */
 function journalLines(path: string): Record<string, unknown>[] {

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
@@ -21,6 +21,11 @@ export interface LocalNode {
   output(): string;
   /** Stops the node (SIGTERM, then SIGKILL after 5 s) and removes its temp files. Safe to call twice. */
   stop(): Promise<void>;
+  /**
+   * Kills the node at once (SIGKILL: no chance to save anything, as in a crash) and resolves once it has
+   * exited; its temp files are removed as by `stop`. Safe to call twice, and after `stop`.
+   */
+  kill(): Promise<void>;
 }
 
 export interface StartOptions {
@@ -58,13 +63,27 @@ export function findFreePort(): Promise<number> {
  * Starts `hardhat node` on a free port (never assuming 8545 is free) and waits until it answers.
  * @example const node = await startHardhatNode(); …; await node.stop();
  */
-export async function startHardhatNode(options: StartOptions = {}): Promise<LocalNode> {
+export async function startHardhatNode(options: StartOptions & { initialDate?: string } = {}): Promise<LocalNode> {
   const cli = require.resolve("hardhat/internal/cli/cli.js");
-  return startWithRetry("hardhat", options, (port) => ({
-    command: process.execPath,
-    args: [cli, "node", "--hostname", "127.0.0.1", "--port", String(port)],
-    cwd: projectRoot(),
-  }));
+  // A fixed start date fixes the genesis block (its timestamp is the start time otherwise): a node started
+  // again with the same date is the same chain to its clients (same chain id and genesis hash), as a real
+  // node restarted after a crash is. Hardhat takes the date only from a config file: a one-line config of
+  // its own, in a temp folder the node's stop removes.
+  const configDir = options.initialDate === undefined ? undefined : mkdtempSync(join(tmpdir(), "chaincall-hardhat-"));
+  if (configDir) {
+    const network = { chainId: 31337, initialDate: options.initialDate };
+    writeFileSync(join(configDir, "hardhat.config.js"), `module.exports = ${JSON.stringify({ networks: { hardhat: network } })};\n`);
+  }
+  return startWithRetry(
+    "hardhat",
+    options,
+    (port) => ({
+      command: process.execPath,
+      args: [cli, ...(configDir ? ["--config", join(configDir, "hardhat.config.js")] : []), "node", "--hostname", "127.0.0.1", "--port", String(port)],
+      cwd: projectRoot(),
+    }),
+    configDir,
+  );
 }
 
 /**
@@ -165,18 +184,18 @@ async function startOnce(kind: LocalNode["kind"], port: number, launch: Launch, 
     }),
   );
   const rpcUrl = `http://127.0.0.1:${port}`;
-  let stopped = false;
-  const stop = async () => {
-    if (stopped) return;
-    stopped = true;
-    if (!exited) {
-      child.kill("SIGTERM");
-      const killer = setTimeout(() => child.kill("SIGKILL"), 5_000);
-      await exit;
-      clearTimeout(killer);
-    }
-    if (tempDir) rmSync(tempDir, { recursive: true, force: true });
-  };
+  let stopped: Promise<void> | undefined;
+  const end = (signal: "SIGTERM" | "SIGKILL") =>
+    (stopped ??= (async () => {
+      if (!exited) {
+        child.kill(signal);
+        const killer = setTimeout(() => child.kill("SIGKILL"), 5_000);
+        await exit;
+        clearTimeout(killer);
+      }
+      if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+    })());
+  const stop = () => end("SIGTERM");
   const deadline = Date.now() + readyTimeoutMs;
   while (true) {
     if (exited) throw new Error(`${kind} node exited before answering on port ${port}:\n${tail}`);
@@ -191,6 +210,7 @@ async function startOnce(kind: LocalNode["kind"], port: number, launch: Launch, 
         chainId,
         output: () => tail,
         stop,
+        kill: () => end("SIGKILL"),
       };
     }
     if (Date.now() > deadline) {

@@ -20,9 +20,11 @@ import { minedDespiteError, toChaincallError } from "../errors/toChaincallError.
 import { accountQueue, type AccountQueue, type QueueJob } from "../tx/AccountQueue.js";
 import { isAlreadyKnown } from "../tx/checkJournal.js";
 import { estimateFees } from "../tx/estimateFees.js";
+import { findTransactionByNonce } from "../tx/findTransactionByNonce.js";
 import { intrinsicGas } from "../tx/intrinsicGas.js";
 import { classifyBroadcastFailure } from "../tx/classifyBroadcastFailure.js";
 import { appendJournal, appendJournalOutcome, appendJournalRefusal, readNodeJournal, type JournalOutcome } from "../tx/journal.js";
+import { standingTransactions, type StandingTransactions } from "../tx/standingTransactions.js";
 import { UnknownOutcomeError } from "../tx/UnknownOutcomeError.js";
 
 // Errors a send ends with after the chain was asked (the transaction is provably not there): journalled
@@ -31,6 +33,13 @@ const settledErrors = new WeakSet<object>();
 function settled<E>(err: E): E {
   if (err && typeof err === "object") settledErrors.add(err);
   return err;
+}
+
+// Whether a transaction found at a node-managed send's nonce is that send (the node signed it, so the hash
+// cannot tell): same recipient, value and calldata.
+function isSameSend(found: TransactionResponse, tx: TransactionLike<string>): boolean {
+  const to = tx.to ? getAddress(tx.to) : null;
+  return (found.to ? getAddress(found.to) : null) === to && found.value === BigInt(tx.value ?? 0) && found.data.toLowerCase() === String(tx.data ?? "0x").toLowerCase();
 }
 
 // What signing produced: the nonce, and for a held key the signed bytes and their hash.
@@ -59,7 +68,9 @@ export interface ChaincallSignerOptions {
  *   order (Hardhat refuses queued nonces while automining), and a send refused before broadcast leaves no gap;
  * - fees (EIP-1559, or legacy where the chain has no base fee) and gas (estimated + headroom), with explicit
  *   overrides honoured and a gas limit below intrinsic gas refused before signing;
- * - the chain id checked before signing; a journal entry written before the broadcast;
+ * - the chain id checked before signing; a journal entry written before the broadcast; an answer that
+ *   proves nothing settled by asking the chain (by hash, or by nonce for node-managed accounts); a journalled
+ *   transaction the node no longer has (restarted without it) journalled gone before its nonce is reused;
  * - errors translated once, with reverts decoded and no secret or signed bytes in any message.
  *
  * @example const tx = await CallDemo__factory.connect(address, client.signer).setYear(2021);
@@ -201,8 +212,14 @@ export class ChaincallSigner extends AbstractSigner<ChaincallProvider> {
 
   // The queue's view of this account: its node-side count, and how to use up a nonce with a no-op.
   private readonly account = {
-    fetchNonce: (): Promise<number> => this.provider.getTransactionCount(this.address, "pending"),
+    fetchNonce: async (): Promise<number> => {
+      const count = await this.provider.getTransactionCount(this.address, "pending");
+      this.journalLost(count);
+      return count;
+    },
     recover: (): UnknownOutcomeError[] => this.unsettledFromJournal(),
+    // A node-signed one (no hash) is asked about through the client that sent it: it knows what was sent.
+    settle: (pending: UnknownOutcomeError): Promise<boolean> => (pending.hash ? this.unknownOutcome(pending.hash, pending.nonce, pending).settle() : pending.settle()),
     fill: async (nonce: number): Promise<void> => {
       const fees = await estimateFees(this.provider, this.options.chainId);
       const tx: TransactionLike<string> = { chainId: this.options.chainId, from: this.address, to: this.address, value: 0n, data: "0x", gasLimit: 21_000n, ...fees };
@@ -262,6 +279,7 @@ export class ChaincallSigner extends AbstractSigner<ChaincallProvider> {
           }
         },
         refused: ({ hash }, err) => this.journalRefusal(hash!, err),
+        unsent: ({ hash }) => this.journalOutcome(hash!, "unsent", "RPC_ERROR"),
       };
     }
     // Node-managed account: the node signs, so the hash is known only once it answered.
@@ -269,13 +287,17 @@ export class ChaincallSigner extends AbstractSigner<ChaincallProvider> {
       sign: async (nonce) => ({ nonce }),
       send: async ({ nonce }) => {
         const rpcTx = provider.getRpcTransaction({ ...tx, nonce } as TransactionRequest);
+        // Where a search by nonce starts, should the answer be lost: any block at or before the send.
+        const recentBlock = this.recentBlockNumber().catch(() => 0);
         let hash: string;
         try {
-          hash = (await provider.send("eth_sendTransaction", [{ ...rpcTx, from: this.address }])) as string;
+          // On its own, not in ethers' next batch: as for raw sends, each leaves once the one before was answered.
+          hash = (await provider.sendNow("eth_sendTransaction", [{ ...rpcTx, from: this.address }])) as string;
         } catch (err) {
           const mined = minedDespiteError(err);
-          if (!mined) throw err;
-          hash = mined;
+          if (mined) hash = mined;
+          else if (classifyBroadcastFailure(err) === "unknown") return this.settleNodeSigned(tx, nonce, err, await recentBlock);
+          else throw err;
         }
         this.journal({ hash, nonce, to: tx.to ?? null });
         for (let attempt = 0; attempt < 50; attempt++) {
@@ -286,6 +308,56 @@ export class ChaincallSigner extends AbstractSigner<ChaincallProvider> {
         throw new ChaincallError("RPC_ERROR", `the node accepted ${hash} but does not return it from eth_getTransactionByHash`);
       },
     };
+  }
+
+  /**
+   * A node-managed send whose answer proves nothing (a 5xx, -32603, a timeout, a reset after the request was
+   * written): the node may have signed and taken it, and only it knows the hash. The chain is asked by the
+   * account's nonce: a transaction there with that nonce and this send's recipient, value and calldata is
+   * this send's (journalled, and the send succeeds); another one there means another send took the nonce
+   * (`NONCE_ERROR`); none (the pending count is not above it) proves it is not there, and its nonce is free
+   * again. While the
+   * chain cannot be asked, or the nonce is used but the transaction not found, the outcome stays unknown and
+   * the queue keeps the nonce.
+   */
+  private async settleNodeSigned(tx: TransactionLike<string>, nonce: number, err: unknown, fromBlock: number): Promise<TransactionResponse> {
+    const to = tx.to ?? null;
+    let journalled = false;
+    const lookUp = async (): Promise<TransactionResponse | null | undefined> => {
+      const found = await findTransactionByNonce(this.provider, this.address, nonce, fromBlock);
+      if (found && !isSameSend(found, tx)) {
+        throw settled(new ChaincallError("NONCE_ERROR", `the node has another transaction (${found.hash}) with nonce ${nonce}: this send is not there`, { cause: err }));
+      }
+      // Asked again by the queue and by the caller's settle(): journalled once.
+      if (found && !journalled) {
+        journalled = true;
+        // The same history as a raw send's: the entry, the answer that proved nothing, what the chain said.
+        this.journal({ hash: found.hash, nonce, to });
+        this.journalOutcome(found.hash, "unknown", toChaincallError(err, this.provider.boundary).code);
+        this.journalOutcome(found.hash, "sent");
+      }
+      return found;
+    };
+    let found: TransactionResponse | null | undefined;
+    const settle = async (): Promise<boolean> => {
+      try {
+        return (await lookUp()) !== null;
+      } catch (again) {
+        // Another transaction has the nonce: it is used.
+        if (settledErrors.has(again as object)) return true;
+        throw again;
+      }
+    };
+    try {
+      found = await lookUp();
+    } catch (lookupErr) {
+      if (settledErrors.has(lookupErr as object)) throw lookupErr;
+      throw new UnknownOutcomeError(undefined, nonce, settle, err);
+    }
+    if (found) return found;
+    if (found === null) throw settled(err);
+    // Its nonce is used (by this send, most likely), but the transaction was not found: nothing more to ask.
+    throw new UnknownOutcomeError(undefined, nonce, async () => true, err);
   }
 
   private blockNumberAsked?: { at: number; value: Promise<number> };
@@ -338,10 +410,27 @@ export class ChaincallSigner extends AbstractSigner<ChaincallProvider> {
     // Only a node's own refusal is one: an unsent, unknown or settled broadcast has its own journal line.
     if (err instanceof UnknownOutcomeError || settledErrors.has(err as object) || classifyBroadcastFailure(err) !== "refused") return;
     appendJournalRefusal(this.options.journal, hash, toChaincallError(err, this.provider.boundary).code);
+    this.standing()?.remove(hash);
   }
 
   private journalOutcome(hash: string, outcome: JournalOutcome, code?: string): void {
-    if (this.options.journal) appendJournalOutcome(this.options.journal, hash, outcome, code);
+    if (!this.options.journal) return;
+    appendJournalOutcome(this.options.journal, hash, outcome, code);
+    if (outcome === "unsent" || outcome === "gone") this.standing()?.remove(hash);
+  }
+
+  // This account's journalled transactions that stand for their nonces (see StandingTransactions).
+  private standing(): StandingTransactions | undefined {
+    const { journal, chainId, genesis } = this.options;
+    return journal ? standingTransactions(journal, { chainId, genesis }, this.address) : undefined;
+  }
+
+  // The node's next nonce is `count`: a journalled transaction at or above it is one the node no longer has
+  // (restarted without it, reverted, dropped from its pool). Its nonce is about to be handed out again, so
+  // it is journalled gone first: one live transaction per nonce, and the lost one is never re-broadcast
+  // over the new one (a wait for it ends replaced or dropped, never in success).
+  private journalLost(count: number): void {
+    for (const { hash } of this.standing()?.takeLost(count) ?? []) this.journalOutcome(hash, "gone");
   }
 
   /**
@@ -417,6 +506,9 @@ export class ChaincallSigner extends AbstractSigner<ChaincallProvider> {
   private journal(entry: { hash: string; nonce: number; to: string | null; raw?: string }): void {
     if (!this.options.journal) return;
     const { chainId, genesis } = this.options;
+    // Read before the append: the record starts from what the journal held before this transaction.
+    const standing = this.standing()!;
     appendJournal(this.options.journal, { v: 1, chainId: chainId.toString(), ...(genesis ? { genesis } : {}), from: this.address, time: new Date().toISOString(), ...entry });
+    standing.add(entry.nonce, entry.hash);
   }
 }

@@ -1,4 +1,5 @@
 import { ChaincallError } from "../errors/ChaincallError.js";
+import { classifyBroadcastFailure } from "./classifyBroadcastFailure.js";
 import { UnknownOutcomeError } from "./UnknownOutcomeError.js";
 
 /** One transaction waiting for its nonce: signing and broadcasting are separate so a group can pipeline. */
@@ -9,6 +10,8 @@ export interface QueueJob<S, T> {
   send(signed: S): Promise<T>;
   /** Records that the node refused what `sign` produced (so the journal never offers it for re-broadcast). */
   refused?(signed: S, err: unknown): void;
+  /** Records that what `sign` produced was never sent (the node stopped answering before its turn). */
+  unsent?(signed: S, err: unknown): void;
 }
 
 /** What the queue needs of the account's signer. */
@@ -22,6 +25,12 @@ export interface QueueAccount {
    * account): asked once, before the queue's first group, so their nonces stay reserved across processes.
    */
   recover?(): UnknownOutcomeError[];
+  /**
+   * Asks the chain about a transaction of unknown fate through this account's client (as its `settle`
+   * would, but the client that sent it may be closed since: another client of the same node and account
+   * in the process asks instead). True when the nonce is used; throws while the chain cannot be asked.
+   */
+  settle?(pending: UnknownOutcomeError): Promise<boolean>;
 }
 
 interface Waiting {
@@ -51,8 +60,12 @@ export const MAX_GROUP = 100;
  * - a broadcast whose outcome is unknown (`UnknownOutcomeError`: the answer proved no refusal and the chain
  *   could not be asked) keeps its nonce: before the next group, the chain is asked again, and until it says
  *   the transaction is not there no other transaction is signed for that nonce (the group fails instead).
+ * - once a broadcast shows the node cannot be reached (its outcome unknown, or never delivered), the rest of
+ *   the group is not sent: each would wait for its own deadline in turn (a dead WebSocket answers nothing),
+ *   and none could be mined above the gap. They fail as not sent, and are journalled so.
  * The counter is read from the node when a burst starts (the queue was empty), so sends made elsewhere, a
- * node restart or a dev-chain snapshot revert are picked up; within a burst it counts locally.
+ * node restart or a dev-chain snapshot revert are picked up; within a burst it counts locally. (Reading it is
+ * the account's `fetchNonce`: the signer journals there, as gone, what the node no longer has.)
  *
  * @example
  * const queue = accountQueue("http://127.0.0.1:8545", 31337n, address);
@@ -115,7 +128,7 @@ export class AccountQueue {
         this.recovered = true;
         for (const pending of group[0].account.recover?.() ?? []) if (!this.unresolved.has(pending.nonce)) this.unresolved.set(pending.nonce, pending);
       }
-      if (explicit === undefined) await this.settleUnknown();
+      if (explicit === undefined) await this.settleUnknown(group[0].account);
       base = explicit ?? (this.next ??= await group[0].account.fetchNonce());
     } catch (err) {
       for (const item of group) item.reject(err);
@@ -130,7 +143,7 @@ export class AccountQueue {
     // failure ends the group there (nothing after it was signed or sent).
     const broadcasts: Promise<PromiseSettledResult<unknown>>[] = [];
     const signed: unknown[] = [];
-    let previous: Promise<unknown> = Promise.resolve();
+    let previous: Promise<PromiseSettledResult<unknown> | undefined> = Promise.resolve(undefined);
     for (let i = 0; i < group.length; i++) {
       try {
         signed.push(await group[i].job.sign(base + i));
@@ -142,7 +155,7 @@ export class AccountQueue {
       }
       const item = group[i];
       const mine = signed[i];
-      const broadcast = previous.then(() => item.job.send(mine)).then(
+      const broadcast = previous.then((before) => (before?.status === "rejected" && haltsGroup(before.reason) ? Promise.reject(notSent(base + i, before.reason)) : item.job.send(mine))).then(
         (value): PromiseSettledResult<unknown> => ({ status: "fulfilled", value }),
         (reason): PromiseSettledResult<unknown> => ({ status: "rejected", reason }),
       );
@@ -168,6 +181,12 @@ export class AccountQueue {
         group[i].reject(err);
         continue;
       }
+      if (skipped.has(err)) {
+        group[i].job.unsent?.(signed[i], err);
+        resync = true;
+        group[i].reject(err);
+        continue;
+      }
       if (explicit === undefined && group.length > 1 && isNonceTooHigh(err)) {
         // A predecessor was refused (Hardhat takes no queued nonce): not accepted, so simply sign it again.
         // Groups of one from now on: should the node keep saying "too high", the next refusal is final
@@ -188,14 +207,14 @@ export class AccountQueue {
 
   // Asks the chain about every nonce of unknown fate, lowest first: one that is there stays used; one that is
   // provably not there frees its nonce (the count is read again). Throws while one cannot be told.
-  private async settleUnknown(): Promise<void> {
+  private async settleUnknown(account: QueueAccount): Promise<void> {
     for (const nonce of [...this.unresolved.keys()].sort((a, b) => a - b)) {
       const pending = this.unresolved.get(nonce)!;
       let there: boolean;
       try {
-        there = await pending.settle();
+        there = await (account.settle ? account.settle(pending) : pending.settle());
       } catch (err) {
-        throw new ChaincallError("RPC_ERROR", `nonce ${nonce} is taken by transaction ${pending.hash}, whose fate is still unknown: no other transaction is signed for it until the node can tell`, {
+        throw new ChaincallError("RPC_ERROR", `nonce ${nonce} is taken by ${pending.hash ? `transaction ${pending.hash}` : "a transaction the node signed"}, whose fate is still unknown: no other transaction is signed for it until the node can tell`, {
           cause: err,
           metaMessages: ["hint: `chaincall journal` reports it once the node answers"],
         });
@@ -214,6 +233,22 @@ export class AccountQueue {
       // gap stay pending, and their waits end with a timeout naming them. Nothing better can be done here.
     }
   }
+}
+
+// Errors of the transactions a group did not send (see notSent).
+const skipped = new WeakSet<object>();
+
+// The node cannot be reached: the broadcast's outcome stayed unknown (the chain could not be asked either),
+// or it was never delivered. Sending the rest of the group would only wait for each one's deadline.
+function haltsGroup(err: unknown): boolean {
+  return err instanceof UnknownOutcomeError || skipped.has(err as object) || classifyBroadcastFailure(err) === "unsent";
+}
+
+// The error of a transaction the group did not send, because the one before it could not reach the node.
+function notSent(nonce: number, before: unknown): ChaincallError {
+  const err = new ChaincallError("RPC_ERROR", `not sent: the node could not be reached for the transaction before it (nonce ${nonce - 1}), so this one (nonce ${nonce}) was kept back`, { cause: before });
+  skipped.add(err);
+  return err;
 }
 
 function isNonceTooHigh(err: unknown): boolean {

@@ -41,8 +41,10 @@ export interface JournalEntry {
    * - `unknown`: the node's answer did not prove a refusal (HTTP 5xx, an internal error, a timeout, a reset
    *   after the request was written): the chain must be asked what became of it;
    * - `sent`: the chain was asked after an unknown answer and has it (mined or pending);
-   * - `gone`: the chain was asked after an unknown answer and has neither it nor its nonce used: its nonce
-   *   may be (and may have been) given to another transaction, so it is never re-broadcast.
+   * - `gone`: the chain was asked after an unknown answer and has neither it nor its nonce used; or the node
+   *   no longer has it although it took it (a restart that lost it, a snapshot revert, a pool that dropped
+   *   it), found when its nonce was about to be handed out again. Either way its nonce may be (and may have
+   *   been) given to another transaction, so it is never re-broadcast.
    */
   outcome?: JournalOutcome;
 }
@@ -118,6 +120,8 @@ export function appendJournalRefusal(path: string, hash: string, code: string): 
 /** Appends the line recording what became of the broadcast of `hash` (see `JournalEntry.outcome`). */
 export function appendJournalOutcome(path: string, hash: string, outcome: JournalOutcome, code?: string): void {
   const line: JournalOutcomeLine = { v: 1, hash, outcome, ...(code ? { code } : {}), time: new Date().toISOString() };
+  // It can be a process's first write to an existing journal (a lost transaction found before any signing).
+  makePrivate(path);
   appendFileSync(path, `${JSON.stringify(line)}\n`, { mode: 0o600 });
 }
 
