@@ -9,7 +9,7 @@ import { isDevChain } from "../registry/nodeIdentity.js";
 import { defaultJournalPath } from "../tx/journal.js";
 import { waitForReceipt, type WaitForReceiptParameters } from "../tx/waitForReceipt.js";
 import { createProvider, type ChaincallProvider } from "./createProvider.js";
-import { openTransport } from "./openTransport.js";
+import { openTransport } from "./transport/openTransport.js";
 import { DEFAULT_RPC_URL, parseRpcUrl, type ParsedRpcUrl, type TransportKind } from "./parseRpcUrl.js";
 
 /** What `connect` connects to, and how: the node's address, the expected chain, the signer, limits. */
@@ -109,8 +109,8 @@ export async function connect(parameters: ConnectParameters = {}): Promise<Clien
   const batch = checkBatchOptions(parameters.batch);
   if (parameters.signer !== undefined) await checkSignerOptions(parameters.signer);
 
-  const { open, chainId } = await openTransport(target, { timeoutMs, signal: parameters.signal });
-  const provider = createProvider(open, chainId, { endpoint: target.display, requestTimeoutMs: timeoutMs, interfaces });
+  const { transport, chainId } = await openTransport(target, { timeoutMs, signal: parameters.signal });
+  const provider = createProvider(transport, chainId, { endpoint: target.display, requestTimeoutMs: timeoutMs, interfaces });
   if (batch) provider.enableBatching(batch);
   try {
     if (expectedChainId !== undefined && expectedChainId !== chainId) {

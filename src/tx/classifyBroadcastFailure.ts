@@ -31,7 +31,8 @@ export function classifyBroadcastFailure(err: unknown): BroadcastFailure {
   for (let depth = 0; current && depth < 10; depth++) {
     if (current instanceof ChaincallError && (current.code === "TIMEOUT" || current.code === "ABORTED")) return "unknown";
     // An HTTP answer that is not a JSON-RPC one (502, 503, an HTML page): a gateway spoke, maybe after forwarding.
-    if (current.code === "SERVER_ERROR" || typeof current.response?.statusCode === "number") return "unknown";
+    // (`httpStatus`: the HTTP transport's HttpAnswerError; the others: ethers' own HTTP errors.)
+    if (current.code === "SERVER_ERROR" || typeof current.httpStatus === "number" || typeof current.response?.statusCode === "number") return "unknown";
     if (typeof current.code === "string" && NEVER_CONNECTED.test(current.code)) neverConnected = true;
     if (typeof current.message === "string" && NEVER_CONNECTED_TEXT.test(current.message) && !/ECONNRESET|hang up/i.test(current.message)) neverConnected = true;
     for (const candidate of [current.info?.error, current.error]) {
