@@ -241,7 +241,8 @@ export function parseRetryAfter(value: string | string[] | undefined): number | 
   const text = (Array.isArray(value) ? value[0] : value)?.trim();
   if (!text) return undefined;
   if (/^\d+$/.test(text)) return Math.min(Number(text) * 1000, MAX_TIMER_MS);
-  const at = Date.parse(text);
+  // An HTTP date has a weekday or a month name ("Fri, 04 Dec 2026 05:30:00 GMT"); Date.parse takes "-1" too.
+  const at = /[a-zA-Z]/.test(text) ? Date.parse(text) : Number.NaN;
   return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
 }
 
