@@ -250,6 +250,25 @@ describe("HTTP transport: sends are never re-sent", function () {
     }
   });
 
+  for (const mode of ["silent", "trickle"] as const) {
+    it(`a node that takes eth_sendRawTransaction and then ${mode === "silent" ? "never answers" : "trickles"}: \`chaincall send\` fails and exits within --timeout + 1 s, sending once`, async () => {
+      const send = () =>
+        runCli(["send", "0x0000000000000000000000000000000000000001", "f()", "-r", stub!.url, "--timeout", String(TIMEOUT_S), "--journal", join(tmp(), `${mode}.jsonl`)], {
+          env: { ETH_PRIVATE_KEY: DEV_PRIVATE_KEY },
+          timeoutMs: 20_000,
+        });
+      // The same send through a well-behaved stub: start-up, connecting, nonce, fees, gas, the send and its receipt.
+      const normal = await send();
+      expect(normal.code, showCli(normal)).to.equal(0);
+      stub!.reset();
+      stub!.arm(mode, { methods: ["eth_sendRawTransaction"] });
+      const r = await send();
+      expect(expectErrorLine(r, 1), showCli(r)).to.match(/timed out after 2s waiting for eth_sendRawTransaction/);
+      expect(r.ms, `${showCli(r)}\n(a normal send took ${normal.ms} ms)`).to.be.below(normal.ms + TIMEOUT_MS + 1_000);
+      expect(stub!.count("eth_sendRawTransaction")).to.equal(1);
+    });
+  }
+
   it("503 on eth_sendRawTransaction is not retried by the transport (one request reaches the gateway)", async () => {
     stub!.arm("503", { methods: ["eth_sendRawTransaction"] });
     const transport = createHttpTransport(parseRpcUrl(stub!.url));
