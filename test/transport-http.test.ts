@@ -1,11 +1,14 @@
 import { expect } from "chai";
 import { Wallet, type JsonRpcPayload } from "ethers";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { projectRoot } from "../scripts/lib/localNode";
 import { connect, type Client } from "../src";
 import { createHttpTransport, parseRetryAfter } from "../src/client/transport/HttpTransport";
 import { parseRpcUrl } from "../src/client/parseRpcUrl";
 import { DEFAULT_MAX_RESPONSE_BYTES } from "../src/client/transport/types";
+import { classifyBroadcastFailure } from "../src/tx/classifyBroadcastFailure";
 import { rejection } from "./fixtures/assertions";
 import { FaultStub, type FaultMode } from "./fixtures/faultStub";
 import { anvil, DEV_PRIVATE_KEY, expectErrorLine, isolateState, rpc, runCli, runNodeScript, showCli, tempDir } from "./fixtures/nodes";
@@ -268,6 +271,28 @@ describe("HTTP transport: sends are never re-sent", function () {
       expect(stub!.count("eth_sendRawTransaction")).to.equal(1);
     });
   }
+
+  it("its errors say what a failed send proves: refused connection → unsent; 502, timeout, reset after writing → unknown", async () => {
+    const raw: JsonRpcPayload = { jsonrpc: "2.0", id: 1, method: "eth_sendRawTransaction", params: ["0x02"] };
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const nowhere = createHttpTransport(parseRpcUrl(`http://127.0.0.1:${port}`));
+    const through = createHttpTransport(parseRpcUrl(stub!.url));
+    try {
+      const refused = await rejection(nowhere.request(raw, { timeoutMs: 2_000 }));
+      expect([refused.code, refused.message, classifyBroadcastFailure(refused)]).to.deep.equal(["RPC_ERROR", `cannot reach http://127.0.0.1:${port}`, "unsent"]);
+      for (const [mode, code] of [["502", "RPC_ERROR"], ["silent", "TIMEOUT"], ["reset-mid-answer", "RPC_ERROR"], ["html-200", "RPC_ERROR"]] as const) {
+        stub!.arm(mode, { methods: ["eth_sendRawTransaction"] });
+        const err = await rejection(through.request(raw, { timeoutMs: 500 }));
+        expect([mode, err.code, classifyBroadcastFailure(err)]).to.deep.equal([mode, code, "unknown"]);
+      }
+    } finally {
+      nowhere.close();
+      through.close();
+    }
+  });
 
   it("503 on eth_sendRawTransaction is not retried by the transport (one request reaches the gateway)", async () => {
     stub!.arm("503", { methods: ["eth_sendRawTransaction"] });
