@@ -124,6 +124,37 @@ describe("HTTP transport: hostile answers end in typed errors and processes that
     });
   }
 
+  it("connect({ maxResponseBytes }) sets the limit for every request; 0 is refused", async () => {
+    const client = await connect({ rpcUrl: stub!.url, timeoutMs: 5_000, journal: false, maxResponseBytes: 300 });
+    try {
+      expect(await client.provider.getBlockNumber()).to.be.a("number");
+      const err = await rejection(client.provider.send("eth_getBlockByNumber", ["0x0", true]));
+      expect(err.code).to.equal("RPC_ERROR");
+      expect(err.message).to.match(/over the limit of 300 bytes/);
+    } finally {
+      await client.close();
+    }
+    expect((await rejection(connect({ rpcUrl: stub!.url, maxResponseBytes: 0 }))).code).to.equal("INVALID_ARGUMENT");
+  });
+
+  it("a gateway's error page that quotes the request shows no credential (message, details, --json, --verbose)", async () => {
+    const password = "pw-Quoted-8731";
+    const url = stub!.url.replace("http://", `http://alice:${password}@`) + "/v3/KEYINPATHx9";
+    const basic = Buffer.from(`alice:${password}`).toString("base64");
+    stub!.arm("echo-500");
+    const err = await rejection(connect({ rpcUrl: url, timeoutMs: TIMEOUT_MS, journal: false }));
+    expect(err.message).to.match(/answered HTTP 500 Internal Server Error to eth_chainId$/);
+    expect(err.details, "the page is quoted").to.include("headers:");
+    for (const r of [await runCli(["chain-id", "-r", url, "--json", "--verbose"]), await runCli(["chain-id", "-r", url, "--verbose"])]) {
+      expect(r.code, showCli(r)).to.equal(1);
+      expect(`${r.stdout}${r.stderr}`, showCli(r)).to.include(`127.0.0.1:`);
+      for (const secret of [password, basic, "KEYINPATHx9"]) expect(`${r.stdout}${r.stderr}`, showCli(r)).not.to.include(secret);
+    }
+    for (const text of [err.message, err.details ?? "", ...err.metaMessages]) {
+      for (const secret of [password, basic, "KEYINPATHx9"]) expect(text).not.to.include(secret);
+    }
+  });
+
   it("a size limit set lower refuses an ordinary answer over it (content-length checked before reading)", async () => {
     const transport = createHttpTransport(parseRpcUrl(stub!.url), { maxResponseBytes: 20 });
     try {

@@ -37,6 +37,11 @@ export interface ConnectParameters {
    * `false` sends every read on its own. See `BatchOptions`.
    */
   batch?: boolean | BatchOptions;
+  /**
+   * The largest answer accepted from the node, in bytes; a larger one fails its request with `RPC_ERROR`
+   * (and is not read further). Default 32 MiB.
+   */
+  maxResponseBytes?: number;
 }
 
 /** A connection to one node on one chain. */
@@ -107,9 +112,10 @@ export async function connect(parameters: ConnectParameters = {}): Promise<Clien
   const journalOption = parameters.journal;
   assertArgument(journalOption === undefined || journalOption === false || (typeof journalOption === "string" && journalOption.trim() !== ""), "journal", "a file path or false", journalOption);
   const batch = checkBatchOptions(parameters.batch);
+  const maxResponseBytes = parameters.maxResponseBytes === undefined ? undefined : checkInteger(parameters.maxResponseBytes, "maxResponseBytes", 1);
   if (parameters.signer !== undefined) await checkSignerOptions(parameters.signer);
 
-  const { transport, chainId } = await openTransport(target, { timeoutMs, signal: parameters.signal });
+  const { transport, chainId } = await openTransport(target, { timeoutMs, signal: parameters.signal, maxResponseBytes });
   const provider = createProvider(transport, chainId, { endpoint: target.display, requestTimeoutMs: timeoutMs, interfaces });
   if (batch) provider.enableBatching(batch);
   try {
