@@ -397,6 +397,17 @@ describe("HTTP transport: deadlines, abort, close", function () {
     }
   });
 
+  it("connect() over HTTP stops at once when its AbortSignal fires", async () => {
+    stub!.arm("silent");
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 200);
+    const started = Date.now();
+    const err = await rejection(connect({ rpcUrl: stub!.url, timeoutMs: 30_000, signal: controller.signal, journal: false }));
+    expect(err.code).to.equal("ABORTED");
+    expect(Date.now() - started).to.be.below(700);
+    await until(() => stub!.openSockets === 0);
+  });
+
   it("close() rejects pending requests, and the transport refuses new ones", async () => {
     stub!.arm("silent");
     const transport = createHttpTransport(parseRpcUrl(stub!.url));
