@@ -3,6 +3,7 @@ import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import type { JsonRpcPayload } from "ethers";
 import { assertArgument } from "../../errors/assertArgument.js";
 import { ChaincallError } from "../../errors/ChaincallError.js";
+import { toChaincallError } from "../../errors/toChaincallError.js";
 import { MAX_TIMER_MS } from "../../utils/withDeadline.js";
 import type { ParsedRpcUrl } from "../parseRpcUrl.js";
 import { DEFAULT_MAX_RESPONSE_BYTES, NON_IDEMPOTENT_METHODS, type JsonRpcAnswer, type RequestOptions, type Transport, type TransportOptions } from "./types.js";
@@ -184,15 +185,17 @@ export function createHttpTransport(target: ParsedRpcUrl, options: TransportOpti
       else signal?.addEventListener("abort", onAbort, { once: true });
       pending.add(end);
       try {
+        let previous: AttemptFailure | undefined;
         for (let attempts = 1; ; attempts++) {
           let failure: AttemptFailure;
           try {
             return await attempt(body, what, stop.signal);
           } catch (err) {
-            failure = err as AttemptFailure;
+            failure = isAttemptFailure(err) ? err : { error: toChaincallError(err, { endpoint }), retryable: false };
           }
-          if (stop.signal.aborted) throw stop.signal.reason;
+          if (stop.signal.aborted) throw explainStop(stop.signal.reason as ChaincallError, previous, attempts - 1);
           if (!idempotent || !failure.retryable || attempts >= MAX_ATTEMPTS) throw failure.error;
+          previous = failure;
           const backoff = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (attempts - 1));
           const delay = failure.retryAfterMs ?? backoff / 2 + Math.random() * (backoff / 2);
           const left = deadline - Date.now();
@@ -218,6 +221,19 @@ export function createHttpTransport(target: ParsedRpcUrl, options: TransportOpti
       agent.destroy();
     },
   };
+}
+
+function isAttemptFailure(value: unknown): value is AttemptFailure {
+  return typeof value === "object" && value !== null && (value as AttemptFailure).error instanceof ChaincallError && typeof (value as AttemptFailure).retryable === "boolean";
+}
+
+// A deadline (or abort) that ended a request after failed tries says what the last try got.
+function explainStop(reason: ChaincallError, previous: AttemptFailure | undefined, failedTries: number): ChaincallError {
+  if (!previous || failedTries === 0) return reason;
+  return new ChaincallError(reason.code, `${reason.shortMessage} (after ${failedTries} failed ${failedTries === 1 ? "try" : "tries"}, the last: ${previous.error.shortMessage})`, {
+    cause: previous.error,
+    details: previous.error.details,
+  });
 }
 
 // A JSON-RPC answer is an object, or an array of objects (a batch); anything else is not one.
