@@ -44,8 +44,9 @@ export async function openTransport(target: ParsedRpcUrl, options: OpenOptions):
         transport = await openIpcTransport(target, limits);
         break;
     }
-    // What connecting left of the time limit (at least 1 ms: the probe then times out, with the usual message).
-    const timeoutMs = Math.max(1, options.timeoutMs - (Date.now() - started));
+    // The probe gets what connecting left of the time limit.
+    const timeoutMs = options.timeoutMs - (Date.now() - started);
+    if (timeoutMs <= 0) throw new ChaincallError("TIMEOUT", `timed out after ${options.timeoutMs} ms connecting to ${target.display}`);
     const answers = await transport.request({ jsonrpc: "2.0", id: PROBE_ID, method: "eth_chainId", params: [] }, { timeoutMs, signal: options.signal });
     return { transport, chainId: chainIdFrom(answers, target) };
   } catch (err) {
