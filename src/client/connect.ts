@@ -9,7 +9,7 @@ import { isDevChain } from "../registry/nodeIdentity.js";
 import { defaultJournalPath } from "../tx/journal.js";
 import { waitForReceipt, type WaitForReceiptParameters } from "../tx/waitForReceipt.js";
 import { createProvider, type ChaincallProvider } from "./createProvider.js";
-import { openTransport } from "./openTransport.js";
+import { openTransport } from "./transport/openTransport.js";
 import { DEFAULT_RPC_URL, parseRpcUrl, type ParsedRpcUrl, type TransportKind } from "./parseRpcUrl.js";
 
 /** What `connect` connects to, and how: the node's address, the expected chain, the signer, limits. */
@@ -37,6 +37,11 @@ export interface ConnectParameters {
    * `false` sends every read on its own. See `BatchOptions`.
    */
   batch?: boolean | BatchOptions;
+  /**
+   * The largest answer accepted from the node, in bytes; a larger one fails its request with `RPC_ERROR`
+   * (and is not read further). Default 32 MiB.
+   */
+  maxResponseBytes?: number;
 }
 
 /** A connection to one node on one chain. */
@@ -107,10 +112,11 @@ export async function connect(parameters: ConnectParameters = {}): Promise<Clien
   const journalOption = parameters.journal;
   assertArgument(journalOption === undefined || journalOption === false || (typeof journalOption === "string" && journalOption.trim() !== ""), "journal", "a file path or false", journalOption);
   const batch = checkBatchOptions(parameters.batch);
+  const maxResponseBytes = parameters.maxResponseBytes === undefined ? undefined : checkInteger(parameters.maxResponseBytes, "maxResponseBytes", 1);
   if (parameters.signer !== undefined) await checkSignerOptions(parameters.signer);
 
-  const { open, chainId } = await openTransport(target, { timeoutMs, signal: parameters.signal });
-  const provider = createProvider(open, chainId, { endpoint: target.display, requestTimeoutMs: timeoutMs, interfaces });
+  const { transport, chainId } = await openTransport(target, { timeoutMs, signal: parameters.signal, maxResponseBytes });
+  const provider = createProvider(transport, chainId, { endpoint: target.display, requestTimeoutMs: timeoutMs, interfaces });
   if (batch) provider.enableBatching(batch);
   try {
     if (expectedChainId !== undefined && expectedChainId !== chainId) {
