@@ -93,7 +93,8 @@ export function readGlobals(argv: Record<string, unknown>): Globals {
 }
 
 /**
- * The node address(es) of `-r/--rpc-url` (repeated, or comma-separated), else of ETH_RPC_URL (comma-separated):
+ * The node address(es) of `-r/--rpc-url` (repeated, or comma-separated: a comma followed by a scheme or an
+ * absolute path starts the next node), else of ETH_RPC_URL (comma-separated):
  * undefined for none, a string for one, a list for several (in the order given).
  * @example readRpcUrls(["http://a:8545,http://b:8545"], undefined) // ["http://a:8545", "http://b:8545"]
  */
@@ -103,9 +104,13 @@ export function readRpcUrls(option: unknown, envValue: string | undefined): stri
   return urls.length === 0 ? undefined : urls.length === 1 ? urls[0] : urls;
 }
 
-// "a, b,,c" → ["a", "b", "c"]: a comma separates nodes (no node address needs one).
+// "http://a, ws://b,,/c.ipc" → three nodes: a comma separates nodes where the next one starts (a scheme or an
+// absolute path), so a comma inside one URL (`?key=AB,CD`) stays part of it.
 function splitRpcUrls(text: string): string[] {
-  return text.split(",").map((part) => part.trim()).filter((part) => part !== "");
+  return text
+    .split(/,(?=\s*(?:,|$|[a-zA-Z][a-zA-Z0-9+.-]*:\/\/|\/))/)
+    .map((part) => part.trim())
+    .filter((part) => part !== "");
 }
 
 // Each address of a comma-separated list: a key in the second URL's path is that URL's path segment.

@@ -16,6 +16,8 @@ export interface FailoverMember {
   target: ParsedRpcUrl;
   /** Already open and checked (chain id, genesis); absent: opened and checked before its first use. */
   transport?: Transport;
+  /** Why it could not be opened at connect: it rests for a cool-down from now (tried last meanwhile). */
+  failure?: unknown;
 }
 
 /** How a `FailoverTransport` opens late members, checks them and rests failed ones. */
@@ -35,6 +37,9 @@ export interface FailoverOptions {
   /** The clock, in ms (tests inject one). Default `performance.now`. */
   now?: () => number;
 }
+
+// Less time than this left: no use starting on another node (timers fire a little early or late).
+const MIN_ATTEMPT_MS = 5;
 
 /** How long a failed member is skipped before it is tried again: 30 s. */
 export const DEFAULT_COOLDOWN_MS = 30_000;
@@ -87,7 +92,6 @@ export class FailoverTransport implements Transport {
    */
   constructor(members: readonly FailoverMember[], options: FailoverOptions) {
     if (members.length === 0) throw new ChaincallError("INVALID_ARGUMENT", "a failover transport needs at least one node");
-    this.#members = members.map((member) => ({ target: member.target, transport: member.transport }));
     this.kind = members[0].target.kind;
     this.endpoint = members.map((member) => member.target.display).join(", ");
     this.#options = {
@@ -96,6 +100,10 @@ export class FailoverTransport implements Transport {
       now: () => performance.now(),
       ...options,
     };
+    this.#members = members.map((member) => ({ target: member.target, transport: member.transport }));
+    members.forEach((member, index) => {
+      if (member.failure !== undefined && !member.transport) this.#fail(this.#members[index], member.failure);
+    });
   }
 
   /** Each member's state, in order (for diagnostics and tests). */
@@ -117,7 +125,7 @@ export class FailoverTransport implements Transport {
     for (const member of this.#candidates()) {
       if (this.#closed) break;
       const remaining = deadline - now();
-      if (remaining <= 0) {
+      if (remaining < MIN_ATTEMPT_MS) {
         timedOut = true;
         break;
       }
@@ -143,7 +151,7 @@ export class FailoverTransport implements Transport {
       }
     }
     if (this.#closed && failures.length === 0) throw new ChaincallError("RPC_ERROR", `connection to ${this.endpoint} closed`);
-    if (deadline - now() <= 0) timedOut = true;
+    if (deadline - now() < MIN_ATTEMPT_MS) timedOut = true;
     const code: ErrorCode = timedOut ? "TIMEOUT" : "RPC_ERROR";
     const what = timedOut ? `no node answered within ${options.timeoutMs} ms` : `every node failed`;
     throw new ChaincallError(code, `${what}: ${failures.length ? failures.join("; ") : this.endpoint}`, {

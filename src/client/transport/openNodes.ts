@@ -85,7 +85,11 @@ export async function openNodes(targets: readonly ParsedRpcUrl[], options: OpenN
       }
     }
   }
-  const members = targets.map((target, index) => ({ target, transport: opened[index] }));
+  const members = targets.map((target, index) => ({
+    target,
+    transport: opened[index],
+    failure: settled[index].status === "rejected" ? (settled[index] as PromiseRejectedResult).reason : undefined,
+  }));
   const transport = new FailoverTransport(members, { ...options.failover, open, chainId, genesis, fetchGenesis });
   return { transport, chainId, genesis };
 }
