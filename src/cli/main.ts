@@ -56,8 +56,9 @@ export async function main(args: string[]): Promise<number> {
 }
 
 // Variadic positionals need yargs' duplicate-arguments-array, which also turns a repeated option into an
-// array: like cast, a repeated single-value option takes its last value.
-const VARIADIC = new Set(["args", "inputs", "_", "--"]);
+// array: like cast, a repeated single-value option takes its last value — but a repeated -r lists the
+// nodes to fail over between.
+const VARIADIC = new Set(["args", "inputs", "_", "--", "rpc-url", "rpcUrl", "r"]);
 function normalizeArgv(argv: Record<string, unknown>): void {
   for (const [key, value] of Object.entries(argv)) {
     const restored = Array.isArray(value) ? value.map(unmaskNegative) : unmaskNegative(value);

@@ -5,7 +5,11 @@ import { registerSecret } from "../errors/redact.js";
 
 /** Options every command takes (SPEC §4). Env fallbacks are read in `readGlobals`, never shown as defaults in --help, so no secret leaks into help text. */
 export const globalOptions: Record<string, Options> = {
-  "rpc-url": { alias: "r", type: "string", describe: "node: http(s)://, ws(s):// or an IPC path [env ETH_RPC_URL] [default: http://127.0.0.1:8545]" },
+  "rpc-url": {
+    alias: "r",
+    type: "string",
+    describe: "node: http(s)://, ws(s):// or an IPC path; several nodes of one chain (repeat -r or comma-separate, at most 16) for failover [env ETH_RPC_URL] [default: http://127.0.0.1:8545]",
+  },
   "chain-id": { type: "string", describe: "refuse to act on any other chain [env ETH_CHAIN_ID]" },
   "abi-dir": { type: "string", describe: "folder of ABI files (X.abi, X.bin, artifacts) [default: ./abi]" },
   deployments: { type: "string", describe: "address book folder (<chainId>.json) [default: ./deployments]" },
@@ -46,7 +50,8 @@ export const sendOptions: Record<string, Options> = {
 
 /** Settings common to all commands, with env fallbacks applied. */
 export interface Globals {
-  rpcUrl?: string;
+  /** One node, or several (failover, in the order given). */
+  rpcUrl?: string | string[];
   chainId?: bigint;
   abiDir: string;
   deploymentsDir: string;
@@ -76,7 +81,7 @@ export function readGlobals(argv: Record<string, unknown>): Globals {
   const timeoutSeconds = timeoutText === undefined ? DEFAULT_TIMEOUT_SECONDS : /^\d+(\.\d+)?$/.test(timeoutText) ? Number(timeoutText) : NaN;
   if (!(timeoutSeconds > 0) || !Number.isFinite(timeoutSeconds)) throw new ChaincallError("INVALID_ARGUMENT", `invalid timeout "${timeoutRaw}" (expected seconds > 0)`);
   return {
-    rpcUrl: (argv["rpc-url"] as string | undefined) || env.ETH_RPC_URL || undefined,
+    rpcUrl: readRpcUrls(argv["rpc-url"], env.ETH_RPC_URL),
     chainId,
     abiDir: (argv["abi-dir"] as string | undefined) ?? "abi",
     deploymentsDir: (argv.deployments as string | undefined) ?? "deployments",
@@ -85,6 +90,32 @@ export function readGlobals(argv: Record<string, unknown>): Globals {
     quiet: Boolean(argv.quiet),
     verbose: Boolean(argv.verbose),
   };
+}
+
+/**
+ * The node address(es) of `-r/--rpc-url` (repeated, or comma-separated: a comma followed by a scheme or an
+ * absolute path starts the next node), else of ETH_RPC_URL (comma-separated):
+ * undefined for none, a string for one, a list for several (in the order given).
+ * @example readRpcUrls(["http://a:8545,http://b:8545"], undefined) // ["http://a:8545", "http://b:8545"]
+ */
+export function readRpcUrls(option: unknown, envValue: string | undefined): string | string[] | undefined {
+  const fromOption = [option ?? []].flat().flatMap((value) => splitRpcUrls(String(value)));
+  const urls = fromOption.length > 0 ? fromOption : splitRpcUrls(envValue ?? "");
+  return urls.length === 0 ? undefined : urls.length === 1 ? urls[0] : urls;
+}
+
+// "http://a, ws://b,,/c.ipc" → three nodes: a comma separates nodes where the next one starts (a scheme or an
+// absolute path), so a comma inside one URL (`?key=AB,CD`) stays part of it.
+function splitRpcUrls(text: string): string[] {
+  return text
+    .split(/,(?=\s*(?:,|$|[a-zA-Z][a-zA-Z0-9+.-]*:\/\/|\/))/)
+    .map((part) => part.trim())
+    .filter((part) => part !== "");
+}
+
+// Each address of a comma-separated list: a key in the second URL's path is that URL's path segment.
+function registerUrlListSecrets(text: string): void {
+  for (const url of splitRpcUrls(text)) registerUrlSecrets(url);
 }
 
 /**
@@ -136,7 +167,7 @@ const EMBEDDED_KEY = /(?<![0-9a-fA-FxX])(?:0[xX])?[0-9a-fA-F]{64}(?![0-9a-fA-F])
 export function registerArgvSecrets(args: readonly string[], env: NodeJS.ProcessEnv = process.env): void {
   registerSecret(env.ETH_PRIVATE_KEY);
   registerSecret(env.ETH_PASSWORD);
-  if (env.ETH_RPC_URL) registerUrlSecrets(env.ETH_RPC_URL);
+  if (env.ETH_RPC_URL) registerUrlListSecrets(env.ETH_RPC_URL);
   for (const name of ["ETH_FROM", "ETH_KEYSTORE", "ETH_CHAIN_ID", "ETH_TIMEOUT", "CHAINCALL_JOURNAL"]) registerKeyShaped(env[name]);
   let command: string | undefined;
   let positionals = 0;
@@ -148,7 +179,7 @@ export function registerArgvSecrets(args: readonly string[], env: NodeJS.Process
       const option = valueOf;
       valueOf = undefined;
       if (option === "--private-key") registerSecret(arg);
-      else if (option === "-r" || option === "--rpc-url") registerUrlSecrets(arg);
+      else if (option === "-r" || option === "--rpc-url") registerUrlListSecrets(arg);
       if (!HASH_OPTIONS.has(option)) registerKeyShaped(arg);
       continue;
     }
@@ -162,7 +193,7 @@ export function registerArgvSecrets(args: readonly string[], env: NodeJS.Process
         const option = arg.slice(0, eq);
         const value = arg.slice(eq + 1);
         if (option === "--private-key") registerSecret(value);
-        else if (option === "-r" || option === "--rpc-url") registerUrlSecrets(value);
+        else if (option === "-r" || option === "--rpc-url") registerUrlListSecrets(value);
         if (!HASH_OPTIONS.has(option)) registerKeyShaped(value);
       } else if (!FLAG_OPTIONS.has(arg) && !arg.startsWith("--no-") && !/^-[a-zA-Z]{2,}$/.test(arg)) {
         valueOf = arg;

@@ -9,13 +9,19 @@ import { isDevChain } from "../registry/nodeIdentity.js";
 import { defaultJournalPath } from "../tx/journal.js";
 import { waitForReceipt, type WaitForReceiptParameters } from "../tx/waitForReceipt.js";
 import { createProvider, type ChaincallProvider } from "./createProvider.js";
+import { openNodes } from "./transport/openNodes.js";
 import { openTransport } from "./transport/openTransport.js";
-import { DEFAULT_RPC_URL, parseRpcUrl, type ParsedRpcUrl, type TransportKind } from "./parseRpcUrl.js";
+import type { ParsedRpcUrl, TransportKind } from "./parseRpcUrl.js";
+import { parseRpcUrls, pickSubscriptionTarget } from "./parseRpcUrls.js";
 
 /** What `connect` connects to, and how: the node's address, the expected chain, the signer, limits. */
 export interface ConnectParameters {
-  /** `http(s)://…`, `ws(s)://…`, or an IPC socket path. Default `http://127.0.0.1:8545`. */
-  rpcUrl?: string;
+  /**
+   * `http(s)://…`, `ws(s)://…`, or an IPC socket path; or a list of them (at most 16, distinct), nodes of
+   * one chain in order of preference: reads fall over to the next healthy node, sends go to one node at a
+   * time, each node's chain id (and genesis, on dev chains) is checked. Default `http://127.0.0.1:8545`.
+   */
+  rpcUrl?: string | readonly string[];
   /** Refuse to work with a node that serves another chain (checked before anything else is sent). */
   chainId?: bigint | number;
   /** Signs sends and deploys; without it the client only reads. */
@@ -61,9 +67,9 @@ export interface Client {
    * when the node did not give its block 0.
    */
   readonly genesis?: string;
-  /** How the client talks to the node: `http`, `ws` or `ipc`, from the form of `rpcUrl`. */
+  /** How the client talks to the node: `http`, `ws` or `ipc`, from the form of `rpcUrl` (with several nodes, the first one's). */
   readonly transport: TransportKind;
-  /** The node's address as it may be printed (no credentials, no API keys). */
+  /** The node's address as it may be printed (no credentials, no API keys); with several nodes, all of them, comma-separated. */
   readonly endpoint: string;
   /** The journal file, or null when journalling is off. */
   readonly journal: string | null;
@@ -102,9 +108,9 @@ export const DEFAULT_TIMEOUT_MS = 30_000;
 export async function connect(parameters: ConnectParameters = {}): Promise<Client> {
   // Every argument is checked before the node is contacted: a wrong one is refused with nothing sent.
   checkObject(parameters, "connect() parameters");
-  assertArgument(parameters.rpcUrl === undefined || typeof parameters.rpcUrl === "string", "rpcUrl", "a URL or an IPC path", parameters.rpcUrl);
-  const target = parseRpcUrl(parameters.rpcUrl ?? DEFAULT_RPC_URL);
-  if (target.credentials) registerSecret(target.credentials.password);
+  const targets = parseRpcUrls(parameters.rpcUrl, "rpcUrl");
+  for (const { credentials } of targets) if (credentials) registerSecret(credentials.password);
+  const target = targets[0];
   const expectedChainId = parameters.chainId === undefined ? undefined : checkChainId(parameters.chainId, "chainId");
   const timeoutMs = checkDuration(parameters.timeoutMs ?? DEFAULT_TIMEOUT_MS, "timeoutMs");
   checkOptionalSignal(parameters.signal, "signal");
@@ -115,14 +121,22 @@ export async function connect(parameters: ConnectParameters = {}): Promise<Clien
   const maxResponseBytes = parameters.maxResponseBytes === undefined ? undefined : checkInteger(parameters.maxResponseBytes, "maxResponseBytes", 1);
   if (parameters.signer !== undefined) await checkSignerOptions(parameters.signer);
 
-  const { transport, chainId } = await openTransport(target, { timeoutMs, signal: parameters.signal, maxResponseBytes });
-  const provider = createProvider(transport, chainId, { endpoint: target.display, requestTimeoutMs: timeoutMs, interfaces });
+  const opening = { timeoutMs, signal: parameters.signal, maxResponseBytes };
+  // One node: its own transport. Several: one failover transport over them, every node's chain (and genesis,
+  // on dev chains) checked by openNodes before it is used.
+  const nodes =
+    targets.length === 1
+      ? { ...(await openTransport(target, opening)), genesis: undefined }
+      : await openNodes(targets, { ...opening, expectedChainId }, (member, limits) => openTransport(member, { ...limits, maxResponseBytes }));
+  const { transport, chainId } = nodes;
+  const endpoint = transport.endpoint;
+  const provider = createProvider(transport, chainId, { endpoint, requestTimeoutMs: timeoutMs, interfaces });
   if (batch) provider.enableBatching(batch);
   try {
     if (expectedChainId !== undefined && expectedChainId !== chainId) {
-      throw new ChainMismatchError(expectedChainId, chainId, target.display);
+      throw new ChainMismatchError(expectedChainId, chainId, endpoint);
     }
-    const genesis = isDevChain(chainId) ? await fetchGenesis(provider) : undefined;
+    const genesis = nodes.genesis ?? (isDevChain(chainId) ? await fetchGenesis(provider) : undefined);
     const journal = journalOption === false ? null : journalOption ?? defaultJournalPath();
     const context = { chainId, journal, genesis };
     const signer = parameters.signer ? await createSigner(provider, parameters.signer, context) : undefined;
@@ -134,7 +148,7 @@ export async function connect(parameters: ConnectParameters = {}): Promise<Clien
       chainId,
       genesis,
       transport: target.kind,
-      endpoint: target.display,
+      endpoint,
       journal,
       async wait(tx, waitParameters = {}) {
         const known = typeof tx === "string" ? { hash: tx } : checkObject(tx, "tx");
@@ -149,7 +163,7 @@ export async function connect(parameters: ConnectParameters = {}): Promise<Clien
         provider.destroy();
       },
     };
-    clientTargets.set(client, target);
+    clientTargets.set(client, pickSubscriptionTarget(targets));
     return client;
   } catch (err) {
     provider.destroy();
@@ -184,7 +198,10 @@ function checkBatchOptions(batch: ConnectParameters["batch"]): BatchOptions | fa
 // to the same node (watchLogs' WebSocket). Kept off the client object, so no log or inspect prints it.
 const clientTargets = new WeakMap<Client, ParsedRpcUrl>();
 
-/** Internal (not exported from the package): the address a client connected to. Holds credentials: never print it. */
+/**
+ * Internal (not exported from the package): the address a client's own extra connections use — the node
+ * it connected to, or of several the first WebSocket/IPC one, else the first. Holds credentials: never print it.
+ */
 export function clientTarget(client: Client): ParsedRpcUrl | undefined {
   return clientTargets.get(client);
 }

@@ -44,8 +44,9 @@ export async function openTransport(target: ParsedRpcUrl, options: OpenOptions):
         transport = await openIpcTransport(target, limits);
         break;
     }
-    // The probe gets what connecting left of the time limit.
-    const timeoutMs = options.timeoutMs - (Date.now() - started);
+    // The probe gets what connecting left of the time limit (HTTP has no connecting step of its own: all of it,
+    // so that its timeout message names the caller's limit).
+    const timeoutMs = target.kind === "http" ? options.timeoutMs : options.timeoutMs - (Date.now() - started);
     if (timeoutMs <= 0) throw new ChaincallError("TIMEOUT", `timed out after ${options.timeoutMs} ms connecting to ${target.display}`);
     const answers = await transport.request({ jsonrpc: "2.0", id: PROBE_ID, method: "eth_chainId", params: [] }, { timeoutMs, signal: options.signal });
     return { transport, chainId: chainIdFrom(answers, target) };
