@@ -10,7 +10,7 @@ import { parseRpcUrl } from "../src/client/parseRpcUrl";
 import { DEFAULT_MAX_RESPONSE_BYTES } from "../src/client/transport/types";
 import { classifyBroadcastFailure } from "../src/tx/classifyBroadcastFailure";
 import { rejection } from "./fixtures/assertions";
-import { FaultStub, type FaultMode } from "./fixtures/faultStub";
+import { faultStubFor, type FaultStub, type FaultMode } from "./fixtures/faultStub";
 import { anvil, DEV_PRIVATE_KEY, expectErrorLine, type CliResult, isolateState, rpc, runCli, runNodeScript, showCli, tempDir } from "./fixtures/nodes";
 
 // Issue 11, item 3 (HTTP half) and SPEC §7.2–7.3: the own HTTP transport against a loopback stub in front of
@@ -68,15 +68,7 @@ async function cliAgainst(stub: FaultStub, method: string, args: string[], env: 
 
 describe("HTTP transport: hostile answers end in typed errors and processes that exit (issue 11 item 3)", function () {
   this.timeout(120_000);
-  let stub: FaultStub | undefined;
-
-  before(async () => {
-    stub = await FaultStub.start(anvil().rpcUrl);
-  });
-  after(async () => {
-    await stub?.close();
-  });
-  afterEach(() => stub?.reset());
+  const stub = faultStubFor(() => anvil().rpcUrl);
 
   const hostile: { mode: FaultMode; code: string; message: RegExp }[] = [
     { mode: "silent", code: "TIMEOUT", message: /^cannot reach http:\/\/127\.0\.0\.1:\d+: timed out after 2s waiting for eth_chainId/ },
@@ -95,21 +87,21 @@ describe("HTTP transport: hostile answers end in typed errors and processes that
 
   for (const { mode, code, message } of hostile) {
     it(`${mode}: connect fails with ${code}; the CLI and an SDK process exit within --timeout + 1 s`, async () => {
-      stub!.arm(mode);
+      stub().arm(mode);
       const started = Date.now();
-      const err = await rejection(connect({ rpcUrl: stub!.url, timeoutMs: TIMEOUT_MS, journal: false }));
+      const err = await rejection(connect({ rpcUrl: stub().url, timeoutMs: TIMEOUT_MS, journal: false }));
       const elapsed = Date.now() - started;
       expect(err.code, err.message).to.equal(code);
       expect(err.message).to.match(message);
       expect(elapsed, "in-process connect").to.be.below(TIMEOUT_MS + 1_000);
 
-      stub!.reset();
-      stub!.arm(mode);
-      const r = await cliAgainst(stub!, "eth_chainId", ["chain-id", "-r", stub!.url, "--timeout", String(TIMEOUT_S)]);
+      stub().reset();
+      stub().arm(mode);
+      const r = await cliAgainst(stub(), "eth_chainId", ["chain-id", "-r", stub().url, "--timeout", String(TIMEOUT_S)]);
       expect(expectErrorLine(r, 1), showCli(r)).to.match(message);
       expect(r.afterRequestMs, `CLI lived ${r.afterRequestMs} ms after its request\n${showCli(r)}`).to.be.below(TIMEOUT_MS + 1_000);
 
-      const sdk = await sdkProcess(stub!.url);
+      const sdk = await sdkProcess(stub().url);
       expect(sdk.code, "the SDK process ended by itself").to.equal(0);
       expect(sdk.outcome.code, JSON.stringify(sdk.outcome)).to.equal(code);
       expect(sdk.aliveMs, "SDK process lifetime after loading").to.be.below(TIMEOUT_MS + 1_000);
@@ -118,14 +110,14 @@ describe("HTTP transport: hostile answers end in typed errors and processes that
 
   for (const mode of ["silent", "headers-then-silence", "trickle", "reset-mid-answer"] as const) {
     it(`${mode} after connecting: block-number fails, the CLI and an SDK process exit within --timeout + 1 s`, async () => {
-      stub!.arm(mode, { methods: ["eth_blockNumber"] });
-      const r = await cliAgainst(stub!, "eth_blockNumber", ["block-number", "-r", stub!.url, "--timeout", String(TIMEOUT_S)]);
+      stub().arm(mode, { methods: ["eth_blockNumber"] });
+      const r = await cliAgainst(stub(), "eth_blockNumber", ["block-number", "-r", stub().url, "--timeout", String(TIMEOUT_S)]);
       const line = expectErrorLine(r, 1);
       expect(line, showCli(r)).to.match(mode === "reset-mid-answer" ? /^cannot reach/ : /timed out after 2s waiting for eth_blockNumber/);
       expect(r.afterRequestMs, `CLI lived ${r.afterRequestMs} ms after the stalled request\n${showCli(r)}`).to.be.below(TIMEOUT_MS + 1_000);
-      expect(stub!.count("eth_chainId"), "connected first").to.be.at.least(1);
+      expect(stub().count("eth_chainId"), "connected first").to.be.at.least(1);
 
-      const sdk = await sdkProcess(stub!.url);
+      const sdk = await sdkProcess(stub().url);
       expect(sdk.code).to.equal(0);
       expect(sdk.outcome.code, JSON.stringify(sdk.outcome)).to.equal(mode === "reset-mid-answer" ? "RPC_ERROR" : "TIMEOUT");
       expect(sdk.aliveMs).to.be.below(TIMEOUT_MS + 1_000);
@@ -133,7 +125,7 @@ describe("HTTP transport: hostile answers end in typed errors and processes that
   }
 
   it("connect({ maxResponseBytes }) sets the limit for every request; 0 is refused", async () => {
-    const client = await connect({ rpcUrl: stub!.url, timeoutMs: 5_000, journal: false, maxResponseBytes: 300 });
+    const client = await connect({ rpcUrl: stub().url, timeoutMs: 5_000, journal: false, maxResponseBytes: 300 });
     try {
       expect(await client.provider.getBlockNumber()).to.be.a("number");
       const err = await rejection(client.provider.send("eth_getBlockByNumber", ["0x0", true]));
@@ -142,14 +134,14 @@ describe("HTTP transport: hostile answers end in typed errors and processes that
     } finally {
       await client.close();
     }
-    expect((await rejection(connect({ rpcUrl: stub!.url, maxResponseBytes: 0 }))).code).to.equal("INVALID_ARGUMENT");
+    expect((await rejection(connect({ rpcUrl: stub().url, maxResponseBytes: 0 }))).code).to.equal("INVALID_ARGUMENT");
   });
 
   it("a gateway's error page that quotes the request shows no credential (message, details, --json, --verbose)", async () => {
     const password = "pw-Quoted-8731";
-    const url = stub!.url.replace("http://", `http://alice:${password}@`) + "/v3/KEYINPATHx9";
+    const url = stub().url.replace("http://", `http://alice:${password}@`) + "/v3/KEYINPATHx9";
     const basic = Buffer.from(`alice:${password}`).toString("base64");
-    stub!.arm("echo-500");
+    stub().arm("echo-500");
     const err = await rejection(connect({ rpcUrl: url, timeoutMs: TIMEOUT_MS, journal: false }));
     expect(err.message).to.match(/answered HTTP 500 Internal Server Error to eth_chainId$/);
     expect(err.details, "the page is quoted").to.include("headers:");
@@ -164,7 +156,7 @@ describe("HTTP transport: hostile answers end in typed errors and processes that
   });
 
   it("a size limit set lower refuses an ordinary answer over it (content-length checked before reading)", async () => {
-    const transport = createHttpTransport(parseRpcUrl(stub!.url), { maxResponseBytes: 20 });
+    const transport = createHttpTransport(parseRpcUrl(stub().url), { maxResponseBytes: 20 });
     try {
       const err = await rejection(transport.request({ jsonrpc: "2.0", id: 1, method: "eth_getBlockByNumber", params: ["0x0", false] }, { timeoutMs: 5_000 }));
       expect(err.code).to.equal("RPC_ERROR");
@@ -177,47 +169,44 @@ describe("HTTP transport: hostile answers end in typed errors and processes that
 
 describe("HTTP transport: retries (SPEC §7.3)", function () {
   this.timeout(120_000);
-  let stub: FaultStub | undefined;
+  const stub = faultStubFor(() => anvil().rpcUrl);
   let client: Client | undefined;
 
   before(async () => {
-    stub = await FaultStub.start(anvil().rpcUrl);
-    client = await connect({ rpcUrl: stub.url, timeoutMs: 10_000, journal: false, batch: false });
+    client = await connect({ rpcUrl: stub().url, timeoutMs: 10_000, journal: false, batch: false });
   });
   after(async () => {
     await client?.close();
-    await stub?.close();
   });
-  afterEach(() => stub?.reset());
 
   /** The time between the first and the second request carrying `method`. */
   function gap(method: string): number {
-    const times = stub!.requests.filter((r) => r.methods.includes(method)).map((r) => r.at);
+    const times = stub().requests.filter((r) => r.methods.includes(method)).map((r) => r.at);
     return times[1] - times[0];
   }
 
   it("429 with Retry-After: 2 (seconds): waits 2 s, then the read succeeds", async () => {
-    stub!.arm("429-seconds", { methods: ["eth_blockNumber"], times: 1 });
+    stub().arm("429-seconds", { methods: ["eth_blockNumber"], times: 1 });
     const n = await client!.provider.getBlockNumber();
     expect(n).to.equal(Number(await rpc(anvil().rpcUrl, "eth_blockNumber", [])));
-    expect(stub!.count("eth_blockNumber")).to.equal(2);
+    expect(stub().count("eth_blockNumber")).to.equal(2);
     expect(gap("eth_blockNumber")).to.be.at.least(2_000);
   });
 
   it("429 with Retry-After as an HTTP date: waits until then, then the read succeeds", async () => {
-    stub!.arm("429-date", { methods: ["eth_blockNumber"], times: 1 });
+    stub().arm("429-date", { methods: ["eth_blockNumber"], times: 1 });
     expect(await client!.provider.getBlockNumber()).to.be.a("number");
-    expect(stub!.count("eth_blockNumber")).to.equal(2);
+    expect(stub().count("eth_blockNumber")).to.equal(2);
     // The date is 2 s ahead, in whole seconds: between 1 and 2 s later.
     expect(gap("eth_blockNumber")).to.be.within(900, 2_500);
   });
 
   it("429 on the connect probe is retried like any read", async () => {
-    stub!.arm("429-seconds", { methods: ["eth_chainId"], times: 1 });
-    const other = await connect({ rpcUrl: stub!.url, timeoutMs: 10_000, journal: false });
+    stub().arm("429-seconds", { methods: ["eth_chainId"], times: 1 });
+    const other = await connect({ rpcUrl: stub().url, timeoutMs: 10_000, journal: false });
     try {
       expect(other.chainId).to.equal(31337n);
-      expect(stub!.count("eth_chainId")).to.equal(2);
+      expect(stub().count("eth_chainId")).to.equal(2);
       expect(gap("eth_chainId")).to.be.at.least(2_000);
     } finally {
       await other.close();
@@ -225,40 +214,40 @@ describe("HTTP transport: retries (SPEC §7.3)", function () {
   });
 
   it("503 twice, then the node: the read succeeds on the third request", async () => {
-    stub!.arm("503", { methods: ["eth_blockNumber"], times: 2 });
+    stub().arm("503", { methods: ["eth_blockNumber"], times: 2 });
     expect(await client!.provider.getBlockNumber()).to.be.a("number");
-    expect(stub!.count("eth_blockNumber")).to.equal(3);
+    expect(stub().count("eth_blockNumber")).to.equal(3);
   });
 
   it("a reset in the middle of an answer is retried for a read", async () => {
-    stub!.arm("reset-mid-answer", { methods: ["eth_getBalance"], times: 1 });
+    stub().arm("reset-mid-answer", { methods: ["eth_getBalance"], times: 1 });
     expect(await client!.provider.getBalance(Wallet.createRandom().address)).to.equal(0n);
-    expect(stub!.count("eth_getBalance")).to.equal(2);
+    expect(stub().count("eth_getBalance")).to.equal(2);
   });
 
   it("502 on every try: gives up within the deadline with the status, after several tries", async () => {
-    stub!.arm("502", { methods: ["eth_blockNumber"] });
-    const transport = createHttpTransport(parseRpcUrl(stub!.url));
+    stub().arm("502", { methods: ["eth_blockNumber"] });
+    const transport = createHttpTransport(parseRpcUrl(stub().url));
     const started = Date.now();
     try {
       const err = await rejection(transport.request({ jsonrpc: "2.0", id: 1, method: "eth_blockNumber", params: [] }, { timeoutMs: 1_500 }));
       expect(err.code).to.equal("RPC_ERROR");
       expect(err.message).to.match(/answered HTTP 502 Bad Gateway to eth_blockNumber$/);
       expect(Date.now() - started).to.be.below(1_600);
-      expect(stub!.count("eth_blockNumber")).to.be.within(3, 10);
+      expect(stub().count("eth_blockNumber")).to.be.within(3, 10);
     } finally {
       transport.close();
     }
   });
 
   it("a deadline that ends a retried request says what the failed try got", async () => {
-    stub!.arm("503", { methods: ["eth_blockNumber"], times: 1, then: "silent" });
-    const transport = createHttpTransport(parseRpcUrl(stub!.url));
+    stub().arm("503", { methods: ["eth_blockNumber"], times: 1, then: "silent" });
+    const transport = createHttpTransport(parseRpcUrl(stub().url));
     try {
       const err = await rejection(transport.request({ jsonrpc: "2.0", id: 1, method: "eth_blockNumber", params: [] }, { timeoutMs: 1_000 }));
       expect(err.code).to.equal("TIMEOUT");
       expect(err.message).to.match(/^timed out after 1s waiting for eth_blockNumber from http:\/\/127\.0\.0\.1:\d+ \(after 1 failed try, the last: .* answered HTTP 503 Service Unavailable to eth_blockNumber\)$/);
-      expect(stub!.count("eth_blockNumber")).to.equal(2);
+      expect(stub().count("eth_blockNumber")).to.equal(2);
     } finally {
       transport.close();
     }
@@ -278,28 +267,20 @@ describe("HTTP transport: retries (SPEC §7.3)", function () {
 describe("HTTP transport: sends are never re-sent", function () {
   this.timeout(120_000);
   const tmp = tempDir("http-send");
-  let stub: FaultStub | undefined;
+  const stub = faultStubFor(() => anvil().rpcUrl);
   isolateState(anvil, "each");
 
-  before(async () => {
-    stub = await FaultStub.start(anvil().rpcUrl);
-  });
-  after(async () => {
-    await stub?.close();
-  });
-  afterEach(() => stub?.reset());
-
   it("502 after the gateway forwarded eth_sendRawTransaction: forwarded exactly once, and the send is found mined (not refused)", async () => {
-    const client = await connect({ rpcUrl: stub!.url, signer: { privateKey: DEV_PRIVATE_KEY }, journal: join(tmp(), "journal.jsonl"), timeoutMs: 10_000 });
+    const client = await connect({ rpcUrl: stub().url, signer: { privateKey: DEV_PRIVATE_KEY }, journal: join(tmp(), "journal.jsonl"), timeoutMs: 10_000 });
     const recipient = Wallet.createRandom().address;
     try {
-      stub!.arm("502-after-forward", { methods: ["eth_sendRawTransaction"] });
+      stub().arm("502-after-forward", { methods: ["eth_sendRawTransaction"] });
       const tx = await client.signer!.sendTransaction({ to: recipient, value: 777n });
-      expect(stub!.count("eth_sendRawTransaction")).to.equal(1);
+      expect(stub().count("eth_sendRawTransaction")).to.equal(1);
       const receipt = await client.wait(tx, { timeoutMs: 20_000 });
       expect(receipt.status).to.equal(1);
       expect(await rpc(anvil().rpcUrl, "eth_getBalance", [recipient, "latest"])).to.equal("0x309");
-      expect(stub!.count("eth_sendRawTransaction"), "still once").to.equal(1);
+      expect(stub().count("eth_sendRawTransaction"), "still once").to.equal(1);
     } finally {
       await client.close();
     }
@@ -307,12 +288,12 @@ describe("HTTP transport: sends are never re-sent", function () {
 
   for (const mode of ["silent", "trickle"] as const) {
     it(`a node that takes eth_sendRawTransaction and then ${mode === "silent" ? "never answers" : "trickles"}: \`chaincall send\` fails and exits within --timeout + 1 s, sending once`, async () => {
-      stub!.arm(mode, { methods: ["eth_sendRawTransaction"] });
-      const args = ["send", "0x0000000000000000000000000000000000000001", "f()", "-r", stub!.url, "--timeout", String(TIMEOUT_S), "--journal", join(tmp(), `${mode}.jsonl`)];
-      const r = await cliAgainst(stub!, "eth_sendRawTransaction", args, { ETH_PRIVATE_KEY: DEV_PRIVATE_KEY });
+      stub().arm(mode, { methods: ["eth_sendRawTransaction"] });
+      const args = ["send", "0x0000000000000000000000000000000000000001", "f()", "-r", stub().url, "--timeout", String(TIMEOUT_S), "--journal", join(tmp(), `${mode}.jsonl`)];
+      const r = await cliAgainst(stub(), "eth_sendRawTransaction", args, { ETH_PRIVATE_KEY: DEV_PRIVATE_KEY });
       expect(expectErrorLine(r, 1), showCli(r)).to.match(/timed out after 2s waiting for eth_sendRawTransaction/);
       expect(r.afterRequestMs, `CLI lived ${r.afterRequestMs} ms after the send\n${showCli(r)}`).to.be.below(TIMEOUT_MS + 1_000);
-      expect(stub!.count("eth_sendRawTransaction")).to.equal(1);
+      expect(stub().count("eth_sendRawTransaction")).to.equal(1);
     });
   }
 
@@ -323,12 +304,12 @@ describe("HTTP transport: sends are never re-sent", function () {
     const port = (closed.address() as AddressInfo).port;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
     const nowhere = createHttpTransport(parseRpcUrl(`http://127.0.0.1:${port}`));
-    const through = createHttpTransport(parseRpcUrl(stub!.url));
+    const through = createHttpTransport(parseRpcUrl(stub().url));
     try {
       const refused = await rejection(nowhere.request(raw, { timeoutMs: 2_000 }));
       expect([refused.code, refused.message, classifyBroadcastFailure(refused)]).to.deep.equal(["RPC_ERROR", `cannot reach http://127.0.0.1:${port}`, "unsent"]);
       for (const [mode, code] of [["502", "RPC_ERROR"], ["silent", "TIMEOUT"], ["reset-mid-answer", "RPC_ERROR"], ["html-200", "RPC_ERROR"]] as const) {
-        stub!.arm(mode, { methods: ["eth_sendRawTransaction"] });
+        stub().arm(mode, { methods: ["eth_sendRawTransaction"] });
         const err = await rejection(through.request(raw, { timeoutMs: 500 }));
         expect([mode, err.code, classifyBroadcastFailure(err)]).to.deep.equal([mode, code, "unknown"]);
       }
@@ -339,15 +320,15 @@ describe("HTTP transport: sends are never re-sent", function () {
   });
 
   it("503 on eth_sendRawTransaction is not retried by the transport (one request reaches the gateway)", async () => {
-    stub!.arm("503", { methods: ["eth_sendRawTransaction"] });
-    const transport = createHttpTransport(parseRpcUrl(stub!.url));
+    stub().arm("503", { methods: ["eth_sendRawTransaction"] });
+    const transport = createHttpTransport(parseRpcUrl(stub().url));
     try {
       const err = await rejection(transport.request({ jsonrpc: "2.0", id: 1, method: "eth_sendRawTransaction", params: ["0x02"] }, { timeoutMs: 5_000 }));
       expect(err.message).to.match(/answered HTTP 503/);
       // A batch holding one send is not retried either.
       await rejection(transport.request([{ jsonrpc: "2.0", id: 2, method: "eth_blockNumber", params: [] }, { jsonrpc: "2.0", id: 3, method: "eth_sendRawTransaction", params: ["0x02"] }], { timeoutMs: 5_000 }));
-      expect(stub!.count("eth_sendRawTransaction")).to.equal(2);
-      expect(stub!.count("eth_blockNumber")).to.equal(1);
+      expect(stub().count("eth_sendRawTransaction")).to.equal(2);
+      expect(stub().count("eth_blockNumber")).to.equal(1);
     } finally {
       transport.close();
     }
@@ -356,15 +337,7 @@ describe("HTTP transport: sends are never re-sent", function () {
 
 describe("HTTP transport: deadlines, abort, close", function () {
   this.timeout(60_000);
-  let stub: FaultStub | undefined;
-
-  before(async () => {
-    stub = await FaultStub.start(anvil().rpcUrl);
-  });
-  after(async () => {
-    await stub?.close();
-  });
-  afterEach(() => stub?.reset());
+  const stub = faultStubFor(() => anvil().rpcUrl);
 
   const blockNumber: JsonRpcPayload = { jsonrpc: "2.0", id: 1, method: "eth_blockNumber", params: [] };
 
@@ -393,52 +366,52 @@ describe("HTTP transport: deadlines, abort, close", function () {
   });
 
   it("an abort ends a stalled request at once and destroys its socket", async () => {
-    stub!.arm("silent");
-    const transport = createHttpTransport(parseRpcUrl(stub!.url));
+    stub().arm("silent");
+    const transport = createHttpTransport(parseRpcUrl(stub().url));
     const controller = new AbortController();
     try {
       const pending = rejection(transport.request(blockNumber, { timeoutMs: 30_000, signal: controller.signal }));
-      await until(() => stub!.requests.length === 1);
+      await until(() => stub().requests.length === 1);
       const started = Date.now();
       controller.abort();
       const err = await pending;
       expect(err.code).to.equal("ABORTED");
       expect(Date.now() - started).to.be.below(200);
-      await until(() => stub!.openSockets === 0);
+      await until(() => stub().openSockets === 0);
     } finally {
       transport.close();
     }
   });
 
   it("connect() over HTTP stops at once when its AbortSignal fires", async () => {
-    stub!.arm("silent");
+    stub().arm("silent");
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 200);
     const started = Date.now();
-    const err = await rejection(connect({ rpcUrl: stub!.url, timeoutMs: 30_000, signal: controller.signal, journal: false }));
+    const err = await rejection(connect({ rpcUrl: stub().url, timeoutMs: 30_000, signal: controller.signal, journal: false }));
     expect(err.code).to.equal("ABORTED");
     expect(Date.now() - started).to.be.below(700);
-    await until(() => stub!.openSockets === 0);
+    await until(() => stub().openSockets === 0);
   });
 
   it("close() rejects pending requests, and the transport refuses new ones", async () => {
-    stub!.arm("silent");
-    const transport = createHttpTransport(parseRpcUrl(stub!.url));
+    stub().arm("silent");
+    const transport = createHttpTransport(parseRpcUrl(stub().url));
     const pending = rejection(transport.request(blockNumber, { timeoutMs: 30_000 }));
-    await until(() => stub!.requests.length === 1);
+    await until(() => stub().requests.length === 1);
     transport.close();
     transport.close();
     expect((await pending).message).to.match(/was closed/);
-    await until(() => stub!.openSockets === 0);
+    await until(() => stub().openSockets === 0);
     expect((await rejection(transport.request(blockNumber, { timeoutMs: 1_000 }))).message).to.match(/is closed/);
   });
 
   it("credentials in the URL are sent as Basic auth", async () => {
-    const url = stub!.url.replace("http://", "http://alice:s3cr3t-pw@");
+    const url = stub().url.replace("http://", "http://alice:s3cr3t-pw@");
     const transport = createHttpTransport(parseRpcUrl(url));
     try {
       await transport.request(blockNumber, { timeoutMs: 5_000 });
-      expect(stub!.requests[0].authorization).to.equal(`Basic ${Buffer.from("alice:s3cr3t-pw").toString("base64")}`);
+      expect(stub().requests[0].authorization).to.equal(`Basic ${Buffer.from("alice:s3cr3t-pw").toString("base64")}`);
     } finally {
       transport.close();
     }
@@ -448,7 +421,7 @@ describe("HTTP transport: deadlines, abort, close", function () {
     const script = `
       const { connect } = require(${JSON.stringify(INDEX)});
       (async () => {
-        const client = await connect({ rpcUrl: ${JSON.stringify(stub!.url)}, timeoutMs: 10000, journal: false });
+        const client = await connect({ rpcUrl: ${JSON.stringify(stub().url)}, timeoutMs: 10000, journal: false });
         // Side by side, each on its own request: several pooled connections.
         await Promise.all(Array.from({ length: 6 }, () => client.provider.sendNow("eth_blockNumber", [])));
         await client.close();
@@ -458,7 +431,7 @@ describe("HTTP transport: deadlines, abort, close", function () {
     const ended = Date.now();
     expect(run.code).to.equal(0);
     const { closedAt } = JSON.parse(run.stdout) as { closedAt: number };
-    expect(stub!.count("eth_blockNumber")).to.equal(6);
+    expect(stub().count("eth_blockNumber")).to.equal(6);
     expect(ended - closedAt, "exit after close()").to.be.below(500);
   });
 });

@@ -7,6 +7,7 @@ import { TransactionDroppedError } from "../errors/TransactionDroppedError.js";
 import { TransactionReplacedError } from "../errors/TransactionReplacedError.js";
 import { toChaincallError } from "../errors/toChaincallError.js";
 import { withDeadline } from "../utils/withDeadline.js";
+import { sleep } from "../utils/time.js";
 
 /** How long and for what `waitForReceipt` (and `client.wait`) waits. */
 export interface WaitForReceiptParameters {
@@ -159,16 +160,4 @@ async function revertOf(source: WaitSource, receipt: TransactionReceipt): Promis
   }
   // The replay passed (the state it depended on changed within the block) or was impossible.
   return new ContractRevertedError({ args: [], data: "0x", reason: "the reason could not be recovered by replaying it" }, options);
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    }
-    signal.addEventListener("abort", done, { once: true });
-  });
 }

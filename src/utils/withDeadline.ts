@@ -1,4 +1,5 @@
 import { ChaincallError } from "../errors/ChaincallError.js";
+import { formatSeconds } from "./time.js";
 
 /** The longest delay setTimeout honours (about 24.8 days); longer deadlines are clamped to it. */
 export const MAX_TIMER_MS = 2_147_483_647;
@@ -47,8 +48,4 @@ export async function withDeadline<T>(work: (signal: AbortSignal) => Promise<T>,
     if (timer) clearTimeout(timer);
     if (onAbort) options.signal?.removeEventListener("abort", onAbort);
   }
-}
-
-function formatSeconds(ms: number): string {
-  return ms % 1000 === 0 ? `${ms / 1000}s` : `${(ms / 1000).toFixed(1)}s`;
 }

@@ -7,6 +7,7 @@ import { toChaincallError } from "../../errors/toChaincallError.js";
 import { MAX_TIMER_MS } from "../../utils/withDeadline.js";
 import type { ParsedRpcUrl } from "../parseRpcUrl.js";
 import { DEFAULT_MAX_RESPONSE_BYTES, NON_IDEMPOTENT_METHODS, type JsonRpcAnswer, type RequestOptions, type Transport, type TransportOptions } from "./types.js";
+import { formatSeconds, sleep } from "../../utils/time.js";
 
 /** HTTP statuses after which an idempotent request is tried again: rate limited, or a gateway's passing trouble. */
 const RETRY_STATUSES = new Set([429, 502, 503, 504]);
@@ -206,7 +207,7 @@ export function createHttpTransport(target: ParsedRpcUrl, options: TransportOpti
               details: failure.error.details,
             });
           }
-          await pause(delay, stop.signal);
+          await sleep(delay, stop.signal);
         }
       } finally {
         clearTimeout(timer);
@@ -266,21 +267,4 @@ export function parseRetryAfter(value: string | string[] | undefined): number | 
 function snippet(text: string): string {
   const flat = text.replace(/\s+/g, " ").trim();
   return flat.length > SNIPPET_CHARS ? `${flat.slice(0, SNIPPET_CHARS)}…` : flat;
-}
-
-// Waits `ms`, or less when `signal` fires (the caller then reads the signal).
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    }
-    signal.addEventListener("abort", done, { once: true });
-  });
-}
-
-function formatSeconds(ms: number): string {
-  return ms % 1000 === 0 ? `${ms / 1000}s` : `${(ms / 1000).toFixed(1)}s`;
 }
