@@ -25,8 +25,14 @@ contract Reader {
         return msg.value;
     }
 
-    /// @notice Burns gas: `rounds` keccak rounds (about 1M gas per 5,000 rounds).
-    function burn(uint256 rounds) external pure returns (bytes32 h) {
-        for (uint256 i = 0; i < rounds; i++) h = keccak256(abi.encode(h, i));
+    /// @notice Burns gas in few EVM steps: reads the code size of `accounts` addresses never touched before
+    ///         (2,600 gas each, about 1M gas per 400; a different `salt` touches different ones), and returns
+    ///         how many had no code. Few steps matter: Hardhat's node keeps a trace of every step of a call
+    ///         (a keccak loop burning the same gas took it to 11 GB).
+    function burn(uint256 accounts, uint256 salt) external view returns (uint256 empty) {
+        uint256 base = uint256(keccak256(abi.encode(salt))) >> 96;
+        for (uint256 i = 0; i < accounts; i++) {
+            if (address(uint160(base + i)).code.length == 0) empty++;
+        }
     }
 }
