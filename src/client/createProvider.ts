@@ -97,6 +97,7 @@ class TransportProvider extends JsonRpcApiProvider {
             { id: 0, error: { code: 3, message: "execution reverted", data } },
           ),
         getCode: (address) => super._perform({ method: "getCode", address, blockTag: "latest" }),
+        clientVersion: async () => String(await this.send("web3_clientVersion", [])),
       },
       options,
     );
