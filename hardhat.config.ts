@@ -30,9 +30,10 @@ const OLD_EVM = { version: SOLC_VERSION, settings: { optimizer: { enabled: true,
 
 const config: HardhatUserConfig = {
   solidity: {
-    // Cancun runs on every node the tests' own contracts meet (Hardhat 2, Anvil, geth); later forks are not needed.
-    // (Hardhat reads `overrides` only in this form, with a `compilers` list.)
-    compilers: [{ version: SOLC_VERSION, settings: { optimizer: { enabled: true, runs: 200 }, evmVersion: "cancun" } }],
+    // Shanghai: the newest fork every node the tests meet runs (Hardhat 2, Anvil and geth run Cancun, Ganache 7.9
+    // stops at Shanghai: Cancun-built code that copies memory uses MCOPY, which Ganache answers with a
+    // revert without data). Hardhat reads `overrides` only in this form, with a `compilers` list.
+    compilers: [{ version: SOLC_VERSION, settings: { optimizer: { enabled: true, runs: 200 }, evmVersion: "shanghai" } }],
     overrides: {
       "contracts/multicall/Multicall3.sol": OLD_EVM,
       "contracts/multicall/DeploylessMulticall3.sol": OLD_EVM,
