@@ -118,13 +118,35 @@ class TransportProvider extends JsonRpcApiProvider {
     return (answer as JsonRpcResult).result;
   }
 
+  // Set once the node refused a JSON-RPC batch as a whole: from then on its requests go one by one, so a
+  // node without batches costs one refused request per provider, not one per batch.
+  private batchesRefused = false;
+
   override async _send(payload: JsonRpcPayload | JsonRpcPayload[]): Promise<(JsonRpcResult | JsonRpcError)[]> {
+    const batch = Array.isArray(payload) && payload.length > 1;
+    if (batch && this.batchesRefused) return this.sendEach(payload);
+    let answers: (JsonRpcResult | JsonRpcError)[];
     try {
       // Error answers too: ethers' declared type says results only, but it matches errors by id as well.
-      return (await this.transport.request(payload, { timeoutMs: this.boundary.requestTimeoutMs })) as JsonRpcResult[];
+      answers = (await this.transport.request(payload, { timeoutMs: this.boundary.requestTimeoutMs })) as JsonRpcResult[];
     } catch (err) {
-      throw toChaincallError(err, this.boundary);
+      const translated = toChaincallError(err, this.boundary);
+      if (batch && translated.code === "RPC_ERROR" && refusesBatches(`${translated.shortMessage} ${translated.details ?? ""}`)) {
+        this.batchesRefused = true;
+        return this.sendEach(payload);
+      }
+      throw translated;
     }
+    // A batch answered by one error that belongs to no request (id null): the node took no batch at all.
+    if (batch && answers.length === 1 && answers[0].id == null && "error" in answers[0]) {
+      this.batchesRefused = true;
+      return this.sendEach(payload);
+    }
+    return answers;
+  }
+
+  private async sendEach(payloads: JsonRpcPayload[]): Promise<(JsonRpcResult | JsonRpcError)[]> {
+    return (await Promise.all(payloads.map((p) => this._send(p)))).flat();
   }
 
   /** Stops the provider and closes its transport (sockets, timers, pending requests). */
@@ -132,6 +154,11 @@ class TransportProvider extends JsonRpcApiProvider {
     super.destroy();
     this.transport.close();
   }
+}
+
+// An HTTP or node refusal of batches as such ("batch requests are not supported", "batch size too large").
+function refusesBatches(text: string): boolean {
+  return /\bbatch[^.;]{0,60}\b(not (supported|allowed|enabled)|unsupported|disabled|too (large|big|many))|\b(unsupported|disabled|no)\b[^.;]{0,20}\bbatch/i.test(text);
 }
 
 const PLAIN_READ_KEYS = new Set(["to", "data"]);
