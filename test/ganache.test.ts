@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { connect, ContractRevertedError, getLogs, MULTICALL3_ADDRESS, watchLogs, type ChainLog, type Client } from "../src";
 import { ReadBatcher } from "../src/multicall/ReadBatcher";
 import { projectRoot } from "../scripts/lib/localNode";
-import { CallDemo__factory, Echo__factory, Emitter__factory, Vault__factory, type CallDemo, type Vault } from "../typechain-types";
+import { CallDemo__factory, Echo__factory, Emitter__factory, Reader__factory, Vault__factory, type CallDemo, type Vault } from "../typechain-types";
 import { rejection } from "./fixtures/assertions";
 import { countingProxy, type CountingProxy } from "./fixtures/countingProxy";
 import { chainState, DEV_ACCOUNT, deployCallDemo, devClient, ganache, isolateState, parseDocument, rpc, runCli, showCli, tempDir, DEV_PRIVATE_KEY } from "./fixtures/nodes";
@@ -216,6 +216,25 @@ describe("Ganache: 1,000 batched reads", function () {
       expect(ethCalls, `round ${round}: ${requests} requests`).to.be.at.most(READS);
       expect(requests, `round ${round}`).to.be.at.most(READS + 2);
     }
+  });
+
+  it("reads that revert get their own decoded revert in a batch, as unbatched", async () => {
+    const reader = await new Reader__factory(owner.signer).deploy();
+    await reader.waitForDeployment();
+    const readerAddress = await reader.getAddress();
+    const outcomes = async (batch: boolean): Promise<string[]> => {
+      const client = await connect({ rpcUrl: ganache().rpcUrl, batch: batch ? undefined : false, abis: [Reader__factory.abi] });
+      try {
+        const bound = Reader__factory.connect(readerAddress, client.runner);
+        const settled = await Promise.allSettled(Array.from({ length: 40 }, (_, i) => bound.check(i === 39 ? 5_000 : i)));
+        return settled.map((s) => (s.status === "fulfilled" ? `ok ${s.value}` : `${(s.reason as ContractRevertedError).code} ${(s.reason as ContractRevertedError).errorName ?? "-"}`));
+      } finally {
+        await client.close();
+      }
+    };
+    const batched = await outcomes(true);
+    expect(batched).to.deep.equal(await outcomes(false));
+    expect([batched[0], batched[7], batched[13], batched[39], batched[2]]).to.deep.equal(["CALL_REVERTED Panic", "CALL_REVERTED -", "CALL_REVERTED Error", "CALL_REVERTED TooBig", "ok 4"]);
   });
 
   it("unbatched: the same values, one eth_call each", async () => {

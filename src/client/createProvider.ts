@@ -98,6 +98,16 @@ class TransportProvider extends JsonRpcApiProvider {
           ),
         getCode: (address) => super._perform({ method: "getCode", address, blockTag: "latest" }),
         clientVersion: async () => String(await this.send("web3_clientVersion", [])),
+        callMany: async (txs, blockTag) => {
+          const payloads: JsonRpcPayload[] = txs.map((tx) => ({ method: "eth_call", params: [{ to: tx.to, data: tx.data }, blockTag], id: `many-${++this.nowIds}` as unknown as number, jsonrpc: "2.0" }));
+          const answers = new Map((await this._send(payloads)).map((answer) => [answer.id as unknown, answer]));
+          return payloads.map((payload) => {
+            const answer = answers.get(payload.id);
+            if (answer && "result" in answer) return { result: answer.result as string };
+            if (answer && "error" in answer) return { error: this.getRpcError(payload, answer as JsonRpcError) };
+            return { error: new ChaincallError("RPC_ERROR", `${this.boundary.endpoint} gave no answer to eth_call in a batch of ${payloads.length}`) };
+          });
+        },
       },
       options,
     );

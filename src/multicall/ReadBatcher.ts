@@ -24,9 +24,17 @@ export interface BatchTransport {
   getCode(address: string): Promise<string>;
   /** The node's `web3_clientVersion` (optional: without it every node is assumed to aggregate well). */
   clientVersion?(): Promise<string>;
+  /**
+   * Plain `eth_call`s in ONE JSON-RPC batch: each answer is its call's result or the error its own
+   * `eth_call` would have raised; rejects when the batch as a whole got no answer. Optional.
+   */
+  callMany?(txs: { to: string; data: string }[], blockTag: string): Promise<({ result: string } | { error: Error })[]>;
 }
 
 type Mode = "multicall" | "deployless" | "rpc";
+
+/** Reads per JSON-RPC batch on Ganache (a local dev node: no gateway's batch limit to respect). */
+const GANACHE_RPC_BATCH = 1_000;
 
 interface Pending extends Read {
   resolve(result: string): void;
@@ -67,7 +75,8 @@ const MIN_SPLIT = 8;
  * the node (gas cap, EIP-170 code size of a deployless answer, request size) halves the reads per aggregate
  * for this provider from then on, and the next round probes again; chunks of fewer than 8 reads go plain.
  * Ganache runs each call inside an aggregate as slowly as a separate `eth_call` (measured: aggregates are
- * 1.1-1.8x slower than JSON-RPC batches there), so on Ganache reads go in JSON-RPC batches only.
+ * 1.1-1.8x slower than JSON-RPC batches there), so on Ganache reads go in JSON-RPC batches only, of up to
+ * 1,000 reads each.
  * Only reads a contract cannot tell apart from a plain `eth_call` are aggregated: no `from`, no value, no
  * gas fields (the provider checks that before handing a read over).
  *
@@ -83,6 +92,8 @@ export class ReadBatcher {
   private proven = false;
   private maxCalls: number;
   private readonly maxBytes: number;
+  // Reads per JSON-RPC batch of plain calls sent by the batcher itself; 0: left to the provider (ethers' 100).
+  private rpcBatch = 0;
 
   constructor(
     private readonly transport: BatchTransport,
@@ -154,7 +165,11 @@ export class ReadBatcher {
 
   private async pickMode(): Promise<Mode> {
     const client = this.transport.clientVersion ? await this.transport.clientVersion().catch(() => "") : "";
-    if (/^ganache\b/i.test(client)) return "rpc";
+    if (/^ganache\b/i.test(client)) {
+      // Ganache answers one JSON-RPC batch of 1,000 about 13 % faster than ten of 100 (ethers' size).
+      this.rpcBatch = GANACHE_RPC_BATCH;
+      return "rpc";
+    }
     return (await this.transport.getCode(MULTICALL3_ADDRESS)) !== "0x" ? "multicall" : "deployless";
   }
 
@@ -233,6 +248,23 @@ export class ReadBatcher {
   }
 
   private async plain(reads: Pending[], blockTag: string): Promise<void> {
+    const callMany = this.transport.callMany?.bind(this.transport);
+    if (callMany && this.rpcBatch > 1 && reads.length > 1) {
+      const slices: Pending[][] = [];
+      for (let i = 0; i < reads.length; i += this.rpcBatch) slices.push(reads.slice(i, i + this.rpcBatch));
+      await Promise.all(
+        slices.map((slice) =>
+          callMany(
+            slice.map((read) => ({ to: read.to, data: read.data })),
+            blockTag,
+          ).then(
+            (answers) => answers.forEach((answer, i) => ("error" in answer ? slice[i].reject(answer.error) : slice[i].resolve(answer.result))),
+            (err) => slice.forEach((read) => read.reject(err)),
+          ),
+        ),
+      );
+      return;
+    }
     await Promise.all(
       reads.map((read) =>
         this.transport.call({ to: read.to, data: read.data }, blockTag).then(
