@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { join } from "node:path";
-import { connect, ContractRevertedError, getLogs, MULTICALL3_ADDRESS, watchLogs, type ChainLog, type Client } from "../src";
+import { connect, ContractRevertedError, getLogs, installMulticall3, MULTICALL3_ADDRESS, watchLogs, type ChainLog, type Client } from "../src";
+import { MULTICALL3_RUNTIME_CODE } from "../src/multicall/bytecode";
 import { ReadBatcher } from "../src/multicall/ReadBatcher";
 import { projectRoot } from "../scripts/lib/localNode";
 import { CallDemo__factory, Echo__factory, Emitter__factory, Reader__factory, Vault__factory, type CallDemo, type Vault } from "../typechain-types";
@@ -277,6 +278,12 @@ describe("Ganache: read batching learns what the node cannot do", function () {
     });
     return { batcher, counts };
   }
+
+  it("installMulticall3 puts chaincall's Multicall3 (Paris build) on Ganache with evm_setAccountCode, once", async () => {
+    expect(await installMulticall3(owner.provider)).to.equal(true);
+    expect(await rpc(ganache().rpcUrl, "eth_getCode", [MULTICALL3_ADDRESS, "latest"])).to.equal(MULTICALL3_RUNTIME_CODE);
+    expect(await installMulticall3(owner.provider)).to.equal(false);
+  });
 
   it("an aggregate the node cannot run (MCOPY on a Shanghai EVM: invalid opcode) fails once, then reads go plain: ≤ reads + 1 requests", async () => {
     const { address } = await deployCallDemo(owner);
