@@ -23,11 +23,21 @@ task(TASK_COMPILE, async (args, hre, runSuper) => {
   return result;
 });
 
+// The Multicall3 code chaincall ships (installed on local chains, sent as deployless creation code to any
+// node) must run on nodes that predate Shanghai/Cancun (Ganache 7, older geth and L2s): Paris has no PUSH0,
+// MCOPY or transient storage. test/multicallBytecode.test.ts checks the emitted code for those opcodes.
+const OLD_EVM = { version: SOLC_VERSION, settings: { optimizer: { enabled: true, runs: 200 }, evmVersion: "paris" } };
+
 const config: HardhatUserConfig = {
   solidity: {
-    version: SOLC_VERSION,
-    // Cancun runs on every node the project meets (Hardhat 2, Anvil, geth); later forks are not needed.
-    settings: { optimizer: { enabled: true, runs: 200 }, evmVersion: "cancun" },
+    // Shanghai: the newest fork every node the tests meet runs (Hardhat 2, Anvil and geth run Cancun, Ganache 7.9
+    // stops at Shanghai: Cancun-built code that copies memory uses MCOPY, which Ganache answers with a
+    // revert without data). Hardhat reads `overrides` only in this form, with a `compilers` list.
+    compilers: [{ version: SOLC_VERSION, settings: { optimizer: { enabled: true, runs: 200 }, evmVersion: "shanghai" } }],
+    overrides: {
+      "contracts/multicall/Multicall3.sol": OLD_EVM,
+      "contracts/multicall/DeploylessMulticall3.sol": OLD_EVM,
+    },
   },
   networks: {
     hardhat: { chainId: 31337 },

@@ -2,7 +2,7 @@
 // the bindings: ≥ 0.5 × the raw limit (best of one big Multicall3 call or raw JSON-RPC batches) in the same
 // run, and ≥ 2 × viem's best configuration").
 //
-// One Anvil (or, with `--node hardhat`, one Hardhat node, for information) is started; a CallDemo is deployed
+// One Anvil (or, with `--node hardhat` or `--node ganache`, one Hardhat node or one Ganache, for information) is started; a CallDemo is deployed
 // there from a dev key and Multicall3 is installed at its canonical address. Every contender then issues N
 // concurrent `CallDemo.getYear()` reads (default 2000) and each answer must be 2020:
 //   1. chaincall binding          `CallDemo__factory.connect(address, client.runner)` on a read-only
@@ -37,7 +37,10 @@
 // is the median of its rounds. Ratios divide medians: "× raw" by the raw limit, "× viem" by viem's best.
 // The node started here is always stopped, on failure and on Ctrl-C too.
 //
-// Usage: node dist/scripts/bench/reads.js [--reads N] [--repeat K] [--node anvil|hardhat] [--json]
+// The line "batched / batch: false" compares chaincall's batched reads with its own unbatched ones (issue 12: on
+// every node, batched ≥ unbatched; on Ganache both go in JSON-RPC batches, so about 1).
+//
+// Usage: node dist/scripts/bench/reads.js [--reads N] [--repeat K] [--node anvil|hardhat|ganache] [--json]
 // Exit code 0 whether or not the SPEC targets are met (the verdict line says); 1 when the benchmark could
 // not run (node, deployment, or one of chaincall / the raw limit / viem could not be measured at all) or a
 // contender returned a wrong value.
@@ -48,7 +51,7 @@ import { connect, installMulticall3, MULTICALL3_ADDRESS } from "../../src";
 import { CallDemo__factory } from "../../typechain-types";
 import { median, parseBenchOptions, positiveInteger, progress } from "./benchSupport";
 import { describeFailure, jsonRpcOverFetch, type Answer, type Call } from "./benchRpc";
-import { startAnvil, startHardhatNode, type LocalNode } from "../lib/localNode";
+import { startAnvil, startGanache, startHardhatNode, type LocalNode } from "../lib/localNode";
 
 /** Account 0 of the dev mnemonic both nodes use ("test test … junk"): a public test key, funded on both. */
 const DEPLOYER_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
@@ -501,7 +504,7 @@ function judge(lines: Line[]): Verdict {
 
 function printReport(report: Report): void {
   const { options } = report;
-  const title = report.node === "anvil" ? "Anvil" : "Hardhat";
+  const title = { anvil: "Anvil", hardhat: "Hardhat", ganache: "Ganache" }[report.node];
   console.log(
     `\n${title} (${report.version}): ${options.reads} concurrent getYear() reads per round, ` +
       `median of ${options.repeat} round${options.repeat === 1 ? "" : "s"} after one warm-up`,
@@ -539,7 +542,15 @@ function printVerdict(report: Report): void {
   const v = report.verdict;
   const ratio = (r: number | null) => (r === null ? "—" : r.toFixed(2));
   const met = (ok: boolean, r: number | null) => (r === null ? "NOT MEASURED" : ok ? "MET" : "NOT MET");
-  const info = report.node === "anvil" ? "" : " [Hardhat, for information: the SPEC judges on Anvil]";
+  const info = report.node === "anvil" ? "" : ` [${report.node === "hardhat" ? "Hardhat" : "Ganache"}, for information: the SPEC judges on Anvil]`;
+  const batched = report.lines.find((l) => l.contender === "chaincall binding" && !l.error);
+  const unbatched = report.lines.find((l) => l.contender === "chaincall, batch: false" && !l.error);
+  if (batched && unbatched && unbatched.readsPerSecond > 0) {
+    console.log(
+      `chaincall batched / batch: false: ${(batched.readsPerSecond / unbatched.readsPerSecond).toFixed(2)} ` +
+        `(${batched.seconds.toFixed(3)} s vs ${unbatched.seconds.toFixed(3)} s for ${report.options.reads} reads; issue 12: ≥ 1 on every node)`,
+    );
+  }
   console.log(
     `\nSPEC "typed concurrent reads": chaincall/raw limit ${ratio(v.rawRatio)} (target ≥ ${v.targetRawRatio}): ${met(v.rawMet, v.rawRatio)}; ` +
       `chaincall/viem best ${ratio(v.viemRatio)} (target ≥ ${v.targetViemRatio}): ${met(v.viemMet, v.viemRatio)}${info}`,
@@ -559,13 +570,13 @@ interface Report {
 }
 
 function parseOptions(argv: string[]): Options {
-  const values = parseBenchOptions(argv, "usage: node dist/scripts/bench/reads.js [--reads N (2000)] [--repeat K (5 timed rounds)] [--node anvil|hardhat (anvil)] [--json]", {
+  const values = parseBenchOptions(argv, "usage: node dist/scripts/bench/reads.js [--reads N (2000)] [--repeat K (5 timed rounds)] [--node anvil|hardhat|ganache (anvil)] [--json]", {
     reads: { type: "string", default: "2000" },
     repeat: { type: "string", default: "5" },
     node: { type: "string", default: "anvil" },
     json: { type: "boolean", default: false },
   });
-  if (values.node !== "anvil" && values.node !== "hardhat") throw new Error(`--node must be anvil or hardhat, got ${JSON.stringify(values.node)}`);
+  if (values.node !== "anvil" && values.node !== "hardhat" && values.node !== "ganache") throw new Error(`--node must be anvil, hardhat or ganache, got ${JSON.stringify(values.node)}`);
   return { reads: positiveInteger("reads", values["reads"]), repeat: positiveInteger("repeat", values["repeat"]), node: values.node, json: values.json === true };
 }
 
@@ -576,7 +587,7 @@ async function main(): Promise<void> {
   process.once("SIGINT", () => void (node?.stop() ?? Promise.resolve()).finally(() => process.exit(130)));
   try {
     progress(options, `starting ${options.node} …`);
-    node = await (options.node === "anvil" ? startAnvil({ ipc: false }) : startHardhatNode());
+    node = await (options.node === "anvil" ? startAnvil({ ipc: false }) : options.node === "ganache" ? startGanache() : startHardhatNode());
     const { version, multicallInstalled, lines } = await runOnNode(node, options);
     const verdict = judge(lines);
     const report: Report = { options, node: options.node, version, multicallInstalled, lines, verdict };

@@ -60,7 +60,7 @@ const TARGET_RATIO = 0.5;
 /** The first year value sent; send i sets FIRST_YEAR + i (so every SSTORE changes a non-zero value). */
 const FIRST_YEAR = 3000;
 
-type NodeKind = LocalNode["kind"];
+type NodeKind = Exclude<LocalNode["kind"], "ganache">;
 type ContenderName = "raw pre-signed" | "raw, one per request" | "ethers Wallet" | "ethers NonceManager" | "chaincall binding";
 /** The contenders "× raw" may divide by, in order of preference (the first that ran without a failure). */
 const BASELINES: readonly ContenderName[] = ["raw pre-signed", "raw, one per request"];

@@ -6,16 +6,16 @@ import { delimiter, dirname, join } from "node:path";
 
 /** A local development node running as a child process of this one. */
 export interface LocalNode {
-  kind: "hardhat" | "anvil";
+  kind: "hardhat" | "anvil" | "ganache";
   port: number;
   pid: number;
   /** `http://127.0.0.1:<port>` */
   rpcUrl: string;
-  /** `ws://127.0.0.1:<port>` (both nodes serve WebSocket on the HTTP port) */
+  /** `ws://127.0.0.1:<port>` (every node here serves WebSocket on the HTTP port) */
   wsUrl: string;
   /** The IPC socket path, when started with one (Anvil only). */
   ipcPath?: string;
-  /** The node's chain id (31337 for both by default). */
+  /** The node's chain id (31337 for Hardhat and Anvil, 1337 for Ganache). */
   chainId: bigint;
   /** The last lines the node printed, for diagnostics. */
   output(): string;
@@ -105,6 +105,35 @@ export async function startAnvil(options: StartOptions & { ipc?: boolean; args?:
     for (let i = 0; i < 100 && !existsSync(ipcPath); i++) await sleep(50);
   }
   return node;
+}
+
+/** The dev mnemonic Hardhat and Anvil use by default; Ganache is given it so the same keys are funded. */
+export const DEV_MNEMONIC = "test test test test test test test test test test test junk";
+
+/**
+ * Starts Ganache 7 (the `ganache` npm package's CLI, run by this Node) on a free port of 127.0.0.1, with
+ * the dev mnemonic Hardhat and Anvil use (20 accounts of 10,000 ETH), instant mining and no logging.
+ * Ganache serves HTTP and WebSocket on the same port; its chain id is 1337 and its EVM is pre-Cancun.
+ * @example const node = await startGanache(); connect({ rpcUrl: node.wsUrl }); …; await node.stop();
+ */
+export async function startGanache(options: StartOptions & { args?: string[] } = {}): Promise<LocalNode> {
+  const cli = require.resolve("ganache/dist/node/cli.js");
+  return startWithRetry("ganache", options, (port) => ({
+    command: process.execPath,
+    args: [
+      cli,
+      "--server.host", "127.0.0.1",
+      "--server.port", String(port),
+      "--server.ws", "true",
+      "--wallet.mnemonic", DEV_MNEMONIC,
+      "--wallet.totalAccounts", "20",
+      "--wallet.defaultBalance", "10000",
+      "--miner.blockTime", "0",
+      "--logging.quiet", "true",
+      ...(options.args ?? []),
+    ],
+    cwd: projectRoot(),
+  }));
 }
 
 /** The anvil binary: from its npm platform package (`@foundry-rs/anvil-linux-amd64` on linux-x64), else from PATH. */

@@ -97,6 +97,17 @@ class TransportProvider extends JsonRpcApiProvider {
             { id: 0, error: { code: 3, message: "execution reverted", data } },
           ),
         getCode: (address) => super._perform({ method: "getCode", address, blockTag: "latest" }),
+        clientVersion: async () => String(await this.send("web3_clientVersion", [])),
+        callMany: async (txs, blockTag) => {
+          const payloads: JsonRpcPayload[] = txs.map((tx) => ({ method: "eth_call", params: [{ to: tx.to, data: tx.data }, blockTag], id: `many-${++this.nowIds}` as unknown as number, jsonrpc: "2.0" }));
+          const answers = new Map((await this._send(payloads)).map((answer) => [answer.id as unknown, answer]));
+          return payloads.map((payload) => {
+            const answer = answers.get(payload.id);
+            if (answer && "result" in answer) return { result: answer.result as string };
+            if (answer && "error" in answer) return { error: this.getRpcError(payload, answer as JsonRpcError) };
+            return { error: new ChaincallError("RPC_ERROR", `${this.boundary.endpoint} gave no answer to eth_call in a batch of ${payloads.length}`) };
+          });
+        },
       },
       options,
     );
@@ -117,13 +128,35 @@ class TransportProvider extends JsonRpcApiProvider {
     return (answer as JsonRpcResult).result;
   }
 
+  // Set once the node refused a JSON-RPC batch as a whole: from then on its requests go one by one, so a
+  // node without batches costs one refused request per provider, not one per batch.
+  private batchesRefused = false;
+
   override async _send(payload: JsonRpcPayload | JsonRpcPayload[]): Promise<(JsonRpcResult | JsonRpcError)[]> {
+    const batch = Array.isArray(payload) && payload.length > 1;
+    if (batch && this.batchesRefused) return this.sendEach(payload);
+    let answers: (JsonRpcResult | JsonRpcError)[];
     try {
       // Error answers too: ethers' declared type says results only, but it matches errors by id as well.
-      return (await this.transport.request(payload, { timeoutMs: this.boundary.requestTimeoutMs })) as JsonRpcResult[];
+      answers = (await this.transport.request(payload, { timeoutMs: this.boundary.requestTimeoutMs })) as JsonRpcResult[];
     } catch (err) {
-      throw toChaincallError(err, this.boundary);
+      const translated = toChaincallError(err, this.boundary);
+      if (batch && translated.code === "RPC_ERROR" && refusesBatches(`${translated.shortMessage} ${translated.details ?? ""}`)) {
+        this.batchesRefused = true;
+        return this.sendEach(payload);
+      }
+      throw translated;
     }
+    // A batch answered by one error that belongs to no request (id null): the node took no batch at all.
+    if (batch && answers.length === 1 && answers[0].id == null && "error" in answers[0]) {
+      this.batchesRefused = true;
+      return this.sendEach(payload);
+    }
+    return answers;
+  }
+
+  private async sendEach(payloads: JsonRpcPayload[]): Promise<(JsonRpcResult | JsonRpcError)[]> {
+    return (await Promise.all(payloads.map((p) => this._send(p)))).flat();
   }
 
   /** Stops the provider and closes its transport (sockets, timers, pending requests). */
@@ -131,6 +164,11 @@ class TransportProvider extends JsonRpcApiProvider {
     super.destroy();
     this.transport.close();
   }
+}
+
+// An HTTP or node refusal of batches as such ("batch requests are not supported", "batch size too large").
+function refusesBatches(text: string): boolean {
+  return /\bbatch[^.;]{0,60}\b(not (supported|allowed|enabled)|unsupported|disabled|too (large|big|many))|\b(unsupported|disabled|no)\b[^.;]{0,20}\bbatch/i.test(text);
 }
 
 const PLAIN_READ_KEYS = new Set(["to", "data"]);

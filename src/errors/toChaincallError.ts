@@ -2,6 +2,7 @@ import type { Interface } from "ethers";
 import { ChaincallError, type ErrorCode } from "./ChaincallError.js";
 import { ContractRevertedError } from "./ContractRevertedError.js";
 import { decodeRevert } from "./decodeRevert.js";
+import { findRevertData } from "./findRevertData.js";
 import { redact } from "./redact.js";
 
 export interface ErrorContext {
@@ -75,24 +76,6 @@ export function toChaincallError(err: unknown, context: ErrorContext = {}): Chai
   }
   const code = (ethersCode ? mapped[ethersCode] : undefined) ?? "RPC_ERROR";
   return new ChaincallError(code, text, { cause: err });
-}
-
-// Revert data hides at different depths depending on the node and on which ethers path threw.
-function findRevertData(err: unknown): string | undefined {
-  let current: any = err;
-  for (let depth = 0; depth < 6 && current; depth++) {
-    for (const candidate of [current.data, current.revert?.data, current.error?.data, current.info?.error?.data]) {
-      if (isHexData(candidate)) return candidate;
-      if (candidate && isHexData(candidate.data)) return candidate.data;
-    }
-    current = current.cause ?? current.error ?? current.info?.error;
-  }
-  return undefined;
-}
-
-// Revert data as decodeRevert takes it; anything else a node put there is not revert data.
-function isHexData(value: unknown): value is string {
-  return typeof value === "string" && /^0x([0-9a-fA-F]{2})*$/.test(value);
 }
 
 /**

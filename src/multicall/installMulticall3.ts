@@ -12,12 +12,12 @@ export interface RpcSender {
 
 /**
  * Puts Multicall3 (chaincall's build of its interface) at its canonical address on a local dev node, with
- * `hardhat_setCode` or `anvil_setCode`, unless code is already there. For local chains only: public chains
+ * `hardhat_setCode`, `anvil_setCode` or Ganache's `evm_setAccountCode`, unless code is already there. For local chains only: public chains
  * have the canonical deployment.
  * @param node what sends the requests: `client.provider`, or any ethers provider
  * @returns true when it installed the code, false when the address already had code
  * @throws ChaincallError `INVALID_ARGUMENT` when `node` cannot send requests; `RPC_ERROR` when the node has
- *   neither method (not a dev node) or cannot be reached; `TIMEOUT`
+ *   none of these methods (not a dev node) or cannot be reached; `TIMEOUT`
  * @example await installMulticall3(client.provider); // then concurrent reads aggregate through it
  */
 export async function installMulticall3(node: RpcSender): Promise<boolean> {
@@ -30,7 +30,7 @@ export async function installMulticall3(node: RpcSender): Promise<boolean> {
   }
   if (existing !== "0x") return false;
   const errors: string[] = [];
-  for (const method of ["hardhat_setCode", "anvil_setCode"]) {
+  for (const method of ["hardhat_setCode", "anvil_setCode", "evm_setAccountCode"]) {
     try {
       await node.send(method, [MULTICALL3_ADDRESS, MULTICALL3_RUNTIME_CODE]);
       return true;
@@ -38,7 +38,7 @@ export async function installMulticall3(node: RpcSender): Promise<boolean> {
       errors.push(`${method}: ${(err as { shortMessage?: string }).shortMessage ?? (err as Error).message}`);
     }
   }
-  throw new ChaincallError("RPC_ERROR", "cannot install Multicall3: the node is not a Hardhat or Anvil dev node", {
+  throw new ChaincallError("RPC_ERROR", "cannot install Multicall3: the node is not a Hardhat, Anvil or Ganache dev node", {
     details: errors.join("; "),
   });
 }
