@@ -64,4 +64,30 @@ describe("chaincall call/send: no silent success (Hardhat)", function () {
     expect(forced.code, show(forced)).to.equal(0);
     expect(await nonce()).to.equal(before + 1n);
   });
+
+  it("batch: the same rules, per line in its JSON lines", async () => {
+    const before = await nonce();
+    const lines = (rows: object[]) => rows.map((r) => JSON.stringify(r)).join("\n");
+    const reads = await runCli(["batch", ...at()], {
+      input: lines([
+        { target: "CallDemo", function: "getYear" },
+        { target: demo, function: "getYear()" },
+        { target: "CallDemo", function: "setYear", args: [2099] },
+      ]),
+    });
+    expect(reads.code, show(reads)).to.equal(0);
+    const out = reads.stdout.trim().split("\n").map((l) => JSON.parse(l) as { line: number; result: unknown; note?: string });
+    expect(out[1].result).to.equal(`0x${BigInt((out[0].result as string[])[0]).toString(16).padStart(64, "0")}`);
+    expect(out[2].result).to.deep.equal([]);
+    expect(out[2].note).to.match(/setYear\(uint256\) returns nothing; .* makes it a transaction/);
+    const refused = await runCli(["batch", "--from", DEV_ACCOUNT, ...at()], { input: lines([{ target: "CallDemo", function: "getYear", send: true }]) });
+    expect(refused.code, show(refused)).to.equal(2);
+    const error = (JSON.parse(refused.stdout.trim()) as { error: { code: string; message: string } }).error;
+    expect(error.code).to.equal("INVALID_ARGUMENT");
+    expect(error.message).to.match(/^getYear\(\) is view: a transaction would change nothing/);
+    expect(await nonce(), "nothing sent").to.equal(before);
+    const forced = await runCli(["batch", "--from", DEV_ACCOUNT, ...at()], { input: lines([{ target: "CallDemo", function: "getYear", send: true, force: true }]) });
+    expect(forced.code, show(forced)).to.equal(0);
+    expect(await nonce()).to.equal(before + 1n);
+  });
 });
