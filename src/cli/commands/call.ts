@@ -84,7 +84,11 @@ async function callRaw(client: Client, address: string, fragment: FunctionFragme
   }
 }
 
-/** What `call` says when the function returns nothing: that it ran without effect, and how to make it a transaction. */
+/**
+ * What `call` (and a `batch` read) says when the function returns nothing: that it ran without effect, and
+ * how to make it a transaction.
+ * @example nothingReturnedNote(fragment, "CallDemo", ["2099"]) // "setYear(uint256) returns nothing; … chaincall send CallDemo setYear 2099 makes it a transaction"
+ */
 export function nothingReturnedNote(fragment: FunctionFragment, target: string, args: readonly string[]): string {
   const name = fragment.format("sighash");
   const quoted = [target, fragment.name, ...args].map((a) => (/^[\w@.:-]+$/.test(a) ? a : `'${a}'`)).join(" ");
