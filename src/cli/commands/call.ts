@@ -20,6 +20,7 @@ export const callCommand: CommandModule = {
         examples([
           ["chaincall call CallDemo getYear", "by name, through ./abi and ./deployments"],
           ['chaincall call 0x5FbDB2315678afecb367f032d93F642f64180aa3 "getYear()(uint256)"', "a bare address with a cast-style signature"],
+          ['chaincall call 0x5FbDB2315678afecb367f032d93F642f64180aa3 "getYear()"', "no return types: prints the raw return data (0x…)"],
         ]),
       ),
   handler: async (argv) => {
