@@ -30,7 +30,10 @@ async function main(): Promise<void> {
       node = undefined;
     }
   };
-  process.once("SIGINT", () => void stop().finally(() => process.exit(130)));
+  // Ctrl-C, `kill` and a closed terminal all stop the node this demo started (exit 128 + signal number).
+  for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143], ["SIGHUP", 129]] as const) {
+    process.once(signal, () => void stop().finally(() => process.exit(code)));
+  }
   try {
     let rpcUrl = process.env.ETH_RPC_URL;
     if (!rpcUrl) {

@@ -13,6 +13,7 @@ import { journalCommand } from "./commands/journal.js";
 import { sendCommand } from "./commands/send.js";
 import { globalOptions, registerArgvSecrets } from "./options.js";
 import { reportError } from "./output.js";
+import { closestName } from "./suggest.js";
 
 const COMMANDS = [callCommand, sendCommand, deployCommand, genCommand, ...abiCommands, ...chainCommands, ...batchCommands, journalCommand];
 
@@ -27,7 +28,8 @@ export async function main(args: string[]): Promise<number> {
   registerArgvSecrets(args);
   try {
     checkCommandName(args);
-    await yargs(args.map(maskNegative))
+    const parser = yargs(args.map(maskNegative));
+    await parser
       .scriptName("chaincall")
       .usage("$0 <command> [options]\n\nCall, send to and deploy Ethereum contracts, with typed bindings generated from the same ABIs.")
       // Arguments stay strings: "0x…" and 78-digit integers must reach the ABI parser untouched.
@@ -45,7 +47,10 @@ export async function main(args: string[]): Promise<number> {
       .wrap(Math.min(110, process.stdout.columns || 100))
       // Throwing (not returning) stops yargs: a command whose flags failed validation must never run.
       .fail((message, err) => {
-        throw err ?? new ChaincallError("INVALID_ARGUMENT", cleanUsageMessage(message, args), { metaMessages: [`hint: chaincall ${commandOf(args)?.name ?? "<command>"} --help`] });
+        if (err) throw err;
+        const hint = `hint: chaincall ${commandOf(args)?.name ?? "<command>"} --help`;
+        const suggestion = suggestOption(message, parser);
+        throw new ChaincallError("INVALID_ARGUMENT", cleanUsageMessage(message, args), { metaMessages: suggestion ? [suggestion, hint] : [hint] });
       })
       .epilogue("Exit codes: 0 success, 1 runtime failure (RPC, revert, timeout, chain mismatch), 2 bad input.\nDocs: README.md")
       .parseAsync();
@@ -104,7 +109,9 @@ function checkCommandName(args: string[]): void {
   if (first === undefined || args.indexOf(first) !== 0) return;
   const names = COMMANDS.map((c) => String(c.command).split(" ")[0]);
   if (!names.includes(first) && first !== "help") {
-    throw new ChaincallError("INVALID_ARGUMENT", `unknown command "${first}"`, { metaMessages: [`hint: commands: ${names.join(", ")}`] });
+    const closest = closestName(first, names);
+    const hints = [closest ? `hint: did you mean "${closest}"?` : "", `hint: commands: ${names.join(", ")}`].filter(Boolean);
+    throw new ChaincallError("INVALID_ARGUMENT", `unknown command "${first}"`, { metaMessages: hints });
   }
 }
 
@@ -126,6 +133,20 @@ function commandOf(args: string[]): { name: string; usage: string } | undefined 
   const first = args.find((a) => !a.startsWith("-"));
   const usage = COMMANDS.map((c) => String(c.command)).find((u) => u.split(" ")[0] === first);
   return usage ? { name: first!, usage } : undefined;
+}
+
+// "did you mean --rpc-url?" for the first unknown option that is close to a known one of this command.
+function suggestOption(message: string, parser: unknown): string | undefined {
+  const unknown = /^Unknown arguments?: (.*)$/.exec(message);
+  if (!unknown) return undefined;
+  const options = (parser as { getOptions?: () => { key?: Record<string, unknown>; alias?: Record<string, string[]> } }).getOptions?.();
+  const known = Object.keys(options?.key ?? {}).filter((k) => k.length > 1 && !/[A-Z]/.test(k));
+  for (const name of unknown[1].split(", ")) {
+    if (name.length < 2 || /[A-Z]/.test(name)) continue;
+    const closest = closestName(name, known);
+    if (closest) return `hint: did you mean --${closest}?`;
+  }
+  return undefined;
 }
 
 function cleanUnknownOptions(message: string): string {

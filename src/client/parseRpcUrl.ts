@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { ChaincallError } from "../errors/ChaincallError.js";
 import { describeUrl, isVersionSegment, registerSecret } from "../errors/redact.js";
@@ -31,6 +32,14 @@ export function parseRpcUrl(rpcUrl: string = DEFAULT_RPC_URL): ParsedRpcUrl {
   if (text === "") throw new ChaincallError("INVALID_ARGUMENT", "empty RPC URL");
   const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\//.exec(text)?.[1]?.toLowerCase();
   if (scheme === undefined) {
+    // "127.0.0.1:8545" or "localhost:8545" is a node address missing its scheme, not a socket file in the
+    // working folder (unless such a file really is there).
+    if (/^(\[[0-9a-fA-F:]+\]|[a-zA-Z0-9.-]+):\d{1,5}(\/.*)?$/.test(text) && !existsSync(text)) {
+      registerUrlSecrets(`http://${text}`);
+      throw new ChaincallError("INVALID_ARGUMENT", `RPC URL ${describeUrl(`http://${text}`).replace(/^http:\/\//, "")} has no scheme`, {
+        metaMessages: [`hint: did you mean -r "${describeUrl(`http://${text}`)}"? (a WebSocket: -r "ws://${text.replace(/\/.*$/, "")}")`],
+      });
+    }
     const path = resolve(text);
     return { kind: "ipc", address: path, display: path };
   }

@@ -263,7 +263,7 @@ export async function watchLogs(client: Client, parameters: WatchLogsParameters)
     const to = Math.min(head, last + pages.size);
     // Hashes are checked for the blocks a reorg can still reach; deeper ones only need the range's last hash.
     const checkFrom = Math.max(from, Math.min(to, head - reorgWindow + 1));
-    const headers = await Promise.all(range(checkFrom, to).map((n) => header(rpc, n)));
+    const headers = await mapLimited(range(checkFrom, to), HEADER_CONCURRENCY, (n) => header(rpc, n));
     if (headers.some((h) => h === null)) return "retry";
     const chain = headers as Header[];
     for (let i = 1; i < chain.length; i++) if (chain[i].parentHash !== chain[i - 1].hash) return "retry";
@@ -405,4 +405,23 @@ function range(from: number, to: number): number[] {
   const out: number[] = [];
   for (let n = from; n <= to; n++) out.push(n);
   return out;
+}
+
+// Header requests in flight at once. Each one listens on the watcher's abort signal, and Node warns
+// (MaxListenersExceededWarning) past 10 listeners on one signal: with every header of a 30-block gap
+// requested at once, an HTTP watch printed that warning.
+const HEADER_CONCURRENCY = 6;
+
+// `fn` over `items` with at most `limit` calls running, results in the order of `items`.
+async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 }

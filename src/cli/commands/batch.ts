@@ -11,7 +11,7 @@ import type { PreparedTarget } from "../target.js";
 // the signer's to allocate.
 const BATCH_SEND_OPTIONS = ["max-fee", "priority-fee", "gas-price", "legacy", "async", "confirmations", "yes"];
 // The fields of one input line.
-const FIELDS = ["target", "function", "args", "send", "value", "gasLimit"];
+const FIELDS = ["target", "function", "args", "send", "value", "gasLimit", "force"];
 
 // Lines of at most 78 characters: yargs would re-wrap longer ones mid-example.
 const INPUT_FORMAT = `Input: one JSON object per line (blank lines are skipped), e.g.
@@ -20,9 +20,11 @@ const INPUT_FORMAT = `Input: one JSON object per line (blank lines are skipped),
   {"target":"CallDemo","function":"setYear","args":[2021],"send":true}
 Fields: target and function (as in call and send), args (a JSON array of
 numbers, strings, arrays, objects), send, and for sends value ("1ether",
-"10gwei", wei) and gasLimit.
+"10gwei", wei), gasLimit, and force (send to a view function anyway).
 Output: one JSON line per input line, in input order:
   {"line":1,"result":["2020"]}                       values as in call --json
+  {"line":4,"result":"0x…"}           raw data, for "name(types)" (no returns)
+  {"line":5,"result":[],"note":"… returns nothing …"}
   {"line":3,"hash":"0x…","nonce":7,"status":"success",…,"events":[…]}
   {"line":2,"error":{"code":"CALL_REVERTED","message":"…"}}
   (with --async a send's line holds only its hash and nonce)
@@ -129,6 +131,9 @@ export const batchCommand: CommandModule = {
 interface Line {
   line: number;
   target: PreparedTarget;
+  /** The target and arguments as written, for the note on a function that returns nothing. */
+  targetText: string;
+  argsText: string[];
   args: unknown[];
   send: boolean;
   value?: bigint;
@@ -164,11 +169,13 @@ function parseLine(raw: string, number: number, globals: Globals, cache: Map<str
   const fields = parsed as Record<string, unknown>;
   const unknownField = Object.keys(fields).find((k) => !FIELDS.includes(k));
   if (unknownField !== undefined) throw new ChaincallError("INVALID_ARGUMENT", `unknown field "${unknownField}" (expected ${FIELDS.join(", ")})`);
-  const { target, function: functionSpec, args = [], send = false } = fields;
+  const { target, function: functionSpec, args = [], send = false, force = false } = fields;
   if (typeof target !== "string" || target === "") throw new ChaincallError("INVALID_ARGUMENT", '"target" must be a string: 0x…, a name from the address book, or Name@0x…');
   if (typeof functionSpec !== "string" || functionSpec === "") throw new ChaincallError("INVALID_ARGUMENT", '"function" must be a string: a name, name(types), or "name(types)(returns)"');
   if (!Array.isArray(args)) throw new ChaincallError("INVALID_ARGUMENT", '"args" must be a JSON array');
   if (typeof send !== "boolean") throw new ChaincallError("INVALID_ARGUMENT", '"send" must be true or false');
+  if (typeof force !== "boolean") throw new ChaincallError("INVALID_ARGUMENT", '"force" must be true or false');
+  if (force && !send) throw new ChaincallError("INVALID_ARGUMENT", '"force" needs "send": true');
   if (!send && (fields.value !== undefined || fields.gasLimit !== undefined)) {
     throw new ChaincallError("INVALID_ARGUMENT", `"${fields.value !== undefined ? "value" : "gasLimit"}" needs "send": true`);
   }
@@ -179,6 +186,9 @@ function parseLine(raw: string, number: number, globals: Globals, cache: Map<str
   // JSON values go to the ABI parser as they are (it takes strings, numbers, booleans, arrays and objects):
   // a number beyond 2^53 is refused there rather than silently rounded.
   const values = parsers.parseArgs(prepared.fragment, args);
+  if (send && prepared.fragment.constant && !force) {
+    throw new ChaincallError("INVALID_ARGUMENT", `${prepared.fragment.format("sighash")} is ${prepared.fragment.stateMutability}: a transaction would change nothing (leave out "send" to read it, or add "force": true)`);
+  }
   const amount = (name: "value" | "gasLimit"): bigint | undefined => {
     const v = fields[name];
     if (v === undefined) return undefined;
@@ -192,7 +202,8 @@ function parseLine(raw: string, number: number, globals: Globals, cache: Map<str
   if (value !== undefined && value > 0n && !prepared.fragment.payable) {
     throw new ChaincallError("INVALID_ARGUMENT", `${prepared.fragment.format("sighash")} is not payable: it cannot take a value`);
   }
-  return { line: number, target: prepared, args: values, send, value, gasLimit: amount("gasLimit") };
+  const argsText = args.map((a) => (typeof a === "string" ? a : JSON.stringify(a)));
+  return { line: number, target: prepared, targetText: target, argsText, args: values, send, value, gasLimit: amount("gasLimit") };
 }
 
 // Bad lines: their error lines (nothing else: nothing ran), then exit 2.
@@ -215,12 +226,13 @@ interface SendOptions {
 
 /** How lines run: loaded once connected, and shared by every line. */
 async function loadRunners() {
-  const [{ Interface }, { readContract }, { toJsonValue }, { sendTransaction }, { waitWithProgress }] = await Promise.all([
+  const [{ Interface }, { readContract }, { toJsonValue }, { sendTransaction }, { waitWithProgress }, { nothingReturnedNote }] = await Promise.all([
     import("ethers"),
     import("../../client/readContract.js"),
     import("../../abi/formatValue.js"),
     import("../../tx/sendTransaction.js"),
     import("../broadcast.js"),
+    import("./call.js"),
   ]);
   // One coder per function, shared by the lines that call it.
   const coders = new Map<FunctionFragment, Interface>();
@@ -236,6 +248,8 @@ async function loadRunners() {
         // The common case through the shared coder (readContract builds a coder per read, which costs more than
         // the batched eth_call itself); an empty or undecodable answer goes through readContract, which explains it.
         const result = await client.provider.call({ to: line.address!, data: coder(fragment).encodeFunctionData(fragment, line.args) });
+        // A signature without return types: the raw return data, as `call` prints it.
+        if (line.target.contract === undefined && fragment.outputs.length === 0) return { line: line.line, result };
         let values: unknown[] | undefined;
         if (result !== "0x" || fragment.outputs.length === 0) {
           try {
@@ -245,6 +259,7 @@ async function loadRunners() {
           }
         }
         values ??= await readContract(client, { address: line.address!, fragment, args: line.args });
+        if (fragment.outputs.length === 0) return { line: line.line, result: [], note: nothingReturnedNote(fragment, line.targetText, line.argsText) };
         return { line: line.line, result: values.map((v, i) => toJsonValue(v, fragment.outputs[i])) };
       } catch (err) {
         return { line: line.line, error: err };

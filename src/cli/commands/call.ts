@@ -1,4 +1,6 @@
+import type { FunctionFragment } from "ethers";
 import type { Argv, CommandModule } from "yargs";
+import type { Client } from "../../client/connect.js";
 import { commandArgs, examples, readGlobals, withOptions } from "../options.js";
 import { createOutput } from "../output.js";
 
@@ -18,6 +20,7 @@ export const callCommand: CommandModule = {
         examples([
           ["chaincall call CallDemo getYear", "by name, through ./abi and ./deployments"],
           ['chaincall call 0x5FbDB2315678afecb367f032d93F642f64180aa3 "getYear()(uint256)"', "a bare address with a cast-style signature"],
+          ['chaincall call 0x5FbDB2315678afecb367f032d93F642f64180aa3 "getYear()"', "no return types: prints the raw return data (0x…)"],
         ]),
       ),
   handler: async (argv) => {
@@ -38,19 +41,59 @@ export const callCommand: CommandModule = {
     // As ethers takes it: a tag, a number or a block hash; unset means the latest block.
     const blockTag = argv.block === undefined ? undefined : parseBlockParameter(String(argv.block)).shown;
     const interfaces = knownInterfaces(globals, prepared.contract?.abi);
+    const outputs = prepared.fragment.outputs;
+    // A signature without return types ("getYear()") says nothing about what comes back: print the raw
+    // return data, as cast does. A function from an ABI that returns nothing is said to, below.
+    const rawMode = prepared.contract === undefined && outputs.length === 0;
     const result = await withClient(globals, { abis: interfaces }, async (client) => {
       const address = resolveTargetAddress(prepared, client, globals);
+      if (rawMode) return { address, values: [] as unknown[], raw: await callRaw(client, address, prepared.fragment, args, from, blockTag) };
       const values = await readContract(client, { address, fragment: prepared.fragment, args, from, blockTag });
-      return { address, values };
+      return { address, values, raw: undefined };
     });
-    const outputs = prepared.fragment.outputs;
-    output.lines(result.values.map((v, i) => formatValue(v, outputs[i])));
-    output.document({
+    const document = {
       address: result.address,
       contract: prepared.contractName ?? null,
       function: prepared.fragment.format("sighash"),
       block: blockTag ?? "latest",
-      result: result.values.map((v, i) => toJsonValue(v, outputs[i])),
-    });
+    };
+    if (result.raw !== undefined) {
+      output.lines([result.raw]);
+      output.document({ ...document, result: result.raw });
+      return;
+    }
+    if (outputs.length === 0) {
+      // Never a silent exit 0: eth_call ran the function and threw its effects away.
+      const note = nothingReturnedNote(prepared.fragment, String(argv.target), commandArgs(argv));
+      if (!globals.json && !globals.quiet) process.stderr.write(`note: ${note}\n`);
+      output.document({ ...document, result: [], note });
+      return;
+    }
+    output.lines(result.values.map((v, i) => formatValue(v, outputs[i])));
+    output.document({ ...document, result: result.values.map((v, i) => toJsonValue(v, outputs[i])) });
   },
 };
+
+// eth_call with the data encoded from the signature, the answer as it came (0x…).
+async function callRaw(client: Client, address: string, fragment: FunctionFragment, args: unknown[], from: string | undefined, blockTag: string | number | undefined): Promise<string> {
+  const [{ Interface }, { toChaincallError }] = await Promise.all([import("ethers"), import("../../errors/toChaincallError.js")]);
+  const data = new Interface([fragment]).encodeFunctionData(fragment, args);
+  try {
+    return await client.provider.call({ to: address, data, from, blockTag });
+  } catch (err) {
+    throw toChaincallError(err, client.provider.boundary);
+  }
+}
+
+/**
+ * What `call` (and a `batch` read) says when the function returns nothing: that it ran without effect, and
+ * how to make it a transaction.
+ * @example nothingReturnedNote(fragment, "CallDemo", ["2099"]) // "setYear(uint256) returns nothing; … chaincall send CallDemo setYear 2099 makes it a transaction"
+ */
+export function nothingReturnedNote(fragment: FunctionFragment, target: string, args: readonly string[]): string {
+  const name = fragment.format("sighash");
+  const quoted = [target, fragment.name, ...args].map((a) => (/^[\w@.:-]+$/.test(a) ? a : `'${a}'`)).join(" ");
+  return fragment.constant
+    ? `${name} returns nothing`
+    : `${name} returns nothing; the call ran it without a transaction and changed nothing: chaincall send ${quoted} makes it a transaction`;
+}

@@ -38,6 +38,12 @@ export const decodeCommand: CommandModule = {
       });
     }
     const data = argv.data === undefined || argv.data === "-" ? await readStdin() : String(argv.data);
+    // Like every other hex input (encode, call, receipt…): "0x" says it is hex, so "1234" is never a number read as bytes.
+    if (!/^0x/i.test(data.trim())) {
+      throw new ChaincallError("INVALID_ARGUMENT", `data must start with 0x: ${data.trim().slice(0, 20)}${data.trim().length > 20 ? "…" : ""}`, {
+        metaMessages: [`hint: chaincall decode "${fragment.format("sighash")}" 0x${data.trim().slice(0, 8)}…${returnData ? " --output" : ""}`],
+      });
+    }
     const decoded = decodeCalldata(fragment, data, {
       output: returnData,
       // Only on a foreign selector: which function of the known ABIs it belongs to.

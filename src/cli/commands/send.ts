@@ -8,7 +8,10 @@ export const sendCommand: CommandModule = {
   command: "send <target> <function> [args..]",
   describe: "Send a transaction to a function: prints the hash, then status, gas and decoded events",
   builder: (yargs: Argv) =>
-    withOptions(withOptions(yargs, "Signer options:", signerOptions), "Transaction options:", sendOptions)
+    withOptions(withOptions(yargs, "Signer options:", signerOptions), "Transaction options:", {
+      ...sendOptions,
+      force: { type: "boolean", describe: "send even to a view or pure function (normally refused: use call)" },
+    })
       .positional("target", { type: "string", describe: "0x address, a name from the address book, or Name@0x…" })
       .positional("function", { type: "string", describe: 'function name, name(types), or "name(types)" for a bare address' })
       .positional("args", { type: "string", array: true, describe: "arguments, parsed by their ABI types" })
@@ -33,6 +36,12 @@ export const sendCommand: CommandModule = {
     ]);
     const prepared = prepareTarget(String(argv.target), String(argv.function), globals);
     const args = parseArgs(prepared.fragment, commandArgs(argv));
+    if (prepared.fragment.constant && !argv.force) {
+      // A transaction to a view function pays gas to change nothing, and its result is lost.
+      throw new ChaincallError("INVALID_ARGUMENT", `${prepared.fragment.format("sighash")} is ${prepared.fragment.stateMutability}: a transaction would change nothing`, {
+        metaMessages: [`hint: read it with chaincall call ${String(argv.target)} ${String(argv.function)}${commandArgs(argv).length ? " …" : ""}, or add --force to send anyway`],
+      });
+    }
     const overrides = readTxOverrides(argv);
     const confirmations = readConfirmations(argv);
     if (overrides.value && overrides.value > 0n && !prepared.fragment.payable) {
