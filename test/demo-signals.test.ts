@@ -2,18 +2,10 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import { expect } from "chai";
 import { projectRoot } from "../scripts/lib/localNode";
+import { isRunning } from "./fixtures/nodes";
 
 // Issue 12 item 5: SIGTERM (kill) and SIGHUP (a closed terminal) to the demo stopped the demo but left its
 // Hardhat node running; only SIGINT was handled.
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe("the demo stops its node on SIGTERM and SIGHUP", function () {
   this.timeout(120_000);

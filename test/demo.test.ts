@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { expect } from "chai";
 import { projectRoot } from "../scripts/lib/localNode";
+import { isRunning } from "./fixtures/nodes";
 
 const run = promisify(execFile);
 
@@ -34,12 +35,3 @@ describe("abi/ (the codegen inputs)", () => {
     expect(existsSync(join(root, "typechain-types", "factories", "CallDemo__factory.ts"))).to.equal(true);
   });
 });
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
