@@ -9,7 +9,9 @@ import { isDevChain } from "../registry/nodeIdentity.js";
 import { defaultJournalPath } from "../tx/journal.js";
 import { waitForReceipt, type WaitForReceiptParameters } from "../tx/waitForReceipt.js";
 import { createProvider, type ChaincallProvider } from "./createProvider.js";
+import { fetchGenesisHash } from "./transport/FailoverTransport.js";
 import { openNodes } from "./transport/openNodes.js";
+import type { Transport } from "./transport/types.js";
 import { openTransport } from "./transport/openTransport.js";
 import type { ParsedRpcUrl, TransportKind } from "./parseRpcUrl.js";
 import { parseRpcUrls, pickSubscriptionTarget } from "./parseRpcUrls.js";
@@ -136,7 +138,7 @@ export async function connect(parameters: ConnectParameters = {}): Promise<Clien
     if (expectedChainId !== undefined && expectedChainId !== chainId) {
       throw new ChainMismatchError(expectedChainId, chainId, endpoint);
     }
-    const genesis = nodes.genesis ?? (isDevChain(chainId) ? await fetchGenesis(provider) : undefined);
+    const genesis = nodes.genesis ?? (isDevChain(chainId) ? await fetchGenesis(transport, timeoutMs) : undefined);
     const journal = journalOption === false ? null : journalOption ?? defaultJournalPath();
     const context = { chainId, journal, genesis };
     const signer = parameters.signer ? await createSigner(provider, parameters.signer, context) : undefined;
@@ -174,13 +176,8 @@ export async function connect(parameters: ConnectParameters = {}): Promise<Clien
 // The genesis block's hash, lower-case: one request, once per client (dev chains only). A node that does
 // not give it (no answer, an error, no block 0) leaves the identity at the chain id: connecting does not fail
 // on it, the requests that follow will say what is wrong with the node.
-async function fetchGenesis(provider: ChaincallProvider): Promise<string | undefined> {
-  try {
-    const block = (await provider.send("eth_getBlockByNumber", ["0x0", false])) as { hash?: unknown } | null;
-    return block && typeof block.hash === "string" && /^0x[0-9a-fA-F]{64}$/.test(block.hash) ? block.hash.toLowerCase() : undefined;
-  } catch {
-    return undefined;
-  }
+function fetchGenesis(transport: Transport, timeoutMs: number): Promise<string | undefined> {
+  return fetchGenesisHash(transport, { timeoutMs }).catch(() => undefined);
 }
 
 // `batch` as the provider takes it: options, or false for none.

@@ -15,6 +15,7 @@ import { toChaincallError } from "../errors/toChaincallError.js";
 import { ReadBatcher, type BatchOptions } from "../multicall/ReadBatcher.js";
 import { cacheSelectors } from "./cacheSelectors.js";
 import type { Transport } from "./transport/types.js";
+import { isDevChain } from "../registry/nodeIdentity.js";
 
 /** What every chaincall provider knows, whatever its transport. */
 export interface BoundaryConfig {
@@ -218,6 +219,6 @@ function batchable(tx: PerformActionTransaction): boolean {
 export function createProvider(transport: Transport, chainId: bigint, boundary: BoundaryConfig): ChaincallProvider {
   cacheSelectors();
   // Local dev chains mine at once, so ethers' own polling (events, tx.wait) need not wait its default 4 s.
-  const local = chainId === 31337n || chainId === 1337n;
+  const local = isDevChain(chainId);
   return new TransportProvider(transport, Network.from(chainId), boundary, local ? 250 : 4_000);
 }

@@ -119,3 +119,13 @@ function safeDecode(text: string, plusIsSpace = true): string {
     return text;
   }
 }
+
+/**
+ * The headers that carry a URL's credentials (`authorization: Basic …`), or none; every transport sends these.
+ * @example request(url, { headers: { ...authorizationHeaders(target) } });
+ */
+export function authorizationHeaders(target: ParsedRpcUrl): Record<string, string> {
+  if (!target.credentials) return {};
+  const { username, password } = target.credentials;
+  return { authorization: `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}` };
+}

@@ -8,6 +8,7 @@ import { TransactionReplacedError } from "../errors/TransactionReplacedError.js"
 import { toChaincallError } from "../errors/toChaincallError.js";
 import { withDeadline } from "../utils/withDeadline.js";
 import { sleep } from "../utils/time.js";
+import { isDevChain } from "../registry/nodeIdentity.js";
 
 /** How long and for what `waitForReceipt` (and `client.wait`) waits. */
 export interface WaitForReceiptParameters {
@@ -70,7 +71,7 @@ export async function waitForReceipt(source: WaitSource, hash: string, parameter
   if (parameters.nonce !== undefined) checkInteger(parameters.nonce, "nonce");
   if (parameters.from !== undefined) checkAddress(parameters.from, "from");
   assertArgument(parameters.throwOnRevert === undefined || typeof parameters.throwOnRevert === "boolean", "throwOnRevert", "true or false", parameters.throwOnRevert);
-  const local = source.chainId === 31337n || source.chainId === 1337n;
+  const local = isDevChain(source.chainId);
   const interval = checkDuration(parameters.pollIntervalMs ?? (local ? 100 : 1_000), "pollIntervalMs");
   const provider = source.provider;
   return withDeadline(

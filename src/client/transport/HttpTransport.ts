@@ -5,7 +5,7 @@ import { assertArgument } from "../../errors/assertArgument.js";
 import { ChaincallError } from "../../errors/ChaincallError.js";
 import { toChaincallError } from "../../errors/toChaincallError.js";
 import { MAX_TIMER_MS } from "../../utils/withDeadline.js";
-import type { ParsedRpcUrl } from "../parseRpcUrl.js";
+import { authorizationHeaders, type ParsedRpcUrl } from "../parseRpcUrl.js";
 import { DEFAULT_MAX_RESPONSE_BYTES, NON_IDEMPOTENT_METHODS, type JsonRpcAnswer, type RequestOptions, type Transport, type TransportOptions } from "./types.js";
 import { formatSeconds, sleep } from "../../utils/time.js";
 
@@ -63,11 +63,7 @@ export function createHttpTransport(target: ParsedRpcUrl, options: TransportOpti
   const secure = url.protocol === "https:";
   const send = secure ? httpsRequest : httpRequest;
   const agent = secure ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true });
-  const baseHeaders: Record<string, string> = { "content-type": "application/json", accept: "application/json" };
-  if (target.credentials) {
-    const { username, password } = target.credentials;
-    baseHeaders.authorization = `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}`;
-  }
+  const baseHeaders: Record<string, string> = { "content-type": "application/json", accept: "application/json", ...authorizationHeaders(target) };
   const endpoint = target.display;
   // Every pending request's abort, so close() can end them all.
   const pending = new Set<(reason: ChaincallError) => void>();

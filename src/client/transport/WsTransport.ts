@@ -1,6 +1,6 @@
 import type { RawData, WebSocket } from "ws";
 import { ChaincallError } from "../../errors/ChaincallError.js";
-import type { ParsedRpcUrl } from "../parseRpcUrl.js";
+import { authorizationHeaders, type ParsedRpcUrl } from "../parseRpcUrl.js";
 import { openSocketTransport, type Connector, type SocketLink, type SocketTransport, type SocketTransportOptions } from "./socketTransport.js";
 import type { Transport, TransportOptions } from "./types.js";
 
@@ -33,7 +33,7 @@ function connectWs(target: ParsedRpcUrl): Connector {
     const { WebSocket } = await import("ws");
     if (signal.aborted) throw signal.reason;
     const ws = new WebSocket(target.address, {
-      headers: basicAuth(target),
+      headers: authorizationHeaders(target),
       // Checked by ws from the frame header, before the payload is buffered.
       maxPayload: maxResponseBytes,
       // No compression: a small compressed frame must not inflate into a huge one, and answers are small.
@@ -91,10 +91,4 @@ function connectWs(target: ParsedRpcUrl): Connector {
 function rawText(data: RawData): string {
   if (Array.isArray(data)) return Buffer.concat(data).toString("utf8");
   return Buffer.from(data as ArrayBuffer).toString("utf8");
-}
-
-function basicAuth(target: ParsedRpcUrl): Record<string, string> {
-  if (!target.credentials) return {};
-  const { username, password } = target.credentials;
-  return { authorization: `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}` };
 }
