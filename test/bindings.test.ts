@@ -254,6 +254,8 @@ for (const [label, node] of [
         const factory = new Oracle__factory().connect(sender.signer!);
         expect(factory).to.be.instanceOf(Oracle__factory);
         const deployed = await factory.deploy(7n, 8n);
+        // deploy() resolves once the transaction is sent; reading before it is mined finds no code
+        await deployed.waitForDeployment();
         const err = await deployed.latestPrice(-1).catch((e: unknown) => e);
         expect(isChaincallError(err, "INVALID_ARGUMENT"), String(err)).to.equal(true);
         expect(await deployed.latestPrice(2n ** 64n)).to.equal(7n);
@@ -407,7 +409,7 @@ describe("bindings over Anvil's IPC and WebSocket: the same translation", () => 
   before(async () => {
     const deployer = await devClient(anvil());
     try {
-      address = await (await new CallDemo__factory(deployer.signer!).deploy()).getAddress();
+      address = await (await (await new CallDemo__factory(deployer.signer!).deploy()).waitForDeployment()).getAddress();
     } finally {
       await deployer.close();
     }
