@@ -20,6 +20,30 @@ export interface ReadContractParameters {
 
 const BLOCK_TAGS = ["latest", "pending", "earliest", "safe", "finalized"];
 
+// One coder per function fragment, built on first use: an Interface costs more to build than a batched
+// eth_call, and a batch calls the same fragment thousands of times. Weak, so fragments are not kept alive.
+const coders = new WeakMap<FunctionFragment, Interface>();
+function coderOf(fragment: FunctionFragment): Interface {
+  let coder = coders.get(fragment);
+  if (!coder) coders.set(fragment, (coder = new Interface([fragment])));
+  return coder;
+}
+
+/**
+ * Calldata for a call of `fragment` with `args`: its selector, then the arguments ABI-encoded. The one
+ * encoder of reads and sends.
+ * @throws ChaincallError `INVALID_ARGUMENT` for arguments that do not fit the function's inputs
+ * @example encodeFunctionCall(FunctionFragment.from("function setYear(uint256)"), [2021n]) // "0x…07e5"
+ */
+export function encodeFunctionCall(fragment: FunctionFragment, args: readonly unknown[]): string {
+  try {
+    return coderOf(fragment).encodeFunctionData(fragment, [...args]);
+  } catch (err) {
+    const reason = (err as { shortMessage?: string }).shortMessage ?? (err as Error).message;
+    throw invalidArgument("args", `arguments that fit ${fragment.format("full")} (${reason})`, args, {}, err);
+  }
+}
+
 /**
  * Calls a function with `eth_call` and decodes its outputs. Reverts arrive decoded (`CALL_REVERTED`); an
  * empty answer from an address without code is reported as such instead of as a decoding failure.
@@ -32,6 +56,27 @@ const BLOCK_TAGS = ["latest", "pending", "earliest", "safe", "finalized"];
  * @example const [year] = await readContract(client, { address, fragment: demo.interface.getFunction("getYear"), args: [] }); // [2020n]
  */
 export async function readContract(client: Client, parameters: ReadContractParameters): Promise<unknown[]> {
+  const result = await callContract(client, parameters);
+  const { fragment } = parameters;
+  try {
+    return [...coderOf(fragment).decodeFunctionResult(fragment, result)];
+  } catch (err) {
+    throw new ChaincallError("RPC_ERROR", `could not decode the result of ${fragment.format("sighash")} as (${fragment.outputs.map((o) => o.type).join(",")})`, {
+      cause: err,
+      details: `returned data: ${result.slice(0, 130)}`,
+    });
+  }
+}
+
+/**
+ * Calls a function with `eth_call` and returns the answer undecoded (`0x…`), as `readContract` checks,
+ * encodes and sends it: for a signature that declares no outputs, whose return data only the caller can read.
+ * @param client a client from `connect()`
+ * @param parameters as `readContract`'s
+ * @throws ChaincallError as `readContract`
+ * @example const raw = await callContract(client, { address, fragment: FunctionFragment.from("function getYear()"), args: [] }); // "0x…07e4"
+ */
+export async function callContract(client: Client, parameters: ReadContractParameters): Promise<string> {
   checkClient(client);
   checkObject(parameters, "parameters");
   const address = checkAddress(parameters.address, "address");
@@ -46,25 +91,10 @@ export async function readContract(client: Client, parameters: ReadContractParam
     (typeof blockTag === "string" && (BLOCK_TAGS.includes(blockTag) || /^0x[0-9a-fA-F]+$/.test(blockTag)));
   assertArgument(blockOk, "blockTag", `a block number, a block hash or one of ${BLOCK_TAGS.join(", ")}`, blockTag);
 
-  const iface = new Interface([fragment]);
-  let data: string;
-  try {
-    data = iface.encodeFunctionData(fragment, [...args]);
-  } catch (err) {
-    const reason = (err as { shortMessage?: string }).shortMessage ?? (err as Error).message;
-    throw invalidArgument("args", `arguments that fit ${fragment.format("full")} (${reason})`, args, {}, err);
-  }
+  const data = encodeFunctionCall(fragment, args);
   try {
     // An empty answer from an address without code is NO_CONTRACT already (the provider boundary checks).
-    const result = await client.provider.call({ to: address, data, from, blockTag });
-    try {
-      return [...iface.decodeFunctionResult(fragment, result)];
-    } catch (err) {
-      throw new ChaincallError("RPC_ERROR", `could not decode the result of ${fragment.format("sighash")} as (${fragment.outputs.map((o) => o.type).join(",")})`, {
-        cause: err,
-        details: `returned data: ${result.slice(0, 130)}`,
-      });
-    }
+    return await client.provider.call({ to: address, data, from, blockTag });
   } catch (err) {
     throw toChaincallError(err, client.provider.boundary);
   }
