@@ -19,11 +19,20 @@ export interface GetBalanceParameters {
  * @example const wei = await getBalance(client, { address: "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266" }); // 10000000000000000000000n
  */
 export async function getBalance(client: Client, parameters: GetBalanceParameters): Promise<bigint> {
+  return readAccountQuantity(client, parameters, "eth_getBalance");
+}
+
+/**
+ * One quantity of an account at a block (`eth_getBalance`, `eth_getTransactionCount`), parameters checked
+ * before anything is sent.
+ * @example const wei = await readAccountQuantity(client, { address }, "eth_getBalance");
+ */
+export async function readAccountQuantity(client: Client, parameters: GetBalanceParameters, method: "eth_getBalance" | "eth_getTransactionCount"): Promise<bigint> {
   checkClient(client);
   checkObject(parameters, "parameters");
   const address = checkAddress(parameters.address, "parameters.address");
   const block = toRpcBlock(parameters.block, "parameters.block");
-  return parseQuantity(await client.provider.send("eth_getBalance", [address, block]), "eth_getBalance", client.endpoint);
+  return parseQuantity(await client.provider.send(method, [address, block]), method, client.endpoint);
 }
 
 /**

@@ -1,7 +1,6 @@
-import { checkAddress, checkClient, checkObject } from "../errors/assertArgument.js";
-import { toRpcBlock, type BlockSelector } from "./blockSelector.js";
+import type { BlockSelector } from "./blockSelector.js";
 import type { Client } from "./connect.js";
-import { parseQuantity } from "./getBalance.js";
+import { readAccountQuantity } from "./getBalance.js";
 
 /** What `getTransactionCount` reads: an account, at a block. */
 export interface GetTransactionCountParameters {
@@ -19,9 +18,5 @@ export interface GetTransactionCountParameters {
  * @example const next = await getTransactionCount(client, { address, block: "pending" }); // 7
  */
 export async function getTransactionCount(client: Client, parameters: GetTransactionCountParameters): Promise<number> {
-  checkClient(client);
-  checkObject(parameters, "parameters");
-  const address = checkAddress(parameters.address, "parameters.address");
-  const block = toRpcBlock(parameters.block, "parameters.block");
-  return Number(parseQuantity(await client.provider.send("eth_getTransactionCount", [address, block]), "eth_getTransactionCount", client.endpoint));
+  return Number(await readAccountQuantity(client, parameters, "eth_getTransactionCount"));
 }
