@@ -21,8 +21,10 @@ Output: one JSON line per input line, in input order:
   {"line":4,"result":"0x…"}           raw data, for "name(types)" (no returns)
   {"line":5,"result":[],"note":"… returns nothing …"}
   {"line":3,"hash":"0x…","nonce":7,"status":"success",…,"events":[…]}
-  {"line":2,"error":{"code":"CALL_REVERTED","message":"…"}}
+  {"line":2,"error":{"code":"CALL_REVERTED","message":"…","errorName":…}}
   (with --async a send's line holds only its hash and nonce)
+An error is shaped as call --json prints it: code and message, and for a
+revert errorName, args and data when known.
 Every line is checked before anything is sent: if one is invalid, only the
 error lines are printed, nothing is sent, and the exit code is 2. The reads
 go out together (batched through Multicall3 or JSON-RPC batches), then the
