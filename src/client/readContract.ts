@@ -2,6 +2,7 @@ import { FunctionFragment, Interface, type BlockTag } from "ethers";
 import { assertArgument, checkAddress, checkClient, checkObject, invalidArgument } from "../errors/assertArgument.js";
 import { ChaincallError } from "../errors/ChaincallError.js";
 import { toChaincallError } from "../errors/toChaincallError.js";
+import { encodeCalldata } from "../abi/encodeCalldata.js";
 import type { Client } from "./connect.js";
 
 /** What `readContract` calls: one function of one contract, with its arguments. */
@@ -20,28 +21,13 @@ export interface ReadContractParameters {
 
 const BLOCK_TAGS = ["latest", "pending", "earliest", "safe", "finalized"];
 
-// One coder per function fragment, built on first use: an Interface costs more to build than a batched
-// eth_call, and a batch calls the same fragment thousands of times. Weak, so fragments are not kept alive.
+// One decoder per function fragment, built on first use: an Interface costs more to build than a batched
+// eth_call, and a batch reads the same fragment thousands of times. Weak, so fragments are not kept alive.
 const coders = new WeakMap<FunctionFragment, Interface>();
 function coderOf(fragment: FunctionFragment): Interface {
   let coder = coders.get(fragment);
   if (!coder) coders.set(fragment, (coder = new Interface([fragment])));
   return coder;
-}
-
-/**
- * Calldata for a call of `fragment` with `args`: its selector, then the arguments ABI-encoded. The one
- * encoder of reads and sends.
- * @throws ChaincallError `INVALID_ARGUMENT` for arguments that do not fit the function's inputs
- * @example encodeFunctionCall(FunctionFragment.from("function setYear(uint256)"), [2021n]) // "0x…07e5"
- */
-export function encodeFunctionCall(fragment: FunctionFragment, args: readonly unknown[]): string {
-  try {
-    return coderOf(fragment).encodeFunctionData(fragment, [...args]);
-  } catch (err) {
-    const reason = (err as { shortMessage?: string }).shortMessage ?? (err as Error).message;
-    throw invalidArgument("args", `arguments that fit ${fragment.format("full")} (${reason})`, args, {}, err);
-  }
 }
 
 /**
@@ -70,7 +56,7 @@ export async function readContract(client: Client, parameters: ReadContractParam
 
 /**
  * Calls a function with `eth_call` and returns the answer undecoded (`0x…`), as `readContract` checks,
- * encodes and sends it: for a signature that declares no outputs, whose return data only the caller can read.
+ * encodes (`encodeCalldata`) and sends it: for a signature that declares no outputs, whose return data only the caller can read.
  * @param client a client from `connect()`
  * @param parameters as `readContract`'s
  * @throws ChaincallError as `readContract`
@@ -91,7 +77,14 @@ export async function callContract(client: Client, parameters: ReadContractParam
     (typeof blockTag === "string" && (BLOCK_TAGS.includes(blockTag) || /^0x[0-9a-fA-F]+$/.test(blockTag)));
   assertArgument(blockOk, "blockTag", `a block number, a block hash or one of ${BLOCK_TAGS.join(", ")}`, blockTag);
 
-  const data = encodeFunctionCall(fragment, args);
+  let data: string;
+  try {
+    data = encodeCalldata(fragment, args);
+  } catch (err) {
+    // As every other parameter: named, with what it should have been (the encoder's own reason kept).
+    const reason = ((err as { cause?: { shortMessage?: string } }).cause?.shortMessage ?? (err as Error).message).replace(/^cannot encode the arguments of [^:]*: /, "");
+    throw invalidArgument("args", `arguments that fit ${fragment.format("full")} (${reason})`, args, {}, err);
+  }
   try {
     // An empty answer from an address without code is NO_CONTRACT already (the provider boundary checks).
     return await client.provider.call({ to: address, data, from, blockTag });

@@ -1,7 +1,8 @@
 import type { Interface } from "ethers";
+import { encodeCalldata } from "../../abi/encodeCalldata.js";
 import { toJsonValue } from "../../abi/formatValue.js";
 import type { Client } from "../../client/connect.js";
-import { callContract, encodeFunctionCall, readContract } from "../../client/readContract.js";
+import { callContract, readContract } from "../../client/readContract.js";
 import { sendTransaction, type TransactionOverrides } from "../../tx/sendTransaction.js";
 import { waitWithProgress } from "../broadcast.js";
 import { nothingReturnedNote } from "../commands/call.js";
@@ -47,7 +48,7 @@ export interface RunSendOptions {
 export async function runSend(client: Client, line: Line, overrides: TransactionOverrides, options: RunSendOptions): Promise<Outcome> {
   let sent: { hash: string; nonce: number } | undefined;
   try {
-    const data = encodeFunctionCall(line.target.fragment, line.args);
+    const data = encodeCalldata(line.target.fragment, line.args);
     const tx = await sendTransaction(client, { ...overrides, to: line.address!, data, value: line.value, gasLimit: line.gasLimit });
     sent = { hash: tx.hash, nonce: tx.nonce };
     options.progress.sent();
