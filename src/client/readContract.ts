@@ -3,6 +3,7 @@ import { assertArgument, checkAddress, checkClient, checkObject, invalidArgument
 import { ChaincallError } from "../errors/ChaincallError.js";
 import { toChaincallError } from "../errors/toChaincallError.js";
 import { encodeCalldata } from "../abi/encodeCalldata.js";
+import { BLOCK_TAGS } from "./blockSelector.js";
 import type { Client } from "./connect.js";
 
 /** What `readContract` calls: one function of one contract, with its arguments. */
@@ -18,8 +19,6 @@ export interface ReadContractParameters {
   /** The block to read at: a number, a tag (`latest`, `pending`, `earliest`, `safe`, `finalized`), or a block hash. Default `latest`. */
   blockTag?: BlockTag;
 }
-
-const BLOCK_TAGS = ["latest", "pending", "earliest", "safe", "finalized"];
 
 // One decoder per function fragment, built on first use: an Interface costs more to build than a batched
 // eth_call, and a batch reads the same fragment thousands of times. Weak, so fragments are not kept alive.
@@ -74,7 +73,7 @@ export async function callContract(client: Client, parameters: ReadContractParam
     blockTag === undefined ||
     (typeof blockTag === "number" && Number.isSafeInteger(blockTag)) ||
     typeof blockTag === "bigint" ||
-    (typeof blockTag === "string" && (BLOCK_TAGS.includes(blockTag) || /^0x[0-9a-fA-F]+$/.test(blockTag)));
+    (typeof blockTag === "string" && ((BLOCK_TAGS as readonly string[]).includes(blockTag) || /^0x[0-9a-fA-F]+$/.test(blockTag)));
   assertArgument(blockOk, "blockTag", `a block number, a block hash or one of ${BLOCK_TAGS.join(", ")}`, blockTag);
 
   let data: string;
