@@ -1,13 +1,15 @@
 import { expect } from "chai";
 import { Interface, ParamType } from "ethers";
 import { ChaincallError, decodeRevert } from "../src";
-import { formatValue, toJsonValue } from "../src/abi/formatValue";
+import { formatNamedArgs, formatValue, namedArgs, toJsonValue } from "../src/abi/formatValue";
 import { parseArgs } from "../src/abi/parseArgs";
 import { parseSignature } from "../src/abi/parseSignature";
 import { selectFunction } from "../src/abi/selectFunction";
 import { describeUrl, redact, registerSecret } from "../src/errors/redact";
 import { JsonStreamSplitter } from "../src/client/JsonStreamSplitter";
 import { parseRpcUrl, registerUrlSecrets } from "../src/client/parseRpcUrl";
+import { toRpcBlock } from "../src/client/blockSelector";
+import { parseAccount, parseAddress, parseBlock, parseTarget, parseTxHash } from "../src/cli/parseInput";
 
 // Pure functions: no node needed.
 function codeOf(fn: () => unknown): string | undefined {
@@ -112,6 +114,65 @@ describe("formatValue / toJsonValue", () => {
     const t = ParamType.from("tuple(uint256 id, string name)");
     expect(toJsonValue([1n, "a"], t)).to.deep.equal({ id: "1", name: "a" });
     expect(formatValue([[1n, 2n]], ParamType.from("uint256[][]"))).to.equal('[["1","2"]]');
+  });
+});
+
+describe("namedArgs / formatNamedArgs (the one named-args line)", () => {
+  it("names each value by its parameter, by position when unnamed, JSON-safe", () => {
+    const params = [ParamType.from("uint256 previous"), ParamType.from("address"), ParamType.from("tuple(uint256 id, bool open) position")];
+    expect(namedArgs(params, [2020n, "0x5FbDB2315678afecb367f032d93F642f64180aa3", [7n, true]])).to.deep.equal({
+      previous: "2020",
+      "1": "0x5FbDB2315678afecb367f032d93F642f64180aa3",
+      position: { id: "7", open: true },
+    });
+  });
+  it("prints strings bare, control characters JSON-quoted, everything else as compact JSON", () => {
+    expect(formatNamedArgs("YearChanged", { previous: "2020", note: "a\nb", position: { id: "7" }, ok: true })).to.equal('YearChanged(previous=2020, note="a\\nb", position={"id":"7"}, ok=true)');
+    expect(formatNamedArgs("Ping", {})).to.equal("Ping()");
+  });
+});
+
+describe("CLI input parsing (parseInput)", () => {
+  const ADDRESS = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
+  it("parseAddress checksums, and refuses a bad checksum with the right one as a hint", () => {
+    expect(parseAddress(ADDRESS.toLowerCase())).to.equal(ADDRESS);
+    expect(codeOf(() => parseAddress("0x1234"))).to.equal("INVALID_ARGUMENT");
+    const bad = `0x5fbDB2315678afecb367f032d93F642f64180aa3`;
+    expect(messageOf(() => parseAddress(bad))).to.equal(`bad checksum in address ${bad}`);
+  });
+  it("parseTarget takes 0x…, Name and Name@0x…", () => {
+    expect(parseTarget(ADDRESS.toLowerCase())).to.deep.equal({ name: undefined, address: ADDRESS });
+    expect(parseTarget("CallDemo")).to.deep.equal({ name: "CallDemo", address: undefined });
+    expect(parseTarget(`CallDemo@${ADDRESS}`)).to.deep.equal({ name: "CallDemo", address: ADDRESS });
+    expect(messageOf(() => parseTarget(`Call Demo@${ADDRESS}`))).to.match(/^invalid target "Call Demo@0x/);
+    expect(codeOf(() => parseTarget("CallDemo@0x12"))).to.equal("INVALID_ARGUMENT");
+    expect(parseAccount("CallDemo")).to.deep.equal({ name: "CallDemo" });
+    expect(codeOf(() => parseAccount("not a name"))).to.equal("INVALID_ARGUMENT");
+  });
+  it("parseBlock: tags, numbers, hashes; nothing is latest; the range form refuses hashes and pending", () => {
+    const hash = `0x${"AB".repeat(32)}`;
+    expect(parseBlock(undefined)).to.deep.equal({ block: "latest", shown: "latest" });
+    expect(parseBlock("finalized")).to.deep.equal({ block: "finalized", shown: "finalized" });
+    expect(parseBlock("0x10")).to.deep.equal({ block: 16, shown: 16 });
+    expect(parseBlock(hash)).to.deep.equal({ block: { blockHash: hash.toLowerCase() }, shown: hash.toLowerCase() });
+    expect(messageOf(() => parseBlock("soon"))).to.equal('invalid --block "soon" (expected latest|pending|safe|finalized|earliest, a number or a block hash)');
+    const range = { option: "--from-block", tags: ["earliest", "latest", "safe", "finalized"], hashes: false };
+    expect(parseBlock("12", range).shown).to.equal(12);
+    expect(messageOf(() => parseBlock("pending", range))).to.equal('invalid --from-block "pending" (expected a block number or one of earliest, latest, safe, finalized)');
+    expect(codeOf(() => parseBlock(hash, range))).to.equal("INVALID_ARGUMENT");
+    expect(codeOf(() => parseBlock("99999999999999999"))).to.equal("INVALID_ARGUMENT");
+  });
+  it("parseTxHash lowercases 32-byte hashes and refuses anything else", () => {
+    expect(parseTxHash(`0x${"AB".repeat(32)}`)).to.equal(`0x${"ab".repeat(32)}`);
+    expect(codeOf(() => parseTxHash(ADDRESS))).to.equal("INVALID_ARGUMENT");
+  });
+  it("toRpcBlock turns the SDK's block selector into the JSON-RPC parameter, checking it", () => {
+    expect(toRpcBlock(undefined, "block")).to.equal("latest");
+    expect(toRpcBlock(255, "block")).to.equal("0xff");
+    expect(toRpcBlock(16n, "block")).to.equal("0x10");
+    expect(toRpcBlock({ blockHash: `0x${"AB".repeat(32)}` }, "block")).to.deep.equal({ blockHash: `0x${"ab".repeat(32)}` });
+    expect(codeOf(() => toRpcBlock(1.5, "block"))).to.equal("INVALID_ARGUMENT");
+    expect(codeOf(() => toRpcBlock("0x10" as never, "block"))).to.equal("INVALID_ARGUMENT");
   });
 });
 

@@ -40,3 +40,27 @@ export function formatValue(value: unknown, param?: ParamType): string {
   if (typeof json !== "string") return JSON.stringify(json);
   return /[\u0000-\u001f]/.test(json) ? JSON.stringify(json) : json;
 }
+
+/**
+ * Decoded values by parameter name (the position, as a string, for an unnamed one), each JSON-safe: the
+ * `args` of a decoded event, call or error as the CLI prints them.
+ * @example namedArgs(fragment.inputs, [2020n, 2021n]) // { previous: "2020", current: "2021" }
+ */
+export function namedArgs(params: readonly ParamType[], values: ArrayLike<unknown>): Record<string, JsonValue> {
+  const args: Record<string, JsonValue> = {};
+  params.forEach((param, i) => {
+    args[param.name || String(i)] = toJsonValue(values[i], param);
+  });
+  return args;
+}
+
+/**
+ * The one named-args line: `YearChanged(previous=2020, current=2021, by=0xf39F…)`, as events, decoded calls
+ * and results print; strings as they are unless they hold control characters (then JSON-quoted, so a line
+ * stays one line), everything else as compact JSON.
+ * @example formatNamedArgs("YearChanged", { previous: "2020", current: "2021" }) // "YearChanged(previous=2020, current=2021)"
+ */
+export function formatNamedArgs(name: string, args: Record<string, unknown>): string {
+  const shown = Object.entries(args).map(([key, value]) => `${key}=${typeof value === "string" && !/[\u0000-\u001f]/.test(value) ? value : JSON.stringify(value)}`);
+  return `${name}(${shown.join(", ")})`;
+}

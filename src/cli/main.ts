@@ -11,24 +11,32 @@ import { deployCommand } from "./commands/deploy.js";
 import { genCommand } from "./commands/gen.js";
 import { journalCommand } from "./commands/journal.js";
 import { sendCommand } from "./commands/send.js";
-import { globalOptions, registerArgvSecrets } from "./options.js";
-import { reportError } from "./output.js";
+import { globalOptions, registerArgvSecrets, STREAMS_KEY } from "./options.js";
+import { reportError, type OutputStreams } from "./output.js";
 import { closestName } from "./suggest.js";
 
 const COMMANDS = [callCommand, sendCommand, deployCommand, genCommand, ...abiCommands, ...chainCommands, ...batchCommands, journalCommand];
 
+/** Options of `main`. */
+export interface MainOptions {
+  /** Where commands print (default the process's stdout and stderr): tests pass `captureStreams()` to run commands in-process. */
+  streams?: OutputStreams;
+}
+
 /**
  * Runs the CLI on `args` and resolves to the exit code. Heavy modules (ethers, TypeChain) load only inside
- * the command that needs them, so start-up stays close to Node's own.
+ * the command that needs them, so start-up stays close to Node's own. yargs' own `--help` and `--version`
+ * text goes to the process's stdout whatever `streams` is.
  * @example process.exitCode = await main(process.argv.slice(2));
+ * @example const streams = captureStreams(); const code = await main(["block-number", "-r", url], { streams });
  */
-export async function main(args: string[]): Promise<number> {
-  const flags = { json: args.includes("--json"), quiet: args.includes("-q") || args.includes("--quiet"), verbose: args.includes("-v") || args.includes("--verbose") };
+export async function main(args: string[], options: MainOptions = {}): Promise<number> {
+  const flags = { streams: options.streams, json: args.includes("--json"), quiet: args.includes("-q") || args.includes("--quiet"), verbose: args.includes("-v") || args.includes("--verbose") };
   // Secrets are known before anything can echo them: a key pasted into the wrong flag must not be printed.
   registerArgvSecrets(args);
   try {
     checkCommandName(args);
-    const parser = yargs(args.map(maskNegative));
+    const parser = yargs();
     await parser
       .scriptName("chaincall")
       .usage("$0 <command> [options]\n\nCall, send to and deploy Ethereum contracts, with typed bindings generated from the same ABIs.")
@@ -53,7 +61,8 @@ export async function main(args: string[]): Promise<number> {
         throw new ChaincallError("INVALID_ARGUMENT", cleanUsageMessage(message, args), { metaMessages: suggestion ? [suggestion, hint] : [hint] });
       })
       .epilogue("Exit codes: 0 success, 1 runtime failure (RPC, revert, timeout, chain mismatch), 2 bad input.\nDocs: README.md")
-      .parseAsync();
+      // The streams travel in the parse context under a symbol: no option, and invisible to strict mode.
+      .parseAsync(args.map(maskNegative), { [STREAMS_KEY]: options.streams });
     return 0;
   } catch (err) {
     return reportError(err, flags);

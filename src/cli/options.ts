@@ -2,6 +2,7 @@ import type { Argv, Options } from "yargs";
 import { registerUrlSecrets } from "../client/parseRpcUrl.js";
 import { ChaincallError } from "../errors/ChaincallError.js";
 import { registerSecret } from "../errors/redact.js";
+import type { OutputStreams } from "./output.js";
 
 /** Options every command takes (SPEC §4). Env fallbacks are read in `readGlobals`, never shown as defaults in --help, so no secret leaks into help text. */
 export const globalOptions: Record<string, Options> = {
@@ -59,7 +60,12 @@ export interface Globals {
   timeoutMs: number;
   quiet: boolean;
   verbose: boolean;
+  /** Where output goes: what `main(args, { streams })` was given, else the process's streams. */
+  streams?: OutputStreams;
 }
+
+/** The key under which `main` hands its streams to the commands (in yargs' parse context, never an option). */
+export const STREAMS_KEY = Symbol("chaincall.streams");
 
 /** Default of `--timeout`, in seconds. */
 export const DEFAULT_TIMEOUT_SECONDS = 60;
@@ -89,6 +95,7 @@ export function readGlobals(argv: Record<string, unknown>): Globals {
     timeoutMs: Math.round(timeoutSeconds * 1000),
     quiet: Boolean(argv.quiet),
     verbose: Boolean(argv.verbose),
+    streams: (argv as Record<PropertyKey, unknown>)[STREAMS_KEY] as OutputStreams | undefined,
   };
 }
 

@@ -1,5 +1,6 @@
 import { ChaincallError, USAGE_ERROR_CODES } from "../errors/ChaincallError.js";
 import { cleanMessage } from "../errors/redact.js";
+import { errorJson } from "./errorJson.js";
 
 /** Exit codes (SPEC §4). */
 export const EXIT_OK = 0;
@@ -26,6 +27,57 @@ export interface OutputOptions {
   json: boolean;
   quiet: boolean;
   verbose: boolean;
+  /** Where the text goes. Default the process's stdout and stderr. */
+  streams?: OutputStreams;
+}
+
+/** Where the CLI writes: the process's streams, or what a test passes to `main(args, { streams })` to capture. */
+export interface OutputStreams {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  /** Whether stderr is a terminal (progress notes are printed only there). */
+  readonly stderrIsTTY: boolean;
+}
+
+let stdoutClosed = false;
+/**
+ * The process's stdout and stderr. `chaincall batch … | head -3`: once stdout's reader is gone, the rest of
+ * the run still happens (sends are not cut off half-way), its output is dropped, and no EPIPE stack trace
+ * is printed.
+ */
+export const processStreams: OutputStreams = {
+  stdout(text) {
+    if (stdoutClosed) return;
+    if (process.stdout.listenerCount("error") === 0) {
+      process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+        if (err.code !== "EPIPE") throw err;
+        stdoutClosed = true;
+      });
+    }
+    process.stdout.write(text);
+  },
+  stderr(text) {
+    process.stderr.write(text);
+  },
+  get stderrIsTTY() {
+    return Boolean(process.stderr.isTTY);
+  },
+};
+
+/**
+ * Streams that keep what is written, for running commands in-process in tests.
+ * @example const streams = captureStreams(); await main(["accounts"], { streams }); streams.stdoutText()
+ */
+export function captureStreams(): OutputStreams & { stdoutText(): string; stderrText(): string } {
+  let out = "";
+  let err = "";
+  return {
+    stdout: (text) => void (out += text),
+    stderr: (text) => void (err += text),
+    stderrIsTTY: false,
+    stdoutText: () => out,
+    stderrText: () => err,
+  };
 }
 
 /** Where commands print: results on stdout, progress and warnings on stderr. */
@@ -39,23 +91,34 @@ export interface Output {
   progress(message: string): void;
   /** A warning on stderr (not with --quiet). */
   warn(message: string): void;
+  /** A note about the result on stderr (not with --quiet or --json). */
+  note(message: string): void;
+  /** Writes text as it is on stdout, whatever the mode (batch's JSON lines). */
+  write(text: string): void;
 }
 
 /** Creates the output for one command run. */
 export function createOutput(options: OutputOptions): Output {
+  const streams = options.streams ?? processStreams;
   return {
     json: options.json,
     lines(lines) {
-      if (!options.json && lines.length) process.stdout.write(`${lines.join("\n")}\n`);
+      if (!options.json && lines.length) streams.stdout(`${lines.join("\n")}\n`);
     },
     document(value) {
-      if (options.json) process.stdout.write(`${stringifyJson(value, 2)}\n`);
+      if (options.json) streams.stdout(`${stringifyJson(value, 2)}\n`);
     },
     progress(message) {
-      if (!options.json && !options.quiet && process.stderr.isTTY) process.stderr.write(`${message}\n`);
+      if (!options.json && !options.quiet && streams.stderrIsTTY) streams.stderr(`${message}\n`);
     },
     warn(message) {
-      if (!options.quiet) process.stderr.write(`warning: ${cleanMessage(message)}\n`);
+      if (!options.quiet) streams.stderr(`warning: ${cleanMessage(message)}\n`);
+    },
+    note(message) {
+      if (!options.json && !options.quiet) streams.stderr(`note: ${message}\n`);
+    },
+    write(text) {
+      streams.stdout(text);
     },
   };
 }
@@ -80,8 +143,9 @@ export class ReportedFailure extends Error {
  * document with --json, and returns the exit code: 2 for bad input, 1 for everything else.
  */
 export function reportError(err: unknown, options: OutputOptions): number {
+  const streams = options.streams ?? processStreams;
   if (err instanceof ReportedFailure) {
-    process.stderr.write(`error: ${cleanMessage(err.message)}\n`);
+    streams.stderr(`error: ${cleanMessage(err.message)}\n`);
     return err.exitCode;
   }
   // Loaded only on failure: error translation pulls in ethers (revert decoding), which commands that
@@ -92,7 +156,7 @@ export function reportError(err: unknown, options: OutputOptions): number {
   // Redacted again (a secret may have been registered after the error was made), and cut: an error that is
   // not a ChaincallError (a crash's message) was never cleaned.
   const message = cleanMessage(internal ? `internal error: ${e.shortMessage}` : e.shortMessage).replace(/\s*\n\s*/g, " ");
-  if (options.json) process.stdout.write(`${stringifyJson({ error: { code: e.code, message } }, 2)}\n`);
+  if (options.json) streams.stdout(`${stringifyJson({ error: errorJson(e, message) }, 2)}\n`);
   const lines = [`error: ${message}`, ...e.metaMessages.map((line) => cleanMessage(line))];
   if (options.verbose) {
     if (e.details) lines.push(`details: ${cleanMessage(e.details, 2000)}`);
@@ -106,7 +170,7 @@ export function reportError(err: unknown, options: OutputOptions): number {
   } else if (internal) {
     lines.push("hint: run with --verbose for the stack trace");
   }
-  process.stderr.write(`${lines.join("\n")}\n`);
+  streams.stderr(`${lines.join("\n")}\n`);
   // A NOT_FOUND about the chain (an unknown transaction hash) is a runtime failure: such errors say so with exitCode 1.
   if ((e as { exitCode?: unknown }).exitCode === EXIT_FAILURE) return EXIT_FAILURE;
   return USAGE_ERROR_CODES.has(e.code) ? EXIT_USAGE : EXIT_FAILURE;

@@ -1,5 +1,6 @@
 import type { Interface, TransactionReceipt } from "ethers";
 import { decodeLogs, type DecodedLog } from "../abi/decodeLogs.js";
+import { formatNamedArgs } from "../abi/formatValue.js";
 
 /** A receipt as the CLI reports it. */
 export interface ReceiptSummary {
@@ -31,13 +32,15 @@ export function summarizeReceipt(receipt: TransactionReceipt, interfaces: readon
 export function receiptLines(summary: ReceiptSummary): string[] {
   const lines = [`status      ${summary.status}`, `block       ${summary.blockNumber}`, `gasUsed     ${summary.gasUsed}`];
   if (summary.contractAddress) lines.push(`contract    ${summary.contractAddress}`);
-  for (const event of summary.events) {
-    if (event.name) {
-      const args = Object.entries(event.args).map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`);
-      lines.push(`event       ${event.name}(${args.join(", ")})`);
-    } else {
-      lines.push(`event       unknown at ${event.address} topic0=${event.topics[0] ?? "none"}`);
-    }
-  }
+  for (const event of summary.events) lines.push(eventLine(event));
   return lines;
+}
+
+/**
+ * The one line of an event in a receipt, as `send` and `receipt` print it: `event       YearChanged(previous=2020, …)`,
+ * or where it came from when no known ABI decodes it.
+ * @example eventLine(summary.events[0]) // "event       YearChanged(previous=2020, current=2021, by=0xf39F…)"
+ */
+export function eventLine(event: DecodedLog): string {
+  return `event       ${event.name ? formatNamedArgs(event.name, event.args) : `unknown at ${event.address} topic0=${event.topics[0] ?? "none"}`}`;
 }

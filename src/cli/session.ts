@@ -5,7 +5,7 @@ import { ChaincallError } from "../errors/ChaincallError.js";
 import type { SignerOptions } from "../signer/createSigner.js";
 import type { Globals } from "./options.js";
 import type { Output } from "./output.js";
-import { checkAddress } from "./target.js";
+import { parseAddress } from "./parseInput.js";
 
 /**
  * Connects with the global options (and a signer for send/deploy), runs `work`, and always closes.
@@ -62,16 +62,16 @@ export function readSigner(argv: Record<string, unknown>, output: Output): CliSi
   const from = argv.from as string | undefined;
   const keystoreSigner = (keystore: string, address: string | undefined): SignerOptions => ({
     keystore,
-    address: address === undefined ? undefined : checkAddress(address),
+    address: address === undefined ? undefined : parseAddress(address),
     passwordFile: argv["password-file"] as string | undefined,
     prompt: Boolean(process.stdin.isTTY),
   });
   if (argv.keystore) return keystoreSigner(String(argv.keystore), from ?? env.ETH_FROM);
   // With ETH_KEYSTORE set, --from picks the keystore's account (as with cast); otherwise it names a node account.
-  if (from) return env.ETH_KEYSTORE ? keystoreSigner(env.ETH_KEYSTORE, from) : { from: checkAddress(from) };
+  if (from) return env.ETH_KEYSTORE ? keystoreSigner(env.ETH_KEYSTORE, from) : { from: parseAddress(from) };
   if (env.ETH_PRIVATE_KEY) return { privateKey: checkKey(env.ETH_PRIVATE_KEY, "ETH_PRIVATE_KEY") };
   if (env.ETH_KEYSTORE) return keystoreSigner(env.ETH_KEYSTORE, env.ETH_FROM);
-  if (env.ETH_FROM) return { from: checkAddress(env.ETH_FROM) };
+  if (env.ETH_FROM) return { from: parseAddress(env.ETH_FROM) };
   throw new ChaincallError("INVALID_ARGUMENT", "no signer: set ETH_PRIVATE_KEY, use --private-key-file or --keystore, or pass --from <address> for a node-managed account");
 }
 

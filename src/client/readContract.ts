@@ -2,6 +2,8 @@ import { FunctionFragment, Interface, type BlockTag } from "ethers";
 import { assertArgument, checkAddress, checkClient, checkObject, invalidArgument } from "../errors/assertArgument.js";
 import { ChaincallError } from "../errors/ChaincallError.js";
 import { toChaincallError } from "../errors/toChaincallError.js";
+import { encodeCalldata } from "../abi/encodeCalldata.js";
+import { BLOCK_TAGS } from "./blockSelector.js";
 import type { Client } from "./connect.js";
 
 /** What `readContract` calls: one function of one contract, with its arguments. */
@@ -18,7 +20,14 @@ export interface ReadContractParameters {
   blockTag?: BlockTag;
 }
 
-const BLOCK_TAGS = ["latest", "pending", "earliest", "safe", "finalized"];
+// One decoder per function fragment, built on first use: an Interface costs more to build than a batched
+// eth_call, and a batch reads the same fragment thousands of times. Weak, so fragments are not kept alive.
+const coders = new WeakMap<FunctionFragment, Interface>();
+function coderOf(fragment: FunctionFragment): Interface {
+  let coder = coders.get(fragment);
+  if (!coder) coders.set(fragment, (coder = new Interface([fragment])));
+  return coder;
+}
 
 /**
  * Calls a function with `eth_call` and decodes its outputs. Reverts arrive decoded (`CALL_REVERTED`); an
@@ -32,6 +41,27 @@ const BLOCK_TAGS = ["latest", "pending", "earliest", "safe", "finalized"];
  * @example const [year] = await readContract(client, { address, fragment: demo.interface.getFunction("getYear"), args: [] }); // [2020n]
  */
 export async function readContract(client: Client, parameters: ReadContractParameters): Promise<unknown[]> {
+  const result = await callContract(client, parameters);
+  const { fragment } = parameters;
+  try {
+    return [...coderOf(fragment).decodeFunctionResult(fragment, result)];
+  } catch (err) {
+    throw new ChaincallError("RPC_ERROR", `could not decode the result of ${fragment.format("sighash")} as (${fragment.outputs.map((o) => o.type).join(",")})`, {
+      cause: err,
+      details: `returned data: ${result.slice(0, 130)}`,
+    });
+  }
+}
+
+/**
+ * Calls a function with `eth_call` and returns the answer undecoded (`0x…`), as `readContract` checks,
+ * encodes (`encodeCalldata`) and sends it: for a signature that declares no outputs, whose return data only the caller can read.
+ * @param client a client from `connect()`
+ * @param parameters as `readContract`'s
+ * @throws ChaincallError as `readContract`
+ * @example const raw = await callContract(client, { address, fragment: FunctionFragment.from("function getYear()"), args: [] }); // "0x…07e4"
+ */
+export async function callContract(client: Client, parameters: ReadContractParameters): Promise<string> {
   checkClient(client);
   checkObject(parameters, "parameters");
   const address = checkAddress(parameters.address, "address");
@@ -43,28 +73,20 @@ export async function readContract(client: Client, parameters: ReadContractParam
     blockTag === undefined ||
     (typeof blockTag === "number" && Number.isSafeInteger(blockTag)) ||
     typeof blockTag === "bigint" ||
-    (typeof blockTag === "string" && (BLOCK_TAGS.includes(blockTag) || /^0x[0-9a-fA-F]+$/.test(blockTag)));
+    (typeof blockTag === "string" && ((BLOCK_TAGS as readonly string[]).includes(blockTag) || /^0x[0-9a-fA-F]+$/.test(blockTag)));
   assertArgument(blockOk, "blockTag", `a block number, a block hash or one of ${BLOCK_TAGS.join(", ")}`, blockTag);
 
-  const iface = new Interface([fragment]);
   let data: string;
   try {
-    data = iface.encodeFunctionData(fragment, [...args]);
+    data = encodeCalldata(fragment, args);
   } catch (err) {
-    const reason = (err as { shortMessage?: string }).shortMessage ?? (err as Error).message;
+    // As every other parameter: named, with what it should have been (the encoder's own reason kept).
+    const reason = ((err as { cause?: { shortMessage?: string } }).cause?.shortMessage ?? (err as Error).message).replace(/^cannot encode the arguments of [^:]*: /, "");
     throw invalidArgument("args", `arguments that fit ${fragment.format("full")} (${reason})`, args, {}, err);
   }
   try {
     // An empty answer from an address without code is NO_CONTRACT already (the provider boundary checks).
-    const result = await client.provider.call({ to: address, data, from, blockTag });
-    try {
-      return [...iface.decodeFunctionResult(fragment, result)];
-    } catch (err) {
-      throw new ChaincallError("RPC_ERROR", `could not decode the result of ${fragment.format("sighash")} as (${fragment.outputs.map((o) => o.type).join(",")})`, {
-        cause: err,
-        details: `returned data: ${result.slice(0, 130)}`,
-      });
-    }
+    return await client.provider.call({ to: address, data, from, blockTag });
   } catch (err) {
     throw toChaincallError(err, client.provider.boundary);
   }

@@ -1,5 +1,4 @@
 import type { CommandModule } from "yargs";
-import { ChaincallError } from "../../errors/ChaincallError.js";
 import { examples, readGlobals } from "../options.js";
 import { createOutput } from "../output.js";
 
@@ -17,12 +16,8 @@ export const accountsCommand: CommandModule = {
   handler: async (argv) => {
     const globals = readGlobals(argv);
     const output = createOutput(globals);
-    const [{ withClient }, { getAddress }] = await Promise.all([import("../session.js"), import("ethers")]);
-    const raw = await withClient(globals, {}, async (client) => client.provider.send("eth_accounts", []));
-    if (!Array.isArray(raw) || raw.some((a) => typeof a !== "string" || !/^0x[0-9a-fA-F]{40}$/.test(a))) {
-      throw new ChaincallError("RPC_ERROR", "the node answered eth_accounts with something other than a list of addresses");
-    }
-    const accounts = (raw as string[]).map((a) => getAddress(a.toLowerCase()));
+    const [{ withClient }, { getAccounts }] = await Promise.all([import("../session.js"), import("../../client/getAccounts.js")]);
+    const accounts = await withClient(globals, {}, getAccounts);
     output.lines(accounts);
     output.document(accounts);
   },

@@ -22,13 +22,18 @@ export const balanceCommand: CommandModule = {
   handler: async (argv) => {
     const globals = readGlobals(argv);
     const output = createOutput(globals);
-    const [{ parseAccount, parseBlockParameter, resolveAccount, formatEtherFixed }, { withClient }] = await Promise.all([import("../chainArgs.js"), import("../session.js")]);
+    const [{ parseAccount, parseBlock }, { resolveAccount, formatEtherFixed }, { withClient }, { getBalance }] = await Promise.all([
+      import("../parseInput.js"),
+      import("../chainArgs.js"),
+      import("../session.js"),
+      import("../../client/getBalance.js"),
+    ]);
     // Checked before connecting: bad input sends nothing.
     const account = parseAccount(String(argv.address));
-    const block = parseBlockParameter(argv.block as string | undefined);
+    const block = parseBlock(argv.block as string | undefined);
     const result = await withClient(globals, {}, async (client) => {
       const address = resolveAccount(account, client, globals);
-      return { address, wei: BigInt((await client.provider.send("eth_getBalance", [address, block.rpc])) as string) };
+      return { address, wei: await getBalance(client, { address, block: block.block }) };
     });
     output.lines([argv.ether ? formatEtherFixed(result.wei) : result.wei.toString()]);
     output.document({ address: result.address, block: block.shown, balance: result.wei, ether: formatEtherFixed(result.wei) });

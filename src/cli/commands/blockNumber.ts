@@ -18,15 +18,17 @@ export const blockNumberCommand: CommandModule = {
   handler: async (argv) => {
     const globals = readGlobals(argv);
     const output = createOutput(globals);
-    const [{ parseBlockParameter, notOnChain, parseNodeQuantity }, { withClient }] = await Promise.all([import("../chainArgs.js"), import("../session.js")]);
-    const block = parseBlockParameter(argv.block as string | undefined, "block");
+    const [{ parseBlock }, { notOnChain }, { withClient }, { getBlockNumber }] = await Promise.all([
+      import("../parseInput.js"),
+      import("../chainArgs.js"),
+      import("../session.js"),
+      import("../../client/getBlockNumber.js"),
+    ]);
+    const block = parseBlock(argv.block as string | undefined, { option: "block" });
     const blockNumber = await withClient(globals, {}, async (client) => {
-      if (block.rpc === "latest") return parseNodeQuantity(await client.provider.send("eth_blockNumber", []), "eth_blockNumber", client.endpoint);
-      const header = (typeof block.rpc === "string"
-        ? await client.provider.send("eth_getBlockByNumber", [block.rpc, false])
-        : await client.provider.send("eth_getBlockByHash", [block.rpc.blockHash, false])) as { number?: string | null } | null;
-      if (!header?.number) throw notOnChain(`${client.endpoint} has no block ${block.shown}`);
-      return parseNodeQuantity(header.number, typeof block.rpc === "string" ? "eth_getBlockByNumber" : "eth_getBlockByHash", client.endpoint);
+      const found = await getBlockNumber(client, { block: block.block });
+      if (found === null) throw notOnChain(`${client.endpoint} has no block ${block.shown}`);
+      return found;
     });
     output.lines([String(blockNumber)]);
     output.document({ blockNumber });

@@ -1,6 +1,5 @@
 import type { FunctionFragment } from "ethers";
 import type { Argv, CommandModule } from "yargs";
-import type { Client } from "../../client/connect.js";
 import { commandArgs, examples, readGlobals, withOptions } from "../options.js";
 import { createOutput } from "../output.js";
 
@@ -26,9 +25,9 @@ export const callCommand: CommandModule = {
   handler: async (argv) => {
     const globals = readGlobals(argv);
     const output = createOutput(globals);
-    const [{ prepareTarget, resolveTargetAddress, knownInterfaces, checkAddress }, { parseBlockParameter }, { parseArgs }, { withClient }, { readContract }, { formatValue, toJsonValue }] = await Promise.all([
+    const [{ prepareTarget, resolveTargetAddress, knownInterfaces }, { parseAddress, parseBlock }, { parseArgs }, { withClient }, { readContract, callContract }, { formatValue, toJsonValue }] = await Promise.all([
       import("../target.js"),
-      import("../chainArgs.js"),
+      import("../parseInput.js"),
       import("../../abi/parseArgs.js"),
       import("../session.js"),
       import("../../client/readContract.js"),
@@ -37,9 +36,9 @@ export const callCommand: CommandModule = {
     // Everything the user typed is checked before connecting: bad input sends nothing.
     const prepared = prepareTarget(String(argv.target), String(argv.function), globals);
     const args = parseArgs(prepared.fragment, commandArgs(argv));
-    const from = argv.from === undefined ? undefined : checkAddress(String(argv.from));
+    const from = argv.from === undefined ? undefined : parseAddress(String(argv.from));
     // As ethers takes it: a tag, a number or a block hash; unset means the latest block.
-    const blockTag = argv.block === undefined ? undefined : parseBlockParameter(String(argv.block)).shown;
+    const blockTag = argv.block === undefined ? undefined : parseBlock(String(argv.block)).shown;
     const interfaces = knownInterfaces(globals, prepared.contract?.abi);
     const outputs = prepared.fragment.outputs;
     // A signature without return types ("getYear()") says nothing about what comes back: print the raw
@@ -47,8 +46,9 @@ export const callCommand: CommandModule = {
     const rawMode = prepared.contract === undefined && outputs.length === 0;
     const result = await withClient(globals, { abis: interfaces }, async (client) => {
       const address = resolveTargetAddress(prepared, client, globals);
-      if (rawMode) return { address, values: [] as unknown[], raw: await callRaw(client, address, prepared.fragment, args, from, blockTag) };
-      const values = await readContract(client, { address, fragment: prepared.fragment, args, from, blockTag });
+      const parameters = { address, fragment: prepared.fragment, args, from, blockTag };
+      if (rawMode) return { address, values: [] as unknown[], raw: await callContract(client, parameters) };
+      const values = await readContract(client, parameters);
       return { address, values, raw: undefined };
     });
     const document = {
@@ -65,7 +65,7 @@ export const callCommand: CommandModule = {
     if (outputs.length === 0) {
       // Never a silent exit 0: eth_call ran the function and threw its effects away.
       const note = nothingReturnedNote(prepared.fragment, String(argv.target), commandArgs(argv));
-      if (!globals.json && !globals.quiet) process.stderr.write(`note: ${note}\n`);
+      output.note(note);
       output.document({ ...document, result: [], note });
       return;
     }
@@ -73,17 +73,6 @@ export const callCommand: CommandModule = {
     output.document({ ...document, result: result.values.map((v, i) => toJsonValue(v, outputs[i])) });
   },
 };
-
-// eth_call with the data encoded from the signature, the answer as it came (0x…).
-async function callRaw(client: Client, address: string, fragment: FunctionFragment, args: unknown[], from: string | undefined, blockTag: string | number | undefined): Promise<string> {
-  const [{ Interface }, { toChaincallError }] = await Promise.all([import("ethers"), import("../../errors/toChaincallError.js")]);
-  const data = new Interface([fragment]).encodeFunctionData(fragment, args);
-  try {
-    return await client.provider.call({ to: address, data, from, blockTag });
-  } catch (err) {
-    throw toChaincallError(err, client.provider.boundary);
-  }
-}
 
 /**
  * What `call` (and a `batch` read) says when the function returns nothing: that it ran without effect, and

@@ -32,28 +32,20 @@ export const logsCommand: CommandModule = {
   handler: async (argv) => {
     const globals = readGlobals(argv);
     const output = createOutput(globals);
-    const [{ checkAddress, knownInterfaces }, { loadContractAbi }, { resolveLogFilter }, { getLogs }, { resolveDeployment }, { parseValue }, { toJsonValue }, { formatEvent, parseBlockNumber }, { withClient }] = await Promise.all([
+    const [{ knownInterfaces }, { parseTarget, parseBlock }, { loadContractAbi }, { resolveLogFilter }, { getLogs }, { resolveDeployment }, { parseValue }, { namedArgs, formatNamedArgs }, { withClient }] = await Promise.all([
       import("../target.js"),
+      import("../parseInput.js"),
       import("../../abi/loadContractAbi.js"),
       import("../../events/resolveLogFilter.js"),
       import("../../events/getLogs.js"),
       import("../../registry/addressBook.js"),
       import("../../abi/parseArgs.js"),
       import("../../abi/formatValue.js"),
-      import("../chainArgs.js"),
       import("../session.js"),
     ]);
 
     // Everything the user typed is checked before connecting: bad input sends nothing.
-    const target = String(argv.target);
-    const at = target.lastIndexOf("@");
-    const isAddress = /^0x/i.test(target);
-    const namePart = at >= 0 ? target.slice(0, at) : isAddress ? undefined : target;
-    const addressPart = at >= 0 ? target.slice(at + 1) : isAddress ? target : undefined;
-    if (namePart !== undefined && !/^[A-Za-z_$][A-Za-z0-9_$.-]*$/.test(namePart)) {
-      throw new ChaincallError("INVALID_ARGUMENT", `invalid target "${target}" (expected 0x…, Name, or Name@0x…)`);
-    }
-    const givenAddress = addressPart === undefined ? undefined : checkAddress(addressPart);
+    const { name: namePart, address: givenAddress } = parseTarget(String(argv.target));
     const contract = namePart === undefined ? undefined : loadContractAbi(namePart, globals.abiDir);
     const interfaces = knownInterfaces(globals, contract?.abi);
 
@@ -79,8 +71,8 @@ export const logsCommand: CommandModule = {
       throw new ChaincallError("INVALID_ARGUMENT", "indexed argument values need an event to say which arguments they are");
     }
     const args = fragment && rawArgs.length > 0 ? parseIndexedArgs(fragment, rawArgs, parseValue) : undefined;
-    const fromBlock = parseLogBlock(argv["from-block"] as string | undefined, "--from-block", parseBlockNumber);
-    const toBlock = parseLogBlock(argv["to-block"] as string | undefined, "--to-block", parseBlockNumber) ?? "latest";
+    const fromBlock = parseLogBlock(argv["from-block"] as string | undefined, "--from-block", parseBlock);
+    const toBlock = parseLogBlock(argv["to-block"] as string | undefined, "--to-block", parseBlock) ?? "latest";
     if (typeof fromBlock === "number" && typeof toBlock === "number" && fromBlock > toBlock) {
       throw new ChaincallError("INVALID_ARGUMENT", `--from-block ${fromBlock} is after --to-block ${toBlock}`);
     }
@@ -96,10 +88,10 @@ export const logsCommand: CommandModule = {
       return getLogs(client, { address, event: fragment, args, fromBlock: from, toBlock, pageSize });
     });
 
-    const decoded = logs.map((log) => toDecodedLog(log, toJsonValue));
+    const decoded = logs.map((log) => toDecodedLog(log, namedArgs));
     output.lines(
       decoded.map((log) => {
-        const what = log.name ? formatEvent(log.name, log.args) : `unknown topic0=${log.topics[0] ?? "none"} data=${log.data}`;
+        const what = log.name ? formatNamedArgs(log.name, log.args) : `unknown topic0=${log.topics[0] ?? "none"} data=${log.data}`;
         return `${log.blockNumber} ${log.transactionHash} ${log.logIndex} ${what}`;
       }),
     );
@@ -120,15 +112,11 @@ type PrintedLog = Pick<ChainLog, "address" | "blockNumber" | "blockHash" | "tran
   args: Record<string, unknown>;
 };
 
-function toDecodedLog(log: ChainLog, toJsonValue: typeof import("../../abi/formatValue.js")["toJsonValue"]): PrintedLog {
+function toDecodedLog(log: ChainLog, namedArgs: typeof import("../../abi/formatValue.js")["namedArgs"]): PrintedLog {
   const place = { address: log.address, blockNumber: log.blockNumber, blockHash: log.blockHash, transactionHash: log.transactionHash, transactionIndex: log.transactionIndex, logIndex: log.logIndex };
   const fragment = log.fragment;
   if (!fragment || !log.args) return { ...place, args: {}, topics: log.topics, data: log.data };
-  const args: Record<string, unknown> = {};
-  fragment.inputs.forEach((input, i) => {
-    args[input.name || String(i)] = toJsonValue(log.args![i], input);
-  });
-  return { ...place, name: fragment.name, signature: log.signature!, args, topics: log.topics, data: log.data };
+  return { ...place, name: fragment.name, signature: log.signature!, args: namedArgs(fragment.inputs, log.args), topics: log.topics, data: log.data };
 }
 
 /** Positional values for the event's indexed arguments, `_` for any; as `LogFilter.args` by position. */
@@ -155,12 +143,10 @@ function parseIndexedArgs(fragment: EventFragment, raw: readonly string[], parse
 }
 
 /** `--from-block`/`--to-block`: a number (decimal or 0x) or a tag `eth_getLogs` ranges accept. */
-function parseLogBlock(value: string | undefined, option: string, parseBlockNumber: (text: string) => number | undefined): BlockSpec | undefined {
+function parseLogBlock(value: string | undefined, option: string, parseBlock: typeof import("../parseInput.js")["parseBlock"]): BlockSpec | undefined {
   if (value === undefined || value === "") return undefined;
-  if (LOG_BLOCK_TAGS.includes(value)) return value as BlockSpec;
-  const n = parseBlockNumber(value);
-  if (n !== undefined) return n;
-  throw new ChaincallError("INVALID_ARGUMENT", `invalid ${option} "${value}" (expected a block number or one of ${LOG_BLOCK_TAGS.join(", ")})`);
+  // A number or a tag the range takes: as parsed, it is what getLogs takes.
+  return parseBlock(value, { option, tags: LOG_BLOCK_TAGS, hashes: false }).shown as BlockSpec;
 }
 
 function parsePageSize(value: string | undefined): number | undefined {

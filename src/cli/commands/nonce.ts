@@ -20,12 +20,17 @@ export const nonceCommand: CommandModule = {
   handler: async (argv) => {
     const globals = readGlobals(argv);
     const output = createOutput(globals);
-    const [{ parseAccount, parseBlockParameter, resolveAccount }, { withClient }] = await Promise.all([import("../chainArgs.js"), import("../session.js")]);
+    const [{ parseAccount, parseBlock }, { resolveAccount }, { withClient }, { getTransactionCount }] = await Promise.all([
+      import("../parseInput.js"),
+      import("../chainArgs.js"),
+      import("../session.js"),
+      import("../../client/getTransactionCount.js"),
+    ]);
     const account = parseAccount(String(argv.address));
-    const block = parseBlockParameter(argv.block as string | undefined);
+    const block = parseBlock(argv.block as string | undefined);
     const result = await withClient(globals, {}, async (client) => {
       const address = resolveAccount(account, client, globals);
-      return { address, nonce: Number((await client.provider.send("eth_getTransactionCount", [address, block.rpc])) as string) };
+      return { address, nonce: await getTransactionCount(client, { address, block: block.block }) };
     });
     output.lines([String(result.nonce)]);
     output.document({ address: result.address, block: block.shown, nonce: result.nonce });

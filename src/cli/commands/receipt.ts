@@ -18,19 +18,20 @@ export const receiptCommand: CommandModule = {
   handler: async (argv) => {
     const globals = readGlobals(argv);
     const output = createOutput(globals);
-    const [{ parseTxHash, notOnChain, keyValueLines, formatEvent }, { withClient }, { knownInterfaces }, { summarizeReceipt }] = await Promise.all([
+    const [{ parseTxHash }, { notOnChain, keyValueLines }, { withClient }, { knownInterfaces }, { summarizeReceipt, eventLine }, { getReceiptState }] = await Promise.all([
+      import("../parseInput.js"),
       import("../chainArgs.js"),
       import("../session.js"),
       import("../target.js"),
       import("../printReceipt.js"),
+      import("../../tx/getReceiptState.js"),
     ]);
     const hash = parseTxHash(String(argv.hash));
     const interfaces = knownInterfaces(globals);
     const receipt = await withClient(globals, { abis: interfaces }, async (client) => {
-      const found = await client.provider.getTransactionReceipt(hash);
-      if (found) return found;
-      // No receipt: still in the pool, or unknown to this node (another network, or dropped).
-      if (await client.provider.getTransaction(hash)) throw notOnChain(`transaction ${hash} is pending: it has no receipt yet`, ["hint: chaincall tx <hash> shows it; ask again once it is mined"]);
+      const found = await getReceiptState(client, { hash });
+      if (found.state === "mined") return found.receipt;
+      if (found.state === "pending") throw notOnChain(`transaction ${hash} is pending: it has no receipt yet`, ["hint: chaincall tx <hash> shows it; ask again once it is mined"]);
       throw notOnChain(`${client.endpoint} does not know transaction ${hash}`, ["hint: is --rpc-url the network it was sent to?"]);
     });
     const summary = summarizeReceipt(receipt, interfaces);
@@ -48,9 +49,7 @@ export const receiptCommand: CommandModule = {
         ["gasPrice", receipt.gasPrice],
         ["type", receipt.type],
       ]),
-      ...summary.events.map((event) =>
-        keyValueLines([["event", event.name ? formatEvent(event.name, event.args) : `unknown at ${event.address} topic0=${event.topics[0] ?? "none"}`]])[0],
-      ),
+      ...summary.events.map(eventLine),
     ]);
     output.document({
       hash: summary.hash,

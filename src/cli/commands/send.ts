@@ -49,8 +49,8 @@ export const sendCommand: CommandModule = {
     }
     const signer = readSigner(argv, output);
     const interfaces = knownInterfaces(globals, prepared.contract?.abi);
-    const { Interface } = await import("ethers");
-    const data = new Interface([prepared.fragment]).encodeFunctionData(prepared.fragment, args);
+    const { encodeCalldata } = await import("../../abi/encodeCalldata.js");
+    const data = encodeCalldata(prepared.fragment, args);
     const result = await withClient(globals, { signer, abis: interfaces, journal: argv.journal as string | undefined }, async (client) => {
       const to = resolveTargetAddress(prepared, client, globals);
       const describeTo = `${prepared.contractName ? `${prepared.contractName}.` : ""}${prepared.fragment.format("sighash")}`;

@@ -1,6 +1,4 @@
-import type { Interface } from "ethers";
 import type { Argv, CommandModule } from "yargs";
-import type { toJsonValue as ToJsonValue } from "../../abi/formatValue.js";
 import { examples, readGlobals } from "../options.js";
 import { createOutput } from "../output.js";
 
@@ -20,20 +18,23 @@ export const txCommand: CommandModule = {
   handler: async (argv) => {
     const globals = readGlobals(argv);
     const output = createOutput(globals);
-    const [{ parseTxHash, notOnChain, keyValueLines, formatEvent }, { withClient }, { knownInterfaces }, { toJsonValue }] = await Promise.all([
+    const [{ parseTxHash }, { notOnChain, keyValueLines }, { withClient }, { knownInterfaces }, { namedArgs, formatNamedArgs }, { getTransaction }] = await Promise.all([
+      import("../parseInput.js"),
       import("../chainArgs.js"),
       import("../session.js"),
       import("../target.js"),
       import("../../abi/formatValue.js"),
+      import("../../tx/getTransaction.js"),
     ]);
     const hash = parseTxHash(String(argv.hash));
     const interfaces = knownInterfaces(globals);
-    const tx = await withClient(globals, {}, async (client) => {
-      const found = await client.provider.getTransaction(hash);
-      if (!found) throw notOnChain(`${client.endpoint} does not know transaction ${hash}`, ["hint: is --rpc-url the network it was sent to?"]);
-      return found;
+    const found = await withClient(globals, {}, async (client) => {
+      const result = await getTransaction(client, { hash, abis: interfaces });
+      if (!result) throw notOnChain(`${client.endpoint} does not know transaction ${hash}`, ["hint: is --rpc-url the network it was sent to?"]);
+      return result;
     });
-    const call = decodeInput(interfaces, tx.data, tx.value, toJsonValue);
+    const tx = found.transaction;
+    const call = found.call && { name: found.call.name, signature: found.call.signature, args: namedArgs(found.call.fragment.inputs, found.call.args) };
     const mined = tx.blockNumber !== null;
     output.lines(
       keyValueLines([
@@ -52,7 +53,7 @@ export const txCommand: CommandModule = {
         ["priorityFee", tx.maxPriorityFeePerGas ?? undefined],
         ["chainId", tx.chainId],
         ["input", tx.data],
-        ["function", call ? formatEvent(call.name, call.args) : undefined],
+        ["function", call ? formatNamedArgs(call.name, call.args) : undefined],
       ]),
     );
     output.document({
@@ -75,22 +76,3 @@ export const txCommand: CommandModule = {
     });
   },
 };
-
-/** The call a transaction's input makes, decoded with the first known ABI that has its selector; null otherwise. */
-function decodeInput(interfaces: readonly Interface[], data: string, value: bigint, toJsonValue: typeof ToJsonValue): { name: string; signature: string; args: Record<string, unknown> } | null {
-  if (data.length < 10) return null;
-  for (const iface of interfaces) {
-    try {
-      const parsed = iface.parseTransaction({ data, value });
-      if (!parsed) continue;
-      const args: Record<string, unknown> = {};
-      parsed.fragment.inputs.forEach((input, i) => {
-        args[input.name || String(i)] = toJsonValue(parsed.args[i], input);
-      });
-      return { name: parsed.name, signature: parsed.signature, args };
-    } catch {
-      // The selector matched but the arguments do not decode with this ABI: try the next one.
-    }
-  }
-  return null;
-}
