@@ -3,7 +3,7 @@ import { assertArgument, checkAbi, checkAbis, checkChainId, checkDuration, check
 import { ChainMismatchError } from "../errors/ChainMismatchError.js";
 import { registerSecret } from "../errors/redact.js";
 import type { ChaincallSigner } from "../signer/ChaincallSigner.js";
-import type { BatchOptions } from "../multicall/ReadBatcher.js";
+import type { BatchOptions } from "./batch/ReadBatcher.js";
 import { checkSignerOptions, createSigner, type SignerOptions } from "../signer/createSigner.js";
 import { isDevChain } from "../registry/nodeIdentity.js";
 import { defaultJournalPath } from "../tx/journal.js";

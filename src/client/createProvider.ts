@@ -12,7 +12,7 @@ import {
 } from "ethers";
 import { ChaincallError } from "../errors/ChaincallError.js";
 import { toChaincallError } from "../errors/toChaincallError.js";
-import { ReadBatcher, type BatchOptions } from "../multicall/ReadBatcher.js";
+import { ReadBatcher, type BatchOptions } from "./batch/ReadBatcher.js";
 import { cacheSelectors } from "./cacheSelectors.js";
 import type { Transport } from "./transport/types.js";
 import { isDevChain } from "../registry/nodeIdentity.js";
