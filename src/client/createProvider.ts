@@ -13,7 +13,6 @@ import {
 import { ChaincallError } from "../errors/ChaincallError.js";
 import { toChaincallError } from "../errors/toChaincallError.js";
 import { ReadBatcher, type BatchOptions } from "./batch/ReadBatcher.js";
-import { cacheSelectors } from "./cacheSelectors.js";
 import type { Transport } from "./transport/types.js";
 import { isDevChain } from "../registry/nodeIdentity.js";
 
@@ -217,7 +216,6 @@ function batchable(tx: PerformActionTransaction): boolean {
  * @example const provider = createProvider(transport, 31337n, boundary);
  */
 export function createProvider(transport: Transport, chainId: bigint, boundary: BoundaryConfig): ChaincallProvider {
-  cacheSelectors();
   // Local dev chains mine at once, so ethers' own polling (events, tx.wait) need not wait its default 4 s.
   const local = isDevChain(chainId);
   return new TransportProvider(transport, Network.from(chainId), boundary, local ? 250 : 4_000);
