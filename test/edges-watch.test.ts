@@ -2,6 +2,9 @@ import { expect } from "chai";
 import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import { projectRoot } from "../scripts/lib/localNode";
+import type { ChainLog } from "../src/events/createLogDecoder";
+import { ReorgTracker, type BlockHeader } from "../src/events/ReorgTracker";
+import { Sleeper } from "../src/events/Sleeper";
 import { CallDemo__factory } from "../typechain-types";
 import { devClient, hardhat, isolateState } from "./fixtures/nodes";
 
@@ -59,5 +62,53 @@ describe("watchLogs over HTTP: many blocks between polls (Hardhat)", function ()
     } finally {
       await client.close();
     }
+  });
+});
+
+// The parts watchLogs is made of, alone (the watch tests above and in events.test.ts run them on real nodes).
+describe("watchLogs parts: ReorgTracker and Sleeper", function () {
+  const hash = (n: number, fork = "a") => `0x${fork}${n.toString(16).padStart(63, "0")}`;
+  const headers = (from: number, to: number, fork = "a"): BlockHeader[] =>
+    Array.from({ length: to - from + 1 }, (_, i) => ({ number: from + i, hash: hash(from + i, fork), parentHash: hash(from + i - 1, fork) }));
+  const log = (blockNumber: number, logIndex: number, fork = "a") => ({ blockNumber, logIndex, blockHash: hash(blockNumber, fork), removed: false }) as unknown as ChainLog;
+
+  it("ReorgTracker: finds the fork by hash, gives the removed logs newest first, rolls back, and forgets blocks past its window", async function () {
+    const tracker = new ReorgTracker(4);
+    tracker.start(9, hash(9));
+    tracker.advance(headers(10, 14), [log(10, 0), log(13, 0), log(13, 1), log(14, 0)], 14);
+    expect(tracker.last).to.equal(14);
+    expect(tracker.hashOf(10), "older than the window").to.equal(undefined);
+    expect(tracker.hashOf(11)).to.equal(hash(11));
+    // Blocks 13 and 14 were replaced: the chain now has fork "b" there.
+    const chainNow = (n: number) => Promise.resolve(n >= 13 ? hash(n, "b") : hash(n));
+    const found = await tracker.findFork(14, chainNow);
+    expect(found).to.deep.equal({ fork: 12, deeper: false, oldest: 11 });
+    const { removed, depth } = tracker.removedAfter(12);
+    expect(depth).to.equal(2);
+    expect(removed.map((l) => [l.blockNumber, l.logIndex, l.removed])).to.deep.equal([[14, 0, true], [13, 1, true], [13, 0, true]]);
+    tracker.rollback(12);
+    expect(tracker.last).to.equal(12);
+    expect(tracker.hashOf(13)).to.equal(undefined);
+    expect(tracker.removedAfter(12).removed).to.deep.equal([]);
+    // A reorg deeper than every remembered block: the fork is taken below the oldest.
+    expect(await tracker.findFork(12, (n) => Promise.resolve(hash(n, "c")))).to.deep.equal({ fork: 10, deeper: true, oldest: 11 });
+  });
+
+  it("Sleeper: wake ends a wakeable pause (or the next one) but not an unwakeable one; interrupt ends every pause", async function () {
+    const sleeper = new Sleeper();
+    const timed = async (ms: number, wakeable: boolean, during?: () => void) => {
+      const started = Date.now();
+      const pause = sleeper.sleep(ms, wakeable);
+      during?.();
+      await pause;
+      return Date.now() - started;
+    };
+    expect(await timed(5000, true, () => sleeper.wake())).to.be.below(1000);
+    sleeper.wake();
+    expect(await timed(5000, true), "a wake before the pause is not lost").to.be.below(1000);
+    expect(await timed(200, false, () => sleeper.wake())).to.be.at.least(150);
+    expect(await timed(5000, true), "a wake during an unwakeable pause is kept for the next wakeable one").to.be.below(1000);
+    expect(await timed(5000, false, () => sleeper.interrupt())).to.be.below(1000);
+    expect(await timed(5000, false), "interrupted for good").to.be.below(1000);
   });
 });

@@ -30,6 +30,11 @@ export interface BoundaryConfig {
 export type ChaincallProvider = JsonRpcApiProvider & {
   /** The node's printable address, the request time limit, and the ABIs reverts are decoded with. */
   readonly boundary: BoundaryConfig;
+  /**
+   * The transport every request goes through (HTTP, WebSocket, IPC, or a failover over several): what
+   * `watchLogs` asks for a subscription connection of its own (`openDedicated`). Closed by `destroy()`.
+   */
+  readonly transport: Transport;
   /** Batches this provider's eligible `eth_call`s from now on. */
   enableBatching(options: BatchOptions): void;
   /** One request, sent at once on its own (not queued for ethers' next batch); errors as from `send`. */
