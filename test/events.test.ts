@@ -449,6 +449,15 @@ function expectExactlyOnce(seen: ReturnType<typeof recorder>, ids: number[]): vo
 }
 
 /** A cleanup list run in reverse, whatever happened. */
+/** Emits three Pings in two blocks; a watch with a poll interval of a minute must deliver them at once: only newHeads can wake it this fast. */
+async function expectWokenByHeads(emitter: Emitter, seen: ReturnType<typeof recorder>): Promise<void> {
+  await mined(emitter.ping("a"));
+  await mined(emitter.pingMany(2, "b"));
+  await waitUntil(() => seen.ids().length >= 3, seen.describe, 10_000);
+  await sleep(200);
+  expectExactlyOnce(seen, [0, 1, 2]);
+}
+
 function cleanups() {
   const list: (() => Promise<void> | void)[] = [];
   return {
@@ -517,12 +526,7 @@ for (const { name, node } of NODES) {
       const seen = recorder();
       const watcher = await start(watching, { address, event: "Ping", pollIntervalMs: 60_000 }, seen);
       expect(watcher.mode).to.equal("subscribe");
-      await mined(emitter.ping("a"));
-      await mined(emitter.pingMany(2, "b"));
-      // Poll interval of a minute: only newHeads can have woken it this fast.
-      await waitUntil(() => seen.ids().length >= 3, seen.describe, 10_000);
-      await sleep(200);
-      expectExactlyOnce(seen, [0, 1, 2]);
+      await expectWokenByHeads(emitter, seen);
     });
 
     it("reports a reorg (evm_snapshot/evm_revert): the removed logs with removed: true, then the new chain's", async () => {
@@ -609,12 +613,7 @@ describe("watchLogs on Anvil: connection cuts and same-height reorgs", function 
     const watcher = await watchLogs(watching, { address, event: "Ping", pollIntervalMs: 60_000, onLogs: (logs) => seen.onLogs(logs), onError: (err) => seen.onError(err) });
     cleanup.add(() => watcher.stop());
     expect(watcher.mode).to.equal("subscribe");
-    await mined(emitter.ping("a"));
-    await mined(emitter.pingMany(2, "b"));
-    // Poll interval of a minute: only newHeads on the live WebSocket node can have woken it this fast.
-    await waitUntil(() => seen.ids().length >= 3, seen.describe, 10_000);
-    await sleep(200);
-    expectExactlyOnce(seen, [0, 1, 2]);
+    await expectWokenByHeads(emitter, seen);
     expect(seen.errors, seen.describe()).to.have.length(0);
   });
 
