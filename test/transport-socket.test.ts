@@ -426,6 +426,8 @@ describe("subscriptions on the socket transports (real Anvil)", () => {
         expect(dedicated.isOpen).to.equal(false);
         expect(transport.isOpen, "the shared transport stays open").to.equal(true);
         expect(await requestResults(transport, 5000)("eth_chainId", [])).to.equal("0x7a69");
+        transport.close();
+        expect((await rejection(transport.openDedicated!({ timeoutMs: 5000 }))).code, "a closed transport opens nothing").to.equal("ABORTED");
       } finally {
         dedicated.close();
         transport.close();

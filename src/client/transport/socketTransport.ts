@@ -159,8 +159,9 @@ export class SocketTransport implements SubscriptionConnection {
     return id;
   }
 
-  /** A new single connection to the same node, with the same limits (see `Transport.openDedicated`). */
+  /** A new single connection to the same node, with the same limits (see `Transport.openDedicated`); none once closed. */
   openDedicated(options: RequestOptions): Promise<SocketTransport> {
+    if (this.ended) return Promise.reject(this.ended);
     const { maxResponseBytes } = this.options;
     return openSocketTransport(this.kind, this.target, this.connector, { timeoutMs: options.timeoutMs, signal: options.signal, maxResponseBytes, reconnect: false });
   }
