@@ -3,6 +3,9 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import { projectRoot } from "../scripts/lib/localNode";
 import type { ChainLog } from "../src/events/createLogDecoder";
+import type { JsonRpcAnswer, SubscriptionConnection } from "../src/client/transport/types";
+import { ChaincallError } from "../src/errors/ChaincallError";
+import { SubscriptionSource } from "../src/events/logSources";
 import { ReorgTracker, type BlockHeader } from "../src/events/ReorgTracker";
 import { Sleeper } from "../src/events/Sleeper";
 import { CallDemo__factory } from "../typechain-types";
@@ -66,7 +69,7 @@ describe("watchLogs over HTTP: many blocks between polls (Hardhat)", function ()
 });
 
 // The parts watchLogs is made of, alone (the watch tests above and in events.test.ts run them on real nodes).
-describe("watchLogs parts: ReorgTracker and Sleeper", function () {
+describe("watchLogs parts: ReorgTracker, Sleeper, SubscriptionSource", function () {
   const hash = (n: number, fork = "a") => `0x${fork}${n.toString(16).padStart(63, "0")}`;
   const headers = (from: number, to: number, fork = "a"): BlockHeader[] =>
     Array.from({ length: to - from + 1 }, (_, i) => ({ number: from + i, hash: hash(from + i, fork), parentHash: hash(from + i - 1, fork) }));
@@ -110,5 +113,62 @@ describe("watchLogs parts: ReorgTracker and Sleeper", function () {
     expect(await timed(5000, true), "a wake during an unwakeable pause is kept for the next wakeable one").to.be.below(1000);
     expect(await timed(5000, false, () => sleeper.interrupt())).to.be.below(1000);
     expect(await timed(5000, false), "interrupted for good").to.be.below(1000);
+  });
+
+  it("SubscriptionSource: a node refusing eth_subscribe is polled over the connection; a dropped or timed-out connection is reported and reopened", async function () {
+    // Scripted connections (what openDedicated gives): the faults are exact, which a real node cannot give.
+    const opened: { connection: SubscriptionConnection; end(reason: ChaincallError): void }[] = [];
+    const open = async (): Promise<SubscriptionConnection> => {
+      let end!: (reason: ChaincallError) => void;
+      const closed = new Promise<ChaincallError>((resolve) => (end = resolve));
+      const state = { open: true };
+      const connection: SubscriptionConnection = {
+        kind: "ws",
+        endpoint: `fake ${opened.length + 1}`,
+        request: async (payload) => [{ id: (payload as { id: number }).id, result: "0x10" } as JsonRpcAnswer],
+        subscribe: () => Promise.reject(new ChaincallError("RPC_ERROR", "the method eth_subscribe does not exist")),
+        get isOpen() {
+          return state.open;
+        },
+        closed,
+        close: () => {
+          state.open = false;
+          end(new ChaincallError("ABORTED", "closed"));
+        },
+      };
+      opened.push({ connection, end: (reason) => ((state.open = false), end(reason)) });
+      return connection;
+    };
+    const reports: string[] = [];
+    let wakes = 0;
+    const controller = new AbortController();
+    const context = { endpoint: "ws://node", timeoutMs: 1000, pollIntervalMs: 250, signal: controller.signal, wake: () => wakes++, report: (err: unknown) => reports.push((err as Error).message) };
+    const source = new SubscriptionSource(open, context);
+    try {
+      await source.ensureOpen();
+      expect(source.subscribed).to.equal(false);
+      expect(reports).to.deep.equal(["ws://node refused eth_subscribe newHeads: polling it every 250 ms instead"]);
+      expect(await source.request()("eth_blockNumber", [])).to.equal("0x10");
+      // The connection drops: requests fail at once, the drop wakes the watcher, and the next ensureOpen
+      // reports why and opens another.
+      opened[0].end(new ChaincallError("RPC_ERROR", "lost the connection to ws://node"));
+      expect(() => source.request()).to.throw(ChaincallError, "lost the connection");
+      await source.ensureOpen();
+      expect(wakes).to.equal(1);
+      expect(reports.slice(1, 2)).to.deep.equal(["lost the connection to ws://node"]);
+      expect(opened).to.have.length(2);
+      // A request that timed out makes the connection suspect: let go, reopened next time.
+      source.failed(new ChaincallError("TIMEOUT", "timed out"));
+      expect(opened[1].connection.isOpen).to.equal(false);
+      await source.ensureOpen();
+      expect(opened).to.have.length(3);
+      // Any other failure keeps a connection that is still open.
+      source.failed(new ChaincallError("RPC_ERROR", "a node error"));
+      expect(opened[2].connection.isOpen).to.equal(true);
+    } finally {
+      controller.abort();
+      source.close();
+    }
+    expect(opened.every((o) => !o.connection.isOpen), "close() ends the connection").to.equal(true);
   });
 });
