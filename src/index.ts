@@ -19,15 +19,15 @@
 export { connect, DEFAULT_TIMEOUT_MS, type Client, type ConnectParameters } from "./client/connect.js";
 export type { BoundaryConfig, ChaincallProvider } from "./client/createProvider.js";
 export type { TransportKind } from "./client/parseRpcUrl.js";
-export type { BatchOptions } from "./multicall/ReadBatcher.js";
+export type { BatchOptions } from "./client/batch/ReadBatcher.js";
 export type { ChaincallSigner } from "./signer/ChaincallSigner.js";
 export type { SignerOptions } from "./signer/createSigner.js";
 export { loadKeystore, type LoadKeystoreParameters } from "./signer/loadKeystore.js";
 
 // Reading
 export { readContract, type ReadContractParameters } from "./client/readContract.js";
-export { installMulticall3, type RpcSender } from "./multicall/installMulticall3.js";
-export { MULTICALL3_ADDRESS } from "./multicall/ReadBatcher.js";
+export { installMulticall3, type RpcSender } from "./client/batch/installMulticall3.js";
+export { MULTICALL3_ADDRESS } from "./client/batch/ReadBatcher.js";
 
 // Bindings (the factories `chaincall gen` writes call these)
 export { wrapContract } from "./contract/wrapContract.js";

@@ -1,6 +1,7 @@
 import { createServer, type Server } from "node:net";
 import { expect } from "chai";
-import { connect, ChaincallError, ChainMismatchError, type Client } from "../src";
+import { Contract, FunctionFragment, id, Interface } from "ethers";
+import { connect, ChaincallError, ChainMismatchError, wrapContract, type Client } from "../src";
 import { findFreePort, projectRoot, type LocalNode } from "../scripts/lib/localNode";
 import { CallDemo__factory } from "../typechain-types";
 import { anvil, DEV_ACCOUNT, DEV_PRIVATE_KEY, deployCallDemo, hardhat, rpc, runNodeScript } from "./fixtures/nodes";
@@ -185,5 +186,29 @@ describe("per-request bound", () => {
     await rpc(anvil().rpcUrl, "evm_mine", []);
     expect(Number(await client.provider.send("eth_blockNumber", []))).to.equal(before + 1);
     await client.close();
+  });
+});
+
+describe("selector caching (no ethers prototype patched)", () => {
+  it("a wrapped binding's functions carry their selector, exactly ethers' own; other fragments and FunctionFragment.prototype are untouched", async () => {
+    const getter = Object.getOwnPropertyDescriptor(FunctionFragment.prototype, "selector")?.get;
+    const client = await connect({ rpcUrl: anvil().rpcUrl, signer: { privateKey: DEV_PRIVATE_KEY } });
+    try {
+      const { demo } = await deployCallDemo(client);
+      expect(await demo.getYear()).to.equal(2020n);
+      expect(Object.getOwnPropertyDescriptor(FunctionFragment.prototype, "selector")?.get, "the prototype's getter is ethers' own").to.equal(getter);
+      const wrapped = demo.interface.getFunction("getYear");
+      expect(Object.getOwnPropertyDescriptor(wrapped, "selector")?.value).to.equal(id("getYear()").slice(0, 10));
+      demo.interface.forEachFunction((f) => expect(Object.getOwnPropertyDescriptor(f, "selector")?.value, f.format()).to.equal(id(f.format("sighash")).slice(0, 10)));
+      // An interface chaincall never wrapped keeps ethers' getter.
+      const other = new Interface(["function getYear() view returns (uint256)"]).getFunction("getYear")!;
+      expect(Object.prototype.hasOwnProperty.call(other, "selector")).to.equal(false);
+      expect(other.selector).to.equal(wrapped.selector);
+      // Wrapping another contract of the same interface twice changes nothing (idempotent).
+      const again = wrapContract(new Contract(await demo.getAddress(), demo.interface, client.runner));
+      expect(again.interface.getFunction("getYear")!.selector).to.equal(wrapped.selector);
+    } finally {
+      await client.close();
+    }
   });
 });

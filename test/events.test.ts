@@ -2,7 +2,7 @@ import { createServer as createHttpServer, type Server as HttpServer } from "nod
 import { connect as netConnect, createServer as createTcpServer, type Server as TcpServer, type Socket } from "node:net";
 import { expect } from "chai";
 import type { TransactionReceipt } from "ethers";
-import { projectRoot } from "../scripts/lib/localNode";
+import { findFreePort, projectRoot } from "../scripts/lib/localNode";
 import { ChaincallError, connect, getLogs, watchLogs, type ChainLog, type Client, type LogReorg, type LogWatcher } from "../src";
 import { isRangeTooLarge, suggestedRangeEnd } from "../src/events/isRangeTooLarge";
 import { Emitter__factory, type Emitter } from "../typechain-types";
@@ -449,6 +449,15 @@ function expectExactlyOnce(seen: ReturnType<typeof recorder>, ids: number[]): vo
 }
 
 /** A cleanup list run in reverse, whatever happened. */
+/** Emits three Pings in two blocks; a watch with a poll interval of a minute must deliver them at once: only newHeads can wake it this fast. */
+async function expectWokenByHeads(emitter: Emitter, seen: ReturnType<typeof recorder>): Promise<void> {
+  await mined(emitter.ping("a"));
+  await mined(emitter.pingMany(2, "b"));
+  await waitUntil(() => seen.ids().length >= 3, seen.describe, 10_000);
+  await sleep(200);
+  expectExactlyOnce(seen, [0, 1, 2]);
+}
+
 function cleanups() {
   const list: (() => Promise<void> | void)[] = [];
   return {
@@ -517,12 +526,7 @@ for (const { name, node } of NODES) {
       const seen = recorder();
       const watcher = await start(watching, { address, event: "Ping", pollIntervalMs: 60_000 }, seen);
       expect(watcher.mode).to.equal("subscribe");
-      await mined(emitter.ping("a"));
-      await mined(emitter.pingMany(2, "b"));
-      // Poll interval of a minute: only newHeads can have woken it this fast.
-      await waitUntil(() => seen.ids().length >= 3, seen.describe, 10_000);
-      await sleep(200);
-      expectExactlyOnce(seen, [0, 1, 2]);
+      await expectWokenByHeads(emitter, seen);
     });
 
     it("reports a reorg (evm_snapshot/evm_revert): the removed logs with removed: true, then the new chain's", async () => {
@@ -595,6 +599,22 @@ describe("watchLogs on Anvil: connection cuts and same-height reorgs", function 
     expect(seen.errors.length, seen.describe()).to.be.at.least(1);
     expect(seen.errors.every((e) => e instanceof ChaincallError && e.code === "RPC_ERROR"), seen.describe()).to.equal(true);
     expect(seen.errors.some((e) => /lost the connection to ws:\/\/127\.0\.0\.1/.test(e.message))).to.equal(true);
+  });
+
+  it("with several nodes, subscribes on the active WebSocket node: a socket node down at connect is skipped, HTTP ones too", async () => {
+    const sender = await devClient(anvil());
+    cleanup.add(() => sender.close());
+    const { emitter, address } = await deployEmitter(sender);
+    const down = `ws://127.0.0.1:${await findFreePort()}`;
+    const watching = await connect({ rpcUrl: [down, anvil().rpcUrl, anvil().wsUrl], abis: [EMITTER_ABI], timeoutMs: 5_000 });
+    cleanup.add(() => watching.close());
+    expect(watching.transport).to.equal("ws");
+    const seen = recorder();
+    const watcher = await watchLogs(watching, { address, event: "Ping", pollIntervalMs: 60_000, onLogs: (logs) => seen.onLogs(logs), onError: (err) => seen.onError(err) });
+    cleanup.add(() => watcher.stop());
+    expect(watcher.mode).to.equal("subscribe");
+    await expectWokenByHeads(emitter, seen);
+    expect(seen.errors, seen.describe()).to.have.length(0);
   });
 
   it("reports a same-height reorg made by anvil_reorg over WebSocket", async () => {

@@ -6,10 +6,10 @@ import { join } from "node:path";
 import { connect, type Client } from "../src";
 import { readRpcUrls } from "../src/cli/options";
 import { parseRpcUrl, type ParsedRpcUrl } from "../src/client/parseRpcUrl";
-import { MAX_RPC_URLS, parseRpcUrls, pickSubscriptionTarget } from "../src/client/parseRpcUrls";
+import { MAX_RPC_URLS, parseRpcUrls } from "../src/client/parseRpcUrls";
 import { FailoverTransport, type OpenMember } from "../src/client/transport/FailoverTransport";
 import { openNodes } from "../src/client/transport/openNodes";
-import type { JsonRpcAnswer, RequestOptions, Transport } from "../src/client/transport/types";
+import type { JsonRpcAnswer, RequestOptions, SubscriptionConnection, Transport } from "../src/client/transport/types";
 import { ChainMismatchError } from "../src/errors/ChainMismatchError";
 import { ChaincallError } from "../src/errors/ChaincallError";
 import { redact } from "../src/errors/redact";
@@ -381,6 +381,48 @@ describe("FailoverTransport", function () {
     expect(err.shortMessage).to.include("closed");
   });
 
+  describe("openDedicated (watchLogs' subscription connection)", function () {
+    // A fake socket member: its dedicated connections are recorded (or refused, as told).
+    const socketMember = (endpoint: string, refuse = false) => {
+      const transport = new FakeTransport(endpoint);
+      const dedicated: string[] = [];
+      const openDedicated = async (): Promise<SubscriptionConnection> => {
+        if (refuse) throw refused(endpoint);
+        dedicated.push(endpoint);
+        return Object.assign(new FakeTransport(`${endpoint} (dedicated)`), { subscribe: async () => "0x1", isOpen: true, closed: new Promise<ChaincallError>(() => undefined) });
+      };
+      return { transport: Object.assign(transport, { openDedicated }), dedicated };
+    };
+
+    it("is absent over HTTP members only", function () {
+      const t = failover([{ target: A, transport: new FakeTransport(A.display) }, { target: B, transport: new FakeTransport(B.display) }]);
+      expect(t.openDedicated).to.equal(undefined);
+    });
+
+    it("opens on the first healthy WebSocket/IPC member in order, skipping HTTP ones; a failing one rests and the next is used", async function () {
+      const ws = parseRpcUrl("ws://127.0.0.1:1004");
+      const ipc = parseRpcUrl("/tmp/chaincall-failover-test.ipc");
+      const first = socketMember(ws.display, true);
+      const second = socketMember(ipc.display);
+      const t = failover([{ target: A, transport: new FakeTransport(A.display) }, { target: ws, transport: first.transport }, { target: ipc, transport: second.transport }]);
+      const connection = await t.openDedicated!({ timeoutMs: 1000 });
+      expect(connection.endpoint).to.equal(`${ipc.display} (dedicated)`);
+      expect(second.dedicated).to.deep.equal([ipc.display]);
+      expect(t.status().map((s) => s.state)).to.deep.equal(["ready", "cooling", "ready"]);
+      // The rested WebSocket member is tried last from now on: the IPC one is the active socket member.
+      await t.openDedicated!({ timeoutMs: 1000 });
+      expect(second.dedicated).to.have.length(2);
+    });
+
+    it("no socket member answering: one error naming each", async function () {
+      const ws = parseRpcUrl("ws://127.0.0.1:1004");
+      const t = failover([{ target: A, transport: new FakeTransport(A.display) }, { target: ws, transport: socketMember(ws.display, true).transport }]);
+      const err = await rejection(t.openDedicated!({ timeoutMs: 1000 }));
+      expect(err.code).to.equal("RPC_ERROR");
+      expect(err.shortMessage).to.include(ws.display).and.not.include(A.display);
+    });
+  });
+
   it("endpoint lists every member without credentials", function () {
     const secret = target(1004, "alice:pa55word@");
     const t = failover([{ target: A, transport: new FakeTransport(A.display) }, { target: secret }]);
@@ -530,12 +572,10 @@ describe("rpcUrl lists", function () {
     expect(redact("a FAILOVERKEYONE b FAILOVERPASS")).to.equal("a *** b ***");
   });
 
-  it("parseRpcUrls: one string, the default, a list; the subscription target is the first ws/ipc node", function () {
+  it("parseRpcUrls: one string, the default, a list", function () {
     expect(parseRpcUrls(undefined).map((t) => t.address)).to.deep.equal(["http://127.0.0.1:8545/"]);
     const targets = parseRpcUrls(["http://127.0.0.1:1", "ws://127.0.0.1:2", "/tmp/x.ipc"]);
     expect(targets.map((t) => t.kind)).to.deep.equal(["http", "ws", "ipc"]);
-    expect(pickSubscriptionTarget(targets).kind).to.equal("ws");
-    expect(pickSubscriptionTarget(parseRpcUrls(["http://127.0.0.1:1", "http://127.0.0.1:2"])).address).to.equal("http://127.0.0.1:1/");
   });
 
   it("CLI: repeated -r and comma lists (and ETH_RPC_URL) give the nodes in order", function () {

@@ -1,8 +1,8 @@
 import { expect } from "chai";
 import { join } from "node:path";
 import { connect, ContractRevertedError, getLogs, installMulticall3, MULTICALL3_ADDRESS, watchLogs, type ChainLog, type Client } from "../src";
-import { MULTICALL3_RUNTIME_CODE } from "../src/multicall/bytecode";
-import { ReadBatcher } from "../src/multicall/ReadBatcher";
+import { MULTICALL3_RUNTIME_CODE } from "../src/client/batch/bytecode";
+import { ReadBatcher } from "../src/client/batch/ReadBatcher";
 import { projectRoot } from "../scripts/lib/localNode";
 import { CallDemo__factory, Echo__factory, Emitter__factory, Reader__factory, Vault__factory, type CallDemo, type Vault } from "../typechain-types";
 import { rejection } from "./fixtures/assertions";

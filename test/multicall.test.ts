@@ -4,7 +4,7 @@ import { expect } from "chai";
 import { AbiCoder, hexlify, randomBytes, Wallet } from "ethers";
 import type { LocalNode } from "../scripts/lib/localNode";
 import { connect, ContractRevertedError, installMulticall3, MULTICALL3_ADDRESS, type Client } from "../src";
-import { decodeResults, encodeAggregate3, encodeDeploylessArgs } from "../src/multicall/encoding";
+import { decodeResults, encodeAggregate3, encodeDeploylessArgs } from "../src/client/batch/encoding";
 import { CallDemo__factory, Reader__factory, type Reader } from "../typechain-types";
 import { anvil, deployCallDemo, devClient, hardhat, isolateState, rpc, DEV_ACCOUNT } from "./fixtures/nodes";
 

@@ -1,5 +1,8 @@
 import { expect } from "chai";
-import { DEPLOYLESS_MULTICALL3_CODE, MULTICALL3_RUNTIME_CODE } from "../src/multicall/bytecode";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { MULTICALL_BYTECODE_FILE, multicallBytecodeSource } from "../scripts/exportAbi";
+import { DEPLOYLESS_MULTICALL3_CODE, MULTICALL3_RUNTIME_CODE } from "../src/client/batch/bytecode";
 
 // The Multicall3 code chaincall ships must run on nodes older than Shanghai/Cancun (Ganache 7, older geth
 // and L2s): compiled for Paris (hardhat.config.ts), so it holds none of the later opcodes.
@@ -37,4 +40,13 @@ describe("Multicall3 bytecode chaincall ships: runs on pre-Shanghai nodes", () =
       expect(later, `${name} uses opcodes old nodes reject`).to.deep.equal([]);
     });
   }
+
+  it("the committed src/client/batch/bytecode.ts is the code compiled from contracts/multicall/", () => {
+    // The file is a committed source (a fresh clone type-checks before compiling); the build's compile leaves
+    // the artifacts this compares it with.
+    const root = join(__dirname, "..", "..");
+    const committed = readFileSync(join(root, MULTICALL_BYTECODE_FILE), "utf8");
+    expect(committed === multicallBytecodeSource(join(root, "artifacts")), `${MULTICALL_BYTECODE_FILE} is stale: run "npx hardhat multicall-bytecode"`).to.equal(true);
+    expect(committed).to.include(MULTICALL3_RUNTIME_CODE).and.include(DEPLOYLESS_MULTICALL3_CODE);
+  });
 });

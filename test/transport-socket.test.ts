@@ -8,7 +8,8 @@ import { parseRpcUrl } from "../src/client/parseRpcUrl";
 import { openIpcTransport } from "../src/client/transport/IpcTransport";
 import type { JsonRpcAnswer, Transport } from "../src/client/transport/types";
 import { openWsTransport } from "../src/client/transport/WsTransport";
-import { openRpcSocket } from "../src/events/openRpcSocket";
+import { requestResults } from "../src/client/transport/resultOf";
+import { SubscriptionRouter } from "../src/client/transport/SubscriptionRouter";
 import { classifyBroadcastFailure } from "../src/tx/classifyBroadcastFailure";
 import { rejection } from "./fixtures/assertions";
 import { anvil, DEV_PRIVATE_KEY, isolateState, rpc, runNodeScript, tempDir } from "./fixtures/nodes";
@@ -404,24 +405,92 @@ describe("IPC transport against a hostile server (loopback socket)", () => {
   });
 });
 
-describe("openRpcSocket (watchLogs' subscription connection) against a hostile server", () => {
+describe("subscriptions on the socket transports (real Anvil)", () => {
+  for (const kind of KINDS) {
+    it(`${kind.name}: subscribe routes newHeads to its subscriber; a dedicated connection is another connection, closed on its own`, async () => {
+      const transport = await kind.open(parseRpcUrl(kind.url()), { timeoutMs: 5000 });
+      const dedicated = await transport.openDedicated!({ timeoutMs: 5000 });
+      try {
+        const shared: unknown[] = [];
+        const own: unknown[] = [];
+        const id = await transport.subscribe(["newHeads"], (head) => shared.push(head), { timeoutMs: 5000 });
+        expect(id).to.match(/^0x[0-9a-f]+$/);
+        await dedicated.subscribe(["newHeads"], (head) => own.push(head), { timeoutMs: 5000 });
+        await rpc(anvil().rpcUrl, "evm_mine", []);
+        const deadline = Date.now() + 5000;
+        while ((shared.length === 0 || own.length === 0) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+        expect((shared[0] as { number?: string }).number).to.match(/^0x[0-9a-f]+$/);
+        expect((own[0] as { hash?: string }).hash).to.equal((shared[0] as { hash?: string }).hash);
+        dedicated.close();
+        expect((await dedicated.closed).code).to.equal("ABORTED");
+        expect(dedicated.isOpen).to.equal(false);
+        expect(transport.isOpen, "the shared transport stays open").to.equal(true);
+        expect(await requestResults(transport, 5000)("eth_chainId", [])).to.equal("0x7a69");
+        transport.close();
+        expect((await rejection(transport.openDedicated!({ timeoutMs: 5000 }))).code, "a closed transport opens nothing").to.equal("ABORTED");
+      } finally {
+        dedicated.close();
+        transport.close();
+      }
+    });
+  }
+
+  it("a node's refusal of eth_subscribe is its JSON-RPC error, and the connection stays usable", async () => {
+    const transport = await openWsTransport(parseRpcUrl(anvil().wsUrl), { timeoutMs: 5000 });
+    try {
+      const err = await rejection(transport.subscribe(["noSuchSubscription"], () => undefined, { timeoutMs: 5000 }));
+      expect(err.code).to.equal("RPC_ERROR");
+      expect(await requestResults(transport, 5000)("eth_chainId", [])).to.equal("0x7a69");
+    } finally {
+      transport.close();
+    }
+  });
+
+  it("SubscriptionRouter: notifications that come before their subscriber are kept for it, in order; others are ignored", () => {
+    const router = new SubscriptionRouter();
+    const got: unknown[] = [];
+    router.route({ method: "eth_subscription", params: { subscription: "0xa", result: 1 } });
+    router.route({ method: "eth_subscription", params: { subscription: "0xa", result: 2 } });
+    router.route({ method: "eth_other", params: { subscription: "0xa", result: 3 } });
+    router.add("0xa", (result) => got.push(result));
+    router.route({ method: "eth_subscription", params: { subscription: "0xa", result: 4 } });
+    router.route({ method: "eth_subscription", params: { subscription: "0xb", result: 5 } });
+    expect(got).to.deep.equal([1, 2, 4]);
+    router.clear();
+    router.route({ method: "eth_subscription", params: { subscription: "0xa", result: 6 } });
+    expect(got, "a cleared subscription gets nothing").to.deep.equal([1, 2, 4]);
+  });
+});
+
+describe("a dedicated connection (watchLogs' subscription connection) against a hostile server", () => {
   let stub: WsFaultStub;
   before(async () => {
     stub = await startWsFaultStub(anvil().wsUrl);
   });
   after(() => stub.close());
 
+  const openDedicated = async () => {
+    const shared = await openWsTransport(parseRpcUrl(stub.url), { timeoutMs: 5000 });
+    try {
+      return await shared.openDedicated!({ timeoutMs: 5000 });
+    } finally {
+      shared.close();
+    }
+  };
+
   for (const mode of ["nonJson", "binary", "unknownId", "huge"] as const) {
-    it(`${mode}: the request fails RPC_ERROR, the socket reports itself closed, no uncaught exception`, async () => {
+    it(`${mode}: the request fails RPC_ERROR, the connection reports itself closed, no uncaught exception`, async () => {
       stub.mode = "proxy";
-      const socket = await openRpcSocket(parseRpcUrl(stub.url), { timeoutMs: 5000 });
+      const socket = await openDedicated();
       try {
-        expect(await socket.request("eth_chainId", [])).to.equal("0x7a69");
+        const request = requestResults(socket, 5000);
+        expect(await request("eth_chainId", [])).to.equal("0x7a69");
         stub.mode = mode;
-        const err = await rejection(socket.request("eth_blockNumber", []));
+        const err = await rejection(request("eth_blockNumber", []));
         expect(err.code).to.equal("RPC_ERROR");
         expect((await socket.closed).code).to.equal("RPC_ERROR");
         expect(socket.isOpen).to.equal(false);
+        expect((await rejection(request("eth_chainId", []))).code, "never reopened").to.equal("RPC_ERROR");
       } finally {
         socket.close();
       }
@@ -430,10 +499,10 @@ describe("openRpcSocket (watchLogs' subscription connection) against a hostile s
 
   it("still delivers subscription notifications through the stub", async () => {
     stub.mode = "proxy";
-    const socket = await openRpcSocket(parseRpcUrl(stub.url), { timeoutMs: 5000 });
+    const socket = await openDedicated();
     try {
       const heads: unknown[] = [];
-      await socket.subscribe(["newHeads"], (head) => heads.push(head));
+      await socket.subscribe(["newHeads"], (head) => heads.push(head), { timeoutMs: 5000 });
       await rpc(anvil().rpcUrl, "evm_mine", []);
       const deadline = Date.now() + 5000;
       while (heads.length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));

@@ -3,7 +3,7 @@ import { assertArgument, checkAbi, checkAbis, checkChainId, checkDuration, check
 import { ChainMismatchError } from "../errors/ChainMismatchError.js";
 import { registerSecret } from "../errors/redact.js";
 import type { ChaincallSigner } from "../signer/ChaincallSigner.js";
-import type { BatchOptions } from "../multicall/ReadBatcher.js";
+import type { BatchOptions } from "./batch/ReadBatcher.js";
 import { checkSignerOptions, createSigner, type SignerOptions } from "../signer/createSigner.js";
 import { isDevChain } from "../registry/nodeIdentity.js";
 import { defaultJournalPath } from "../tx/journal.js";
@@ -13,8 +13,8 @@ import { fetchGenesisHash } from "./transport/FailoverTransport.js";
 import { openNodes } from "./transport/openNodes.js";
 import type { Transport } from "./transport/types.js";
 import { openTransport } from "./transport/openTransport.js";
-import type { ParsedRpcUrl, TransportKind } from "./parseRpcUrl.js";
-import { parseRpcUrls, pickSubscriptionTarget } from "./parseRpcUrls.js";
+import type { TransportKind } from "./parseRpcUrl.js";
+import { parseRpcUrls } from "./parseRpcUrls.js";
 
 /** What `connect` connects to, and how: the node's address, the expected chain, the signer, limits. */
 export interface ConnectParameters {
@@ -165,7 +165,6 @@ export async function connect(parameters: ConnectParameters = {}): Promise<Clien
         provider.destroy();
       },
     };
-    clientTargets.set(client, pickSubscriptionTarget(targets));
     return client;
   } catch (err) {
     provider.destroy();
@@ -189,16 +188,4 @@ function checkBatchOptions(batch: ConnectParameters["batch"]): BatchOptions | fa
   if (batch.maxCalls !== undefined) checkInteger(batch.maxCalls, "batch.maxCalls", 1);
   if (batch.maxBytes !== undefined) checkInteger(batch.maxBytes, "batch.maxBytes", 1);
   return batch;
-}
-
-// The parsed node address of each client, credentials included, for SDK code that opens its own connection
-// to the same node (watchLogs' WebSocket). Kept off the client object, so no log or inspect prints it.
-const clientTargets = new WeakMap<Client, ParsedRpcUrl>();
-
-/**
- * Internal (not exported from the package): the address a client's own extra connections use — the node
- * it connected to, or of several the first WebSocket/IPC one, else the first. Holds credentials: never print it.
- */
-export function clientTarget(client: Client): ParsedRpcUrl | undefined {
-  return clientTargets.get(client);
 }

@@ -12,8 +12,7 @@ import {
 } from "ethers";
 import { ChaincallError } from "../errors/ChaincallError.js";
 import { toChaincallError } from "../errors/toChaincallError.js";
-import { ReadBatcher, type BatchOptions } from "../multicall/ReadBatcher.js";
-import { cacheSelectors } from "./cacheSelectors.js";
+import { ReadBatcher, type BatchOptions } from "./batch/ReadBatcher.js";
 import type { Transport } from "./transport/types.js";
 import { isDevChain } from "../registry/nodeIdentity.js";
 
@@ -31,6 +30,11 @@ export interface BoundaryConfig {
 export type ChaincallProvider = JsonRpcApiProvider & {
   /** The node's printable address, the request time limit, and the ABIs reverts are decoded with. */
   readonly boundary: BoundaryConfig;
+  /**
+   * The transport every request goes through (HTTP, WebSocket, IPC, or a failover over several): what
+   * `watchLogs` asks for a subscription connection of its own (`openDedicated`). Closed by `destroy()`.
+   */
+  readonly transport: Transport;
   /** Batches this provider's eligible `eth_call`s from now on. */
   enableBatching(options: BatchOptions): void;
   /** One request, sent at once on its own (not queued for ethers' next batch); errors as from `send`. */
@@ -217,7 +221,6 @@ function batchable(tx: PerformActionTransaction): boolean {
  * @example const provider = createProvider(transport, 31337n, boundary);
  */
 export function createProvider(transport: Transport, chainId: bigint, boundary: BoundaryConfig): ChaincallProvider {
-  cacheSelectors();
   // Local dev chains mine at once, so ethers' own polling (events, tx.wait) need not wait its default 4 s.
   const local = isDevChain(chainId);
   return new TransportProvider(transport, Network.from(chainId), boundary, local ? 250 : 4_000);

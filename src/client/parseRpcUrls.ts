@@ -38,12 +38,3 @@ export function parseRpcUrls(rpcUrl: unknown, name = "rpcUrl"): ParsedRpcUrl[] {
   }
   return targets;
 }
-
-/**
- * Of several nodes, the one SDK code that opens its own connection should use (watchLogs' subscription):
- * the first WebSocket or IPC node, else the first.
- * @example pickSubscriptionTarget(parseRpcUrls(["http://a:8545", "ws://b:8546"])).kind // "ws"
- */
-export function pickSubscriptionTarget(targets: readonly ParsedRpcUrl[]): ParsedRpcUrl {
-  return targets.find((target) => target.kind !== "http") ?? targets[0];
-}

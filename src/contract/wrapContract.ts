@@ -3,6 +3,7 @@ import { assertArgument } from "../errors/assertArgument.js";
 import { ChaincallError } from "../errors/ChaincallError.js";
 import { toChaincallError } from "../errors/toChaincallError.js";
 import { booleanGuard, type ArgumentGuard } from "./booleanGuard.js";
+import { cacheSelectors } from "./cacheSelectors.js";
 import { diagnoseArguments, toBindingError, toBindingErrorSync, type BindingCall } from "./toBindingError.js";
 
 // Marks a wrapped contract, so wrapping twice returns the same wrapper.
@@ -32,6 +33,7 @@ type Method = ((...args: unknown[]) => Promise<unknown>) & Record<string, unknow
  *
  * Stricter than ethers in one place: where the ABI says `bool`, only a boolean is accepted (ethers would
  * encode `"false"` as true).
+ * Faster in one: the selectors of the contract's own functions are computed once (see `cacheSelectors`).
  *
  * @param contract an ethers v6 contract, e.g. `new Contract(address, abi, runner)`
  * @returns the same contract, behind a wrapper (the methods are built once per name, not per access)
@@ -64,6 +66,7 @@ class ContractWrapper<T extends BaseContract> implements ProxyHandler<T> {
 
   constructor(private readonly contract: T) {
     this.iface = contract.interface;
+    cacheSelectors(this.iface);
     this.iface.forEachFunction((f) => {
       // Names and full signatures, as ethers' own Proxy answers them.
       for (const key of [f.name, f.format("sighash")]) if (!isMember(key)) this.functionKeys.add(key);

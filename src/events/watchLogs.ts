@@ -1,10 +1,12 @@
-import { clientTarget, type Client } from "../client/connect.js";
+import type { Client } from "../client/connect.js";
 import { checkClient, checkObject, checkOptionalFunction, checkOptionalSignal } from "../errors/assertArgument.js";
 import { ChaincallError } from "../errors/ChaincallError.js";
 import type { ChainLog } from "./createLogDecoder.js";
-import { clientRequest, compareLogs, DEFAULT_LOG_PAGE_SIZE, fetchLogRange, hex, type PageState, type RpcRequest } from "./getLogs.js";
-import { openRpcSocket, type RpcSocket } from "./openRpcSocket.js";
+import { DEFAULT_LOG_PAGE_SIZE, fetchLogRange, hex, type PageState, type RpcRequest } from "./getLogs.js";
+import { pollingSource, SubscriptionSource, type LogSource } from "./logSources.js";
+import { ReorgTracker, type BlockHeader } from "./ReorgTracker.js";
 import { resolveLogFilter, type LogFilter } from "./resolveLogFilter.js";
+import { Sleeper } from "./Sleeper.js";
 
 /** What a reorg took away. */
 export interface LogReorg {
@@ -34,10 +36,12 @@ export interface WatchLogsParameters extends LogFilter {
   /** Deliver logs from this block on (a back-fill). Default: only blocks mined after the watch starts. */
   fromBlock?: bigint | number;
   /**
-   * `subscribe`: a dedicated WebSocket/IPC connection to the client's node, woken by `newHeads` and
-   * reconnected when it drops; `poll`: `eth_blockNumber` every `pollIntervalMs` through the client.
-   * Default `auto`: subscribe on ws/ipc clients, poll on HTTP. Both fetch by block range (never node-side
-   * filters, which expire), which is what makes delivery exactly-once across drops.
+   * `subscribe`: a dedicated WebSocket/IPC connection to the client's node, opened by the client's transport,
+   * woken by `newHeads` and reopened when it drops (with several nodes: on the active socket node, the first
+   * healthy WebSocket/IPC one in order of preference, chosen again at each reopening); `poll`:
+   * `eth_blockNumber` every `pollIntervalMs` through the client. Default `auto`: subscribe when the client's
+   * (first) node is ws/ipc, poll on HTTP. Both fetch by block range (never node-side filters, which expire),
+   * which is what makes delivery exactly-once across drops.
    */
   mode?: "auto" | "poll" | "subscribe";
   /** Poll period (and, subscribed, the safety re-check). Default: the provider's (250 ms on dev chains, 4 s elsewhere). */
@@ -62,12 +66,6 @@ export interface LogWatcher {
   readonly mode: "poll" | "subscribe";
 }
 
-interface Header {
-  number: number;
-  hash: string;
-  parentHash: string;
-}
-
 const DEFAULT_REORG_WINDOW = 64;
 const DEFAULT_MAX_RETRY_DELAY_MS = 10_000;
 const FIRST_RETRY_DELAY_MS = 250;
@@ -80,8 +78,8 @@ const QUICK_RETRIES = 3;
 /**
  * Watches the chain for logs matching a filter and delivers each exactly once, in order, decoded with the
  * client's ABIs. Follows the chain by block range: `newHeads` over a dedicated WebSocket/IPC connection
- * (reconnected with bounded backoff when it drops, then back-filled from the last delivered block) or
- * polling over HTTP. Reorgs are found by block hash (nodes like Anvil send no `removed` flag): the
+ * that the client's transport opens (reconnected with bounded backoff when it drops, then back-filled from
+ * the last delivered block; with several nodes, on the active WebSocket/IPC node) or polling over HTTP. Reorgs are found by block hash (nodes like Anvil send no `removed` flag): the
  * replaced logs are delivered again with `removed: true`, then the new chain's.
  *
  * Resolves once the watch has its starting block (and, subscribed, its connection); fails at once if the
@@ -115,39 +113,24 @@ export async function watchLogs(client: Client, parameters: WatchLogsParameters)
     if (!Number.isSafeInteger(fromBlock) || fromBlock < 0) throw new ChaincallError("INVALID_ARGUMENT", `fromBlock must be a block number ≥ 0, got ${String(parameters.fromBlock)}`);
   }
   const pollIntervalMs = positive(parameters.pollIntervalMs ?? client.provider.pollingInterval, "pollIntervalMs");
-  const reorgWindow = positive(parameters.reorgWindow ?? DEFAULT_REORG_WINDOW, "reorgWindow");
+  const tracker = new ReorgTracker(positive(parameters.reorgWindow ?? DEFAULT_REORG_WINDOW, "reorgWindow"));
   const maxRetryDelayMs = positive(parameters.maxRetryDelayMs ?? DEFAULT_MAX_RETRY_DELAY_MS, "maxRetryDelayMs");
   const pages: PageState = { size: positive(parameters.pageSize ?? DEFAULT_LOG_PAGE_SIZE, "pageSize") };
   const mode = (parameters.mode ?? "auto") === "auto" ? (client.transport === "http" ? "poll" : "subscribe") : parameters.mode!;
   if (mode !== "poll" && mode !== "subscribe") throw new ChaincallError("INVALID_ARGUMENT", `mode must be auto, poll or subscribe, got ${JSON.stringify(parameters.mode)}`);
-  const target = mode === "subscribe" ? clientTarget(client) : undefined;
-  if (mode === "subscribe" && (!target || target.kind === "http")) {
+  const transport = client.provider.transport;
+  if (mode === "subscribe" && !transport.openDedicated) {
     throw new ChaincallError("INVALID_ARGUMENT", `subscribing needs a WebSocket or IPC client; ${client.endpoint} is ${client.transport}`, {
       metaMessages: ["hint: connect with ws://… or an IPC path, or use mode: \"poll\""],
     });
   }
   const endpoint = client.endpoint;
-  const timeoutMs = client.provider.boundary.requestTimeoutMs;
-  const overHttp = clientRequest(client);
-
-  // What has been delivered: everything up to `last`; hashes and logs of the recent blocks, to undo on a reorg.
-  let last = -1;
-  const hashes = new Map<number, string>();
-  const recent = new Map<number, ChainLog[]>();
 
   let stopped = false;
   let inCallback = 0;
   const controller = new AbortController();
-  let socket: RpcSocket | undefined;
-  let subscribed = false;
-  // A new head (or a dropped connection) since the last pause; it ends a waiting pause early.
-  let woken = false;
-  let endPause: (() => void) | undefined;
-  let pauseWakeable = false;
-  const wake = () => {
-    woken = true;
-    if (pauseWakeable) endPause?.();
-  };
+  // Woken by a new head (or a dropped connection): it ends a waiting pause early.
+  const sleeper = new Sleeper();
 
   const report = (err: unknown) => {
     if (stopped) return;
@@ -172,34 +155,12 @@ export async function watchLogs(client: Client, parameters: WatchLogsParameters)
     }
   };
 
-  const request = (): RpcRequest => {
-    if (mode === "poll") return overHttp;
-    if (!socket?.isOpen) throw new ChaincallError("RPC_ERROR", `lost the connection to ${endpoint}`);
-    return socket.request;
-  };
+  const context = { endpoint, timeoutMs: client.provider.boundary.requestTimeoutMs, pollIntervalMs, signal: controller.signal, wake: () => sleeper.wake(), report };
+  const source: LogSource = mode === "poll" ? pollingSource(client) : new SubscriptionSource((options) => transport.openDedicated!(options), context);
 
-  const header = async (rpc: RpcRequest, n: number): Promise<Header | null> => {
+  const header = async (rpc: RpcRequest, n: number): Promise<BlockHeader | null> => {
     const block = (await rpc("eth_getBlockByNumber", [hex(n), false], controller.signal)) as { number: string; hash: string; parentHash: string } | null;
     return block ? { number: Number(block.number), hash: block.hash, parentHash: block.parentHash } : null;
-  };
-
-  const connectSocket = async () => {
-    const opened = await openRpcSocket(target!, { timeoutMs, signal: controller.signal });
-    if (stopped) {
-      opened.close();
-      return;
-    }
-    socket = opened;
-    subscribed = false;
-    try {
-      await opened.subscribe(["newHeads"], wake);
-      subscribed = true;
-    } catch (err) {
-      if (!opened.isOpen) throw err;
-      // A node without subscriptions on this transport: keep the connection and poll over it.
-      report(new ChaincallError("RPC_ERROR", `${endpoint} refused eth_subscribe newHeads: polling it every ${pollIntervalMs} ms instead`, { cause: err }));
-    }
-    void opened.closed.then(wake);
   };
 
   const deliver = async (logs: ChainLog[]) => {
@@ -209,33 +170,17 @@ export async function watchLogs(client: Client, parameters: WatchLogsParameters)
 
   // Walks back from `from` to the newest block whose hash is still the one delivered, and undoes the rest.
   const rewind = async (rpc: RpcRequest, from: number) => {
-    if (hashes.size === 0) return;
-    const lowest = Math.min(...hashes.keys());
-    let fork: number | undefined;
-    for (let n = Math.min(from, last); n >= lowest && fork === undefined; n--) {
-      const known = hashes.get(n);
-      if (known === undefined) continue;
-      const now = await header(rpc, n);
-      if (now?.hash === known) fork = n;
+    if (tracker.empty) return;
+    const { fork, deeper, oldest } = await tracker.findFork(from, async (n) => (await header(rpc, n))?.hash);
+    if (deeper) {
+      report(new ChaincallError("RPC_ERROR", `a reorg on ${endpoint} replaced more than the ${tracker.window} blocks the watcher remembers; logs before block ${oldest} may be stale`));
     }
-    if (fork === undefined) {
-      fork = lowest - 1;
-      report(new ChaincallError("RPC_ERROR", `a reorg on ${endpoint} replaced more than the ${reorgWindow} blocks the watcher remembers; logs before block ${lowest} may be stale`));
-    }
-    const removed = [...recent.entries()]
-      .filter(([n]) => n > fork!)
-      .flatMap(([, logs]) => logs)
-      .sort(compareLogs)
-      .reverse()
-      .map((log) => ({ ...log, removed: true }));
-    const depth = last - fork;
+    const { removed, depth } = tracker.removedAfter(fork);
     await deliver(removed);
-    for (const n of [...hashes.keys()]) if (n > fork) hashes.delete(n);
-    for (const n of [...recent.keys()]) if (n > fork) recent.delete(n);
-    last = fork;
+    tracker.rollback(fork);
     if (parameters.onReorg && !stopped) {
       try {
-        await call(() => parameters.onReorg!({ forkBlock: fork!, depth, removed }));
+        await call(() => parameters.onReorg!({ forkBlock: fork, depth, removed }));
       } catch (err) {
         report(err);
       }
@@ -244,14 +189,15 @@ export async function watchLogs(client: Client, parameters: WatchLogsParameters)
 
   // One step of following the chain: undo what a reorg replaced, then deliver the next range of blocks.
   const tick = async (): Promise<"done" | "more" | "retry"> => {
-    const rpc = request();
+    const rpc = source.request();
     const signal = controller.signal;
+    const last = tracker.last;
     const head = Number(await rpc("eth_blockNumber", [], signal));
     if (head <= last) {
       // Nothing delivered yet (a fromBlock ahead of the chain): nothing to check.
-      if (hashes.size === 0) return "done";
+      if (tracker.empty) return "done";
       // No new block, or a shorter chain: are the delivered blocks still there?
-      const known = hashes.get(head);
+      const known = tracker.hashOf(head);
       const now = known === undefined ? null : await header(rpc, head);
       if (head < last || now?.hash !== known) {
         await rewind(rpc, head);
@@ -262,12 +208,12 @@ export async function watchLogs(client: Client, parameters: WatchLogsParameters)
     const from = last + 1;
     const to = Math.min(head, last + pages.size);
     // Hashes are checked for the blocks a reorg can still reach; deeper ones only need the range's last hash.
-    const checkFrom = Math.max(from, Math.min(to, head - reorgWindow + 1));
+    const checkFrom = Math.max(from, Math.min(to, head - tracker.window + 1));
     const headers = await mapLimited(range(checkFrom, to), HEADER_CONCURRENCY, (n) => header(rpc, n));
     if (headers.some((h) => h === null)) return "retry";
-    const chain = headers as Header[];
+    const chain = headers as BlockHeader[];
     for (let i = 1; i < chain.length; i++) if (chain[i].parentHash !== chain[i - 1].hash) return "retry";
-    const parent = hashes.get(checkFrom - 1);
+    const parent = tracker.hashOf(checkFrom - 1);
     if (parent !== undefined && chain[0].parentHash !== parent) {
       await rewind(rpc, checkFrom - 1);
       return "retry";
@@ -278,36 +224,9 @@ export async function watchLogs(client: Client, parameters: WatchLogsParameters)
     if (logs.some((log) => log.blockNumber >= checkFrom && log.blockHash !== chain[log.blockNumber - checkFrom].hash)) return "retry";
     if (stopped) return "done";
     await deliver(logs);
-    for (const h of chain) hashes.set(h.number, h.hash);
-    for (const log of logs) {
-      if (log.blockNumber < to - reorgWindow) continue;
-      const list = recent.get(log.blockNumber) ?? [];
-      list.push(log);
-      recent.set(log.blockNumber, list);
-    }
-    last = to;
-    for (const n of [...hashes.keys()]) if (n <= last - reorgWindow && n !== last) hashes.delete(n);
-    for (const n of [...recent.keys()]) if (n <= last - reorgWindow) recent.delete(n);
+    tracker.advance(chain, logs, to);
     return to < head ? "more" : "done";
   };
-
-  // Waits `ms`; stop() always ends the wait early, a new head only when `wakeable`.
-  const pause = (ms: number, wakeable: boolean) =>
-    new Promise<void>((resolve) => {
-      if (stopped || (wakeable && woken)) {
-        woken = false;
-        return resolve();
-      }
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        endPause = undefined;
-        if (wakeable) woken = false;
-        resolve();
-      }
-      endPause = done;
-      pauseWakeable = wakeable;
-    });
 
   const run = async () => {
     let failures = 0;
@@ -320,54 +239,38 @@ export async function watchLogs(client: Client, parameters: WatchLogsParameters)
         break;
       }
       try {
-        if (mode === "subscribe" && !socket?.isOpen) {
-          if (socket) {
-            const reason = await socket.closed;
-            socket = undefined;
-            if (!stopped) report(reason);
-          }
-          if (stopped) break;
-          await connectSocket();
-        }
+        await source.ensureOpen();
+        if (stopped) break;
         const outcome = await tick();
         failures = 0;
         if (outcome === "more" || (outcome === "retry" && quick++ < QUICK_RETRIES)) continue;
         quick = 0;
-        await pause(mode === "subscribe" && subscribed ? Math.max(SUBSCRIBED_RECHECK_MS, pollIntervalMs) : pollIntervalMs, true);
+        await sleeper.sleep(source.subscribed ? Math.max(SUBSCRIBED_RECHECK_MS, pollIntervalMs) : pollIntervalMs, true);
       } catch (err) {
         if (stopped) break;
         // The client closed mid-tick: said once, at the top of the loop, not as a request failure.
         if (client.provider.destroyed) continue;
         failures++;
         report(err);
-        if (socket && (!socket.isOpen || (err instanceof ChaincallError && err.code === "TIMEOUT"))) {
-          // Reported just now (a drop) or suspect (a request that timed out may mean a connection that died
-          // silently): reconnect after the pause.
-          socket.close();
-          socket = undefined;
-        }
+        source.failed(err);
         // Not woken by new heads: a new block is no reason to hammer a failing node.
-        await pause(Math.min(maxRetryDelayMs, FIRST_RETRY_DELAY_MS * 2 ** (failures - 1)), false);
+        await sleeper.sleep(Math.min(maxRetryDelayMs, FIRST_RETRY_DELAY_MS * 2 ** (failures - 1)), false);
       }
     }
-    socket?.close();
+    source.close();
   };
 
   // The starting point, fixed before watchLogs resolves: whatever is mined from now on is delivered.
   try {
-    if (mode === "subscribe") await connectSocket();
-    const rpc = request();
-    if (fromBlock !== undefined) {
-      last = fromBlock - 1;
-    } else {
-      last = Number(await rpc("eth_blockNumber", [], controller.signal));
-    }
+    await source.ensureOpen();
+    const rpc = source.request();
+    const last = fromBlock !== undefined ? fromBlock - 1 : Number(await rpc("eth_blockNumber", [], controller.signal));
     // A fromBlock ahead of the chain is fine: the watch waits for it.
     const start = last >= 0 ? await header(rpc, last) : null;
-    if (start) hashes.set(last, start.hash);
+    tracker.start(last, start?.hash);
   } catch (err) {
     stopped = true;
-    socket?.close();
+    source.close();
     throw err;
   }
 
@@ -376,8 +279,8 @@ export async function watchLogs(client: Client, parameters: WatchLogsParameters)
     if (!stopped) {
       stopped = true;
       controller.abort(new ChaincallError("ABORTED", "the log watcher was stopped"));
-      endPause?.();
-      socket?.close();
+      sleeper.interrupt();
+      source.close();
     }
     // Called from inside a callback, waiting for the loop would wait for that very callback.
     if (inCallback > 0) return;
@@ -390,7 +293,7 @@ export async function watchLogs(client: Client, parameters: WatchLogsParameters)
   return {
     stop,
     get lastBlock() {
-      return last;
+      return tracker.last;
     },
     mode,
   };

@@ -3,7 +3,7 @@ import { ChaincallError, type ErrorCode } from "../../errors/ChaincallError.js";
 import { isDevChain } from "../../registry/nodeIdentity.js";
 import { classifyBroadcastFailure } from "../../tx/classifyBroadcastFailure.js";
 import type { ParsedRpcUrl } from "../parseRpcUrl.js";
-import { NON_IDEMPOTENT_METHODS, type JsonRpcAnswer, type RequestOptions, type Transport } from "./types.js";
+import { NON_IDEMPOTENT_METHODS, type JsonRpcAnswer, type RequestOptions, type SubscriptionConnection, type Transport } from "./types.js";
 
 /** Opens one node's transport and asks its chain id (the real one is `openTransport`; tests inject fakes). */
 export type OpenMember = (target: ParsedRpcUrl, options: RequestOptions) => Promise<{ transport: Transport; chainId: bigint }>;
@@ -73,7 +73,9 @@ interface Member {
  * Members not reached at connect are opened, and their chain id (and genesis, on dev chains) checked,
  * before their first use; one on another chain or node is never used.
  *
- * `kind` is the first member's; `endpoint` lists every member (no credentials).
+ * `kind` is the first member's; `endpoint` lists every member (no credentials). With a WebSocket or IPC
+ * member, `openDedicated` opens its subscription connection on the active socket member: the first healthy
+ * one in order of preference (cooling ones last, like requests), opened and checked first if need be.
  *
  * @example
  * const transport = new FailoverTransport([{ target: a, transport: openA }, { target: b }], { open: openTransport, chainId: 1n });
@@ -85,6 +87,8 @@ export class FailoverTransport implements Transport {
   readonly #members: Member[];
   readonly #options: Required<Omit<FailoverOptions, "genesis" | "onWarning">> & Pick<FailoverOptions, "genesis" | "onWarning">;
   #closed = false;
+  /** Present when a member is a WebSocket or IPC node: see the class description. */
+  readonly openDedicated?: (options: RequestOptions) => Promise<SubscriptionConnection>;
 
   /**
    * @param members the nodes, in order of preference (at least one)
@@ -104,6 +108,13 @@ export class FailoverTransport implements Transport {
     members.forEach((member, index) => {
       if (member.failure !== undefined && !member.transport) this.#fail(this.#members[index], member.failure);
     });
+    if (this.#members.some((member) => member.target.kind !== "http")) {
+      this.openDedicated = (options) =>
+        this.#firstSuccess(this.#candidates().filter((member) => member.target.kind !== "http"), options, (transport, limits) => {
+          if (!transport.openDedicated) throw new ChaincallError("RPC_ERROR", `${transport.endpoint} cannot subscribe`);
+          return transport.openDedicated(limits);
+        });
+    }
   }
 
   /** Each member's state, in order (for diagnostics and tests). */
@@ -116,13 +127,20 @@ export class FailoverTransport implements Transport {
   }
 
   async request(payload: JsonRpcPayload | JsonRpcPayload[], options: RequestOptions): Promise<JsonRpcAnswer[]> {
+    const send = (Array.isArray(payload) ? payload : [payload]).some((item) => NON_IDEMPOTENT_METHODS.has(item.method));
+    // A send whose fate is not provably "never delivered" stays with its node: the caller journals it unknown.
+    const isFinal = send ? (err: unknown) => classifyBroadcastFailure(err) !== "unsent" : undefined;
+    return this.#firstSuccess(this.#candidates(), options, (transport, limits) => transport.request(payload, limits), isFinal);
+  }
+
+  // `attempt` on each candidate in turn until one succeeds, all within the caller's one deadline; a
+  // candidate that fails rests for the cool-down. An error `isFinal` calls final is rethrown untouched.
+  async #firstSuccess<T>(candidates: Member[], options: RequestOptions, attempt: (transport: Transport, limits: RequestOptions) => Promise<T>, isFinal?: (err: unknown) => boolean): Promise<T> {
     const now = this.#options.now;
     const deadline = now() + options.timeoutMs;
-    const send = (Array.isArray(payload) ? payload : [payload]).some((item) => NON_IDEMPOTENT_METHODS.has(item.method));
     const failures: string[] = [];
     let lastError: unknown;
     let timedOut = false;
-    const candidates = this.#candidates();
     for (const [position, member] of candidates.entries()) {
       if (this.#closed) break;
       const remaining = deadline - now();
@@ -144,12 +162,11 @@ export class FailoverTransport implements Transport {
         continue;
       }
       try {
-        return await transport.request(payload, { timeoutMs: Math.max(1, attemptEnd - now()), signal: options.signal });
+        return await attempt(transport, { timeoutMs: Math.max(1, attemptEnd - now()), signal: options.signal });
       } catch (err) {
         if (options.signal?.aborted) throw err;
         this.#fail(member, err);
-        // A send whose fate is not provably "never delivered" stays with this node: the caller journals it unknown.
-        if (send && classifyBroadcastFailure(err) !== "unsent") throw err;
+        if (isFinal?.(err)) throw err;
         failures.push(`${member.target.display}: ${describeFailure(err)}`);
         lastError = err;
       }

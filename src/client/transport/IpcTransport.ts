@@ -1,26 +1,19 @@
 import { connect as netConnect } from "node:net";
 import { JsonStreamSplitter } from "../JsonStreamSplitter.js";
 import type { ParsedRpcUrl } from "../parseRpcUrl.js";
-import { openSocketTransport, type Connector, type SocketTransport, type SocketTransportOptions } from "./socketTransport.js";
-import type { Transport, TransportOptions } from "./types.js";
+import { openSocketTransport, type Connector } from "./socketTransport.js";
+import type { SubscriptionConnection, TransportOptions } from "./types.js";
 
 /**
  * Opens a JSON-RPC transport over an IPC socket (geth's `geth.ipc`, Anvil's `--ipc`) and resolves once it
  * is connected. Message boundaries are found by a streaming splitter (no newlines needed); a message
  * growing past `maxResponseBytes` fails every pending request with `RPC_ERROR` and drops the connection,
- * as does one that is not a JSON-RPC answer to a pending request. Otherwise as `openWsTransport`.
+ * as does one that is not a JSON-RPC answer to a pending request. Otherwise as `openWsTransport`, subscriptions
+ * (`subscribe`, `openDedicated`) included.
  * @throws ChaincallError `RPC_ERROR` ("cannot reach <path>", the socket error as `cause`), `TIMEOUT`, `ABORTED`
  * @example const t = await openIpcTransport(parseRpcUrl("/tmp/anvil.ipc"), { timeoutMs: 10_000 }); t.close();
  */
-export function openIpcTransport(target: ParsedRpcUrl, options: TransportOptions & { timeoutMs: number; signal?: AbortSignal }): Promise<Transport> {
-  return openIpcSocketTransport(target, options);
-}
-
-/**
- * `openIpcTransport` with the options `openRpcSocket` needs (notifications, a single connection). Internal.
- * @example const t = await openIpcSocketTransport(target, { timeoutMs: 10_000, reconnect: false, onNotification: console.log });
- */
-export function openIpcSocketTransport(target: ParsedRpcUrl, options: SocketTransportOptions): Promise<SocketTransport> {
+export function openIpcTransport(target: ParsedRpcUrl, options: TransportOptions & { timeoutMs: number; signal?: AbortSignal }): Promise<SubscriptionConnection> {
   return openSocketTransport("ipc", target, connectIpc(target), options);
 }
 

@@ -1,8 +1,8 @@
 import type { RawData, WebSocket } from "ws";
 import { ChaincallError } from "../../errors/ChaincallError.js";
 import { authorizationHeaders, type ParsedRpcUrl } from "../parseRpcUrl.js";
-import { openSocketTransport, type Connector, type SocketLink, type SocketTransport, type SocketTransportOptions } from "./socketTransport.js";
-import type { Transport, TransportOptions } from "./types.js";
+import { openSocketTransport, type Connector, type SocketLink } from "./socketTransport.js";
+import type { SubscriptionConnection, TransportOptions } from "./types.js";
 
 /**
  * Opens a JSON-RPC transport over a WebSocket (`ws://`, `wss://`; credentials of the URL sent as HTTP Basic
@@ -12,18 +12,12 @@ import type { Transport, TransportOptions } from "./types.js";
  * `maxResponseBytes` fails every pending request with `RPC_ERROR` and drops the connection — never an
  * uncaught exception. After a drop the next request reconnects; idempotent ones pending at the drop are
  * retried once within their deadline, sends never.
+ * It subscribes (`subscribe`: `eth_subscribe`, notifications routed by subscription id, early ones kept)
+ * and opens connections of its own for subscribers that must know when they end (`openDedicated`).
  * @throws ChaincallError `RPC_ERROR` ("cannot reach <node>", the socket error as `cause`), `TIMEOUT`, `ABORTED`
  * @example const t = await openWsTransport(parseRpcUrl("ws://127.0.0.1:8546"), { timeoutMs: 10_000 }); t.close();
  */
-export function openWsTransport(target: ParsedRpcUrl, options: TransportOptions & { timeoutMs: number; signal?: AbortSignal }): Promise<Transport> {
-  return openWsSocketTransport(target, options);
-}
-
-/**
- * `openWsTransport` with the options `openRpcSocket` needs (notifications, a single connection). Internal.
- * @example const t = await openWsSocketTransport(target, { timeoutMs: 10_000, reconnect: false, onNotification: console.log });
- */
-export function openWsSocketTransport(target: ParsedRpcUrl, options: SocketTransportOptions): Promise<SocketTransport> {
+export function openWsTransport(target: ParsedRpcUrl, options: TransportOptions & { timeoutMs: number; signal?: AbortSignal }): Promise<SubscriptionConnection> {
   return openSocketTransport("ws", target, connectWs(target), options);
 }
 

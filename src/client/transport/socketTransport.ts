@@ -3,10 +3,13 @@ import { assertArgument } from "../../errors/assertArgument.js";
 import { ChaincallError } from "../../errors/ChaincallError.js";
 import { MAX_TIMER_MS, withDeadline } from "../../utils/withDeadline.js";
 import type { ParsedRpcUrl } from "../parseRpcUrl.js";
-import { DEFAULT_MAX_RESPONSE_BYTES, NON_IDEMPOTENT_METHODS, type JsonRpcAnswer, type RequestOptions, type Transport, type TransportOptions } from "./types.js";
+import { resultOf } from "./resultOf.js";
+import { SubscriptionRouter, type JsonRpcNotification } from "./SubscriptionRouter.js";
+import { DEFAULT_MAX_RESPONSE_BYTES, NON_IDEMPOTENT_METHODS, type JsonRpcAnswer, type RequestOptions, type SubscriptionConnection, type TransportOptions } from "./types.js";
 
 // The part of the WebSocket and IPC transports that does not care what carries the bytes: ids of our own,
-// answers matched to requests, deadlines, malformed frames, dropped connections and reconnects. Internal.
+// answers matched to requests, subscriptions, deadlines, malformed frames, dropped connections and
+// reconnects. Internal.
 
 /** One open connection, as a connector hands it over. */
 export interface SocketLink {
@@ -33,28 +36,17 @@ export interface LinkEvents {
  */
 export type Connector = (events: LinkEvents, signal: AbortSignal, limits: { maxResponseBytes: number }) => Promise<SocketLink>;
 
-/** A JSON-RPC message with a method and no id: a subscription notification. */
-export interface JsonRpcNotification {
-  jsonrpc?: string;
-  method: string;
-  params?: unknown;
-}
-
-/** Options of `openSocketTransport`: those of the public openers, and what `openRpcSocket` needs. */
+/** Options of `openSocketTransport`: those of the public openers, and whether it reconnects. */
 export interface SocketTransportOptions extends TransportOptions {
   /** Time to open the first connection, in ms. */
   timeoutMs: number;
   /** Aborts opening the first connection. */
   signal?: AbortSignal;
-  /** Receives each notification (`eth_subscription`); without it, notifications are dropped. */
-  onNotification?: (notification: JsonRpcNotification) => void;
   /**
-   * `false`: one connection only; when it drops, `onClose` is called and every later request fails with
-   * the reason. Default `true`: the next request opens a new connection.
+   * `false`: one connection only (`openDedicated`); when it drops, `closed` settles and every later request
+   * fails with the reason. Default `true`: the next request opens a new connection.
    */
   reconnect?: boolean;
-  /** Called once when a single-connection transport (`reconnect: false`) ends, with the reason. */
-  onClose?: (reason: ChaincallError) => void;
 }
 
 /** The largest response limit honoured (ws reads its limit as a 32-bit integer; JS strings end near 1 GiB). */
@@ -94,9 +86,16 @@ export async function openSocketTransport(kind: "ws" | "ipc", target: ParsedRpcU
   return transport;
 }
 
-/** See `openSocketTransport`. */
-export class SocketTransport implements Transport {
+/**
+ * See `openSocketTransport`. It can subscribe (`subscribe`); a subscription lives as long as the connection
+ * it was made on, so on this reconnecting transport it may end silently with a dropped connection: a
+ * subscriber that must know uses a connection of its own, from `openDedicated`, whose `closed` says when.
+ */
+export class SocketTransport implements SubscriptionConnection {
   readonly endpoint: string;
+  readonly closed: Promise<ChaincallError>;
+  private settleClosed!: (reason: ChaincallError) => void;
+  private readonly subscriptions = new SubscriptionRouter();
   private link: SocketLink | undefined;
   /** Bumped whenever a link is dropped: events of an older link are ignored. */
   private generation = 0;
@@ -104,7 +103,6 @@ export class SocketTransport implements Transport {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private ended: ChaincallError | undefined;
-  private everOpened = false;
 
   constructor(
     readonly kind: "ws" | "ipc",
@@ -113,6 +111,7 @@ export class SocketTransport implements Transport {
     private readonly options: SocketTransportOptions & { maxResponseBytes: number },
   ) {
     this.endpoint = target.display;
+    this.closed = new Promise((resolve) => (this.settleClosed = resolve));
   }
 
   /** True while a connection is open (or, for a transport that reconnects, until `close()`). */
@@ -148,6 +147,23 @@ export class SocketTransport implements Transport {
   close(): void {
     if (this.ended) return;
     this.fail(new ChaincallError("ABORTED", `closed the connection to ${this.endpoint}`));
+  }
+
+  async subscribe(params: unknown[], onNotification: (result: unknown) => void, options: RequestOptions): Promise<string> {
+    assertArgument(Array.isArray(params), "params", "the eth_subscribe parameters, a list", params);
+    assertArgument(typeof onNotification === "function", "onNotification", "a function", onNotification);
+    const answers = await this.request({ jsonrpc: "2.0", id: 1, method: "eth_subscribe", params }, options);
+    const id = resultOf(answers, "eth_subscribe", this.endpoint);
+    if (typeof id !== "string") throw new ChaincallError("RPC_ERROR", `${this.endpoint} answered eth_subscribe without a subscription id`);
+    this.subscriptions.add(id, onNotification);
+    return id;
+  }
+
+  /** A new single connection to the same node, with the same limits (see `Transport.openDedicated`); none once closed. */
+  openDedicated(options: RequestOptions): Promise<SocketTransport> {
+    if (this.ended) return Promise.reject(this.ended);
+    const { maxResponseBytes } = this.options;
+    return openSocketTransport(this.kind, this.target, this.connector, { timeoutMs: options.timeoutMs, signal: options.signal, maxResponseBytes, reconnect: false });
   }
 
   /** Opens the first connection (see `openSocketTransport`). */
@@ -192,7 +208,6 @@ export class SocketTransport implements Transport {
         }
         this.connecting = undefined;
         this.link = link;
-        this.everOpened = true;
         return link;
       },
       (err: unknown) => {
@@ -295,7 +310,7 @@ export class SocketTransport implements Transport {
     }
     for (const notification of notifications) {
       try {
-        this.options.onNotification?.(notification);
+        this.subscriptions.route(notification);
       } catch {
         // A subscriber's bug must not break the connection for everyone else.
       }
@@ -309,6 +324,7 @@ export class SocketTransport implements Transport {
   private onClosed(cause: unknown): void {
     this.link = undefined;
     this.generation++;
+    this.subscriptions.clear();
     const closedAfterWriting = Object.assign(new Error(`the connection to ${this.endpoint} closed after the request was written`), { cause });
     for (const entry of this.takePending()) {
       entry.reject(new ConnectionLostError("RPC_ERROR", `lost the connection to ${this.endpoint} while waiting for ${describeMethods(entry.methods)}`, { cause: closedAfterWriting }));
@@ -321,6 +337,7 @@ export class SocketTransport implements Transport {
     const link = this.link;
     this.link = undefined;
     this.generation++;
+    this.subscriptions.clear();
     link?.close();
     for (const entry of this.takePending()) entry.reject(reason);
     if (this.options.reconnect === false) this.fail(reason);
@@ -335,8 +352,9 @@ export class SocketTransport implements Transport {
     this.link = undefined;
     this.connecting?.controller.abort(reason);
     this.connecting = undefined;
+    this.subscriptions.clear();
     for (const entry of this.takePending()) entry.reject(reason);
-    if (this.everOpened) this.options.onClose?.(reason);
+    this.settleClosed(reason);
   }
 
   private takePending(): Pending[] {

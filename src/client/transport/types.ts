@@ -1,4 +1,5 @@
 import type { JsonRpcError, JsonRpcPayload, JsonRpcResult } from "ethers";
+import type { ChaincallError } from "../../errors/ChaincallError.js";
 import type { TransportKind } from "../parseRpcUrl.js";
 
 /** One answer of a JSON-RPC request: a result, or the node's own error for that request. */
@@ -45,6 +46,27 @@ export interface Transport {
   request(payload: JsonRpcPayload | JsonRpcPayload[], options: RequestOptions): Promise<JsonRpcAnswer[]>;
   /** Ends every socket, timer and pending request (pending ones reject); the process can exit afterwards. Safe to call twice. */
   close(): void;
+  /**
+   * Opens a connection of its own to the node (WebSocket or IPC, credentials as the transport has them), for
+   * subscriptions whose owner must know when they end: one connection, never reopened. Absent where the
+   * transport cannot subscribe (HTTP, or a failover over HTTP nodes only).
+   * @throws ChaincallError `RPC_ERROR` ("cannot reach <node>"), `TIMEOUT`, `ABORTED`
+   */
+  openDedicated?(options: RequestOptions): Promise<SubscriptionConnection>;
+}
+
+/** A JSON-RPC connection with subscriptions (`eth_subscribe`), as `Transport.openDedicated` opens it. */
+export interface SubscriptionConnection extends Transport {
+  /**
+   * `eth_subscribe` with `params`; `onNotification` receives the `result` of each `eth_subscription`
+   * notification for it, those that arrived before the answer included. Resolves with the subscription id.
+   * @throws ChaincallError the node's refusal (e.g. no subscriptions on this transport), `RPC_ERROR`, `TIMEOUT`
+   */
+  subscribe(params: unknown[], onNotification: (result: unknown) => void, options: RequestOptions): Promise<string>;
+  /** False once the connection has ended (it is not reopened). */
+  readonly isOpen: boolean;
+  /** Settles (never rejects) when the connection ends, with the reason. */
+  readonly closed: Promise<ChaincallError>;
 }
 
 /** Methods that change state when repeated: never re-sent by a transport on its own. */

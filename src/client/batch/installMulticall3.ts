@@ -1,6 +1,6 @@
-import { assertArgument } from "../errors/assertArgument.js";
-import { ChaincallError } from "../errors/ChaincallError.js";
-import { toChaincallError } from "../errors/toChaincallError.js";
+import { assertArgument } from "../../errors/assertArgument.js";
+import { ChaincallError } from "../../errors/ChaincallError.js";
+import { toChaincallError } from "../../errors/toChaincallError.js";
 import { MULTICALL3_RUNTIME_CODE } from "./bytecode.js";
 import { MULTICALL3_ADDRESS } from "./ReadBatcher.js";
 
