@@ -1,4 +1,5 @@
-import { getAddress, Interface, type EventFragment, type Result } from "ethers";
+import { getAddress, Interface, type EventFragment, type Log, type Result } from "ethers";
+import { toJsonValue, type JsonValue } from "../abi/formatValue.js";
 
 /** A log as a node sends it in JSON-RPC (hex quantities). */
 export interface RpcLog {
@@ -43,6 +44,27 @@ export interface ChainLog {
   fragment: EventFragment | null;
 }
 
+/** A log decoded for printing (a receipt's events): JSON-safe arguments by name. */
+export interface DecodedLog {
+  address: string;
+  /** Event name, or undefined when no known ABI has the event. */
+  name?: string;
+  /** `YearChanged(uint256,uint256,address)` */
+  signature?: string;
+  /** Arguments by name (positional index when unnamed), JSON-safe. */
+  args: Record<string, JsonValue>;
+  logIndex: number;
+  /** Topics and data, kept for logs no ABI decodes. */
+  topics: readonly string[];
+  data: string;
+}
+
+/** An event recognised in a log's topics and data. */
+interface DecodedEvent {
+  fragment: EventFragment;
+  args: Result;
+}
+
 /**
  * Makes a function that decodes node logs with the given ABIs: the `preferred` event first, then by topic 0
  * in each ABI in order. Events that share a topic but differ in which arguments are indexed (ERC-20 and
@@ -50,6 +72,49 @@ export interface ChainLog {
  * @example const decode = createLogDecoder([erc20]); decode(rpcLog).args?.value
  */
 export function createLogDecoder(interfaces: readonly Interface[], preferred?: EventFragment): (log: RpcLog) => ChainLog {
+  const decodeEvent = createEventDecoder(interfaces, preferred);
+  return (log) => {
+    const base: ChainLog = {
+      address: getAddress(log.address),
+      blockNumber: quantity(log.blockNumber),
+      blockHash: log.blockHash ?? "",
+      transactionHash: log.transactionHash ?? "",
+      transactionIndex: quantity(log.transactionIndex),
+      logIndex: quantity(log.logIndex),
+      topics: log.topics,
+      data: log.data,
+      removed: log.removed === true,
+      eventName: null,
+      signature: null,
+      args: null,
+      fragment: null,
+    };
+    const event = decodeEvent(log.topics, log.data);
+    return event ? { ...base, eventName: event.fragment.name, signature: event.fragment.format("sighash"), args: event.args, fragment: event.fragment } : base;
+  };
+}
+
+/**
+ * Decodes a receipt's logs (ethers `Log`s) with the rules of `createLogDecoder`, the first ABI that knows
+ * each event winning (pass the target contract's ABI first), into JSON-safe arguments by name.
+ * @example decodeLogs(receipt.logs, [callDemoAbi]).map((l) => l.name) // ["YearChanged"]
+ */
+export function decodeLogs(logs: readonly Log[], interfaces: readonly Interface[]): DecodedLog[] {
+  const decodeEvent = createEventDecoder(interfaces);
+  return logs.map((log) => {
+    const base = { address: log.address, logIndex: log.index, topics: log.topics, data: log.data };
+    const event = decodeEvent(log.topics, log.data);
+    if (!event) return { ...base, args: {} };
+    const args: Record<string, JsonValue> = {};
+    event.fragment.inputs.forEach((input, i) => {
+      args[input.name || String(i)] = toJsonValue(event.args[i], input);
+    });
+    return { ...base, name: event.fragment.name, signature: event.fragment.format("sighash"), args };
+  });
+}
+
+/** The decoding both share: candidates by topic 0, told apart by topic count, the first that decodes wins. */
+function createEventDecoder(interfaces: readonly Interface[], preferred?: EventFragment): (topics: readonly string[], data: string) => DecodedEvent | null {
   const byTopic = new Map<string, { iface: Interface | null; fragment: EventFragment }[]>();
   const add = (iface: Interface | null, fragment: EventFragment) => {
     if (fragment.anonymous) return;
@@ -69,34 +134,18 @@ export function createLogDecoder(interfaces: readonly Interface[], preferred?: E
     return made;
   };
 
-  return (log) => {
-    const base: ChainLog = {
-      address: getAddress(log.address),
-      blockNumber: quantity(log.blockNumber),
-      blockHash: log.blockHash ?? "",
-      transactionHash: log.transactionHash ?? "",
-      transactionIndex: quantity(log.transactionIndex),
-      logIndex: quantity(log.logIndex),
-      topics: log.topics,
-      data: log.data,
-      removed: log.removed === true,
-      eventName: null,
-      signature: null,
-      args: null,
-      fragment: null,
-    };
-    const candidates = anonymous ? [{ iface: null, fragment: anonymous }] : byTopic.get(log.topics[0]?.toLowerCase() ?? "") ?? [];
+  return (topics, data) => {
+    const candidates = anonymous ? [{ iface: null, fragment: anonymous }] : byTopic.get(topics[0]?.toLowerCase() ?? "") ?? [];
     for (const { iface, fragment } of candidates) {
       const indexed = fragment.inputs.filter((input) => input.indexed).length;
-      if (indexed + (fragment.anonymous ? 0 : 1) !== log.topics.length) continue;
+      if (indexed + (fragment.anonymous ? 0 : 1) !== topics.length) continue;
       try {
-        const args = interfaceFor(fragment, iface).decodeEventLog(fragment, log.data, log.topics);
-        return { ...base, eventName: fragment.name, signature: fragment.format("sighash"), args, fragment };
+        return { fragment, args: interfaceFor(fragment, iface).decodeEventLog(fragment, data, topics) };
       } catch {
         // Same topic, different layout: try the next candidate.
       }
     }
-    return base;
+    return null;
   };
 }
 
