@@ -15,7 +15,7 @@ import { toChaincallError } from "../errors/toChaincallError.js";
 import { ReadBatcher, type BatchOptions } from "../multicall/ReadBatcher.js";
 import { cacheSelectors } from "./cacheSelectors.js";
 import type { Transport } from "./transport/types.js";
-import { isDevChain } from "../registry/nodeIdentity.js";
+import { isDevChain } from "../utils/isDevChain.js";
 
 /** What every chaincall provider knows, whatever its transport. */
 export interface BoundaryConfig {
