@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { Interface, type TransactionReceipt } from "ethers";
 import { getLogs, type Client } from "../src";
-import { decodeLogs } from "../src/events/createLogDecoder";
+import { decodeLogs } from "../src/abi/decodeLogs";
 import { Emitter__factory } from "../typechain-types";
 import { anvil, DEV_ACCOUNT, devClient, isolateState } from "./fixtures/nodes";
 

@@ -1,5 +1,5 @@
 import type { Interface, TransactionReceipt } from "ethers";
-import { decodeLogs, type DecodedLog } from "../events/createLogDecoder.js";
+import { decodeLogs, type DecodedLog } from "../abi/decodeLogs.js";
 
 /** A receipt as the CLI reports it. */
 export interface ReceiptSummary {

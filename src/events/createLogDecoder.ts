@@ -1,5 +1,4 @@
-import { getAddress, Interface, type EventFragment, type Log, type Result } from "ethers";
-import { toJsonValue, type JsonValue } from "../abi/formatValue.js";
+import { getAddress, Interface, type EventFragment, type Result } from "ethers";
 
 /** A log as a node sends it in JSON-RPC (hex quantities). */
 export interface RpcLog {
@@ -44,23 +43,8 @@ export interface ChainLog {
   fragment: EventFragment | null;
 }
 
-/** A log decoded for printing (a receipt's events): JSON-safe arguments by name. */
-export interface DecodedLog {
-  address: string;
-  /** Event name, or undefined when no known ABI has the event. */
-  name?: string;
-  /** `YearChanged(uint256,uint256,address)` */
-  signature?: string;
-  /** Arguments by name (positional index when unnamed), JSON-safe. */
-  args: Record<string, JsonValue>;
-  logIndex: number;
-  /** Topics and data, kept for logs no ABI decodes. */
-  topics: readonly string[];
-  data: string;
-}
-
 /** An event recognised in a log's topics and data. */
-interface DecodedEvent {
+export interface DecodedEvent {
   fragment: EventFragment;
   args: Result;
 }
@@ -95,26 +79,12 @@ export function createLogDecoder(interfaces: readonly Interface[], preferred?: E
 }
 
 /**
- * Decodes a receipt's logs (ethers `Log`s) with the rules of `createLogDecoder`, the first ABI that knows
- * each event winning (pass the target contract's ABI first), into JSON-safe arguments by name.
- * @example decodeLogs(receipt.logs, [callDemoAbi]).map((l) => l.name) // ["YearChanged"]
+ * The event matching every log decoder uses (`createLogDecoder` for node logs, `decodeLogs` for a receipt's):
+ * candidates by topic 0 (the `preferred` event first, then each ABI's in order), told apart by their number
+ * of topics, the first that decodes winning; an anonymous `preferred` event is tried on every log.
+ * @example const decodeEvent = createEventDecoder([erc20]); decodeEvent(log.topics, log.data)?.args.value
  */
-export function decodeLogs(logs: readonly Log[], interfaces: readonly Interface[]): DecodedLog[] {
-  const decodeEvent = createEventDecoder(interfaces);
-  return logs.map((log) => {
-    const base = { address: log.address, logIndex: log.index, topics: log.topics, data: log.data };
-    const event = decodeEvent(log.topics, log.data);
-    if (!event) return { ...base, args: {} };
-    const args: Record<string, JsonValue> = {};
-    event.fragment.inputs.forEach((input, i) => {
-      args[input.name || String(i)] = toJsonValue(event.args[i], input);
-    });
-    return { ...base, name: event.fragment.name, signature: event.fragment.format("sighash"), args };
-  });
-}
-
-/** The decoding both share: candidates by topic 0, told apart by topic count, the first that decodes wins. */
-function createEventDecoder(interfaces: readonly Interface[], preferred?: EventFragment): (topics: readonly string[], data: string) => DecodedEvent | null {
+export function createEventDecoder(interfaces: readonly Interface[], preferred?: EventFragment): (topics: readonly string[], data: string) => DecodedEvent | null {
   const byTopic = new Map<string, { iface: Interface | null; fragment: EventFragment }[]>();
   const add = (iface: Interface | null, fragment: EventFragment) => {
     if (fragment.anonymous) return;
