@@ -3,7 +3,9 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { generateBindings, MANIFEST_FILE, wrapFactorySource } from "../src/codegen/generateBindings";
+import { generateBindings } from "../src/codegen/generateBindings";
+import { MANIFEST_FILE } from "../src/codegen/manifest";
+import { wrapFactorySource } from "../src/codegen/runTypeChain";
 import { ChaincallError, type ErrorCode } from "../src/errors/ChaincallError";
 
 // dist/test/codegen.test.js → the repository root, whose node_modules the generated code must resolve against.

@@ -1,4 +1,5 @@
 import type { Interface, Log } from "ethers";
+import { createEventDecoder } from "../events/createLogDecoder.js";
 import { toJsonValue, type JsonValue } from "./formatValue.js";
 
 /** A log decoded with a known ABI. */
@@ -17,26 +18,21 @@ export interface DecodedLog {
 }
 
 /**
- * Decodes logs with the first ABI that knows each event (pass the target contract's ABI first).
+ * Decodes a receipt's logs with the event matching of `createLogDecoder` (so `send`, `receipt` and `logs`
+ * recognise the same events), the first ABI that knows each event winning (pass the target contract's ABI
+ * first), into JSON-safe arguments by name.
  * @example decodeLogs(receipt.logs, [callDemoAbi]).map((l) => l.name) // ["YearChanged"]
  */
 export function decodeLogs(logs: readonly Log[], interfaces: readonly Interface[]): DecodedLog[] {
+  const decodeEvent = createEventDecoder(interfaces);
   return logs.map((log) => {
     const base = { address: log.address, logIndex: log.index, topics: log.topics, data: log.data };
-    for (const iface of interfaces) {
-      let parsed: ReturnType<Interface["parseLog"]> = null;
-      try {
-        parsed = iface.parseLog({ topics: [...log.topics], data: log.data });
-      } catch {
-        parsed = null;
-      }
-      if (!parsed) continue;
-      const args: Record<string, JsonValue> = {};
-      parsed.fragment.inputs.forEach((input, i) => {
-        args[input.name || String(i)] = toJsonValue(parsed!.args[i], input);
-      });
-      return { ...base, name: parsed.name, signature: parsed.signature, args };
-    }
-    return { ...base, args: {} };
+    const event = decodeEvent(log.topics, log.data);
+    if (!event) return { ...base, args: {} };
+    const args: Record<string, JsonValue> = {};
+    event.fragment.inputs.forEach((input, i) => {
+      args[input.name || String(i)] = toJsonValue(event.args[i], input);
+    });
+    return { ...base, name: event.fragment.name, signature: event.fragment.format("sighash"), args };
   });
 }

@@ -1,84 +1,87 @@
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { basename, extname, join } from "node:path";
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
 import type { Interface as InterfaceType } from "ethers";
 import { Fragment, Interface } from "./ethersAbi.js";
+import { contractNameOf, readArtifact } from "./readArtifact.js";
 import { checkString } from "../errors/assertArgument.js";
 import { ChaincallError } from "../errors/ChaincallError.js";
+import { isFile } from "../utils/isFile.js";
 
 /** A contract's ABI (and creation bytecode, when known) as read from disk. */
 export interface ContractAbi {
-  /** The contract's name: the artifact's `contractName`, else the file's name without extension. */
+  /** The contract's name: the artifact's `contractName`, else the file's name without extension (and solc version). */
   name: string;
   /** The parsed ABI. */
   abi: InterfaceType;
   /** The ABI's entries as the file wrote them (with `internalType` struct names, which `abi` drops). */
   json: readonly unknown[];
-  /** Creation bytecode (`0x…`), when the ABI came with a `.bin` or an artifact's bytecode. */
+  /** Creation bytecode (`0x…`), when the ABI came with a `.bin` or an artifact's bytecode, with every library linked. */
   bytecode?: string;
+  /** The libraries the bytecode still needs linked (`src/Lib.sol:Lib`), when it has placeholders; then `bytecode` is absent. */
+  unlinkedLibraries?: readonly string[];
   /** The file it came from. */
   source: string;
 }
 
 /**
  * Finds a contract's ABI by name in `abiDir` (`Name.abi` with optional `Name.bin`, or `Name.json` holding a
- * plain ABI or a Hardhat/Foundry artifact), or reads it from a file path.
+ * plain ABI or a Hardhat/Foundry artifact, or Foundry's one `Name.<solc version>.json`), or reads it from a
+ * file path. The files and rules are `chaincall gen`'s (see `readArtifact`).
  * @param nameOrFile a contract name (`CallDemo`), or a path to an ABI or artifact file (`out/X.sol/X.json`)
  * @param abiDir the folder holding ABI files (the CLI's `--abi-dir`)
- * @throws ChaincallError `NOT_FOUND` when no such file exists; `INVALID_ARGUMENT` for a bad argument, or a
- *   file that cannot be read or holds no ABI
+ * @throws ChaincallError `NOT_FOUND` when no such file exists; `INVALID_ARGUMENT` for a bad argument, a
+ *   file that cannot be read or holds no ABI, or several versioned artifacts for one name
  * @example const { abi, bytecode } = loadContractAbi("CallDemo", "abi");
  */
 export function loadContractAbi(nameOrFile: string, abiDir: string): ContractAbi {
   checkString(nameOrFile, "nameOrFile");
   checkString(abiDir, "abiDir");
-  const candidates = isPathLike(nameOrFile)
-    ? [nameOrFile]
-    : [join(abiDir, `${nameOrFile}.abi`), join(abiDir, `${nameOrFile}.json`)];
-  const found = candidates.find((file) => existsSync(file) && statSync(file).isFile());
+  const found = isPathLike(nameOrFile) ? (isFile(nameOrFile) ? nameOrFile : undefined) : findAbiFile(nameOrFile, abiDir);
   if (!found) {
+    const looked = isPathLike(nameOrFile) ? nameOrFile : `${join(abiDir, `${nameOrFile}.abi`)}, ${join(abiDir, `${nameOrFile}.json`)}`;
     const known = listContractNames(abiDir);
-    throw new ChaincallError("NOT_FOUND", `no ABI for "${nameOrFile}" (looked for ${candidates.join(", ")})`, {
+    throw new ChaincallError("NOT_FOUND", `no ABI for "${nameOrFile}" (looked for ${looked})`, {
       metaMessages: [known.length ? `hint: known contracts in ${abiDir}: ${known.join(", ")}` : `hint: ${abiDir} holds no ABI files; set --abi-dir`],
     });
   }
   return readAbiFile(found);
 }
 
-/** Reads one ABI file (`.abi`, plain-ABI `.json`, or an artifact). */
+/** Reads one ABI file (`.abi`, plain-ABI `.json`, or an artifact) with the rules of `readArtifact`. */
 export function readAbiFile(file: string): ContractAbi {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (err) {
-    throw new ChaincallError("INVALID_ARGUMENT", `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { cause: err });
-  }
-  let parsed: unknown;
-  try {
-    // Editors on Windows save UTF-8 with a byte-order mark, which JSON.parse refuses.
-    parsed = JSON.parse(stripBom(text));
-  } catch (err) {
-    throw new ChaincallError("INVALID_ARGUMENT", `${file} is not valid JSON`, { cause: err });
-  }
-  const artifact = (Array.isArray(parsed) ? { abi: parsed } : parsed) as { abi?: unknown; contractName?: unknown; bytecode?: unknown };
-  if (!Array.isArray(artifact.abi)) throw new ChaincallError("INVALID_ARGUMENT", `${file} holds no ABI (expected a JSON array or an artifact with "abi")`);
-  // Each entry parsed here: ethers' Interface would skip a bad one with a console.log warning (on stdout).
-  const fragments = artifact.abi.map((entry: unknown, i: number) => {
-    try {
-      return Fragment.from(entry as any);
-    } catch (err) {
-      const reason = (err as { shortMessage?: string }).shortMessage ?? (err as Error).message;
-      throw new ChaincallError("INVALID_ARGUMENT", `${file} holds a malformed ABI: entry ${i} is not a valid fragment (${reason})`, { cause: err });
-    }
-  });
-  if (fragments.filter((f) => f.type === "constructor").length > 1) throw new ChaincallError("INVALID_ARGUMENT", `${file} holds a malformed ABI: more than one constructor`);
+  const artifact = readArtifact(file);
   let abi: Interface;
   try {
-    abi = Interface.from(fragments);
+    abi = Interface.from(artifact.abi.map((entry) => Fragment.from(entry)));
   } catch (err) {
     throw new ChaincallError("INVALID_ARGUMENT", `${file} holds a malformed ABI`, { cause: err });
   }
-  const name = typeof artifact.contractName === "string" ? artifact.contractName : basename(file, extname(file));
-  return { name, abi, json: artifact.abi, bytecode: findBytecode(file, artifact.bytecode), source: file };
+  const libraries = artifact.bytecode?.libraries ?? [];
+  return {
+    name: artifact.name,
+    abi,
+    json: artifact.abi,
+    ...(artifact.bytecode && libraries.length === 0 ? { bytecode: artifact.bytecode.hex } : {}),
+    ...(libraries.length > 0 ? { unlinkedLibraries: libraries } : {}),
+    source: file,
+  };
+}
+
+/**
+ * The creation bytecode to deploy `contract` with.
+ * @throws ChaincallError `INVALID_ARGUMENT` when it has none, or when it still needs libraries linked (named)
+ * @example const data = deployBytecode(loadContractAbi("CallDemo", "abi")) + abi.encodeDeploy(args).slice(2);
+ */
+export function deployBytecode(contract: ContractAbi): string {
+  if (contract.unlinkedLibraries?.length) {
+    throw new ChaincallError("INVALID_ARGUMENT", `${contract.name} cannot be deployed: its bytecode needs ${contract.unlinkedLibraries.length === 1 ? "library" : "libraries"} ${contract.unlinkedLibraries.join(", ")} linked first`, {
+      metaMessages: ["hint: deploy the library, then link its address into the bytecode (forge build --libraries, or Hardhat's libraries option)"],
+    });
+  }
+  if (!contract.bytecode) {
+    throw new ChaincallError("INVALID_ARGUMENT", `${contract.name} has no bytecode (${contract.source} came without a .bin or artifact bytecode)`);
+  }
+  return contract.bytecode;
 }
 
 /**
@@ -97,43 +100,35 @@ export function loadAllAbis(abiDir: string): ContractAbi[] {
   return out;
 }
 
-/** Names of the contracts whose ABI files are in `abiDir`. */
+/** Names of the contracts whose ABI files are in `abiDir` (Foundry's `Foo.0.8.20.json` names `Foo`). */
 export function listContractNames(abiDir: string): string[] {
-  let entries: string[];
-  try {
-    entries = readdirSync(abiDir);
-  } catch {
-    return []; // No folder (or not a readable one): no names to suggest.
-  }
-  const names = new Set<string>();
-  for (const entry of entries) {
-    if ((entry.endsWith(".abi") || entry.endsWith(".json")) && !entry.endsWith(".dbg.json")) names.add(basename(entry, extname(entry)));
-  }
-  return [...names].sort();
-}
-
-/** `text` without a leading UTF-8 byte-order mark. */
-export function stripBom(text: string): string {
-  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  return [...new Set(abiFilesIn(abiDir).map(contractNameOf))].sort();
 }
 
 function isPathLike(value: string): boolean {
   return value.includes("/") || value.includes("\\") || /\.(abi|json)$/.test(value);
 }
 
-function findBytecode(file: string, fromArtifact: unknown): string | undefined {
-  const raw = typeof fromArtifact === "string" ? fromArtifact : (fromArtifact as { object?: unknown } | undefined)?.object;
-  if (typeof raw === "string" && /^(0x)?[0-9a-fA-F]{2,}$/.test(raw.trim())) return normalizeHex(raw);
-  const bin = file.replace(/\.(abi|json)$/, ".bin");
-  if (bin !== file && existsSync(bin)) {
-    const text = readFileSync(bin, "utf8").trim();
-    if (/^(0x)?([0-9a-fA-F]{2})+$/.test(text)) return normalizeHex(text);
-    throw new ChaincallError("INVALID_ARGUMENT", `${bin} is not hex bytecode (unlinked libraries are not supported)`);
+/** `Name.abi`, else `Name.json`, else Foundry's `Name.<solc version>.json` when exactly one exists. */
+function findAbiFile(name: string, abiDir: string): string | undefined {
+  const exact = [join(abiDir, `${name}.abi`), join(abiDir, `${name}.json`)].find(isFile);
+  if (exact) return exact;
+  const versioned = abiFilesIn(abiDir).filter((file) => /(\.\d+){3}\.json$/.test(file) && contractNameOf(file) === name);
+  if (versioned.length > 1) {
+    throw new ChaincallError("INVALID_ARGUMENT", `more than one artifact for "${name}" in ${abiDir}: ${versioned.join(", ")}`, {
+      metaMessages: ["hint: name one file by its path"],
+    });
   }
-  return undefined;
+  return versioned.length === 1 ? join(abiDir, versioned[0]!) : undefined;
 }
 
-function normalizeHex(hex: string): string {
-  const trimmed = hex.trim();
-  return trimmed.startsWith("0x") ? trimmed : `0x${trimmed}`;
+/** The ABI and artifact files in `abiDir` (not Hardhat's `.dbg.json`), sorted; none when it cannot be listed. */
+function abiFilesIn(abiDir: string): string[] {
+  let entries: string[];
+  try {
+    entries = readdirSync(abiDir);
+  } catch {
+    return []; // No folder (or not a readable one): no names to suggest.
+  }
+  return entries.filter((entry) => /\.(abi|json)$/.test(entry) && !entry.endsWith(".dbg.json")).sort();
 }

@@ -5,7 +5,7 @@ import { registerSecret } from "../errors/redact.js";
 import type { ChaincallSigner } from "../signer/ChaincallSigner.js";
 import type { BatchOptions } from "./batch/ReadBatcher.js";
 import { checkSignerOptions, createSigner, type SignerOptions } from "../signer/createSigner.js";
-import { isDevChain } from "../registry/nodeIdentity.js";
+import { isDevChain } from "../utils/isDevChain.js";
 import { defaultJournalPath } from "../tx/journal.js";
 import { waitForReceipt, type WaitForReceiptParameters } from "../tx/waitForReceipt.js";
 import { createProvider, type ChaincallProvider } from "./createProvider.js";

@@ -14,7 +14,7 @@ import { ChaincallError } from "../errors/ChaincallError.js";
 import { toChaincallError } from "../errors/toChaincallError.js";
 import { ReadBatcher, type BatchOptions } from "./batch/ReadBatcher.js";
 import type { Transport } from "./transport/types.js";
-import { isDevChain } from "../registry/nodeIdentity.js";
+import { isDevChain } from "../utils/isDevChain.js";
 
 /** What every chaincall provider knows, whatever its transport. */
 export interface BoundaryConfig {

@@ -1,10 +1,15 @@
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
-import { createRequire } from "node:module";
 import * as os from "node:os";
 import * as path from "node:path";
 import { assertArgument, checkObject, checkOptionalBoolean } from "../errors/assertArgument.js";
 import { ChaincallError } from "../errors/ChaincallError.js";
+import { isFile } from "../utils/isFile.js";
+import { isRecord } from "../utils/isRecord.js";
+import { collectInputs } from "./collectInputs.js";
+import { displayPath, firstLine, truncate } from "./helpers.js";
+import { makeDirs, MANIFEST_VERSION, readManifest, removeStale, writeManifest, writeOutputs } from "./manifest.js";
+import { readGeneratorVersions, runTypeChain } from "./runTypeChain.js";
 
 /** What `generateBindings` reads and where it writes. */
 export interface GenerateBindingsParameters {
@@ -35,42 +40,6 @@ export interface GenerateBindingsReturnType {
   outDir: string;
 }
 
-/** Name of the manifest kept in `outDir`; it lists the files a run generated and the hash of its inputs. */
-export const MANIFEST_FILE = ".chaincall-gen.json";
-
-/** Bumped whenever staging, the factories' post-processing or the manifest changes shape, so older outputs are regenerated. */
-const MANIFEST_VERSION = 2;
-const TARGET_PACKAGE = "@typechain/ethers-v6";
-const ABI_ENTRY_TYPES = new Set(["function", "event", "error", "constructor", "fallback", "receive"]);
-/** Hex bytes, or solc's 40-character library placeholders (`__$…$__`, `__Lib___…`), as TypeChain accepts them. */
-const BYTECODE_RE = /^(?:[0-9a-fA-F]{2}|__[a-zA-Z0-9/\\:_$.-]{36}__)*$/;
-/** Folders never worth walking into: Hardhat's compiler dumps, dependencies, VCS and tool folders. */
-const SKIPPED_DIRS = new Set(["build-info", "node_modules"]);
-
-interface Manifest {
-  generator: "chaincall";
-  version: number;
-  hash: string;
-  typechain: string;
-  target: string;
-  contracts: string[];
-  /** Paths relative to outDir, with forward slashes. */
-  files: string[];
-}
-
-interface Candidate {
-  file: string;
-  explicit: boolean;
-}
-
-interface StagedContract {
-  name: string;
-  /** The input the contract came from (shown in messages). */
-  source: string;
-  /** The staged artifact JSON handed to TypeChain. */
-  json: string;
-}
-
 /**
  * Generates TypeChain (ethers v6) bindings for ABI files and Hardhat/Foundry artifacts — chaincall's `abigen`.
  *
@@ -86,10 +55,13 @@ interface StagedContract {
  * @param params.cwd base for relative paths (default `process.cwd()`)
  * @param params.force regenerate even when up to date
  * @param params.node16Modules `.js` import suffixes for ESM consumers
+ * Inputs are read by `readArtifact`, the reader of `call` and `deploy`: both accept the same files (Foundry's
+ * `Foo.0.8.20.json` names `Foo`; bytecode with library placeholders gets TypeChain's linking factory).
+ *
  * @throws ChaincallError `NOT_FOUND` (an input path is missing, or no ABI was found), `INVALID_ARGUMENT` (a
- *   malformed parameter, a named file that is not an ABI or artifact, a malformed `.abi`/`.bin`, two inputs
- *   with the same contract name), `CODEGEN_ERROR` (TypeChain is missing or failed, an input could not be
- *   read, or the output could not be written)
+ *   malformed parameter, a named file that is not an ABI or artifact or cannot be read, a malformed
+ *   `.abi`/`.bin`, two inputs with the same contract name), `CODEGEN_ERROR` (TypeChain is missing or failed,
+ *   or the output could not be written)
  * @example
  * const { contracts, cached } = await generateBindings({ inputs: ["abi"], outDir: "typechain-types" });
  * // contracts: ["CallDemo"]; then: CallDemo__factory.connect(address, client.runner)
@@ -130,7 +102,7 @@ async function generate(params: GenerateBindingsParameters): Promise<GenerateBin
   const outDir = path.resolve(cwd, params.outDir);
   const show = (file: string): string => displayPath(file, cwd);
 
-  const contracts = stageInputs(collectCandidates(params.inputs, cwd, show), show);
+  const contracts = collectInputs(params.inputs, cwd, show);
   if (contracts.length === 0) {
     throw new ChaincallError("NOT_FOUND", `no ABI files or artifacts with entries found in ${params.inputs.join(", ")}`);
   }
@@ -151,447 +123,14 @@ async function generate(params: GenerateBindingsParameters): Promise<GenerateBin
   makeDirs(outDir, params.outDir);
   const staging = fs.mkdtempSync(path.join(os.tmpdir(), "chaincall-gen-"));
   try {
-    const generated = await runTypeChainOn(contracts, staging, cwd, flags.node16Modules);
+    const generated = await runTypeChain(contracts, staging, cwd, flags.node16Modules);
     const files = writeOutputs(generated, outDir);
     if (previous) removeStale(previous.files, new Set(files), outDir);
-    const manifest: Manifest = {
-      generator: "chaincall",
-      version: MANIFEST_VERSION,
-      hash,
-      typechain: versions.typechain,
-      target: versions.target,
-      contracts: names,
-      files,
-    };
-    writeFileAtomic(path.join(outDir, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + "\n");
+    writeManifest(outDir, { generator: "chaincall", version: MANIFEST_VERSION, hash, typechain: versions.typechain, target: versions.target, contracts: names, files });
     return { contracts: names, filesWritten: files.length, cached: false, outDir };
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });
   }
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Inputs
-
-function collectCandidates(inputs: string[], cwd: string, show: (f: string) => string): Candidate[] {
-  const byRealPath = new Map<string, Candidate>();
-  const add = (file: string, explicit: boolean): void => {
-    const key = realPath(file);
-    const seen = byRealPath.get(key);
-    if (seen) seen.explicit ||= explicit;
-    else byRealPath.set(key, { file, explicit });
-  };
-  const visitedDirs = new Set<string>();
-  const walk = (dir: string): void => {
-    const real = realPath(dir);
-    if (visitedDirs.has(real)) return; // symlink loops, or a folder named twice
-    visitedDirs.add(real);
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      const full = path.join(dir, entry.name);
-      const stat = entry.isSymbolicLink() ? fs.statSync(full, { throwIfNoEntry: false }) : entry;
-      if (!stat) continue; // dangling link
-      if (stat.isDirectory()) {
-        if (!SKIPPED_DIRS.has(entry.name) && !entry.name.startsWith(".")) walk(full);
-      } else if (stat.isFile() && /\.(abi|bin|json)$/.test(entry.name) && !entry.name.endsWith(".dbg.json")) {
-        add(full, false);
-      }
-    }
-  };
-
-  for (const input of inputs) {
-    if (typeof input !== "string" || input === "") throw new ChaincallError("INVALID_ARGUMENT", "an input path is empty");
-    const full = path.resolve(cwd, input);
-    const stat = fs.statSync(full, { throwIfNoEntry: false });
-    if (!stat) throw new ChaincallError("NOT_FOUND", `input not found: ${show(full)}`);
-    if (stat.isDirectory()) walk(full);
-    else add(full, true);
-  }
-
-  // A .bin only ever travels with its .abi.
-  const result: Candidate[] = [];
-  const abiSeen = new Map<string, Candidate>();
-  for (const candidate of byRealPath.values()) {
-    if (!candidate.file.endsWith(".bin")) {
-      if (candidate.file.endsWith(".abi")) abiSeen.set(realPath(candidate.file), candidate);
-      result.push(candidate);
-    }
-  }
-  for (const candidate of byRealPath.values()) {
-    if (!candidate.file.endsWith(".bin")) continue;
-    const abiFile = candidate.file.slice(0, -".bin".length) + ".abi";
-    if (!isFile(abiFile)) {
-      if (candidate.explicit) throw new ChaincallError("NOT_FOUND", `${show(candidate.file)} has no sibling ${path.basename(abiFile)}`);
-      continue;
-    }
-    const key = realPath(abiFile);
-    const seen = abiSeen.get(key);
-    if (seen) seen.explicit ||= candidate.explicit;
-    else {
-      const abiCandidate = { file: abiFile, explicit: candidate.explicit };
-      abiSeen.set(key, abiCandidate);
-      result.push(abiCandidate);
-    }
-  }
-  return result;
-}
-
-function stageInputs(candidates: Candidate[], show: (f: string) => string): StagedContract[] {
-  const byName = new Map<string, StagedContract>();
-  for (const candidate of candidates) {
-    const staged = stageOne(candidate, show);
-    if (!staged) continue;
-    // Compared case-insensitively: `Foo.ts` and `FOO.ts` are one file on macOS and Windows.
-    const key = staged.name.toLowerCase();
-    const other = byName.get(key);
-    if (other) {
-      const [a, b] = [show(other.source), show(staged.source)].sort();
-      throw new ChaincallError("INVALID_ARGUMENT", `two inputs produce contract ${staged.name}: ${a} and ${b}`, {
-        metaMessages: ["Bindings are generated flat, one per contract name; pass only one of them."],
-      });
-    }
-    byName.set(key, staged);
-  }
-  return [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-}
-
-/** Turns one input into a staged artifact; undefined when it is skipped (empty ABI, or stray JSON in a walked folder). */
-function stageOne({ file, explicit }: Candidate, show: (f: string) => string): StagedContract | undefined {
-  const invalid = (reason: string): ChaincallError => new ChaincallError("INVALID_ARGUMENT", `${show(file)}: ${reason}`);
-  const ext = path.extname(file);
-  if (ext !== ".abi" && ext !== ".json") {
-    throw invalid("not an ABI file (expected .abi, .bin or .json)");
-  }
-  // `.abi` files are ABIs by name, so a broken one is an error even when found by walking a folder.
-  const strict = explicit || ext === ".abi";
-
-  let text: string;
-  try {
-    text = fs.readFileSync(file, "utf8");
-  } catch (err) {
-    throw new ChaincallError("NOT_FOUND", `cannot read ${show(file)}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { cause: err });
-  }
-  let json: unknown;
-  try {
-    // A UTF-8 byte-order mark (Windows editors) is not part of the JSON.
-    json = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
-  } catch (err) {
-    if (!strict) return undefined;
-    throw new ChaincallError("INVALID_ARGUMENT", `${show(file)}: not valid JSON`, { cause: err });
-  }
-
-  let abi: unknown;
-  let bytecode: { hex: string; linkReferences?: unknown } | undefined;
-  let name: string;
-  let docs: Record<string, unknown> = {};
-  const baseName = path.basename(file, ext);
-  if (Array.isArray(json)) {
-    abi = json;
-    name = baseName;
-    if (ext === ".abi") {
-      const binFile = file.slice(0, -".abi".length) + ".bin";
-      if (isFile(binFile)) bytecode = readBinFile(binFile, show);
-    }
-  } else if (ext === ".json" && isRecord(json) && Array.isArray(json.abi)) {
-    abi = json.abi;
-    // Hardhat (and Truffle) name the contract; Foundry names the file after it, adding the solc version
-    // (`Foo.0.8.20.json`) when several compilers built the same contract.
-    name = typeof json.contractName === "string" && json.contractName !== "" ? json.contractName : baseName.replace(/(\.\d+){3}$/, "");
-    bytecode = artifactBytecode(json, file, show);
-    if (isRecord(json.devdoc)) docs.devdoc = json.devdoc;
-    if (isRecord(json.userdoc)) docs.userdoc = json.userdoc;
-  } else {
-    if (!strict) return undefined;
-    throw invalid(ext === ".abi" ? "not an ABI (expected a JSON array)" : "neither an ABI (JSON array) nor a Hardhat/Foundry artifact (object with an `abi` array)");
-  }
-
-  const problem = abiProblem(abi as unknown[]);
-  if (problem) {
-    if (!strict) return undefined;
-    throw invalid(`not a valid ABI: ${problem}`);
-  }
-  if ((abi as unknown[]).length === 0) return undefined; // libraries and empty interfaces: nothing to bind
-
-  const contractName = normalizeName(name);
-  if (!/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(contractName)) {
-    throw invalid(`cannot derive a TypeScript name from "${name}"; rename the file`);
-  }
-  const staged: Record<string, unknown> = { contractName, abi };
-  if (bytecode) {
-    staged.bytecode = bytecode.hex;
-    if (bytecode.linkReferences !== undefined) staged.linkReferences = bytecode.linkReferences;
-  }
-  Object.assign(staged, docs);
-  return { name: contractName, source: file, json: JSON.stringify(staged) };
-}
-
-function readBinFile(binFile: string, show: (f: string) => string): { hex: string } | undefined {
-  const raw = fs.readFileSync(binFile, "utf8").trim();
-  // solc writes an empty .bin for interfaces and abstract contracts.
-  return raw === "" ? undefined : { hex: checkBytecode(raw, binFile, show) };
-}
-
-function artifactBytecode(json: Record<string, unknown>, file: string, show: (f: string) => string): { hex: string; linkReferences?: unknown } | undefined {
-  const evm = isRecord(json.evm) ? json.evm : undefined;
-  const sources: unknown[] = [isRecord(evm?.bytecode) ? evm.bytecode : undefined, json.bytecode];
-  for (const source of sources) {
-    // Foundry and solc standard JSON: { object, linkReferences }; Hardhat and Truffle: a string plus top-level linkReferences.
-    const [value, links] = isRecord(source) ? [source.object, source.linkReferences] : [source, json.linkReferences];
-    if (typeof value !== "string") continue;
-    const hex = value.trim();
-    if (hex === "" || hex === "0x") return undefined; // abstract contract or interface
-    return { hex: checkBytecode(hex, file, show), linkReferences: hasKeys(links) ? links : undefined };
-  }
-  return undefined;
-}
-
-function checkBytecode(raw: string, file: string, show: (f: string) => string): string {
-  const body = raw.startsWith("0x") || raw.startsWith("0X") ? raw.slice(2) : raw;
-  if (body === "" || !BYTECODE_RE.test(body)) {
-    throw new ChaincallError("INVALID_ARGUMENT", `${show(file)}: bytecode is not hex`);
-  }
-  return "0x" + body;
-}
-
-/** Describes the first thing TypeChain would choke on, or returns undefined for a usable ABI. */
-function abiProblem(abi: unknown[]): string | undefined {
-  for (const [i, entry] of abi.entries()) {
-    if (!isRecord(entry)) return `entry ${i} is not an object`;
-    if (typeof entry.type !== "string" || !ABI_ENTRY_TYPES.has(entry.type)) return `entry ${i} has no known "type"`;
-    if (["function", "event", "error"].includes(entry.type) && typeof entry.name !== "string") return `entry ${i} (${entry.type}) has no name`;
-    for (const key of ["inputs", "outputs"]) {
-      const params = entry[key];
-      if (params === undefined) {
-        if (key === "inputs" && entry.type !== "fallback" && entry.type !== "receive") return `entry ${i} has no inputs`;
-        continue;
-      }
-      if (!Array.isArray(params) || !params.every((p) => isRecord(p) && typeof p.type === "string")) {
-        return `entry ${i} has malformed ${key}`;
-      }
-    }
-  }
-  return undefined;
-}
-
-/** TypeChain's own `normalizeName` (typechain/dist/parser/normalizeName.js), so the staged file name is the binding name. */
-function normalizeName(raw: string): string {
-  const s = raw
-    .replace(/\s+/g, "-")
-    .replace(/\./g, "-")
-    .replace(/-[a-z]/g, (m) => m.slice(-1).toUpperCase())
-    .replace(/-/g, "")
-    .replace(/^\d+/, "");
-  return s.charAt(0).toUpperCase() + s.slice(1);
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// TypeChain
-
-interface GeneratedFile {
-  /** Relative to outDir, forward slashes. */
-  rel: string;
-  abs: string;
-}
-
-async function runTypeChainOn(contracts: StagedContract[], staging: string, cwd: string, node16Modules: boolean): Promise<GeneratedFile[]> {
-  const stagedDir = path.join(staging, "abi");
-  const stagedOut = path.join(staging, "out");
-  fs.mkdirSync(stagedDir);
-  const stagedFiles = contracts.map((c) => {
-    const file = path.join(stagedDir, `${c.name}.json`);
-    fs.writeFileSync(file, c.json);
-    return file;
-  });
-
-  // Loaded here, not at the top: typechain pulls in prettier (~200 ms), which a cached run never needs.
-  let typechain: typeof import("typechain");
-  let target: string;
-  try {
-    const load = codegenRequire(cwd);
-    typechain = load("typechain") as typeof import("typechain");
-    // An absolute path, so TypeChain does not prefer some other @typechain/ethers-v6 found from process.cwd().
-    target = load.resolve(TARGET_PACKAGE);
-  } catch (err) {
-    throw notInstalled(err);
-  }
-
-  try {
-    await typechain.runTypeChain({
-      cwd,
-      filesToProcess: stagedFiles,
-      allFiles: stagedFiles,
-      outDir: stagedOut,
-      target,
-      flags: { alwaysGenerateOverloads: false, discriminateTypes: false, tsNocheck: false, environment: undefined, node16Modules },
-    });
-  } catch (err) {
-    // runTypeChain does not say which file it was on; its ABI parser, where nearly all failures arise, can tell.
-    const culprit = contracts.find((c) => {
-      try {
-        typechain.parse((JSON.parse(c.json) as { abi: import("typechain").RawAbiDefinition[] }).abi, `${c.name}.json`);
-        return false;
-      } catch {
-        return true;
-      }
-    });
-    let message = err instanceof Error ? err.message : String(err);
-    contracts.forEach((c, i) => (message = message.split(stagedFiles[i]).join(displayPath(c.source, cwd))));
-    const where = culprit ? displayPath(culprit.source, cwd) : contracts.map((c) => displayPath(c.source, cwd)).join(", ");
-    throw new ChaincallError("CODEGEN_ERROR", `TypeChain failed on ${truncate(where)}: ${truncate(firstLine(message))}`, { cause: err });
-  }
-
-  const files: GeneratedFile[] = [];
-  const list = (dir: string): void => {
-    if (!fs.existsSync(dir)) return;
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) list(full);
-      else files.push({ abs: full, rel: path.relative(stagedOut, full).split(path.sep).join("/") });
-    }
-  };
-  list(stagedOut);
-  for (const file of files) {
-    if (!/(^|\/)factories\/(.+\/)?[^/]+__factory\.ts$/.test(file.rel)) continue;
-    fs.writeFileSync(file.abs, wrapFactorySource(fs.readFileSync(file.abs, "utf8"), file.rel));
-  }
-  return files.sort((a, b) => (a.rel < b.rel ? -1 : 1));
-}
-
-/**
- * Makes a generated factory return wrapped contracts (see `wrapContract`): `connect(address, runner)`
- * wraps the contract, `deploy` and `getDeployTransaction` run through `wrapDeploy`, and the factory's own
- * `connect(runner)` keeps the factory's class (ethers' returns a plain ContractFactory, whose deploy would
- * skip the wrapping). The TypeChain types stay as they are. Exported for the tests.
- */
-export function wrapFactorySource(source: string, rel: string): string {
-  let text = source;
-  const replace = (pattern: RegExp, by: (...groups: string[]) => string, what: string, required: boolean): void => {
-    let count = 0;
-    text = text.replace(pattern, (...m: string[]) => {
-      count++;
-      return by(...m);
-    });
-    if (count > 1 || (required && count === 0)) {
-      throw new ChaincallError("CODEGEN_ERROR", `unexpected TypeChain output in ${rel}: found ${count} ${what}`, {
-        metaMessages: [`chaincall supports ${TARGET_PACKAGE} 0.5.x; another version writes factories it cannot adapt`],
-      });
-    }
-  };
-  const args = (list: string): string => list.replace(/\s+/g, " ").trim().replace(/,$/, "");
-  replace(
-    /return new Contract\(\s*address,\s*_abi,\s*runner\s*\) as unknown as (\w+);/g,
-    (_m, name) => `return _wrapContract(new Contract(address, _abi, runner)) as unknown as ${name};`,
-    "static connect methods",
-    true,
-  );
-  const deployable = /\bextends ContractFactory\b/.test(text);
-  for (const method of ["getDeployTransaction", "deploy"]) {
-    replace(
-      new RegExp(`return super\\.${method}\\(([^()]*)\\)`, "g"),
-      (_m, list) => `return _wrapDeploy(this, [${args(list!)}], (_args) => super.${method}(..._args))`,
-      `${method} methods`,
-      deployable,
-    );
-  }
-  replace(
-    /return super\.connect\(runner\) as (\w+__factory);/g,
-    (_m, name) => `return new ${name}(this.interface.fragments, this.bytecode, runner);`,
-    "factory connect methods",
-    deployable,
-  );
-  const imported = deployable ? "wrapContract as _wrapContract, wrapDeploy as _wrapDeploy" : "wrapContract as _wrapContract";
-  const firstImport = text.search(/^import /m);
-  const at = firstImport === -1 ? 0 : firstImport;
-  return `${text.slice(0, at)}import { ${imported} } from "chaincall";\n${text.slice(at)}`;
-}
-
-function writeOutputs(generated: GeneratedFile[], outDir: string): string[] {
-  try {
-    for (const file of generated) {
-      const dest = path.join(outDir, file.rel);
-      makeDirs(path.dirname(dest), outDir);
-      fs.copyFileSync(file.abs, dest);
-    }
-  } catch (err) {
-    throw new ChaincallError("CODEGEN_ERROR", `cannot write bindings to ${outDir}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { cause: err });
-  }
-  return generated.map((f) => f.rel);
-}
-
-/**
- * Creates `dir` and its missing parents one level at a time. Node's `mkdirSync(…, { recursive: true })`
- * spins forever where the kernel answers ENOENT for a parent that exists (`/proc/x`); a file in the way is
- * bad input, anything else the folder cannot be made.
- */
-function makeDirs(dir: string, shown: string): void {
-  const missing: string[] = [];
-  for (let current = dir; ; current = path.dirname(current)) {
-    let stat: fs.Stats | undefined;
-    try {
-      stat = fs.statSync(current, { throwIfNoEntry: false });
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== "ENOTDIR") throw cannotCreate(shown, err);
-    }
-    if (stat) {
-      if (!stat.isDirectory()) throw new ChaincallError("INVALID_ARGUMENT", `cannot write bindings to ${shown}: ${current} is a file, not a folder`);
-      break;
-    }
-    if (path.dirname(current) === current) break;
-    missing.unshift(current);
-  }
-  for (const folder of missing) {
-    try {
-      fs.mkdirSync(folder);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw cannotCreate(shown, err);
-    }
-  }
-}
-
-function cannotCreate(shown: string, err: unknown): ChaincallError {
-  return new ChaincallError("CODEGEN_ERROR", `cannot create the output folder ${shown}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { cause: err });
-}
-
-/** Deletes files the previous run generated and this one did not; only files the old manifest lists, only inside outDir. */
-function removeStale(previousFiles: string[], current: Set<string>, outDir: string): void {
-  for (const rel of previousFiles) {
-    if (current.has(rel)) continue;
-    const full = path.resolve(outDir, rel);
-    if (!full.startsWith(outDir + path.sep)) continue; // a tampered manifest must not reach outside
-    fs.rmSync(full, { force: true });
-    // Tidy folders the removal emptied (e.g. a nested factories/ dir), stopping at outDir.
-    for (let dir = path.dirname(full); dir.startsWith(outDir + path.sep); dir = path.dirname(dir)) {
-      try {
-        fs.rmdirSync(dir);
-      } catch {
-        break; // not empty
-      }
-    }
-  }
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Manifest and helpers
-
-/**
- * TypeChain and its ethers-v6 target are optional peers of chaincall: the project running codegen brings
- * them. They are looked up from that project (`cwd`) first, then from wherever chaincall itself sits — the
- * CommonJS build has its own `require` for that, the ES module build the running script's.
- */
-function codegenRequire(cwd: string): NodeJS.Require {
-  const bases = [path.join(cwd, "package.json")];
-  if (typeof __filename === "string") bases.push(__filename);
-  if (process.argv[1]) bases.push(process.argv[1]);
-  for (const base of bases) {
-    const candidate = createRequire(base);
-    try {
-      candidate.resolve("typechain");
-      candidate.resolve(TARGET_PACKAGE);
-      return candidate;
-    } catch {
-      // not from here: try the next place
-    }
-  }
-  return createRequire(bases[0]!);
 }
 
 /** True when the nearest package.json above `dir` declares `"type": "module"`. */
@@ -605,86 +144,4 @@ function isInEsmPackage(dir: string): boolean {
     }
     if (path.dirname(current) === current) return false;
   }
-}
-
-function notInstalled(cause: unknown): ChaincallError {
-  return new ChaincallError("CODEGEN_ERROR", `TypeChain is not installed (codegen needs typechain and ${TARGET_PACKAGE})`, {
-    cause,
-    metaMessages: [`add them to the project: npm install --save-dev typechain ${TARGET_PACKAGE}`],
-  });
-}
-
-function readGeneratorVersions(cwd: string): { typechain: string; target: string } {
-  const load = codegenRequire(cwd);
-  const version = (pkg: string): string => {
-    try {
-      const json: unknown = JSON.parse(fs.readFileSync(load.resolve(`${pkg}/package.json`), "utf8"));
-      return isRecord(json) && typeof json.version === "string" ? json.version : "unknown";
-    } catch (err) {
-      throw notInstalled(err);
-    }
-  };
-  return { typechain: version("typechain"), target: `${TARGET_PACKAGE}@${version(TARGET_PACKAGE)}` };
-}
-
-function readManifest(outDir: string): Manifest | undefined {
-  try {
-    const json: unknown = JSON.parse(fs.readFileSync(path.join(outDir, MANIFEST_FILE), "utf8"));
-    if (
-      isRecord(json) &&
-      json.generator === "chaincall" &&
-      typeof json.hash === "string" &&
-      Array.isArray(json.files) &&
-      json.files.every((f) => typeof f === "string")
-    ) {
-      return json as unknown as Manifest;
-    }
-  } catch {
-    // missing or unreadable: treated as no previous run
-  }
-  return undefined;
-}
-
-function writeFileAtomic(file: string, contents: string): void {
-  const tmp = `${file}.${process.pid}.tmp`;
-  try {
-    fs.writeFileSync(tmp, contents);
-    fs.renameSync(tmp, file);
-  } catch (err) {
-    fs.rmSync(tmp, { force: true });
-    throw new ChaincallError("CODEGEN_ERROR", `cannot write ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { cause: err });
-  }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function hasKeys(value: unknown): boolean {
-  return isRecord(value) && Object.keys(value).length > 0;
-}
-
-function isFile(file: string): boolean {
-  return fs.statSync(file, { throwIfNoEntry: false })?.isFile() ?? false;
-}
-
-function realPath(file: string): string {
-  try {
-    return fs.realpathSync(file);
-  } catch {
-    return file;
-  }
-}
-
-function displayPath(file: string, cwd: string): string {
-  const rel = path.relative(cwd, file);
-  return rel !== "" && !rel.startsWith("..") && !path.isAbsolute(rel) ? rel : file;
-}
-
-function truncate(text: string, max = 240): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
-}
-
-function firstLine(text: string): string {
-  return text.split("\n").find((line) => line.trim() !== "")?.trim() ?? "unknown error";
 }

@@ -8,4 +8,5 @@
  * import { generateBindings } from "chaincall/codegen";
  * await generateBindings({ inputs: ["abi"], outDir: "typechain-types" });
  */
-export { generateBindings, MANIFEST_FILE, type GenerateBindingsParameters, type GenerateBindingsReturnType } from "./generateBindings.js";
+export { generateBindings, type GenerateBindingsParameters, type GenerateBindingsReturnType } from "./generateBindings.js";
+export { MANIFEST_FILE } from "./manifest.js";

@@ -43,6 +43,12 @@ export interface ChainLog {
   fragment: EventFragment | null;
 }
 
+/** An event recognised in a log's topics and data. */
+export interface DecodedEvent {
+  fragment: EventFragment;
+  args: Result;
+}
+
 /**
  * Makes a function that decodes node logs with the given ABIs: the `preferred` event first, then by topic 0
  * in each ABI in order. Events that share a topic but differ in which arguments are indexed (ERC-20 and
@@ -50,6 +56,35 @@ export interface ChainLog {
  * @example const decode = createLogDecoder([erc20]); decode(rpcLog).args?.value
  */
 export function createLogDecoder(interfaces: readonly Interface[], preferred?: EventFragment): (log: RpcLog) => ChainLog {
+  const decodeEvent = createEventDecoder(interfaces, preferred);
+  return (log) => {
+    const base: ChainLog = {
+      address: getAddress(log.address),
+      blockNumber: quantity(log.blockNumber),
+      blockHash: log.blockHash ?? "",
+      transactionHash: log.transactionHash ?? "",
+      transactionIndex: quantity(log.transactionIndex),
+      logIndex: quantity(log.logIndex),
+      topics: log.topics,
+      data: log.data,
+      removed: log.removed === true,
+      eventName: null,
+      signature: null,
+      args: null,
+      fragment: null,
+    };
+    const event = decodeEvent(log.topics, log.data);
+    return event ? { ...base, eventName: event.fragment.name, signature: event.fragment.format("sighash"), args: event.args, fragment: event.fragment } : base;
+  };
+}
+
+/**
+ * The event matching every log decoder uses (`createLogDecoder` for node logs, `decodeLogs` for a receipt's):
+ * candidates by topic 0 (the `preferred` event first, then each ABI's in order), told apart by their number
+ * of topics, the first that decodes winning; an anonymous `preferred` event is tried on every log.
+ * @example const decodeEvent = createEventDecoder([erc20]); decodeEvent(log.topics, log.data)?.args.value
+ */
+export function createEventDecoder(interfaces: readonly Interface[], preferred?: EventFragment): (topics: readonly string[], data: string) => DecodedEvent | null {
   const byTopic = new Map<string, { iface: Interface | null; fragment: EventFragment }[]>();
   const add = (iface: Interface | null, fragment: EventFragment) => {
     if (fragment.anonymous) return;
@@ -69,34 +104,18 @@ export function createLogDecoder(interfaces: readonly Interface[], preferred?: E
     return made;
   };
 
-  return (log) => {
-    const base: ChainLog = {
-      address: getAddress(log.address),
-      blockNumber: quantity(log.blockNumber),
-      blockHash: log.blockHash ?? "",
-      transactionHash: log.transactionHash ?? "",
-      transactionIndex: quantity(log.transactionIndex),
-      logIndex: quantity(log.logIndex),
-      topics: log.topics,
-      data: log.data,
-      removed: log.removed === true,
-      eventName: null,
-      signature: null,
-      args: null,
-      fragment: null,
-    };
-    const candidates = anonymous ? [{ iface: null, fragment: anonymous }] : byTopic.get(log.topics[0]?.toLowerCase() ?? "") ?? [];
+  return (topics, data) => {
+    const candidates = anonymous ? [{ iface: null, fragment: anonymous }] : byTopic.get(topics[0]?.toLowerCase() ?? "") ?? [];
     for (const { iface, fragment } of candidates) {
       const indexed = fragment.inputs.filter((input) => input.indexed).length;
-      if (indexed + (fragment.anonymous ? 0 : 1) !== log.topics.length) continue;
+      if (indexed + (fragment.anonymous ? 0 : 1) !== topics.length) continue;
       try {
-        const args = interfaceFor(fragment, iface).decodeEventLog(fragment, log.data, log.topics);
-        return { ...base, eventName: fragment.name, signature: fragment.format("sighash"), args, fragment };
+        return { fragment, args: interfaceFor(fragment, iface).decodeEventLog(fragment, data, topics) };
       } catch {
         // Same topic, different layout: try the next candidate.
       }
     }
-    return base;
+    return null;
   };
 }
 

@@ -3,7 +3,8 @@ import { join } from "node:path";
 import { getAddress } from "ethers";
 import { assertArgument, checkAddress, checkHex, checkInteger, checkObject, checkString } from "../errors/assertArgument.js";
 import { ChaincallError } from "../errors/ChaincallError.js";
-import { checkNodeIdentity, isDevChain, matchIdentity, shortGenesis, type NodeIdentity } from "./nodeIdentity.js";
+import { isDevChain } from "../utils/isDevChain.js";
+import { checkNodeIdentity, matchIdentity, shortGenesis, type NodeIdentity } from "./nodeIdentity.js";
 
 /** One named deployment on one chain. */
 export interface Deployment {

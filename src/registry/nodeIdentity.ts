@@ -1,4 +1,5 @@
 import { assertArgument, checkChainId, checkHex } from "../errors/assertArgument.js";
+import { isDevChain } from "../utils/isDevChain.js";
 
 /**
  * Which node an address-book or journal entry belongs to: the chain id, and on dev chains the genesis block
@@ -8,16 +9,8 @@ import { assertArgument, checkChainId, checkHex } from "../errors/assertArgument
 export interface NodeIdentity {
   /** The chain id. */
   chainId: bigint;
-  /** The genesis block's hash; known for dev chains (see `DEV_CHAIN_IDS`), absent elsewhere. */
+  /** The genesis block's hash; known for dev chains (see `isDevChain`), absent elsewhere. */
   genesis?: string;
-}
-
-/** Chain ids that many unrelated local nodes share (Hardhat and Anvil 31337, Ganache 1337). */
-export const DEV_CHAIN_IDS: ReadonlySet<bigint> = new Set([31337n, 1337n]);
-
-/** True for a chain id that local dev nodes share (their identity needs the genesis hash too). */
-export function isDevChain(chainId: bigint): boolean {
-  return DEV_CHAIN_IDS.has(chainId);
 }
 
 /**

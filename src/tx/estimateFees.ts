@@ -1,10 +1,10 @@
 import type { JsonRpcApiProvider } from "ethers";
+import { isDevChain } from "../utils/isDevChain.js";
 
 /** Fees for one transaction: EIP-1559 where the chain has a base fee, legacy otherwise. */
 export type FeeSettings = { type: 2; maxFeePerGas: bigint; maxPriorityFeePerGas: bigint } | { type: 0; gasPrice: bigint };
 
 const GWEI = 1_000_000_000n;
-const LOCAL_CHAINS = new Set([31337n, 1337n]);
 
 // Concurrent sends share one fee look-up: the estimate is kept for a second per provider.
 const cache = new WeakMap<object, { at: number; fees: Promise<FeeSettings> }>();
@@ -34,7 +34,7 @@ async function lookUp(provider: JsonRpcApiProvider, chainId: bigint): Promise<Fe
   } catch {
     tip = GWEI; // Nodes without the method (older ones): the long-standing wallet default.
   }
-  const floor = LOCAL_CHAINS.has(chainId) ? GWEI : 1n;
+  const floor = isDevChain(chainId) ? GWEI : 1n;
   if (tip < floor) tip = floor;
   return { type: 2, maxFeePerGas: baseFee * 2n + tip, maxPriorityFeePerGas: tip };
 }

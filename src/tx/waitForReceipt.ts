@@ -8,7 +8,7 @@ import { TransactionReplacedError } from "../errors/TransactionReplacedError.js"
 import { toChaincallError } from "../errors/toChaincallError.js";
 import { withDeadline } from "../utils/withDeadline.js";
 import { sleep } from "../utils/time.js";
-import { isDevChain } from "../registry/nodeIdentity.js";
+import { isDevChain } from "../utils/isDevChain.js";
 
 /** How long and for what `waitForReceipt` (and `client.wait`) waits. */
 export interface WaitForReceiptParameters {

@@ -21,7 +21,7 @@ export const deployCommand: CommandModule = {
   handler: async (argv) => {
     const globals = readGlobals(argv);
     const output = createOutput(globals);
-    const [{ loadContractAbi }, { parseArgs }, { withClient, readSigner }, { readTxOverrides, readConfirmations }, { broadcastAndWait }, { knownInterfaces }, { checkDeploymentName, recordDeployment }] = await Promise.all([
+    const [{ loadContractAbi, deployBytecode }, { parseArgs }, { withClient, readSigner }, { readTxOverrides, readConfirmations }, { broadcastAndWait }, { knownInterfaces }, { checkDeploymentName, recordDeployment }] = await Promise.all([
       import("../../abi/loadContractAbi.js"),
       import("../../abi/parseArgs.js"),
       import("../session.js"),
@@ -31,9 +31,7 @@ export const deployCommand: CommandModule = {
       import("../../registry/addressBook.js"),
     ]);
     const contract = loadContractAbi(String(argv.contract), globals.abiDir);
-    if (!contract.bytecode) {
-      throw new ChaincallError("INVALID_ARGUMENT", `${contract.name} has no bytecode (${contract.source} came without a .bin or artifact bytecode)`);
-    }
+    const bytecode = deployBytecode(contract);
     // Checked now: a name the address book refuses must stop the deploy before it is sent, not after.
     const name = checkDeploymentName((argv.name as string | undefined) ?? contract.name, argv.name === undefined ? "the contract's name" : "--name");
     const args = parseArgs(contract.abi.deploy, commandArgs(argv));
@@ -44,7 +42,7 @@ export const deployCommand: CommandModule = {
     if (argv.async) throw new ChaincallError("INVALID_ARGUMENT", "deploy waits for the receipt to learn the address: --async is not supported");
     const confirmations = Math.max(1, readConfirmations(argv));
     const signer = readSigner(argv, output);
-    const data = contract.bytecode + contract.abi.encodeDeploy(args).slice(2);
+    const data = bytecode + contract.abi.encodeDeploy(args).slice(2);
     const interfaces = knownInterfaces(globals, contract.abi);
     const result = await withClient(globals, { signer, abis: interfaces, journal: argv.journal as string | undefined }, async (client) => {
       output.progress(`deploying ${contract.name} on chain ${client.chainId}`);

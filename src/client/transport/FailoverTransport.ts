@@ -1,6 +1,6 @@
 import type { JsonRpcPayload } from "ethers";
 import { ChaincallError, type ErrorCode } from "../../errors/ChaincallError.js";
-import { isDevChain } from "../../registry/nodeIdentity.js";
+import { isDevChain } from "../../utils/isDevChain.js";
 import { classifyBroadcastFailure } from "../../tx/classifyBroadcastFailure.js";
 import type { ParsedRpcUrl } from "../parseRpcUrl.js";
 import { NON_IDEMPOTENT_METHODS, type JsonRpcAnswer, type RequestOptions, type SubscriptionConnection, type Transport } from "./types.js";

@@ -1,6 +1,6 @@
 import { ChaincallError } from "../../errors/ChaincallError.js";
 import { ChainMismatchError } from "../../errors/ChainMismatchError.js";
-import { isDevChain } from "../../registry/nodeIdentity.js";
+import { isDevChain } from "../../utils/isDevChain.js";
 import type { ParsedRpcUrl } from "../parseRpcUrl.js";
 import { describeFailure, fetchGenesisHash, FailoverTransport, type FailoverOptions, type FetchGenesis, type OpenMember } from "./FailoverTransport.js";
 import type { Transport } from "./types.js";
