@@ -1,13 +1,23 @@
-import { TransactionResponse, type Transaction, type TransactionReceipt, type TransactionResponseParams } from "ethers";
+import { ContractTransactionReceipt, ContractTransactionResponse, TransactionResponse, type Interface, type Transaction, type TransactionReceipt, type TransactionResponseParams } from "ethers";
 import type { ChaincallProvider } from "../client/createProvider.js";
+import type { Sender } from "./Sender.js";
 import { waitForReceipt } from "./waitForReceipt.js";
+
+type WaitSource = { provider: ChaincallProvider; chainId: bigint };
+
+// ethers' wait(confirms, timeout) through waitForReceipt: `confirms` blocks (default 1; 0 answers at once,
+// the receipt or null), at most `timeout` ms (default 2 min).
+function boundedWait(source: WaitSource, tx: TransactionResponse, confirms?: number, timeout?: number | null): Promise<TransactionReceipt | null> {
+  if (confirms === 0) return source.provider.getTransactionReceipt(tx.hash);
+  return waitForReceipt(source, tx.hash, { confirmations: confirms ?? 1, timeoutMs: timeout ?? undefined, nonce: tx.nonce, from: tx.from });
+}
 
 // A response whose wait() is the bounded one: a timeout (default 2 min), dropped and replaced transactions
 // told apart, a reverted one decoded, never a wait without end.
 class BoundedTransactionResponse extends TransactionResponse {
-  readonly #source: { provider: ChaincallProvider; chainId: bigint };
+  readonly #source: WaitSource;
 
-  constructor(tx: TransactionResponseParams, source: { provider: ChaincallProvider; chainId: bigint }) {
+  constructor(tx: TransactionResponseParams, source: WaitSource) {
     super(tx, source.provider);
     this.#source = source;
   }
@@ -16,9 +26,8 @@ class BoundedTransactionResponse extends TransactionResponse {
    * Waits through `waitForReceipt`: `confirms` blocks (default 1; 0 answers at once, the receipt or null),
    * at most `timeout` ms (default 2 min).
    */
-  override async wait(confirms?: number, timeout?: number | null): Promise<TransactionReceipt | null> {
-    if (confirms === 0) return this.#source.provider.getTransactionReceipt(this.hash);
-    return waitForReceipt(this.#source, this.hash, { confirmations: confirms ?? 1, timeoutMs: timeout ?? undefined, nonce: this.nonce, from: this.from });
+  override wait(confirms?: number, timeout?: number | null): Promise<TransactionReceipt | null> {
+    return boundedWait(this.#source, this, confirms, timeout);
   }
 }
 
@@ -28,7 +37,7 @@ class BoundedTransactionResponse extends TransactionResponse {
  * sender (no recovery of the public key from the signature).
  * @example const response = buildResponse(source, await provider.getTransaction(hash));
  */
-export function buildResponse(source: { provider: ChaincallProvider; chainId: bigint }, tx: TransactionResponse | { signed: Transaction; hash: string; from: string }): TransactionResponse {
+export function buildResponse(source: WaitSource, tx: TransactionResponse | { signed: Transaction; hash: string; from: string }): TransactionResponse {
   if (tx instanceof TransactionResponse) return new BoundedTransactionResponse(tx, source);
   const { signed, hash, from } = tx;
   const params: TransactionResponseParams = {
@@ -54,4 +63,24 @@ export function buildResponse(source: { provider: ChaincallProvider; chainId: bi
     authorizationList: null,
   };
   return new BoundedTransactionResponse(params, source);
+}
+
+/**
+ * A binding's send result with the bounded wait too: ethers copies the signer's response into a
+ * `ContractTransactionResponse`, whose wait() is ethers' own (no bound); this one's waits through
+ * `waitForReceipt`, its receipt's logs still parsed with the contract's interface. Anything else (a read's
+ * result, a send through another runner) is returned as it is.
+ * @example return boundBindingWait(await method(...args), contract.interface, contract.runner);
+ */
+export function boundBindingWait<T>(result: T, iface: Interface, runner: unknown): T {
+  const sender = (runner as { sender?: Sender } | null | undefined)?.sender;
+  if (!(result instanceof ContractTransactionResponse) || !sender) return result;
+  const source = { provider: sender.provider, chainId: sender.chainId };
+  const wait = async (confirms?: number, timeout?: number | null): Promise<ContractTransactionReceipt | null> => {
+    const receipt = await boundedWait(source, result, confirms, timeout);
+    return receipt && new ContractTransactionReceipt(iface, source.provider, receipt);
+  };
+  // On this object only (ethers' prototype stays as it is).
+  Object.defineProperty(result, "wait", { value: wait, writable: true, configurable: true });
+  return result;
 }
