@@ -38,7 +38,7 @@ export function settleBy(lookUp: () => Promise<unknown>): () => Promise<boolean>
  * the chain has it (journalled `sent`); null when it provably has not (journalled `gone`); a settled
  * `NONCE_ERROR` when its nonce was used by another.
  */
-export async function lookUpSent(sender: Sender, hash: string, nonce: number): Promise<TransactionResponse | null> {
+async function lookUpSent(sender: Sender, hash: string, nonce: number): Promise<TransactionResponse | null> {
   const { provider, journal } = sender;
   let found = await provider.getTransaction(hash);
   if (!found && (await provider.getTransactionCount(sender.address, "latest")) > nonce) {
