@@ -22,7 +22,12 @@ const FETCH_STEP_MS = 20;
 export function nodeAccountJob(sender: Sender, tx: TransactionLike<string>): QueueJob<Signed, TransactionResponse> {
   const { provider } = sender;
   return {
-    sign: async (nonce) => ({ nonce }),
+    sign: async (nonce) => {
+      // Its entry is written once the node answered (only then is the hash known): a journal that cannot be
+      // written fails the send here, before anything is sent.
+      sender.journal.assertWritable();
+      return { nonce };
+    },
     send: async ({ nonce }) => {
       const rpcTx = provider.getRpcTransaction({ ...tx, nonce } as TransactionRequest);
       // Where a search by nonce starts, should the answer be lost: any block at or before the send.

@@ -1,6 +1,6 @@
 import { ChaincallError } from "../errors/ChaincallError.js";
 import type { NodeIdentity } from "../registry/nodeIdentity.js";
-import { appendJournal, appendJournalOutcome, appendJournalRefusal, readNodeJournal, type JournalEntry, type JournalOutcome } from "./journal.js";
+import { appendJournal, appendJournalOutcome, appendJournalRefusal, openJournal, readNodeJournal, type JournalEntry, type JournalOutcome } from "./journal.js";
 import { standingTransactions, type StandingTransactions } from "./standingTransactions.js";
 
 /** What one transaction's journal entry records (the node's identity, sender and time are added). */
@@ -22,6 +22,8 @@ export interface SendJournal {
   readonly path: string | null;
   /** Appends a transaction's entry; throws `JOURNAL_ERROR` when the file cannot be written. */
   entry(entry: SendJournalEntry): void;
+  /** Throws `JOURNAL_ERROR` unless the file can be written (checked before a send whose entry comes after it). */
+  assertWritable(): void;
   /** Appends what became of the broadcast of `hash` (see `JournalEntry.outcome`). */
   outcome(hash: string, outcome: JournalOutcome, code?: string): void;
   /** Appends that the node refused `hash`, with the error code. */
@@ -42,7 +44,7 @@ export interface SendJournal {
  * @example const journal = createSendJournal(client.journal, { chainId, genesis }, address); journal.entry({ hash, nonce, to, raw });
  */
 export function createSendJournal(path: string | null, node: NodeIdentity, address: string): SendJournal {
-  if (!path) return { path: null, entry() {}, outcome() {}, refusal() {}, lost() {}, unsettled: () => [] };
+  if (!path) return { path: null, entry() {}, assertWritable() {}, outcome() {}, refusal() {}, lost() {}, unsettled: () => [] };
   // This account's journalled transactions that stand for their nonces (see StandingTransactions).
   const standing = (): StandingTransactions => standingTransactions(path, node, address);
   const journal: SendJournal = {
@@ -52,6 +54,9 @@ export function createSendJournal(path: string | null, node: NodeIdentity, addre
       const record = standing();
       written(path, () => appendJournal(path, { v: 1, chainId: node.chainId.toString(), ...(node.genesis ? { genesis: node.genesis } : {}), from: address, time: new Date().toISOString(), ...entry }));
       record.add(entry.nonce, entry.hash);
+    },
+    assertWritable() {
+      written(path, () => openJournal(path));
     },
     outcome(hash, outcome, code) {
       written(path, () => appendJournalOutcome(path, hash, outcome, code));

@@ -49,10 +49,11 @@ const KNOWN_FIELDS = new Set<string>(["to", "data", "nonce", "type", ...QUANTITY
  * checked before anything is signed or sent.
  * @param client a client from `connect()` with a signer
  * @param parameters recipient, calldata, and optional value, gas, fees and nonce
- * @returns the transaction as the node accepted it (wait with `client.wait(tx)`)
+ * @returns the transaction as the node accepted it (wait with `client.wait(tx)` or `tx.wait()`: both bounded)
  * @throws ChaincallError `INVALID_ARGUMENT` for a malformed or unknown field (nothing is sent);
  *   `SIGNER_ERROR` without a signer; `CALL_REVERTED` when gas estimation reverts; `INSUFFICIENT_FUNDS`,
- *   `NONCE_ERROR`, `RPC_ERROR`, `TIMEOUT`
+ *   `NONCE_ERROR`, `RPC_ERROR`, `TIMEOUT`; `JOURNAL_ERROR` when the client's journal cannot be written (nothing
+ *   is sent)
  * @example const tx = await sendTransaction(client, { to, data }); console.log(tx.hash);
  */
 export async function sendTransaction(client: SendingClient, parameters: SendTransactionParameters): Promise<TransactionResponse> {
