@@ -8,7 +8,7 @@ import { readJournal } from "../src/tx/journal";
 import { resolveFees } from "../src/tx/resolveFees";
 import { rejection } from "./fixtures/assertions";
 import { EventLog } from "ethers";
-import { anvil, deployCallDemo, DEV_ACCOUNT, DEV_PRIVATE_KEY, hardhat, isolateState, rpc, tempDir } from "./fixtures/nodes";
+import { anvil, deployCallDemo, DEV_ACCOUNT, DEV_PRIVATE_KEY, expectErrorLine, hardhat, parseDocument, isolateState, rpc, runCli, tempDir } from "./fixtures/nodes";
 
 // The send pipeline's SDK pieces (issue 13): journalling opt-in with its own error code, fee resolution,
 // the mainnet guard, and responses whose wait() is the bounded one.
@@ -72,6 +72,16 @@ describe("the journal in the SDK: opt-in, and JOURNAL_ERROR when it cannot be wr
     }
   });
 
+  it("a node-managed account's send (journalled once the node answered) fails with JOURNAL_ERROR before it is sent too", async () => {
+    const folder = join(tmp(), "node-account-folder.jsonl");
+    mkdirSync(folder);
+    client = await connect({ rpcUrl: hardhat().rpcUrl, signer: { from: DEV_ACCOUNT }, journal: folder });
+    const before = await pendingCount();
+    const err = await rejection(sendTransaction(client, { to: RECIPIENT, value: 1n }));
+    expect(err.code).to.equal("JOURNAL_ERROR");
+    expect(await pendingCount()).to.equal(before);
+  });
+
   it("a journal in a folder that cannot be created fails with JOURNAL_ERROR too (a file where its folder should be)", async () => {
     // Root ignores read-only permissions, so the folder is made impossible instead: its parent is a file.
     const blocker = join(tmp(), "blocker");
@@ -83,6 +93,30 @@ describe("the journal in the SDK: opt-in, and JOURNAL_ERROR when it cannot be wr
     // Node says EEXIST (mkdir -p over a file) or ENOTDIR, depending on the platform.
     expect(err.shortMessage).to.match(/cannot write the journal .*: (EEXIST|ENOTDIR)$/);
     expect(await pendingCount()).to.equal(before);
+  });
+});
+
+describe("the CLI journals by default, and a journal it cannot write is JOURNAL_ERROR (exit 1)", function () {
+  this.timeout(60_000);
+  isolateState(hardhat, "each");
+  const tmp = tempDir("tx-journal-cli");
+
+  it("send with CHAINCALL_JOURNAL and no --journal writes the entry there", async () => {
+    const journal = join(tmp(), "cli.jsonl");
+    const r = await runCli(["send", RECIPIENT, "ping()", "-r", hardhat().rpcUrl, "--json"], { env: { ETH_PRIVATE_KEY: DEV_PRIVATE_KEY, CHAINCALL_JOURNAL: journal } });
+    expect(r.code, r.stderr).to.equal(0);
+    expect(readJournal(journal).map((e) => e.hash)).to.deep.equal([JSON.parse(r.stdout).hash]);
+  });
+
+  it("send --journal with a name the file system refuses: exit 1, one JOURNAL_ERROR line, nothing sent", async () => {
+    // The CLI refuses a folder (or a path through a file) itself, as bad input; a name longer than the file
+    // system allows passes that check and fails only when written (root ignores read-only folders).
+    const journal = join(tmp(), `${"j".repeat(300)}.jsonl`);
+    const before = await rpc(hardhat().rpcUrl, "eth_getTransactionCount", [DEV_ACCOUNT, "pending"]);
+    const r = await runCli(["send", RECIPIENT, "ping()", "-r", hardhat().rpcUrl, "--journal", journal, "--json"], { env: { ETH_PRIVATE_KEY: DEV_PRIVATE_KEY } });
+    expect(expectErrorLine(r, 1)).to.match(/^cannot write the journal .*: ENAMETOOLONG$/);
+    expect(parseDocument(r).error.code).to.equal("JOURNAL_ERROR");
+    expect(await rpc(hardhat().rpcUrl, "eth_getTransactionCount", [DEV_ACCOUNT, "pending"])).to.equal(before);
   });
 });
 
