@@ -1,16 +1,7 @@
-import type { SigningKey, Transaction, TransactionLike, TransactionResponse } from "ethers";
+import type { SigningKey, TransactionLike, TransactionResponse } from "ethers";
 import type { ChaincallProvider } from "../client/createProvider.js";
 import type { AccountQueue, QueueAccount, QueueJob } from "./AccountQueue.js";
 import type { SendJournal } from "./sendJournal.js";
-
-/** What signing produced: the nonce, and for a held key the signed bytes and their hash. */
-export interface Signed {
-  nonce: number;
-  hash?: string;
-  raw?: string;
-  /** The signed transaction (held key only): its fields make the response without recovering `from`. */
-  signed?: Transaction;
-}
 
 /**
  * One account sending through one client: what every stage of the send pipeline (prepare, queue, job,
@@ -33,7 +24,7 @@ export interface Sender {
   /** The queue's view of this account: its node-side count, recovery, settling, gap filling. */
   readonly account: QueueAccount;
   /** How the queue signs and broadcasts one prepared transaction once its nonce is fixed. */
-  job(tx: TransactionLike<string>): QueueJob<Signed, TransactionResponse>;
+  job(tx: TransactionLike<string>): QueueJob<unknown, TransactionResponse>;
   /** A block at or before now (one answer serves a burst): where a search by nonce may start. */
   recentBlockNumber(): Promise<number>;
 }

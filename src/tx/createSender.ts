@@ -44,7 +44,7 @@ export function createSender(provider: ChaincallProvider, parameters: CreateSend
     journal,
     queue: accountQueue(provider.boundary.endpoint, chainId, address),
     account: queueAccount(),
-    job: (tx) => (key ? localKeyJob(sender, tx) : nodeAccountJob(sender, tx)),
+    job: (tx) => (key ? localKeyJob(sender, key, tx) : nodeAccountJob(sender, tx)),
     // Any block at or before the send will do, so one answer serves a whole burst.
     recentBlockNumber() {
       const now = Date.now();

@@ -5,7 +5,7 @@ import type { QueueJob } from "./AccountQueue.js";
 import { buildResponse } from "./buildResponse.js";
 import { classifyBroadcastFailure } from "./classifyBroadcastFailure.js";
 import { findTransactionByNonce } from "./findTransactionByNonce.js";
-import type { Sender, Signed } from "./Sender.js";
+import type { Sender } from "./Sender.js";
 import { isSettled, settleBy, settled } from "./settleOutcome.js";
 import { UnknownOutcomeError } from "./UnknownOutcomeError.js";
 
@@ -19,7 +19,7 @@ const FETCH_STEP_MS = 20;
  * proves nothing is settled by the account's nonce (see `settleNodeSigned`).
  * @example await sender.queue.submit(sender.account, nodeAccountJob(sender, prepared));
  */
-export function nodeAccountJob(sender: Sender, tx: TransactionLike<string>): QueueJob<Signed, TransactionResponse> {
+export function nodeAccountJob(sender: Sender, tx: TransactionLike<string>): QueueJob<{ nonce: number }, TransactionResponse> {
   const { provider } = sender;
   return {
     sign: async (nonce) => {
