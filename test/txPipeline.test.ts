@@ -33,6 +33,16 @@ describe("the journal in the SDK: opt-in, and JOURNAL_ERROR when it cannot be wr
 
   const pendingCount = () => client!.provider.getTransactionCount(DEV_ACCOUNT, "pending");
 
+  /** Connects with `signer` and `journal`, sends, and expects JOURNAL_ERROR with nothing sent; returns the error and the unchanged count. */
+  const failedSend = async (signer: { privateKey: string } | { from: string }, journal: string) => {
+    client = await connect({ rpcUrl: hardhat().rpcUrl, signer, journal });
+    const before = await pendingCount();
+    const err = await rejection(sendTransaction(client, { to: RECIPIENT, value: 1n }));
+    expect(err.code).to.equal("JOURNAL_ERROR");
+    expect(await pendingCount()).to.equal(before);
+    return { err, before };
+  };
+
   it("connect() without journal writes no journal, not even to CHAINCALL_JOURNAL's file", async () => {
     const defaultFile = join(tmp(), "default.jsonl");
     process.env.CHAINCALL_JOURNAL = defaultFile;
@@ -56,13 +66,9 @@ describe("the journal in the SDK: opt-in, and JOURNAL_ERROR when it cannot be wr
   it("a journal path that is a folder fails the send with JOURNAL_ERROR before anything is broadcast", async () => {
     const folder = join(tmp(), "a-folder.jsonl");
     mkdirSync(folder);
-    client = await connect({ rpcUrl: hardhat().rpcUrl, signer: { privateKey: DEV_PRIVATE_KEY }, journal: folder });
-    const before = await pendingCount();
-    const err = await rejection(sendTransaction(client, { to: RECIPIENT, value: 1n }));
-    expect(err.code).to.equal("JOURNAL_ERROR");
+    const { err, before } = await failedSend({ privateKey: DEV_PRIVATE_KEY }, folder);
     expect(err.shortMessage).to.contain(folder).and.to.contain("EISDIR");
-    // Nothing reached the node: its count is unchanged, and the next send (journal off) takes that nonce.
-    expect(await pendingCount()).to.equal(before);
+    // Nothing reached the node (its count is unchanged), and the next send (journal off) takes that nonce.
     const other = await connect({ rpcUrl: hardhat().rpcUrl, signer: { privateKey: DEV_PRIVATE_KEY }, journal: false });
     try {
       const tx = await sendTransaction(other, { to: RECIPIENT, value: 1n });
@@ -75,24 +81,16 @@ describe("the journal in the SDK: opt-in, and JOURNAL_ERROR when it cannot be wr
   it("a node-managed account's send (journalled once the node answered) fails with JOURNAL_ERROR before it is sent too", async () => {
     const folder = join(tmp(), "node-account-folder.jsonl");
     mkdirSync(folder);
-    client = await connect({ rpcUrl: hardhat().rpcUrl, signer: { from: DEV_ACCOUNT }, journal: folder });
-    const before = await pendingCount();
-    const err = await rejection(sendTransaction(client, { to: RECIPIENT, value: 1n }));
-    expect(err.code).to.equal("JOURNAL_ERROR");
-    expect(await pendingCount()).to.equal(before);
+    await failedSend({ from: DEV_ACCOUNT }, folder);
   });
 
   it("a journal in a folder that cannot be created fails with JOURNAL_ERROR too (a file where its folder should be)", async () => {
     // Root ignores read-only permissions, so the folder is made impossible instead: its parent is a file.
     const blocker = join(tmp(), "blocker");
     writeFileSync(blocker, "");
-    client = await connect({ rpcUrl: hardhat().rpcUrl, signer: { privateKey: DEV_PRIVATE_KEY }, journal: join(blocker, "journal.jsonl") });
-    const before = await pendingCount();
-    const err = await rejection(sendTransaction(client, { to: RECIPIENT, value: 1n }));
-    expect(err.code).to.equal("JOURNAL_ERROR");
+    const { err } = await failedSend({ privateKey: DEV_PRIVATE_KEY }, join(blocker, "journal.jsonl"));
     // Node says EEXIST (mkdir -p over a file) or ENOTDIR, depending on the platform.
     expect(err.shortMessage).to.match(/cannot write the journal .*: (EEXIST|ENOTDIR)$/);
-    expect(await pendingCount()).to.equal(before);
   });
 });
 
