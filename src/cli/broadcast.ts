@@ -1,7 +1,8 @@
 import type { Interface, TransactionResponse } from "ethers";
 import type { Client } from "../client/connect.js";
 import { ChaincallError } from "../errors/ChaincallError.js";
-import { estimateFees } from "../tx/estimateFees.js";
+import { assertSendAllowed, guardedChainName } from "../tx/assertSendAllowed.js";
+import { resolveFees } from "../tx/resolveFees.js";
 import { sendTransaction, type SendTransactionParameters, type TransactionOverrides } from "../tx/sendTransaction.js";
 import { waitForReceipt } from "../tx/waitForReceipt.js";
 import type { Output } from "./output.js";
@@ -66,9 +67,6 @@ export interface PlannedSend {
   describeTo?: string;
 }
 
-/** Chain ids on which nothing is broadcast without a confirmation (SPEC §7.8). */
-const GUARDED_CHAINS = new Map([[1n, "Ethereum mainnet"]]);
-
 /**
  * SPEC §7.8: on mainnet (chain id 1) nothing is broadcast unless `--yes` was given, or the user agrees on a
  * terminal after seeing chain, sender, recipient, value and max fee. The fees shown are returned as
@@ -83,16 +81,16 @@ export async function confirmMainnet(
   sends: readonly PlannedSend[],
   options: { yes: boolean; overrides?: TransactionOverrides; canAsk?: boolean },
 ): Promise<TransactionOverrides> {
-  const chainName = GUARDED_CHAINS.get(client.chainId);
+  const chainName = guardedChainName(client.chainId);
   if (!chainName || options.yes || sends.length === 0) return {};
   const canAsk = options.canAsk ?? Boolean(process.stdin.isTTY && process.stderr.isTTY);
   const what = sends.length === 1 ? "a transaction" : `${sends.length} transactions`;
-  if (!canAsk) {
-    throw new ChaincallError("INVALID_ARGUMENT", `refusing to broadcast ${what} on ${chainName} (chain id ${client.chainId}) without confirmation: no terminal to ask on`, {
-      metaMessages: ["hint: pass --yes to broadcast on mainnet without a prompt"],
-    });
-  }
-  const fees = await agreedFees(client, options.overrides ?? {});
+  // Without a terminal there is nobody to ask: the guard refuses.
+  if (!canAsk) assertSendAllowed(client, { confirmed: false, count: sends.length, reason: "no terminal to ask on", hints: ["hint: pass --yes to broadcast on mainnet without a prompt"] });
+  // The fees the prompt shows, complete (the user's own where given, the node's suggestion otherwise): the
+  // signer uses exactly these.
+  const resolved = await resolveFees(client, options.overrides ?? {});
+  const fees: TransactionOverrides = resolved.type === 0 ? resolved : { maxFeePerGas: resolved.maxFeePerGas, maxPriorityFeePerGas: resolved.maxPriorityFeePerGas };
   const { formatEther, formatUnits } = await import("ethers");
   const gwei = (wei: bigint) => `${formatUnits(wei, "gwei")} gwei`;
   const total = sends.reduce((sum, s) => sum + s.value, 0n);
@@ -110,21 +108,6 @@ export async function confirmMainnet(
   const answer = await ask("Broadcast? [y/N] ");
   if (!/^y(es)?$/i.test(answer.trim())) throw new ChaincallError("ABORTED", `not broadcast: declined at the prompt (${chainName})`);
   return fees;
-}
-
-// The fees the prompt shows: the user's own (--max-fee, --priority-fee, --gas-price) where given, the node's
-// suggestion otherwise; returned complete so the signer uses exactly these.
-async function agreedFees(client: Client, overrides: TransactionOverrides): Promise<TransactionOverrides> {
-  if (overrides.gasPrice !== undefined) return { type: 0, gasPrice: overrides.gasPrice };
-  if (overrides.type === 0) return { type: 0, gasPrice: BigInt((await client.provider.send("eth_gasPrice", [])) as string) };
-  if (overrides.maxFeePerGas !== undefined && overrides.maxPriorityFeePerGas !== undefined) {
-    return { maxFeePerGas: overrides.maxFeePerGas, maxPriorityFeePerGas: overrides.maxPriorityFeePerGas };
-  }
-  const suggested = await estimateFees(client.provider, client.chainId);
-  if (suggested.type === 0) return { type: 0, gasPrice: suggested.gasPrice };
-  const tip = overrides.maxPriorityFeePerGas ?? suggested.maxPriorityFeePerGas;
-  const max = overrides.maxFeePerGas ?? suggested.maxFeePerGas - suggested.maxPriorityFeePerGas + tip;
-  return { maxFeePerGas: max, maxPriorityFeePerGas: tip > max ? max : tip };
 }
 
 // One line from the terminal; Ctrl-C and Ctrl-D decline.

@@ -13,7 +13,7 @@ import { parseAddress } from "./parseInput.js";
  */
 export async function withClient<T>(globals: Globals, extra: { signer?: CliSignerOptions; abis?: Interface[]; journal?: string }, work: (client: Client) => Promise<T>): Promise<T> {
   const signer = extra.signer === undefined ? undefined : await resolveSigner(extra.signer);
-  const client = await connect({ rpcUrl: globals.rpcUrl, chainId: globals.chainId, timeoutMs: globals.timeoutMs, signer, abis: extra.abis, journal: extra.journal });
+  const client = await connect({ rpcUrl: globals.rpcUrl, chainId: globals.chainId, timeoutMs: globals.timeoutMs, signer, abis: extra.abis, journal: extra.journal ?? true });
   try {
     return await work(client);
   } finally {

@@ -35,10 +35,12 @@ export interface ConnectParameters {
   /** ABIs whose custom errors should be decoded in reverts (more can be added with `addAbi`). */
   abis?: readonly (Interface | InterfaceAbi)[];
   /**
-   * Where signed transactions are journalled before broadcast (see `checkJournal`): a file path, or
-   * `false` for none. Default: `CHAINCALL_JOURNAL`, else `~/.chaincall/journal.jsonl`.
+   * Where signed transactions are journalled before broadcast (see `checkJournal`): a file path, `true`
+   * for the default file (`CHAINCALL_JOURNAL`, else `~/.chaincall/journal.jsonl`), or `false` for none.
+   * Default: none (the SDK writes no file unless asked; the CLI journals to the default file). A journal
+   * that cannot be written fails the send with `JOURNAL_ERROR` before anything is broadcast.
    */
-  journal?: string | false;
+  journal?: string | boolean;
   /**
    * Batching of concurrent reads (on by default): the `eth_call`s issued in one tick go out as Multicall3
    * `aggregate3` calls (or deploylessly where the chain has no Multicall3), else as JSON-RPC batches.
@@ -118,7 +120,7 @@ export async function connect(parameters: ConnectParameters = {}): Promise<Clien
   checkOptionalSignal(parameters.signal, "signal");
   const interfaces = parameters.abis === undefined ? [] : checkAbis(parameters.abis, "abis");
   const journalOption = parameters.journal;
-  assertArgument(journalOption === undefined || journalOption === false || (typeof journalOption === "string" && journalOption.trim() !== ""), "journal", "a file path or false", journalOption);
+  assertArgument(journalOption === undefined || typeof journalOption === "boolean" || (typeof journalOption === "string" && journalOption.trim() !== ""), "journal", "a file path, true or false", journalOption);
   const batch = checkBatchOptions(parameters.batch);
   const maxResponseBytes = parameters.maxResponseBytes === undefined ? undefined : checkInteger(parameters.maxResponseBytes, "maxResponseBytes", 1);
   if (parameters.signer !== undefined) await checkSignerOptions(parameters.signer);
@@ -139,7 +141,7 @@ export async function connect(parameters: ConnectParameters = {}): Promise<Clien
       throw new ChainMismatchError(expectedChainId, chainId, endpoint);
     }
     const genesis = nodes.genesis ?? (isDevChain(chainId) ? await fetchGenesis(transport, timeoutMs) : undefined);
-    const journal = journalOption === false ? null : journalOption ?? defaultJournalPath();
+    const journal = journalOption === true ? defaultJournalPath() : journalOption || null;
     const context = { chainId, journal, genesis };
     const signer = parameters.signer ? await createSigner(provider, parameters.signer, context) : undefined;
     let closed = false;

@@ -2,6 +2,7 @@ import { BaseContract, type ContractRunner, type Interface } from "ethers";
 import { assertArgument } from "../errors/assertArgument.js";
 import { ChaincallError } from "../errors/ChaincallError.js";
 import { toChaincallError } from "../errors/toChaincallError.js";
+import { boundBindingWait } from "../tx/buildResponse.js";
 import { booleanGuard, type ArgumentGuard } from "./booleanGuard.js";
 import { cacheSelectors } from "./cacheSelectors.js";
 import { diagnoseArguments, toBindingError, toBindingErrorSync, type BindingCall } from "./toBindingError.js";
@@ -127,11 +128,13 @@ class ContractWrapper<T extends BaseContract> implements ProxyHandler<T> {
     const fail = (args: readonly unknown[]) => async (err: unknown) => {
       throw await toBindingError(err, this.bindingCall(key, args));
     };
+    // A send's response waits through the bounded waitForReceipt (see boundBindingWait).
+    const bounded = (result: unknown) => boundBindingWait(result, this.iface, this.contract.runner);
     const wrapForm = (form: (...args: unknown[]) => Promise<unknown>) =>
       function (...args: unknown[]): Promise<unknown> {
         const refused = refuse(args);
         if (refused) return Promise.reject(refused);
-        return form(...args).catch(fail(args));
+        return form(...args).then(bounded, fail(args));
       };
     const method = wrapForm(raw) as Method;
     const forms: PropertyDescriptorMap = {};

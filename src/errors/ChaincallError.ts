@@ -16,7 +16,8 @@ export type ErrorCode =
   | "TX_DROPPED"
   | "TX_REPLACED"
   | "INSUFFICIENT_FUNDS"
-  | "CODEGEN_ERROR";
+  | "CODEGEN_ERROR"
+  | "JOURNAL_ERROR";
 
 /** Codes that mean "the caller gave bad input" (the CLI exits 2 for these, 1 for the rest). */
 export const USAGE_ERROR_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(["INVALID_ARGUMENT", "NOT_FOUND"]);

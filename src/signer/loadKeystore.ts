@@ -32,9 +32,9 @@ export interface CheckKdfParamsOptions {
 
 const GIB = 1024 ** 3;
 /** Default memory ceiling: geth's standard scrypt (N=2^18, r=8) needs 256 MiB, geth's light one 4 MiB. */
-export const DEFAULT_MAX_KDF_MEMORY_BYTES = GIB;
+const DEFAULT_MAX_KDF_MEMORY_BYTES = GIB;
 /** Keystore files are a few hundred bytes; anything bigger than this is not one. */
-export const MAX_KEYSTORE_FILE_BYTES = 64 * 1024;
+const MAX_KEYSTORE_FILE_BYTES = 64 * 1024;
 const MAX_SCRYPT_P = 16;
 /**
  * CPU ceiling of scrypt: N·r·p at most 2^23, 4 × geth's standard keystore (N=2^18, r=8, p=1), a few seconds

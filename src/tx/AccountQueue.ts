@@ -1,5 +1,5 @@
 import { ChaincallError } from "../errors/ChaincallError.js";
-import { classifyBroadcastFailure } from "./classifyBroadcastFailure.js";
+import { classifyBroadcastFailure, isNonceTooHigh } from "./classifyBroadcastFailure.js";
 import { UnknownOutcomeError } from "./UnknownOutcomeError.js";
 
 /** One transaction waiting for its nonce: signing and broadcasting are separate so a group can pipeline. */
@@ -95,11 +95,6 @@ export class AccountQueue {
         setImmediate(() => void this.drain());
       }
     });
-  }
-
-  /** Forgets the cached nonce: the next submission asks the node again. */
-  resync(): void {
-    this.next = undefined;
   }
 
   private async drain(): Promise<void> {
@@ -251,20 +246,14 @@ function notSent(nonce: number, before: unknown): ChaincallError {
   return err;
 }
 
-function isNonceTooHigh(err: unknown): boolean {
-  return /nonce too high/i.test(errorText(err));
-}
-
 // A send whose nonce was taken (another process, a wallet) or whose fate is unknown (timeout) means the
-// node's count must be read again.
-function needsResync(err: unknown): boolean {
-  if (err instanceof ChaincallError && (err.code === "NONCE_ERROR" || err.code === "TIMEOUT" || err.code === "ABORTED")) return true;
-  return /nonce|timeout|timed out/i.test(errorText(err));
-}
+// node's count must be read again. The provider translated the node's answer (nonce refusals worded
+// "nonce too low", "invalid nonce"… are NONCE_ERROR); ethers' own codes count for errors it raised itself.
+const RESYNC_CODES = new Set(["NONCE_ERROR", "TIMEOUT", "ABORTED", "NONCE_EXPIRED", "REPLACEMENT_UNDERPRICED"]);
 
-function errorText(err: unknown): string {
-  const e = err as { message?: unknown; shortMessage?: unknown };
-  return `${String(e?.shortMessage ?? "")} ${String(e?.message ?? "")}`;
+function needsResync(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null | undefined)?.code;
+  return typeof code === "string" && RESYNC_CODES.has(code);
 }
 
 // One queue per (node, chain id, address) in the process, so clients of one node sharing an account share

@@ -1,11 +1,23 @@
 import { statSync } from "node:fs";
-import type { Client } from "../client/connect.js";
+import type { ChaincallProvider } from "../client/createProvider.js";
 import { assertArgument, checkClient, checkHex, checkInteger, checkObject, checkString } from "../errors/assertArgument.js";
 import { ChainMismatchError } from "../errors/ChainMismatchError.js";
 import { ChaincallError } from "../errors/ChaincallError.js";
 import { toChaincallError } from "../errors/toChaincallError.js";
 import { matchIdentity, shortGenesis, type IgnoredEntries } from "../registry/nodeIdentity.js";
+import { isAlreadyKnown } from "./classifyBroadcastFailure.js";
 import { readNodeJournal, type JournalEntry } from "./journal.js";
+import { waitForReceipt } from "./waitForReceipt.js";
+
+/** What the journal functions need of a client (a `Client` from `connect()` is one). */
+export interface JournalClient {
+  readonly provider: ChaincallProvider;
+  readonly chainId: bigint;
+  /** The node's genesis hash (dev chains): with the chain id, the node's identity. */
+  readonly genesis?: string;
+  /** The node's printable address. */
+  readonly endpoint: string;
+}
 
 /**
  * What became of a journalled transaction: mined (`confirmed`, `reverted`), in the pool (`pending`), gone
@@ -46,7 +58,7 @@ export interface JournalReport {
  * @throws ChaincallError `INVALID_ARGUMENT` for a path that is not a file or a bad `last`; `RPC_ERROR`, `TIMEOUT`
  * @example for (const r of await checkJournal(client, client.journal!)) console.log(r.entry.hash, r.status);
  */
-export async function checkJournal(client: Client, path: string, options: { last?: number } = {}): Promise<JournalReports> {
+export async function checkJournal(client: JournalClient, path: string, options: { last?: number } = {}): Promise<JournalReports> {
   checkClient(client);
   checkString(path, "path");
   checkObject(options, "options");
@@ -98,7 +110,7 @@ export async function checkJournal(client: Client, path: string, options: { last
  *   one sent to another node of the same chain id (another genesis hash); `CHAIN_MISMATCH` for an entry of another chain; or the node's refusal (`NONCE_ERROR`, `RPC_ERROR`, …)
  * @example for (const r of await checkJournal(client, path)) if (r.status === "dropped") await rebroadcast(client, r.entry);
  */
-export async function rebroadcast(client: Client, entry: JournalEntry): Promise<string> {
+export async function rebroadcast(client: JournalClient, entry: JournalEntry): Promise<string> {
   checkClient(client);
   checkObject(entry, "entry");
   checkHex(entry.hash, "entry.hash", { bytes: 32 });
@@ -122,17 +134,6 @@ export async function rebroadcast(client: Client, entry: JournalEntry): Promise<
   }
 }
 
-/** True for a node's "I have this transaction already" answer, in its various spellings. */
-export function isAlreadyKnown(err: unknown): boolean {
-  const texts: string[] = [];
-  let current: any = err;
-  for (let depth = 0; current && depth < 6; depth++) {
-    texts.push(String(current.message ?? ""), String(current.info?.error?.message ?? ""), String(current.error?.message ?? ""));
-    current = current.cause;
-  }
-  return /already known|known transaction|already imported|already exists|AlreadyKnown/i.test(texts.join(" "));
-}
-
 /** What `rebroadcastDropped` did with one report: sent it again, or left it (another entry had its nonce). */
 export type RebroadcastAction = "rebroadcast" | "skipped";
 
@@ -149,7 +150,7 @@ export type RebroadcastAction = "rebroadcast" | "skipped";
  * @throws ChaincallError as `rebroadcast`; `TIMEOUT` when Hardhat does not mine one in time
  * @example await rebroadcastDropped(client, await checkJournal(client, path));
  */
-export async function rebroadcastDropped(client: Client, reports: readonly JournalReport[], options: { timeoutMs?: number } = {}): Promise<Map<JournalReport, RebroadcastAction>> {
+export async function rebroadcastDropped(client: JournalClient, reports: readonly JournalReport[], options: { timeoutMs?: number } = {}): Promise<Map<JournalReport, RebroadcastAction>> {
   checkClient(client);
   const done = new Map<JournalReport, RebroadcastAction>();
   const chosen = new Map<string, JournalReport>();
@@ -168,7 +169,7 @@ export async function rebroadcastDropped(client: Client, reports: readonly Journ
     done.set(report, "rebroadcast");
     if (!waitMined) continue;
     try {
-      await client.wait(hash, { confirmations: 1, timeoutMs: options.timeoutMs ?? 60_000, nonce: report.entry.nonce, from: report.entry.from });
+      await waitForReceipt(client, hash, { confirmations: 1, timeoutMs: options.timeoutMs ?? 60_000, nonce: report.entry.nonce, from: report.entry.from });
     } catch (err) {
       // Mined and reverted uses its nonce all the same: the next one can follow.
       if (!(err instanceof ChaincallError && err.code === "CALL_REVERTED")) throw err;
@@ -178,7 +179,7 @@ export async function rebroadcastDropped(client: Client, reports: readonly Journ
 }
 
 // Hardhat's node refuses a transaction whose nonce is above the account's next one while it automines.
-async function refusesQueuedNonces(client: Client): Promise<boolean> {
+async function refusesQueuedNonces(client: JournalClient): Promise<boolean> {
   try {
     const version = String(await client.provider.send("web3_clientVersion", []));
     return /hardhat/i.test(version);

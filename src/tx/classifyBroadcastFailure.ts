@@ -14,7 +14,20 @@ export type BroadcastFailure = "refused" | "unsent" | "unknown";
 
 // Socket errors raised before a request is written: the connection never opened.
 const NEVER_CONNECTED = /^(ECONNREFUSED|ENOENT|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH)$/;
-const NEVER_CONNECTED_TEXT = /\b(ECONNREFUSED|ENOENT|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH)\b/;
+
+/**
+ * The answers nodes give only as text (no code tells them apart): the one table of the send pipeline's text
+ * patterns. `neverConnected` is a socket error code quoted in a message; `connectionLost` keeps a reset from
+ * counting as never connected.
+ */
+const NODE_TEXT = {
+  /** "I have this transaction already", in geth's, Nethermind's, Besu's, Erigon's and reth's spellings. */
+  alreadyKnown: /already known|known transaction|already imported|already exists|AlreadyKnown/i,
+  /** Hardhat refuses a queued nonce while automining ("Nonce too high. Expected nonce to be 5 but got 6"). */
+  nonceTooHigh: /nonce too high/i,
+  neverConnected: /\b(ECONNREFUSED|ENOENT|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH)\b/,
+  connectionLost: /ECONNRESET|hang up/i,
+} as const;
 
 /** JSON-RPC "internal error": a gateway's or a node's own failure, which proves nothing about the transaction. */
 const INTERNAL_ERROR = -32603;
@@ -34,7 +47,7 @@ export function classifyBroadcastFailure(err: unknown): BroadcastFailure {
     // (`httpStatus`: the HTTP transport's HttpAnswerError; the others: ethers' own HTTP errors.)
     if (current.code === "SERVER_ERROR" || typeof current.httpStatus === "number" || typeof current.response?.statusCode === "number") return "unknown";
     if (typeof current.code === "string" && NEVER_CONNECTED.test(current.code)) neverConnected = true;
-    if (typeof current.message === "string" && NEVER_CONNECTED_TEXT.test(current.message) && !/ECONNRESET|hang up/i.test(current.message)) neverConnected = true;
+    if (typeof current.message === "string" && NODE_TEXT.neverConnected.test(current.message) && !NODE_TEXT.connectionLost.test(current.message)) neverConnected = true;
     for (const candidate of [current.info?.error, current.error]) {
       if (candidate && typeof candidate.code === "number" && rpcCode === undefined) rpcCode = candidate.code;
     }
@@ -43,4 +56,33 @@ export function classifyBroadcastFailure(err: unknown): BroadcastFailure {
   if (rpcCode !== undefined) return rpcCode === INTERNAL_ERROR ? "unknown" : "refused";
   if (neverConnected) return "unsent";
   return "unknown";
+}
+
+// The messages along an error's cause chain: ethers' own, the node's JSON-RPC error, a socket's.
+function causeTexts(err: unknown): string {
+  const texts: string[] = [];
+  let current = err as { message?: unknown; shortMessage?: unknown; cause?: unknown; error?: { message?: unknown }; info?: { error?: { message?: unknown } } } | undefined;
+  for (let depth = 0; current && depth < 6; depth++) {
+    texts.push(String(current.shortMessage ?? ""), String(current.message ?? ""), String(current.info?.error?.message ?? ""), String(current.error?.message ?? ""));
+    current = current.cause as typeof current;
+  }
+  return texts.join(" ");
+}
+
+/**
+ * True for a node's "I have this transaction already" answer, in its various spellings (text only: nodes
+ * give it no code of its own).
+ * @example if (isAlreadyKnown(err)) return hash; // the node has exactly this transaction
+ */
+export function isAlreadyKnown(err: unknown): boolean {
+  return NODE_TEXT.alreadyKnown.test(causeTexts(err));
+}
+
+/**
+ * True for Hardhat's "nonce too high" refusal (a queued nonce while automining): the code, `NONCE_ERROR`,
+ * is the one of "nonce too low" too, so only the text tells them apart.
+ * @example if (isNonceTooHigh(err)) retryWithNextNonce();
+ */
+export function isNonceTooHigh(err: unknown): boolean {
+  return NODE_TEXT.nonceTooHigh.test(causeTexts(err));
 }

@@ -2,7 +2,7 @@ import { getAddress, toQuantity, type TransactionResponse } from "ethers";
 import type { ChaincallProvider } from "../client/createProvider.js";
 
 /** Most blocks `findTransactionByNonce` reads looking for a mined transaction. */
-export const NONCE_SCAN_BLOCKS = 256;
+const NONCE_SCAN_BLOCKS = 256;
 
 interface RpcBlock {
   transactions?: { hash?: string; from?: string; nonce?: string }[];

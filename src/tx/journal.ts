@@ -84,6 +84,19 @@ export function defaultJournalPath(): string {
  * @example appendJournal(defaultJournalPath(), { v: 1, hash, chainId: "31337", from, nonce, to, raw, time: new Date().toISOString() })
  */
 export function appendJournal(path: string, entry: JournalEntry): void {
+  writeJournal(path, `${JSON.stringify(entry)}\n`);
+}
+
+/**
+ * Makes sure the journal can be appended to, writing nothing: its folder and file are created as for a
+ * first entry. For node-signed sends, whose entry can be written only once the node answered with the hash.
+ * @example openJournal(defaultJournalPath()); // throws (EISDIR, EACCES…) when it cannot be written
+ */
+export function openJournal(path: string): void {
+  writeJournal(path, "");
+}
+
+function writeJournal(path: string, text: string): void {
   const fresh = !existsSync(path);
   if (fresh) {
     // A folder we create holds only the journal: owner only, whatever the umask.
@@ -91,7 +104,7 @@ export function appendJournal(path: string, entry: JournalEntry): void {
   } else {
     makePrivate(path);
   }
-  appendFileSync(path, `${JSON.stringify(entry)}\n`, { mode: 0o600 });
+  appendFileSync(path, text, { mode: 0o600 });
   if (fresh) chmodSync(path, 0o600);
 }
 

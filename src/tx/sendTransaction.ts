@@ -1,8 +1,10 @@
 import type { TransactionRequest, TransactionResponse } from "ethers";
-import type { Client } from "../client/connect.js";
+import type { ChaincallProvider } from "../client/createProvider.js";
 import { assertArgument, checkAddress, checkClient, checkHex, checkInteger, checkObject, checkQuantity } from "../errors/assertArgument.js";
 import { ChaincallError } from "../errors/ChaincallError.js";
 import { toChaincallError } from "../errors/toChaincallError.js";
+import { prepareTransaction } from "./prepareTransaction.js";
+import type { Sender } from "./Sender.js";
 
 /** Fee, gas, value and nonce settings of one transaction; unset fields are filled in by the signer. */
 export interface TransactionOverrides {
@@ -30,6 +32,14 @@ export interface SendTransactionParameters extends TransactionOverrides {
   data?: string;
 }
 
+/** What `sendTransaction` needs of a client (a `Client` from `connect()` with a signer is one). */
+export interface SendingClient {
+  readonly provider: ChaincallProvider;
+  readonly chainId: bigint;
+  /** The client's signer: its `sender` is the account the pipeline sends for. */
+  readonly signer?: { readonly sender: Sender };
+}
+
 const QUANTITY_FIELDS = ["value", "gasLimit", "maxFeePerGas", "maxPriorityFeePerGas", "gasPrice"] as const;
 const KNOWN_FIELDS = new Set<string>(["to", "data", "nonce", "type", ...QUANTITY_FIELDS]);
 
@@ -39,20 +49,41 @@ const KNOWN_FIELDS = new Set<string>(["to", "data", "nonce", "type", ...QUANTITY
  * checked before anything is signed or sent.
  * @param client a client from `connect()` with a signer
  * @param parameters recipient, calldata, and optional value, gas, fees and nonce
- * @returns the transaction as the node accepted it (wait with `client.wait(tx)`)
+ * @returns the transaction as the node accepted it (wait with `client.wait(tx)` or `tx.wait()`: both bounded)
  * @throws ChaincallError `INVALID_ARGUMENT` for a malformed or unknown field (nothing is sent);
  *   `SIGNER_ERROR` without a signer; `CALL_REVERTED` when gas estimation reverts; `INSUFFICIENT_FUNDS`,
- *   `NONCE_ERROR`, `RPC_ERROR`, `TIMEOUT`
+ *   `NONCE_ERROR`, `RPC_ERROR`, `TIMEOUT`; `JOURNAL_ERROR` when the client's journal cannot be written (nothing
+ *   is sent)
  * @example const tx = await sendTransaction(client, { to, data }); console.log(tx.hash);
  */
-export async function sendTransaction(client: Client, parameters: SendTransactionParameters): Promise<TransactionResponse> {
+export async function sendTransaction(client: SendingClient, parameters: SendTransactionParameters): Promise<TransactionResponse> {
   checkClient(client);
   const request = checkSendParameters(parameters, client.chainId);
   if (!client.signer) throw new ChaincallError("SIGNER_ERROR", "this client has no signer: pass signer to connect()");
+  return submitTransaction(client.signer.sender, request);
+}
+
+/**
+ * The send pipeline, for `sendTransaction` and the signer's `sendTransaction` (every binding's send):
+ * prepare (fees, gas, checks: concurrently across sends), then the account's nonce queue, which signs (or
+ * has the node sign), journals and broadcasts in nonce order; resolves once the node accepted it. A nonce
+ * taken elsewhere (another process, a wallet) is retried once with the node's count.
+ * @throws ChaincallError (translated once, here)
+ * @example const tx = await submitTransaction(signer.sender, { to, data, chainId });
+ */
+export async function submitTransaction(sender: Sender, request: TransactionRequest): Promise<TransactionResponse> {
   try {
-    return await client.signer.sendTransaction(request);
+    const prepared = await prepareTransaction(sender, request);
+    const explicitNonce = request.nonce ?? undefined;
+    try {
+      return await sender.queue.submit(sender.account, sender.job(prepared), explicitNonce);
+    } catch (err) {
+      // Someone else used the nonce (another process, a wallet): re-read the count and try once more.
+      if (explicitNonce !== undefined || toChaincallError(err, sender.provider.boundary).code !== "NONCE_ERROR") throw err;
+      return await sender.queue.submit(sender.account, sender.job(prepared));
+    }
   } catch (err) {
-    throw toChaincallError(err, client.provider.boundary);
+    throw toChaincallError(err, sender.provider.boundary);
   }
 }
 

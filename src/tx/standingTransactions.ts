@@ -21,7 +21,7 @@ export interface StandingTransactions {
 }
 
 /** Most transactions a record keeps (the lowest nonces go first): a bound on memory for long-running processes. */
-export const MAX_STANDING = 50_000;
+const MAX_STANDING = 50_000;
 
 // One record per journal, node and account in the process, shared by every signer of that account there.
 const records = new Map<string, StandingTransactions>();

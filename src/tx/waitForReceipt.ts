@@ -39,7 +39,7 @@ export interface WaitSource {
 }
 
 /** Default bound of a receipt wait. */
-export const DEFAULT_WAIT_TIMEOUT_MS = 120_000;
+const DEFAULT_WAIT_TIMEOUT_MS = 120_000;
 
 // How many polls in a row must miss the transaction before it counts as gone (load-balanced nodes lag).
 const UNKNOWN_POLLS_BEFORE_GONE = 2;
