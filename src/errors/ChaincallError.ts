@@ -1,4 +1,5 @@
 import { appendFileSync } from "node:fs";
+import { causeChain, findCause } from "./findCause.js";
 import { cleanMessage } from "./redact.js";
 
 /** The stable, machine-readable codes every chaincall error carries. */
@@ -67,18 +68,13 @@ export class ChaincallError extends Error {
   }
 
   /**
-   * Walks the `cause` chain and returns the deepest error, or the first one `predicate` accepts.
+   * Walks the cause chain (`cause`, and the node's error where ethers keeps it: see `findCause`) and returns
+   * the first error `predicate` accepts (null when none does), or without a predicate the deepest one.
    * @example const root = err.walk();
    */
   walk(predicate?: (err: unknown) => boolean): unknown {
-    let current: unknown = this;
-    for (let depth = 0; depth < 32; depth++) {
-      if (predicate?.(current)) return current;
-      const next = (current as { cause?: unknown } | null)?.cause;
-      if (next === undefined || next === null) return predicate ? null : current;
-      current = next;
-    }
-    return predicate ? null : current;
+    if (predicate) return findCause(this, predicate) ?? null;
+    return causeChain(this).at(-1);
   }
 }
 
