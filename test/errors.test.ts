@@ -2,14 +2,15 @@ import { expect } from "chai";
 import { makeError } from "ethers";
 import { connect as netConnect } from "node:net";
 import { findFreePort } from "../scripts/lib/localNode";
-import { ChaincallError } from "../src";
-import { errorTexts, nodeSaid, rpcErrorCode } from "../src/errors/classify";
+import { ChaincallError, connect } from "../src";
+import { errorTexts, isUnreachable, nodeSaid, rpcErrorCode } from "../src/errors/classify";
 import { causeChain, findCause } from "../src/errors/findCause";
 import { NODE_MESSAGES, textSays } from "../src/errors/nodeMessages";
 import { toChaincallError } from "../src/errors/toChaincallError";
+import { rejection } from "./fixtures/assertions";
 
-// The one classifier over the cause chain (src/errors/classify.ts, findCause.ts) and the table of node
-// wordings (nodeMessages.ts). Unit level: error chains built in the shapes ethers, nodes and sockets give.
+// The one classifier over the cause chain (src/errors/classify.ts, findCause.ts), "unreachable" as a
+// failure field, and the table of node wordings (nodeMessages.ts). Unit level: error chains built in the shapes ethers, nodes and sockets give.
 
 // A real socket's ECONNREFUSED: a port that was free a moment ago, nothing listening.
 async function refusedSocketError(): Promise<NodeJS.ErrnoException> {
@@ -75,6 +76,37 @@ describe("rpcErrorCode: the node's JSON-RPC code anywhere along the chain", () =
     expect(rpcErrorCode(new ChaincallError("RPC_ERROR", "cannot reach x", { cause: socket }))).to.equal(undefined);
     expect(rpcErrorCode(makeError("network", "NETWORK_ERROR"))).to.equal(undefined);
   });
+});
+
+describe("isUnreachable: a failure field, never the text", () => {
+  it("a real socket's ECONNREFUSED, translated: RPC_ERROR 'cannot reach', failure unreachable, also when wrapped", async () => {
+    const e = toChaincallError(await refusedSocketError(), { endpoint: "http://127.0.0.1:1" });
+    expect([e.code, e.shortMessage, e.failure]).to.deep.equal(["RPC_ERROR", "cannot reach http://127.0.0.1:1", "unreachable"]);
+    expect(isUnreachable(e)).to.equal(true);
+    expect(isUnreachable(new ChaincallError("RPC_ERROR", "not sent", { cause: e }))).to.equal(true);
+    expect(isUnreachable(toChaincallError(makeError("network down", "NETWORK_ERROR")))).to.equal(true);
+  });
+
+  it("is false for a message that merely says so, a timeout, and a node's refusal", () => {
+    expect(isUnreachable(new ChaincallError("RPC_ERROR", "cannot reach the node"))).to.equal(false);
+    expect(isUnreachable(new Error("cannot reach http://x"))).to.equal(false);
+    expect(isUnreachable(new ChaincallError("TIMEOUT", "timed out"))).to.equal(false);
+    expect(isUnreachable(toChaincallError(ethersShaped("CALL_EXCEPTION", { code: -32000, message: "header not found" })))).to.equal(false);
+  });
+
+  for (const [name, url] of [
+    ["HTTP", async () => `http://127.0.0.1:${await findFreePort()}`],
+    ["WebSocket", async () => `ws://127.0.0.1:${await findFreePort()}`],
+    ["IPC", async () => "/tmp/chaincall-no-such-dir/geth.ipc"],
+  ] as const) {
+    it(`connect() to nothing (${name}): failure "unreachable", the start hint, the message as before`, async () => {
+      const rpcUrl = await url();
+      const err = await rejection(connect({ rpcUrl, timeoutMs: 10_000 }));
+      expect([err.code, err.failure, err.message]).to.deep.equal(["RPC_ERROR", "unreachable", `cannot reach ${rpcUrl}`]);
+      expect(err.metaMessages.join("\n")).to.match(/is a node running there/);
+      expect(isUnreachable(err)).to.equal(true);
+    });
+  }
 });
 
 describe("node messages: one table, read along the chain", () => {

@@ -22,7 +22,14 @@ export type ErrorCode =
 /** Codes that mean "the caller gave bad input" (the CLI exits 2 for these, 1 for the rest). */
 export const USAGE_ERROR_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(["INVALID_ARGUMENT", "NOT_FOUND"]);
 
-/** The optional parts of a `ChaincallError`: its cause, a line of detail, hint lines. */
+/**
+ * Why an `RPC_ERROR` happened, when chaincall knows more than its code says: `"unreachable"` means no node
+ * answered at all (connection refused, host not found, IPC socket absent, connection reset, a WebSocket
+ * upgrade refused): retrying elsewhere or later may help, splitting a request never does.
+ */
+export type RpcFailure = "unreachable";
+
+/** The optional parts of a `ChaincallError`: its cause, a line of detail, hint lines, and what kind of failure it is. */
 export interface ChaincallErrorOptions {
   /** The error this one explains; kept for debugging, never printed without `--verbose`. */
   cause?: unknown;
@@ -30,6 +37,8 @@ export interface ChaincallErrorOptions {
   details?: string;
   /** Hint lines a CLI prints under the message. */
   metaMessages?: string[];
+  /** Why an `RPC_ERROR` happened (see `RpcFailure`). */
+  failure?: RpcFailure;
 }
 
 /**
@@ -49,11 +58,16 @@ export class ChaincallError extends Error {
   readonly details?: string;
   /** Hint lines a CLI prints under the message. */
   readonly metaMessages: string[];
+  /**
+   * Why an `RPC_ERROR` happened, when known: `"unreachable"` when no node answered (the message then says
+   * "cannot reach …"). Branch on this, never on the message text.
+   */
+  readonly failure?: RpcFailure;
 
   /**
    * @param code the stable code
    * @param shortMessage the one-line message (secrets the process knows are removed from it)
-   * @param options `cause`, `details`, `metaMessages`
+   * @param options `cause`, `details`, `metaMessages`, `failure`
    */
   constructor(code: ErrorCode, shortMessage: string, options: ChaincallErrorOptions = {}) {
     // Redacted here, once: no secret reaches a message, whoever prints it (the CLI, a user's logger); control
@@ -64,6 +78,7 @@ export class ChaincallError extends Error {
     this.shortMessage = message;
     this.details = options.details === undefined ? undefined : cleanMessage(String(options.details), 2000);
     this.metaMessages = (options.metaMessages ?? []).map((line) => cleanMessage(String(line)));
+    if (options.failure !== undefined) this.failure = options.failure;
     auditLog(this);
   }
 

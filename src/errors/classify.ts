@@ -1,3 +1,4 @@
+import { ChaincallError } from "./ChaincallError.js";
 import { causeChain, findCause, links } from "./findCause.js";
 import { type NodeMessage, textSays } from "./nodeMessages.js";
 
@@ -10,6 +11,15 @@ import { type NodeMessage, textSays } from "./nodeMessages.js";
 export function rpcErrorCode(err: unknown): number | undefined {
   const found = findCause(err, (e) => Number.isInteger((e as { code?: unknown }).code));
   return found === undefined ? undefined : (found as { code: number }).code;
+}
+
+/**
+ * True when no node answered: a `ChaincallError` along the cause chain has `failure: "unreachable"`
+ * (connection refused, host not found, IPC socket absent, connection reset, WebSocket upgrade refused).
+ * @example if (isUnreachable(err)) tryAnotherNode();
+ */
+export function isUnreachable(err: unknown): boolean {
+  return findCause(err, (e) => e instanceof ChaincallError && e.failure === "unreachable") !== undefined;
 }
 
 /**

@@ -16,7 +16,8 @@ export interface ErrorContext {
 
 /**
  * Translates any error (ethers', a socket's, a node's) into a `ChaincallError` with a stable code, a
- * secret-free one-line message, and the original as `cause`. Chaincall errors pass through unchanged.
+ * secret-free one-line message, and the original as `cause`. Chaincall errors pass through unchanged. An
+ * unreachable node is `RPC_ERROR` "cannot reach …" with `failure: "unreachable"`.
  * @example catch (e) { throw toChaincallError(e, { endpoint: "http://127.0.0.1:8545" }); }
  */
 export function toChaincallError(err: unknown, context: ErrorContext = {}): ChaincallError {
@@ -59,7 +60,7 @@ export function toChaincallError(err: unknown, context: ErrorContext = {}): Chai
   };
   const rawText = `${e.message ?? ""} ${e.cause?.message ?? ""} ${e.error?.message ?? ""} ${e.cause?.code ?? ""}`;
   if (ethersCode === "NETWORK_ERROR" || textSays(rawText, "unreachable") || textSays(String(e.code ?? ""), "unreachable")) {
-    return new ChaincallError("RPC_ERROR", `cannot reach ${where}`, { cause: err, details: text });
+    return new ChaincallError("RPC_ERROR", `cannot reach ${where}`, { cause: err, details: text, failure: "unreachable" });
   }
   // Nodes word nonce refusals differently (see NODE_MESSAGES): only words tell them apart.
   if (textSays(`${text} ${rawText}`, "nonceRefused")) {

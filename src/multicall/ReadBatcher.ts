@@ -1,4 +1,4 @@
-import { nodeSaid } from "../errors/classify.js";
+import { isUnreachable, nodeSaid } from "../errors/classify.js";
 import { DEPLOYLESS_MULTICALL3_CODE } from "./bytecode.js";
 import { decodeResults, encodeAggregate3, encodeDeploylessArgs, type Read } from "./encoding.js";
 
@@ -284,7 +284,7 @@ export class ReadBatcher {
 // A timeout, an abort or an unreachable node: splitting would only multiply the waiting.
 function isUnanswered(err: unknown): boolean {
   const code = (err as { code?: string })?.code;
-  return code === "TIMEOUT" || code === "ABORTED" || /cannot reach/i.test((err as Error)?.message ?? "");
+  return code === "TIMEOUT" || code === "ABORTED" || isUnreachable(err);
 }
 
 /**
