@@ -3,6 +3,7 @@ import { makeError } from "ethers";
 import { connect as netConnect } from "node:net";
 import { findFreePort } from "../scripts/lib/localNode";
 import { ChaincallError, connect } from "../src";
+import { notOnChain } from "../src/cli/chainArgs";
 import { errorTexts, isUnreachable, nodeSaid, rpcErrorCode } from "../src/errors/classify";
 import { causeChain, findCause } from "../src/errors/findCause";
 import { NODE_MESSAGES, textSays } from "../src/errors/nodeMessages";
@@ -10,7 +11,7 @@ import { toChaincallError } from "../src/errors/toChaincallError";
 import { rejection } from "./fixtures/assertions";
 
 // The one classifier over the cause chain (src/errors/classify.ts, findCause.ts), "unreachable" as a
-// failure field, and the table of node wordings (nodeMessages.ts). Unit level: error chains built in the shapes ethers, nodes and sockets give.
+// failure field, the table of node wordings (nodeMessages.ts), and the exit code declared on the error. Unit level: error chains built in the shapes ethers, nodes and sockets give.
 
 // A real socket's ECONNREFUSED: a port that was free a moment ago, nothing listening.
 async function refusedSocketError(): Promise<NodeJS.ErrnoException> {
@@ -151,5 +152,15 @@ describe("node messages: one table, read along the chain", () => {
     expect(toChaincallError(new Error("insufficient funds for gas * price + value")).code).to.equal("INSUFFICIENT_FUNDS");
     const refused = toChaincallError(ethersShaped("CALL_EXCEPTION", { code: -32000, message: "header not found" }), { endpoint: "node" });
     expect([refused.code, refused.shortMessage]).to.deep.equal(["RPC_ERROR", "node refused the request: header not found"]);
+  });
+});
+
+describe("the exit code declared on the error", () => {
+  it("2 for bad input (INVALID_ARGUMENT, NOT_FOUND), 1 for the rest, 1 for a NOT_FOUND about the chain", () => {
+    expect(new ChaincallError("INVALID_ARGUMENT", "x").exitCode).to.equal(2);
+    expect(new ChaincallError("NOT_FOUND", "x").exitCode).to.equal(2);
+    for (const code of ["RPC_ERROR", "TIMEOUT", "CALL_REVERTED", "CHAIN_MISMATCH"] as const) expect(new ChaincallError(code, "x").exitCode, code).to.equal(1);
+    const unknownHash = notOnChain("transaction 0x12 not found");
+    expect([unknownHash.code, unknownHash.exitCode]).to.deep.equal(["NOT_FOUND", 1]);
   });
 });

@@ -29,6 +29,9 @@ export const USAGE_ERROR_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(["IN
  */
 export type RpcFailure = "unreachable";
 
+/** The CLI's exit codes for a failure: 1 for a runtime failure, 2 for bad input. */
+export type FailureExitCode = 1 | 2;
+
 /** The optional parts of a `ChaincallError`: its cause, a line of detail, hint lines, and what kind of failure it is. */
 export interface ChaincallErrorOptions {
   /** The error this one explains; kept for debugging, never printed without `--verbose`. */
@@ -39,6 +42,12 @@ export interface ChaincallErrorOptions {
   metaMessages?: string[];
   /** Why an `RPC_ERROR` happened (see `RpcFailure`). */
   failure?: RpcFailure;
+  /**
+   * The CLI's exit code for this error, when it is not the code's own (2 for `INVALID_ARGUMENT` and
+   * `NOT_FOUND`, 1 for the rest): a `NOT_FOUND` about the chain (an unknown transaction hash) is a runtime
+   * failure, 1.
+   */
+  exitCode?: FailureExitCode;
 }
 
 /**
@@ -63,11 +72,13 @@ export class ChaincallError extends Error {
    * "cannot reach …"). Branch on this, never on the message text.
    */
   readonly failure?: RpcFailure;
+  /** The exit code the CLI ends with for this error: 2 for bad input, 1 for a runtime failure. */
+  readonly exitCode: FailureExitCode;
 
   /**
    * @param code the stable code
    * @param shortMessage the one-line message (secrets the process knows are removed from it)
-   * @param options `cause`, `details`, `metaMessages`, `failure`
+   * @param options `cause`, `details`, `metaMessages`, `failure`, `exitCode`
    */
   constructor(code: ErrorCode, shortMessage: string, options: ChaincallErrorOptions = {}) {
     // Redacted here, once: no secret reaches a message, whoever prints it (the CLI, a user's logger); control
@@ -79,6 +90,7 @@ export class ChaincallError extends Error {
     this.details = options.details === undefined ? undefined : cleanMessage(String(options.details), 2000);
     this.metaMessages = (options.metaMessages ?? []).map((line) => cleanMessage(String(line)));
     if (options.failure !== undefined) this.failure = options.failure;
+    this.exitCode = options.exitCode ?? (USAGE_ERROR_CODES.has(code) ? 2 : 1);
     auditLog(this);
   }
 
