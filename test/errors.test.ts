@@ -1,17 +1,21 @@
 import { expect } from "chai";
 import { makeError } from "ethers";
+import { readdirSync, readFileSync } from "node:fs";
 import { connect as netConnect } from "node:net";
-import { findFreePort } from "../scripts/lib/localNode";
+import { join } from "node:path";
+import { findFreePort, projectRoot } from "../scripts/lib/localNode";
 import { ChaincallError, connect } from "../src";
 import { notOnChain } from "../src/cli/chainArgs";
 import { errorTexts, isUnreachable, nodeSaid, rpcErrorCode } from "../src/errors/classify";
+import { type ErrorListener, type ErrorRecord, setErrorListener } from "../src/errors/errorListener";
 import { causeChain, findCause } from "../src/errors/findCause";
 import { NODE_MESSAGES, textSays } from "../src/errors/nodeMessages";
 import { toChaincallError } from "../src/errors/toChaincallError";
 import { rejection } from "./fixtures/assertions";
 
-// The one classifier over the cause chain (src/errors/classify.ts, findCause.ts), "unreachable" as a
-// failure field, the table of node wordings (nodeMessages.ts), and the exit code declared on the error. Unit level: error chains built in the shapes ethers, nodes and sockets give.
+// The one classifier over the cause chain (src/errors/classify.ts, findCause.ts), the table of node
+// wordings (nodeMessages.ts), the exit code declared on the error, and the error listener that replaced
+// the constructor's file write. Unit level: error chains built in the shapes ethers, nodes and sockets give.
 
 // A real socket's ECONNREFUSED: a port that was free a moment ago, nothing listening.
 async function refusedSocketError(): Promise<NodeJS.ErrnoException> {
@@ -162,5 +166,68 @@ describe("the exit code declared on the error", () => {
     for (const code of ["RPC_ERROR", "TIMEOUT", "CALL_REVERTED", "CHAIN_MISMATCH"] as const) expect(new ChaincallError(code, "x").exitCode, code).to.equal(1);
     const unknownHash = notOnChain("transaction 0x12 not found");
     expect([unknownHash.code, unknownHash.exitCode]).to.deep.equal(["NOT_FOUND", 1]);
+  });
+});
+
+describe("the error listener (no file written by an error's constructor)", () => {
+  let records: ErrorRecord[];
+  let previous: ErrorListener | undefined;
+  beforeEach(() => {
+    records = [];
+    // The suite's own listener (the end-of-run audit, fixtures/hooks.ts) keeps hearing everything.
+    previous = setErrorListener((record, err) => {
+      records.push(record);
+      previous?.(record, err);
+    });
+  });
+  afterEach(() => {
+    setErrorListener(previous);
+  });
+
+  it("hears each new error once, with its code and texts", () => {
+    new ChaincallError("TIMEOUT", "timed out after 5 ms", { details: "d", metaMessages: ["hint: h"] });
+    expect(records).to.deep.equal([{ code: "TIMEOUT", message: "timed out after 5 ms", details: "d", hints: ["hint: h"] }]);
+  });
+
+  it("an error re-wrapped or translated again with the same words is not heard twice; new words are", async () => {
+    const socket = await refusedSocketError();
+    const first = toChaincallError(socket, { endpoint: "http://127.0.0.1:9" });
+    toChaincallError(socket, { endpoint: "http://127.0.0.1:9" }); // the same failure translated twice
+    toChaincallError(first); // passes through
+    new ChaincallError("RPC_ERROR", first.shortMessage, { cause: first, details: first.details, failure: "unreachable" }); // re-wrapped
+    expect(records.map((r) => r.message)).to.deep.equal(["cannot reach http://127.0.0.1:9"]);
+    new ChaincallError("RPC_ERROR", first.shortMessage, { cause: first, details: first.details, metaMessages: ["hint: start a node"] });
+    toChaincallError(socket, { endpoint: "http://127.0.0.1:10" });
+    expect(records.map((r) => `${r.message} ${r.hints.join()}`)).to.deep.equal([
+      "cannot reach http://127.0.0.1:9 ",
+      "cannot reach http://127.0.0.1:9 hint: start a node",
+      "cannot reach http://127.0.0.1:10 ",
+    ]);
+  });
+
+  it("two separate failures with the same words are both heard", () => {
+    new ChaincallError("INVALID_ARGUMENT", "bad address");
+    new ChaincallError("INVALID_ARGUMENT", "bad address");
+    expect(records).to.have.length(2);
+  });
+
+  it("a listener that throws does not change the error; none installed, nothing is heard", () => {
+    setErrorListener(() => {
+      throw new Error("disk full");
+    });
+    const err = new ChaincallError("RPC_ERROR", "still this");
+    expect(err.message).to.equal("still this");
+    setErrorListener(undefined);
+    new ChaincallError("RPC_ERROR", "unheard");
+    expect(records).to.deep.equal([]);
+  });
+
+  it("src/errors writes no file and imports nothing of Node's (the CLI and the tests install the listener)", () => {
+    const dir = join(projectRoot(), "src", "errors");
+    for (const file of readdirSync(dir)) {
+      const source = readFileSync(join(dir, file), "utf8");
+      expect(source, file).not.to.match(/from "(node:)?(fs|path|os|child_process)"/);
+      expect(source, file).not.to.match(/\b(append|write)File(Sync)?\(/);
+    }
   });
 });

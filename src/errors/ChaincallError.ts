@@ -1,4 +1,4 @@
-import { appendFileSync } from "node:fs";
+import { reportCreated } from "./errorListener.js";
 import { causeChain, findCause } from "./findCause.js";
 import { cleanMessage } from "./redact.js";
 
@@ -91,7 +91,9 @@ export class ChaincallError extends Error {
     this.metaMessages = (options.metaMessages ?? []).map((line) => cleanMessage(String(line)));
     if (options.failure !== undefined) this.failure = options.failure;
     this.exitCode = options.exitCode ?? (USAGE_ERROR_CODES.has(code) ? 2 : 1);
-    auditLog(this);
+    // Told to the error listener, if one was installed (the CLI's and the tests' audit log): never a file
+    // written from here.
+    reportCreated(this);
   }
 
   /**
@@ -114,16 +116,4 @@ export class ChaincallError extends Error {
  */
 export function isChaincallError(err: unknown, code?: ErrorCode): err is ChaincallError {
   return err instanceof ChaincallError && (code === undefined || err.code === code);
-}
-
-// CHAINCALL_ERROR_LOG=<file> appends every error's code and text to that file: an audit trail (the test
-// suite greps it for secrets). Off unless set.
-function auditLog(err: ChaincallError): void {
-  const file = process.env.CHAINCALL_ERROR_LOG;
-  if (!file) return;
-  try {
-    appendFileSync(file, `${JSON.stringify({ code: err.code, message: err.shortMessage, details: err.details, hints: err.metaMessages })}\n`);
-  } catch {
-    // An audit log that cannot be written must not turn an error into a different one.
-  }
 }
