@@ -8,7 +8,10 @@ export interface ErrorRecord {
   hints: string[];
 }
 
-/** Called once for each error chaincall creates (see `setErrorListener`). */
+/**
+ * Called once for each error chaincall creates (see `setErrorListener`), from the base constructor: a
+ * subclass's own fields (`errorName`, `args`…) are not set yet, the record is complete.
+ */
 export type ErrorListener = (record: ErrorRecord, err: Error) => void;
 
 // The one listener of the process (the CLI's audit log, or the test suite's): none unless installed.

@@ -44,6 +44,7 @@ export function findCause(err: unknown, predicate: (candidate: object) => boolea
 /**
  * The values on the links `causeChain` follows out of one error, strings included (a node's `error` may be
  * its bare message).
+ * @example links({ cause: inner, error: "already known" }) // [inner, "already known"]
  */
 export function links(value: Record<string, unknown>): unknown[] {
   const info = value.info as { error?: unknown } | null | undefined;
