@@ -21,7 +21,7 @@ export function resolveAccount(account: AccountArgument, client: Client, globals
  * does), not bad input, though its code is `NOT_FOUND`.
  */
 export function notOnChain(message: string, hints: string[] = []): ChaincallError {
-  return Object.assign(new ChaincallError("NOT_FOUND", message, { metaMessages: hints }), { exitCode: EXIT_FAILURE });
+  return new ChaincallError("NOT_FOUND", message, { metaMessages: hints, exitCode: EXIT_FAILURE });
 }
 
 /**

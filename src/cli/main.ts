@@ -3,6 +3,7 @@
 import { statSync } from "node:fs";
 import yargs from "yargs/yargs";
 import { ChaincallError } from "../errors/ChaincallError.js";
+import { setErrorListener } from "../errors/errorListener.js";
 import { abiCommands } from "./commands/abiCommands.js";
 import { batchCommands } from "./commands/batchCommands.js";
 import { callCommand } from "./commands/call.js";
@@ -11,6 +12,7 @@ import { deployCommand } from "./commands/deploy.js";
 import { genCommand } from "./commands/gen.js";
 import { journalCommand } from "./commands/journal.js";
 import { sendCommand } from "./commands/send.js";
+import { appendErrorLog } from "./errorLog.js";
 import { globalOptions, registerArgvSecrets, STREAMS_KEY } from "./options.js";
 import { reportError, type OutputStreams } from "./output.js";
 import { closestName } from "./suggest.js";
@@ -167,6 +169,9 @@ function cleanUnknownOptions(message: string): string {
 }
 
 if (require.main === module) {
+  // CHAINCALL_ERROR_LOG=<file>: every error this run makes is appended there (an audit trail; off unless set).
+  const errorLog = process.env.CHAINCALL_ERROR_LOG;
+  if (errorLog) setErrorListener(appendErrorLog(errorLog));
   main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });

@@ -1,4 +1,4 @@
-import { ChaincallError, USAGE_ERROR_CODES } from "../errors/ChaincallError.js";
+import { ChaincallError } from "../errors/ChaincallError.js";
 import { cleanMessage } from "../errors/redact.js";
 import { errorJson } from "./errorJson.js";
 
@@ -140,7 +140,8 @@ export class ReportedFailure extends Error {
 
 /**
  * Prints a failure (one `error:` line, hints, and with --verbose the cause chain), plus the JSON error
- * document with --json, and returns the exit code: 2 for bad input, 1 for everything else.
+ * document with --json, and returns the error's exit code (`ChaincallError.exitCode`): 2 for bad input, 1
+ * for everything else.
  */
 export function reportError(err: unknown, options: OutputOptions): number {
   const streams = options.streams ?? processStreams;
@@ -171,7 +172,6 @@ export function reportError(err: unknown, options: OutputOptions): number {
     lines.push("hint: run with --verbose for the stack trace");
   }
   streams.stderr(`${lines.join("\n")}\n`);
-  // A NOT_FOUND about the chain (an unknown transaction hash) is a runtime failure: such errors say so with exitCode 1.
-  if ((e as { exitCode?: unknown }).exitCode === EXIT_FAILURE) return EXIT_FAILURE;
-  return USAGE_ERROR_CODES.has(e.code) ? EXIT_USAGE : EXIT_FAILURE;
+  // Declared on the error: 2 for bad input, 1 otherwise (a NOT_FOUND about the chain says 1 itself).
+  return e.exitCode;
 }

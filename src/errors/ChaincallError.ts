@@ -1,4 +1,5 @@
-import { appendFileSync } from "node:fs";
+import { reportCreated } from "./errorListener.js";
+import { causeChain, findCause } from "./findCause.js";
 import { cleanMessage } from "./redact.js";
 
 /** The stable, machine-readable codes every chaincall error carries. */
@@ -22,7 +23,17 @@ export type ErrorCode =
 /** Codes that mean "the caller gave bad input" (the CLI exits 2 for these, 1 for the rest). */
 export const USAGE_ERROR_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(["INVALID_ARGUMENT", "NOT_FOUND"]);
 
-/** The optional parts of a `ChaincallError`: its cause, a line of detail, hint lines. */
+/**
+ * Why an `RPC_ERROR` happened, when chaincall knows more than its code says: `"unreachable"` means no node
+ * answered at all (connection refused, host not found, IPC socket absent, connection reset, a WebSocket
+ * upgrade refused): retrying elsewhere or later may help, splitting a request never does.
+ */
+export type RpcFailure = "unreachable";
+
+/** The CLI's exit codes for a failure: 1 for a runtime failure, 2 for bad input. */
+export type FailureExitCode = 1 | 2;
+
+/** The optional parts of a `ChaincallError`: its cause, a line of detail, hint lines, and what kind of failure it is. */
 export interface ChaincallErrorOptions {
   /** The error this one explains; kept for debugging, never printed without `--verbose`. */
   cause?: unknown;
@@ -30,6 +41,14 @@ export interface ChaincallErrorOptions {
   details?: string;
   /** Hint lines a CLI prints under the message. */
   metaMessages?: string[];
+  /** Why an `RPC_ERROR` happened (see `RpcFailure`). */
+  failure?: RpcFailure;
+  /**
+   * The CLI's exit code for this error, when it is not the code's own (2 for `INVALID_ARGUMENT` and
+   * `NOT_FOUND`, 1 for the rest): a `NOT_FOUND` about the chain (an unknown transaction hash) is a runtime
+   * failure, 1.
+   */
+  exitCode?: FailureExitCode;
 }
 
 /**
@@ -49,11 +68,18 @@ export class ChaincallError extends Error {
   readonly details?: string;
   /** Hint lines a CLI prints under the message. */
   readonly metaMessages: string[];
+  /**
+   * Why an `RPC_ERROR` happened, when known: `"unreachable"` when no node answered (the message then says
+   * "cannot reach …"). Branch on this, never on the message text.
+   */
+  readonly failure?: RpcFailure;
+  /** The exit code the CLI ends with for this error: 2 for bad input, 1 for a runtime failure. */
+  readonly exitCode: FailureExitCode;
 
   /**
    * @param code the stable code
    * @param shortMessage the one-line message (secrets the process knows are removed from it)
-   * @param options `cause`, `details`, `metaMessages`
+   * @param options `cause`, `details`, `metaMessages`, `failure`, `exitCode`
    */
   constructor(code: ErrorCode, shortMessage: string, options: ChaincallErrorOptions = {}) {
     // Redacted here, once: no secret reaches a message, whoever prints it (the CLI, a user's logger); control
@@ -64,22 +90,21 @@ export class ChaincallError extends Error {
     this.shortMessage = message;
     this.details = options.details === undefined ? undefined : cleanMessage(String(options.details), 2000);
     this.metaMessages = (options.metaMessages ?? []).map((line) => cleanMessage(String(line)));
-    auditLog(this);
+    if (options.failure !== undefined) this.failure = options.failure;
+    this.exitCode = options.exitCode ?? (USAGE_ERROR_CODES.has(code) ? 2 : 1);
+    // Told to the error listener, if one was installed (the CLI's and the tests' audit log): never a file
+    // written from here.
+    reportCreated(this);
   }
 
   /**
-   * Walks the `cause` chain and returns the deepest error, or the first one `predicate` accepts.
+   * Walks the cause chain (`cause`, and the node's error where ethers keeps it: see `findCause`) and returns
+   * the first error `predicate` accepts (null when none does), or without a predicate the deepest one.
    * @example const root = err.walk();
    */
   walk(predicate?: (err: unknown) => boolean): unknown {
-    let current: unknown = this;
-    for (let depth = 0; depth < 32; depth++) {
-      if (predicate?.(current)) return current;
-      const next = (current as { cause?: unknown } | null)?.cause;
-      if (next === undefined || next === null) return predicate ? null : current;
-      current = next;
-    }
-    return predicate ? null : current;
+    if (predicate) return findCause(this, predicate) ?? null;
+    return causeChain(this).at(-1);
   }
 }
 
@@ -92,16 +117,4 @@ export class ChaincallError extends Error {
  */
 export function isChaincallError(err: unknown, code?: ErrorCode): err is ChaincallError {
   return err instanceof ChaincallError && (code === undefined || err.code === code);
-}
-
-// CHAINCALL_ERROR_LOG=<file> appends every error's code and text to that file: an audit trail (the test
-// suite greps it for secrets). Off unless set.
-function auditLog(err: ChaincallError): void {
-  const file = process.env.CHAINCALL_ERROR_LOG;
-  if (!file) return;
-  try {
-    appendFileSync(file, `${JSON.stringify({ code: err.code, message: err.shortMessage, details: err.details, hints: err.metaMessages })}\n`);
-  } catch {
-    // An audit log that cannot be written must not turn an error into a different one.
-  }
 }

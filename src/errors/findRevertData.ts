@@ -1,13 +1,13 @@
+import { causeChain } from "./findCause.js";
+
 // Where nodes and ethers put revert data on a failed eth_call / eth_estimateGas / send:
 // - ethers' CALL_EXCEPTION: `data` (hex), `revert.data`;
 // - geth, Anvil, Hardhat, Ganache's eth_call: the JSON-RPC error's `data` as a hex string;
 // - some gateways and Hardhat's send errors: `data.data` (an object holding the hex);
 // - Ganache's eth_estimateGas: `data.result` (`{ hash, programCounter, result, reason, message }`);
 // - ethers keeps the node's error as `error` or `info.error`; wrappers keep the original as `cause`.
-// Only these links are followed: a request (`transaction`, `info.payload`) also has a `data` field, the
-// calldata, which must never be mistaken for revert data.
-const LINKS = ["cause", "error", "revert"] as const;
-const MAX_DEPTH = 8;
+// Only the cause chain is searched (`causeChain`): a request (`transaction`, `info.payload`) also has a
+// `data` field, the calldata, which must never be mistaken for revert data.
 
 /**
  * The revert data carried by an error, wherever the node or library put it: `data` as hex, `data.data`,
@@ -16,21 +16,9 @@ const MAX_DEPTH = 8;
  * @example findRevertData({ info: { error: { code: -32000, data: { result: "0x08c379a0…" } } } }) // "0x08c379a0…"
  */
 export function findRevertData(err: unknown): string | undefined {
-  const seen = new Set<unknown>();
-  let level: unknown[] = [err];
-  for (let depth = 0; depth < MAX_DEPTH && level.length > 0; depth++) {
-    const next: unknown[] = [];
-    for (const value of level) {
-      if (!value || typeof value !== "object" || seen.has(value)) continue;
-      seen.add(value);
-      const found = dataOf((value as { data?: unknown }).data);
-      if (found !== undefined) return found;
-      const v = value as Record<string, unknown>;
-      for (const link of LINKS) if (v[link] !== undefined) next.push(v[link]);
-      const info = v.info as { error?: unknown } | undefined;
-      if (info && typeof info === "object" && info.error !== undefined) next.push(info.error);
-    }
-    level = next;
+  for (const e of causeChain(err)) {
+    const found = dataOf((e as { data?: unknown }).data);
+    if (found !== undefined) return found;
   }
   return undefined;
 }

@@ -2,7 +2,9 @@ import type { Interface } from "ethers";
 import { ChaincallError, type ErrorCode } from "./ChaincallError.js";
 import { ContractRevertedError } from "./ContractRevertedError.js";
 import { decodeRevert } from "./decodeRevert.js";
+import { findCause } from "./findCause.js";
 import { findRevertData } from "./findRevertData.js";
+import { textSays } from "./nodeMessages.js";
 import { redact } from "./redact.js";
 
 export interface ErrorContext {
@@ -12,16 +14,10 @@ export interface ErrorContext {
   interfaces?: readonly Interface[];
 }
 
-// Error texts from nodes and Node's sockets that mean "nobody answered".
-const UNREACHABLE = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|ECONNRESET|ENOENT|socket hang up|connect ECONN|fetch failed|websocket closed|WebSocket was closed/i;
-
-// Node messages that mean the call ran and stopped (geth/Anvil "execution reverted", Hardhat "VM Exception
-// while processing transaction: …" and "Transaction reverted …", Anvil's "EvmError: …").
-const EVM_RAN = /revert|VM Exception|EvmError|invalid opcode/i;
-
 /**
  * Translates any error (ethers', a socket's, a node's) into a `ChaincallError` with a stable code, a
- * secret-free one-line message, and the original as `cause`. Chaincall errors pass through unchanged.
+ * secret-free one-line message, and the original as `cause`. Chaincall errors pass through unchanged. An
+ * unreachable node is `RPC_ERROR` "cannot reach …" with `failure: "unreachable"`.
  * @example catch (e) { throw toChaincallError(e, { endpoint: "http://127.0.0.1:8545" }); }
  */
 export function toChaincallError(err: unknown, context: ErrorContext = {}): ChaincallError {
@@ -41,7 +37,7 @@ export function toChaincallError(err: unknown, context: ErrorContext = {}): Chai
     // limit with `data: "0x"`): revert data counts only with the revert code (3) or words that say the EVM ran.
     const nodeMessage = e.info?.error?.message;
     const nodeCode = e.info?.error?.code;
-    if (typeof nodeMessage === "string" && !EVM_RAN.test(nodeMessage) && (data === undefined || nodeCode !== 3)) {
+    if (typeof nodeMessage === "string" && !textSays(nodeMessage, "evmRan") && (data === undefined || nodeCode !== 3)) {
       return new ChaincallError("RPC_ERROR", redact(`${where} refused the request: ${nodeMessage}`), { cause: err });
     }
     const decoded = decodeRevert(data, context.interfaces);
@@ -63,15 +59,14 @@ export function toChaincallError(err: unknown, context: ErrorContext = {}): Chai
     ABORTED: "ABORTED",
   };
   const rawText = `${e.message ?? ""} ${e.cause?.message ?? ""} ${e.error?.message ?? ""} ${e.cause?.code ?? ""}`;
-  if (ethersCode === "NETWORK_ERROR" || UNREACHABLE.test(rawText) || UNREACHABLE.test(String(e.code ?? ""))) {
-    return new ChaincallError("RPC_ERROR", `cannot reach ${where}`, { cause: err, details: text });
+  if (ethersCode === "NETWORK_ERROR" || textSays(rawText, "unreachable") || textSays(String(e.code ?? ""), "unreachable")) {
+    return new ChaincallError("RPC_ERROR", `cannot reach ${where}`, { cause: err, details: text, failure: "unreachable" });
   }
-  // Nodes word nonce refusals differently (Hardhat: "Nonce too high. Expected nonce to be 5 but got 6").
-  if (/nonce too (low|high)|invalid nonce|nonce has already been used|already used nonce/i.test(`${text} ${rawText}`)) {
+  // Nodes word nonce refusals differently (see NODE_MESSAGES): only words tell them apart.
+  if (textSays(`${text} ${rawText}`, "nonceRefused")) {
     return new ChaincallError("NONCE_ERROR", text, { cause: err });
   }
-  // Hardhat: "Sender doesn't have enough funds to send tx"; geth/Anvil: "insufficient funds for gas * price + value".
-  if (/insufficient funds|doesn't have enough funds/i.test(`${text} ${rawText}`)) {
+  if (textSays(`${text} ${rawText}`, "insufficientFunds")) {
     return new ChaincallError("INSUFFICIENT_FUNDS", text, { cause: err });
   }
   const code = (ethersCode ? mapped[ethersCode] : undefined) ?? "RPC_ERROR";
@@ -83,12 +78,12 @@ export function toChaincallError(err: unknown, context: ErrorContext = {}): Chai
  * while automining, reports a reverted transaction as an error whose data carries its `txHash`.
  */
 export function minedDespiteError(err: unknown): string | undefined {
-  let current: any = err;
-  for (let depth = 0; depth < 8 && current; depth++) {
-    for (const candidate of [current.data, current.error?.data, current.info?.error?.data]) {
-      if (candidate && typeof candidate.txHash === "string" && /^0x[0-9a-fA-F]{64}$/.test(candidate.txHash)) return candidate.txHash;
-    }
-    current = current.cause ?? current.error ?? current.info?.error;
-  }
-  return undefined;
+  const found = findCause(err, (e) => typeof txHashOf(e) === "string");
+  return found === undefined ? undefined : txHashOf(found);
+}
+
+// Hardhat's `data: { txHash, … }` on an error, when it is a transaction hash.
+function txHashOf(e: object): string | undefined {
+  const txHash = (e as { data?: { txHash?: unknown } | null }).data?.txHash;
+  return typeof txHash === "string" && /^0x[0-9a-fA-F]{64}$/.test(txHash) ? txHash : undefined;
 }

@@ -3,7 +3,8 @@ import { existsSync, readFileSync } from "node:fs";
 import { TEST_SECRETS } from "../fixtures/secrets";
 
 // Runs last (listed after the *.test.js files in .mocharc.json): every ChaincallError created during the run,
-// in this process and in every CLI it spawned, was appended to CHAINCALL_ERROR_LOG (set in fixtures/hooks.ts).
+// in this process and in every CLI it spawned, was appended to CHAINCALL_ERROR_LOG (set in fixtures/hooks.ts)
+// by the error listener (src/errors/errorListener.ts) that fixtures/hooks.ts and each CLI's main install.
 
 describe("secrets audit of every error message of this run", () => {
   let lines: string[] = [];

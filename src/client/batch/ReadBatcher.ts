@@ -1,3 +1,4 @@
+import { isUnreachable, nodeSaid } from "../errors/classify.js";
 import { DEPLOYLESS_MULTICALL3_CODE } from "./bytecode.js";
 import { decodeResults, encodeAggregate3, encodeDeploylessArgs, type Read } from "./encoding.js";
 
@@ -283,22 +284,7 @@ export class ReadBatcher {
 // A timeout, an abort or an unreachable node: splitting would only multiply the waiting.
 function isUnanswered(err: unknown): boolean {
   const code = (err as { code?: string })?.code;
-  return code === "TIMEOUT" || code === "ABORTED" || /cannot reach/i.test((err as Error)?.message ?? "");
-}
-
-// What the node said about a failed aggregate, along the whole cause chain (a translated revert's own
-// message is "execution reverted: no reason given"; the node's words are further down).
-function errorText(err: unknown): string {
-  const texts: string[] = [];
-  let current: any = err;
-  for (let depth = 0; depth < 8 && current && typeof current === "object"; depth++) {
-    // ethers' `message` repeats the whole request (the aggregate's calldata): only short texts are read.
-    for (const text of [current.shortMessage ?? current.message, current.details, current.info?.error?.message, current.error?.message]) {
-      if (typeof text === "string") texts.push(text);
-    }
-    current = current.cause ?? current.error ?? current.info?.error;
-  }
-  return texts.join(" | ");
+  return code === "TIMEOUT" || code === "ABORTED" || isUnreachable(err);
 }
 
 /**
@@ -307,10 +293,9 @@ function errorText(err: unknown): string {
  * or request size), "failed" otherwise (its reads go plain, nothing is learned).
  */
 export function classifyAggregateFailure(err: unknown): "broken" | "tooBig" | "failed" {
-  const text = errorText(err);
-  if (/invalid opcode|opcode 0x[0-9a-f]+ not defined|not activated|bad instruction|undefined instruction|not supported|unsupported|method not found|missing ["']?to["']?\b|["']?to["']? (field )?(is )?(missing|required)/i.test(text)) return "broken";
-  // Anvil: "EVM error CreateContractSizeLimit"; geth: "max code size exceeded"; Ganache: "code size to
-  // deposit exceeds maximum code size"; Hardhat: gas cap words.
-  if (/gas|too (large|big)|exceed|code ?size|size ?limit|payload|entity|413/i.test(text)) return "tooBig";
+  // What the node said, along the whole cause chain (a translated revert's own message is "execution
+  // reverted: no reason given"; the node's words are further down). The wordings: NODE_MESSAGES.
+  if (nodeSaid(err, "aggregateBroken")) return "broken";
+  if (nodeSaid(err, "aggregateTooBig")) return "tooBig";
   return "failed";
 }

@@ -152,7 +152,7 @@ export function createHttpTransport(target: ParsedRpcUrl, options: TransportOpti
 
   function socketFailure(err: NodeJS.ErrnoException, what: string): AttemptFailure {
     const code = typeof err.code === "string" ? err.code : "";
-    const error = new ChaincallError("RPC_ERROR", `cannot reach ${endpoint}`, { cause: err, details: `${what}: ${code || err.message}` });
+    const error = new ChaincallError("RPC_ERROR", `cannot reach ${endpoint}`, { cause: err, details: `${what}: ${code || err.message}`, failure: "unreachable" });
     return { error, retryable: RETRY_SOCKET_CODES.has(code) || /socket hang up/i.test(err.message) };
   }
 

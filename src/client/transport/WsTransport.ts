@@ -70,7 +70,7 @@ function connectWs(target: ParsedRpcUrl): Connector {
       ws.once("unexpected-response", (_req, res) => {
         settle();
         ws.terminate();
-        reject(new ChaincallError("RPC_ERROR", `cannot reach ${target.display}: it answered HTTP ${res.statusCode} to the WebSocket upgrade`));
+        reject(new ChaincallError("RPC_ERROR", `cannot reach ${target.display}: it answered HTTP ${res.statusCode} to the WebSocket upgrade`, { failure: "unreachable" }));
       });
       ws.once("close", () => {
         settle();

@@ -57,6 +57,7 @@ export async function openNodes(targets: readonly ParsedRpcUrl[], options: OpenN
     const allTimedOut = settled.every((result) => result.status === "rejected" && result.reason instanceof ChaincallError && result.reason.code === "TIMEOUT");
     throw new ChaincallError(allTimedOut ? "TIMEOUT" : "RPC_ERROR", `cannot reach any node: ${failures.join("; ")}`, {
       cause: (settled[settled.length - 1] as PromiseRejectedResult).reason,
+      failure: allTimedOut ? undefined : "unreachable",
     });
   }
   const chainId = options.expectedChainId ?? reached[0].chainId;

@@ -57,8 +57,8 @@ export async function openTransport(target: ParsedRpcUrl, options: OpenOptions):
     if (e.code === "TIMEOUT") {
       throw new ChaincallError("TIMEOUT", `cannot reach ${target.display}: ${e.shortMessage}`, { cause: e, metaMessages: hint });
     }
-    if (e.code === "RPC_ERROR" && e.shortMessage.startsWith("cannot reach")) {
-      throw new ChaincallError("RPC_ERROR", e.shortMessage, { cause: e, details: e.details, metaMessages: hint });
+    if (e.failure === "unreachable") {
+      throw new ChaincallError("RPC_ERROR", e.shortMessage, { cause: e, details: e.details, metaMessages: hint, failure: "unreachable" });
     }
     throw e;
   }

@@ -214,7 +214,7 @@ export class SocketTransport implements SubscriptionConnection {
         if (this.connecting?.controller === controller) this.connecting = undefined;
         throw err instanceof ChaincallError
           ? err
-          : new ChaincallError("RPC_ERROR", `cannot reach ${this.endpoint}`, { cause: err, details: describeCause(err) });
+          : new ChaincallError("RPC_ERROR", `cannot reach ${this.endpoint}`, { cause: err, details: describeCause(err), failure: "unreachable" });
       },
     );
     promise.catch(() => undefined);
