@@ -12,7 +12,7 @@ export const EXIT_USAGE = 2;
  * @example stringifyJson({ year: 2020n }) // '{"year":"2020"}'
  */
 export function stringifyJson(value: unknown, indent?: number): string {
-  return JSON.stringify(
+  const text = JSON.stringify(
     value,
     (_key, v) => {
       if (typeof v === "bigint") return v.toString();
@@ -21,6 +21,10 @@ export function stringifyJson(value: unknown, indent?: number): string {
     },
     indent,
   );
+  // JSON.stringify escapes C0 controls only: DEL and the C1 controls (U+009B is a terminal's CSI) and the
+  // line/paragraph separators pass raw, so a string from a node (a revert reason) could still drive a
+  // terminal. The same JSON, with those escaped too.
+  return text?.replace(/[\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
 export interface OutputOptions {

@@ -12,6 +12,7 @@ import {
 } from "ethers";
 import { ChaincallError } from "../errors/ChaincallError.js";
 import { toChaincallError } from "../errors/toChaincallError.js";
+import { textSays } from "../errors/nodeMessages.js";
 import { ReadBatcher, type BatchOptions } from "./batch/ReadBatcher.js";
 import type { Transport } from "./transport/types.js";
 import { isDevChain } from "../utils/isDevChain.js";
@@ -146,7 +147,7 @@ class TransportProvider extends JsonRpcApiProvider {
       answers = (await this.transport.request(payload, { timeoutMs: this.boundary.requestTimeoutMs })) as JsonRpcResult[];
     } catch (err) {
       const translated = toChaincallError(err, this.boundary);
-      if (batch && translated.code === "RPC_ERROR" && refusesBatches(`${translated.shortMessage} ${translated.details ?? ""}`)) {
+      if (batch && translated.code === "RPC_ERROR" && textSays(`${translated.shortMessage} ${translated.details ?? ""}`, "batchRefused")) {
         this.batchesRefused = true;
         return this.sendEach(payload);
       }
@@ -169,11 +170,6 @@ class TransportProvider extends JsonRpcApiProvider {
     super.destroy();
     this.transport.close();
   }
-}
-
-// An HTTP or node refusal of batches as such ("batch requests are not supported", "batch size too large").
-function refusesBatches(text: string): boolean {
-  return /\bbatch[^.;]{0,60}\b(not (supported|allowed|enabled)|unsupported|disabled|too (large|big|many))|\b(unsupported|disabled|no)\b[^.;]{0,20}\bbatch/i.test(text);
 }
 
 const PLAIN_READ_KEYS = new Set(["to", "data"]);

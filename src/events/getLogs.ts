@@ -32,7 +32,7 @@ export type GetLogsReturnType = ChainLog[];
  * The logs matching a filter over a block range, decoded with the client's ABIs (and `abis`), each log
  * once, in chain order (block, then log index). The range is fetched `pageSize` blocks at a time; a page
  * the node refuses as too large ("query returned more than 10000 results", "Log response size exceeded",
- * "exceeds limit", … see `RANGE_TOO_LARGE_PATTERNS`) is split in halves (or at the range the node
+ * "exceeds limit", … see `NODE_MESSAGES.rangeTooLarge`) is split in halves (or at the range the node
  * suggests) until it passes. Any other error ends the query at once. Blocks past the current head are not
  * paged through.
  *

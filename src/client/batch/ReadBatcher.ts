@@ -1,4 +1,4 @@
-import { isUnreachable, nodeSaid } from "../errors/classify.js";
+import { isUnreachable, nodeSaid } from "../../errors/classify.js";
 import { DEPLOYLESS_MULTICALL3_CODE } from "./bytecode.js";
 import { decodeResults, encodeAggregate3, encodeDeploylessArgs, type Read } from "./encoding.js";
 

@@ -3,6 +3,7 @@ import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import type { JsonRpcPayload } from "ethers";
 import { assertArgument } from "../../errors/assertArgument.js";
 import { ChaincallError } from "../../errors/ChaincallError.js";
+import { textSays } from "../../errors/nodeMessages.js";
 import { toChaincallError } from "../../errors/toChaincallError.js";
 import { MAX_TIMER_MS } from "../../utils/withDeadline.js";
 import { authorizationHeaders, type ParsedRpcUrl } from "../parseRpcUrl.js";
@@ -153,7 +154,7 @@ export function createHttpTransport(target: ParsedRpcUrl, options: TransportOpti
   function socketFailure(err: NodeJS.ErrnoException, what: string): AttemptFailure {
     const code = typeof err.code === "string" ? err.code : "";
     const error = new ChaincallError("RPC_ERROR", `cannot reach ${endpoint}`, { cause: err, details: `${what}: ${code || err.message}`, failure: "unreachable" });
-    return { error, retryable: RETRY_SOCKET_CODES.has(code) || /socket hang up/i.test(err.message) };
+    return { error, retryable: RETRY_SOCKET_CODES.has(code) || textSays(err.message, "connectionLost") };
   }
 
   return {
