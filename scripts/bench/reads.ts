@@ -46,7 +46,6 @@
 // contender returned a wrong value.
 import { performance } from "node:perf_hooks";
 import { Interface, JsonRpcProvider, Wallet } from "ethers";
-import { createPublicClient, defineChain, http } from "viem";
 import { connect, installMulticall3, MULTICALL3_ADDRESS } from "../../src";
 import { CallDemo__factory } from "../../typechain-types";
 import { median, parseBenchOptions, positiveInteger, progress } from "./benchSupport";
@@ -211,6 +210,8 @@ async function viaViem(
   setup: Setup,
   config: { httpBatch?: true | { batchSize: number }; multicall?: true | { batchSize: number } },
 ): Promise<Prepared> {
+  // viem ships ES-module types: loaded the way an ES module is, at run time (its own copy, independent of ethers).
+  const { createPublicClient, defineChain, http } = await import("viem");
   const chain = defineChain({
     id: Number(setup.chainId),
     name: "local",
