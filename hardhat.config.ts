@@ -1,5 +1,5 @@
-import { subtask, task } from "hardhat/config";
 import { TASK_COMPILE, TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD } from "hardhat/builtin-tasks/task-names";
+import { subtask, task } from "hardhat/config";
 import type { HardhatUserConfig } from "hardhat/types";
 import { exportAbi, exportMulticallBytecode, MULTICALL_BYTECODE_FILE } from "./scripts/exportAbi";
 

@@ -72,7 +72,10 @@ function main(): number {
     return 1;
   }
   // A function, so "$" sequences in the help text are not taken as replacement patterns.
-  writeFileSync(path, doc.replace(current, () => generated));
+  writeFileSync(
+    path,
+    doc.replace(current, () => generated),
+  );
   process.stdout.write(`${CLI_DOC}: CLI reference rewritten\n`);
   return 0;
 }

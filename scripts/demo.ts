@@ -9,9 +9,17 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { connect, installMulticall3, MULTICALL3_ADDRESS, recordDeployment, reportDemoError, type Client, type SignerOptions } from "./lib/demoSupport";
-import { projectRoot, startHardhatNode, type LocalNode } from "./lib/localNode";
 import { CallDemo__factory } from "../typechain-types";
+import {
+  type Client,
+  connect,
+  installMulticall3,
+  MULTICALL3_ADDRESS,
+  recordDeployment,
+  reportDemoError,
+  type SignerOptions,
+} from "./lib/demoSupport";
+import { type LocalNode, projectRoot, startHardhatNode } from "./lib/localNode";
 
 const run = promisify(execFile);
 
@@ -31,7 +39,11 @@ async function main(): Promise<void> {
     }
   };
   // Ctrl-C, `kill` and a closed terminal all stop the node this demo started (exit 128 + signal number).
-  for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143], ["SIGHUP", 129]] as const) {
+  for (const [signal, code] of [
+    ["SIGINT", 130],
+    ["SIGTERM", 143],
+    ["SIGHUP", 129],
+  ] as const) {
     process.once(signal, () => void stop().finally(() => process.exit(code)));
   }
   try {
@@ -70,20 +82,30 @@ async function main(): Promise<void> {
     const started = performance.now();
     const years = await Promise.all(Array.from({ length: 1_000 }, () => reader.getYear()));
     const same = years.every((year) => year === years[0]);
-    console.log(`1000 concurrent getYear() reads: ${same ? `all ${years[0]}` : "DIFFERENT RESULTS"} in ${Math.round(performance.now() - started)} ms`);
+    console.log(
+      `1000 concurrent getYear() reads: ${same ? `all ${years[0]}` : "DIFFERENT RESULTS"} in ${Math.round(performance.now() - started)} ms`,
+    );
 
     // Transact, wait for the receipt, read back.
     const tx = await demo.setYear(2021);
     const receipt = await tx.wait();
-    console.log(`setYear(2021) tx ${tx.hash} mined in block ${receipt!.blockNumber}, status ${receipt!.status === 1 ? "success" : "reverted"}`);
+    console.log(
+      `setYear(2021) tx ${tx.hash} mined in block ${receipt!.blockNumber}, status ${receipt!.status === 1 ? "success" : "reverted"}`,
+    );
     console.log(`getYear() ${await demo.getYear()}`);
 
     console.log("\nThe same from a shell:");
     const cli = join(root, "dist", "src", "cli", "main.js");
-    for (const args of [["call", "CallDemo", "getYear"], ["call", address, "getYear()(uint256)"]]) {
+    for (const args of [
+      ["call", "CallDemo", "getYear"],
+      ["call", address, "getYear()(uint256)"],
+    ]) {
       const shown = args.map((a) => (/[()]/.test(a) ? `"${a}"` : a)).join(" ");
       console.log(`$ npx chaincall ${shown} -r ${rpcUrl}${args[1] === "CallDemo" ? " --deployments <temp>" : ""}`);
-      const { stdout } = await run(process.execPath, [cli, ...args, "-r", rpcUrl, "--deployments", deployments], { cwd: root, timeout: 30_000 });
+      const { stdout } = await run(process.execPath, [cli, ...args, "-r", rpcUrl, "--deployments", deployments], {
+        cwd: root,
+        timeout: 30_000,
+      });
       process.stdout.write(stdout);
     }
   } finally {

@@ -62,7 +62,10 @@ export const MULTICALL_BYTECODE_FILE = "src/client/batch/bytecode.ts";
  */
 export function multicallBytecodeSource(artifactsDir: string): string {
   const artifact = (name: string) =>
-    JSON.parse(readFileSync(join(artifactsDir, "contracts", "multicall", `${name}.sol`, `${name}.json`), "utf8")) as { bytecode: string; deployedBytecode: string };
+    JSON.parse(readFileSync(join(artifactsDir, "contracts", "multicall", `${name}.sol`, `${name}.json`), "utf8")) as {
+      bytecode: string;
+      deployedBytecode: string;
+    };
   const multicall = artifact("Multicall3");
   const deployless = artifact("DeploylessMulticall3");
   return [

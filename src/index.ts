@@ -15,46 +15,42 @@
  * await client.close();
  */
 
+// ABIs and errors
+export { type ContractAbi, loadContractAbi } from "./abi/loadContractAbi.js";
+export { installMulticall3, type RpcSender } from "./client/batch/installMulticall3.js";
+export type { BatchOptions } from "./client/batch/ReadBatcher.js";
+export { MULTICALL3_ADDRESS } from "./client/batch/ReadBatcher.js";
 // Connecting
-export { connect, DEFAULT_TIMEOUT_MS, type Client, type ConnectParameters } from "./client/connect.js";
+export { type Client, type ConnectParameters, connect, DEFAULT_TIMEOUT_MS } from "./client/connect.js";
 export type { BoundaryConfig, ChaincallProvider } from "./client/createProvider.js";
 export type { TransportKind } from "./client/parseRpcUrl.js";
-export type { BatchOptions } from "./client/batch/ReadBatcher.js";
-export type { ChaincallSigner } from "./signer/ChaincallSigner.js";
-export type { SignerOptions } from "./signer/createSigner.js";
-export { loadKeystore, type LoadKeystoreParameters } from "./signer/loadKeystore.js";
 
 // Reading
-export { readContract, type ReadContractParameters } from "./client/readContract.js";
-export { installMulticall3, type RpcSender } from "./client/batch/installMulticall3.js";
-export { MULTICALL3_ADDRESS } from "./client/batch/ReadBatcher.js";
-
+export { type ReadContractParameters, readContract } from "./client/readContract.js";
 // Bindings (the factories `chaincall gen` writes call these)
 export { wrapContract } from "./contract/wrapContract.js";
-export { wrapDeploy, type DeployingFactory } from "./contract/wrapDeploy.js";
-
-// Sending and waiting
-export { sendTransaction, type SendTransactionParameters, type TransactionOverrides } from "./tx/sendTransaction.js";
-export { waitForReceipt, type WaitForReceiptParameters, type WaitSource } from "./tx/waitForReceipt.js";
-export type { JournalEntry } from "./tx/journal.js";
-export { checkJournal, rebroadcast, type JournalReport, type JournalStatus } from "./tx/checkJournal.js";
-
-// Logs
-export { getLogs, type BlockSpec, type GetLogsParameters, type GetLogsReturnType } from "./events/getLogs.js";
-export { watchLogs, type LogReorg, type LogWatcher, type WatchLogsParameters } from "./events/watchLogs.js";
-export type { ChainLog } from "./events/createLogDecoder.js";
-export type { LogFilter } from "./events/resolveLogFilter.js";
-
-// Address book
-export { readAddressBook, recordDeployment, resolveDeployment, type AddressBook, type Deployment } from "./registry/addressBook.js";
-export { contractAt, type BindingFactory, type ContractAtParameters } from "./registry/contractAt.js";
-
-// ABIs and errors
-export { loadContractAbi, type ContractAbi } from "./abi/loadContractAbi.js";
-export { ChaincallError, isChaincallError, type ChaincallErrorOptions, type ErrorCode } from "./errors/ChaincallError.js";
-export { ContractRevertedError, type DecodedRevert } from "./errors/ContractRevertedError.js";
+export { type DeployingFactory, wrapDeploy } from "./contract/wrapDeploy.js";
+export { ChaincallError, type ChaincallErrorOptions, type ErrorCode, isChaincallError } from "./errors/ChaincallError.js";
 export { ChainMismatchError } from "./errors/ChainMismatchError.js";
+export { ContractRevertedError, type DecodedRevert } from "./errors/ContractRevertedError.js";
+export { decodeRevert } from "./errors/decodeRevert.js";
 export { TransactionDroppedError } from "./errors/TransactionDroppedError.js";
 export { TransactionReplacedError } from "./errors/TransactionReplacedError.js";
+export type { ChainLog } from "./events/createLogDecoder.js";
+// Logs
+export { type BlockSpec, type GetLogsParameters, type GetLogsReturnType, getLogs } from "./events/getLogs.js";
+export type { LogFilter } from "./events/resolveLogFilter.js";
+export { type LogReorg, type LogWatcher, type WatchLogsParameters, watchLogs } from "./events/watchLogs.js";
+
+// Address book
+export { type AddressBook, type Deployment, readAddressBook, recordDeployment, resolveDeployment } from "./registry/addressBook.js";
+export { type BindingFactory, type ContractAtParameters, contractAt } from "./registry/contractAt.js";
+export type { ChaincallSigner } from "./signer/ChaincallSigner.js";
+export type { SignerOptions } from "./signer/createSigner.js";
+export { type LoadKeystoreParameters, loadKeystore } from "./signer/loadKeystore.js";
+export { checkJournal, type JournalReport, type JournalStatus, rebroadcast } from "./tx/checkJournal.js";
+export type { JournalEntry } from "./tx/journal.js";
+// Sending and waiting
+export { type SendTransactionParameters, sendTransaction, type TransactionOverrides } from "./tx/sendTransaction.js";
 export { UnknownOutcomeError } from "./tx/UnknownOutcomeError.js";
-export { decodeRevert } from "./errors/decodeRevert.js";
+export { type WaitForReceiptParameters, type WaitSource, waitForReceipt } from "./tx/waitForReceipt.js";

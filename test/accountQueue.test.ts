@@ -144,7 +144,11 @@ describe("AccountQueue (nonce allocation)", () => {
     const queue = new AccountQueue();
     const account = fakeAccount(0);
     const log = newLog();
-    const [a, b, c] = await Promise.all([queue.submit(account, job({}, log)), queue.submit(account, job({}, log), 42), queue.submit(account, job({}, log))]);
+    const [a, b, c] = await Promise.all([
+      queue.submit(account, job({}, log)),
+      queue.submit(account, job({}, log), 42),
+      queue.submit(account, job({}, log)),
+    ]);
     expect(a).to.equal(0);
     expect(b).to.equal(42);
     // After an explicit nonce the count is read again (the fake node still says 0).
@@ -163,8 +167,16 @@ describe("AccountQueue (nonce allocation)", () => {
         return -1;
       },
     };
-    const settled = await Promise.allSettled([queue.submit(account, job({}, log)), queue.submit(account, broken), queue.submit(account, job({}, log))]);
-    expect(settled.map((s) => (s.status === "fulfilled" ? s.value : (s.reason as ChaincallError).code))).to.deep.equal([5, "SIGNER_ERROR", 6]);
+    const settled = await Promise.allSettled([
+      queue.submit(account, job({}, log)),
+      queue.submit(account, broken),
+      queue.submit(account, job({}, log)),
+    ]);
+    expect(settled.map((s) => (s.status === "fulfilled" ? s.value : (s.reason as ChaincallError).code))).to.deep.equal([
+      5,
+      "SIGNER_ERROR",
+      6,
+    ]);
   });
 
   it("once a broadcast's outcome is unknown (the node cannot be reached), the rest of the group is not sent: those fail as not sent, journalled so", async () => {
@@ -173,14 +185,26 @@ describe("AccountQueue (nonce allocation)", () => {
     const log = newLog();
     const unsent: number[] = [];
     let reachable = false;
-    const lost = new UnknownOutcomeError(`0x${"33".repeat(32)}`, 3, async () => {
-      if (!reachable) throw new ChaincallError("RPC_ERROR", "cannot reach the node");
-      return true;
-    }, new ChaincallError("TIMEOUT", "timed out"));
-    const withUnsent = (): QueueJob<number, number> => ({ ...job({ refuse: new Map([[3, lost]]) }, log), unsent: (nonce) => void unsent.push(nonce) });
+    const lost = new UnknownOutcomeError(
+      `0x${"33".repeat(32)}`,
+      3,
+      async () => {
+        if (!reachable) throw new ChaincallError("RPC_ERROR", "cannot reach the node");
+        return true;
+      },
+      new ChaincallError("TIMEOUT", "timed out"),
+    );
+    const withUnsent = (): QueueJob<number, number> => ({
+      ...job({ refuse: new Map([[3, lost]]) }, log),
+      unsent: (nonce) => void unsent.push(nonce),
+    });
     const results = await Promise.allSettled(Array.from({ length: 6 }, () => queue.submit(account, withUnsent())));
     expect(results.slice(0, 3).map((r) => r.status === "fulfilled" && r.value)).to.deep.equal([0, 1, 2]);
-    expect(results.slice(3).map((r) => r.status === "rejected" && (r.reason as ChaincallError).code)).to.deep.equal(["RPC_ERROR", "RPC_ERROR", "RPC_ERROR"]);
+    expect(results.slice(3).map((r) => r.status === "rejected" && (r.reason as ChaincallError).code)).to.deep.equal([
+      "RPC_ERROR",
+      "RPC_ERROR",
+      "RPC_ERROR",
+    ]);
     expect((results[3] as PromiseRejectedResult).reason).to.equal(lost);
     expect(String((results[4] as PromiseRejectedResult).reason.message)).to.match(/^not sent: .*\(nonce 3\).*\(nonce 4\)/);
     expect(log.sent, "nothing sent after the unknown one").to.deep.equal([0, 1, 2, 3]);

@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { FunctionFragment, getAddress } from "ethers";
+import type { LocalNode } from "../scripts/lib/localNode";
 import type { Client } from "../src/client/connect";
 import { getAccounts } from "../src/client/getAccounts";
 import { getBalance } from "../src/client/getBalance";
@@ -11,7 +12,6 @@ import { getTransaction } from "../src/tx/getTransaction";
 import { CallDemo__factory } from "../typechain-types";
 import { rejection } from "./fixtures/assertions";
 import { anvil, DEV_ACCOUNT, devClient, hardhat, isolateState, rpc } from "./fixtures/nodes";
-import type { LocalNode } from "../scripts/lib/localNode";
 
 // The SDK actions the CLI's chain-query commands are built on, against real nodes; expected values come
 // from raw JSON-RPC (rpc()), never from the actions themselves.
@@ -19,7 +19,10 @@ import type { LocalNode } from "../scripts/lib/localNode";
 const UNKNOWN_HASH = `0x${"ef".repeat(32)}`;
 const setYear = CallDemo__factory.createInterface();
 
-for (const t of [{ name: "Hardhat", node: hardhat }, { name: "Anvil", node: anvil }] as { name: string; node: () => LocalNode }[]) {
+for (const t of [
+  { name: "Hardhat", node: hardhat },
+  { name: "Anvil", node: anvil },
+] as { name: string; node: () => LocalNode }[]) {
   describe(`SDK chain-query actions on ${t.name}`, function () {
     this.timeout(60_000);
     isolateState(t.node, "suite");
@@ -38,8 +41,12 @@ for (const t of [{ name: "Hardhat", node: hardhat }, { name: "Anvil", node: anvi
 
     it("getBalance and getTransactionCount read what eth_getBalance and eth_getTransactionCount answer, at a block", async () => {
       const url = t.node().rpcUrl;
-      expect(await getBalance(client, { address: DEV_ACCOUNT })).to.equal(BigInt((await rpc(url, "eth_getBalance", [DEV_ACCOUNT, "latest"])) as string));
-      expect(await getBalance(client, { address: DEV_ACCOUNT.toLowerCase(), block: 0 })).to.equal(BigInt((await rpc(url, "eth_getBalance", [DEV_ACCOUNT, "0x0"])) as string));
+      expect(await getBalance(client, { address: DEV_ACCOUNT })).to.equal(
+        BigInt((await rpc(url, "eth_getBalance", [DEV_ACCOUNT, "latest"])) as string),
+      );
+      expect(await getBalance(client, { address: DEV_ACCOUNT.toLowerCase(), block: 0 })).to.equal(
+        BigInt((await rpc(url, "eth_getBalance", [DEV_ACCOUNT, "0x0"])) as string),
+      );
       const count = Number(await rpc(url, "eth_getTransactionCount", [DEV_ACCOUNT, "latest"]));
       expect(count).to.be.greaterThan(0); // the deployment
       expect(await getTransactionCount(client, { address: DEV_ACCOUNT })).to.equal(count);
@@ -85,7 +92,9 @@ for (const t of [{ name: "Hardhat", node: hardhat }, { name: "Anvil", node: anvi
       const url = t.node().rpcUrl;
       await rpc(url, "evm_setAutomine", [false]);
       try {
-        const hash = (await rpc(url, "eth_sendTransaction", [{ from: DEV_ACCOUNT, to: demo, data: setYear.encodeFunctionData("setYear", [2041n]) }])) as string;
+        const hash = (await rpc(url, "eth_sendTransaction", [
+          { from: DEV_ACCOUNT, to: demo, data: setYear.encodeFunctionData("setYear", [2041n]) },
+        ])) as string;
         const state = await getReceiptState(client, { hash });
         expect(state.state).to.equal("pending");
         if (state.state === "pending") expect(state.transaction.hash).to.equal(hash);
@@ -100,7 +109,9 @@ for (const t of [{ name: "Hardhat", node: hardhat }, { name: "Anvil", node: anvi
       const raw = await callContract(client, { address: demo, fragment, args: [] });
       expect(raw).to.equal(await rpc(t.node().rpcUrl, "eth_call", [{ to: demo, data: setYear.encodeFunctionData("getYear") }, "latest"]));
       expect(await readContract(client, { address: demo, fragment, args: [] })).to.deep.equal([BigInt(raw)]);
-      const e = await rejection(readContract(client, { address: demo, fragment: FunctionFragment.from("function setYear(uint256)"), args: ["not a number"] }));
+      const e = await rejection(
+        readContract(client, { address: demo, fragment: FunctionFragment.from("function setYear(uint256)"), args: ["not a number"] }),
+      );
       expect(e.code).to.equal("INVALID_ARGUMENT");
       expect(e.shortMessage).to.match(/^args must be arguments that fit function setYear\(uint256\) \(invalid BigNumberish string/);
     });

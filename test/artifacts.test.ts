@@ -1,13 +1,24 @@
-import { expect } from "chai";
-import { id } from "ethers";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { expect } from "chai";
+import { id } from "ethers";
 import { projectRoot } from "../scripts/lib/localNode";
 import { deployBytecode, listContractNames, loadContractAbi } from "../src/abi/loadContractAbi";
 import { readArtifact } from "../src/abi/readArtifact";
 import { generateBindings } from "../src/codegen/generateBindings";
 import { ChaincallError } from "../src/errors/ChaincallError";
-import { anvil, deployCallDemo, devClient, DEV_PRIVATE_KEY, expectErrorLine, isolateState, rpc, runCli, showCli as show, tempDir } from "./fixtures/nodes";
+import {
+  anvil,
+  DEV_PRIVATE_KEY,
+  deployCallDemo,
+  devClient,
+  expectErrorLine,
+  isolateState,
+  rpc,
+  runCli,
+  showCli as show,
+  tempDir,
+} from "./fixtures/nodes";
 
 // Issue 13 item 5: `gen` (codegen) and `call`/`deploy`/`abi` read ABI files and artifacts through one reader
 // (abi/readArtifact.ts), so they agree about every file: Foundry's versioned `Foo.0.8.20.json` names `Foo`
@@ -94,14 +105,16 @@ describe("one artifact reader: gen, call and deploy agree on the same files (Anv
 
     it("two compiler versions of one contract: gen and call both refuse, naming both files", async () => {
       const twice = join(tmp(), "foundry-twice");
-      for (const version of ["0.8.19", "0.8.20"]) write(join(twice, `CallDemo.${version}.json`), { abi: CALL_DEMO_ABI, bytecode: { object: CALL_DEMO_BIN } });
+      for (const version of ["0.8.19", "0.8.20"])
+        write(join(twice, `CallDemo.${version}.json`), { abi: CALL_DEMO_ABI, bytecode: { object: CALL_DEMO_BIN } });
       let genError: unknown;
       await generateBindings({ inputs: [twice], outDir: join(tmp(), "twice-types") }).catch((err: unknown) => (genError = err));
       expect(genError).to.be.instanceOf(ChaincallError);
       expect((genError as ChaincallError).code).to.equal("INVALID_ARGUMENT");
       const callError = caught(() => loadContractAbi("CallDemo", twice));
       expect(callError.code).to.equal("INVALID_ARGUMENT");
-      for (const err of [genError as ChaincallError, callError]) expect(err.message).to.include("CallDemo.0.8.19.json").and.include("CallDemo.0.8.20.json");
+      for (const err of [genError as ChaincallError, callError])
+        expect(err.message).to.include("CallDemo.0.8.19.json").and.include("CallDemo.0.8.20.json");
     });
   });
 
@@ -146,7 +159,10 @@ describe("one artifact reader: gen, call and deploy agree on the same files (Anv
         const message = expectErrorLine(r, 2);
         expect(message).to.include(LIBRARY).and.include("linked");
       }
-      expect(await rpc(anvil().rpcUrl, "eth_getTransactionCount", ["0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266", "pending"]), "nothing sent").to.equal(before);
+      expect(
+        await rpc(anvil().rpcUrl, "eth_getTransactionCount", ["0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266", "pending"]),
+        "nothing sent",
+      ).to.equal(before);
     });
 
     it("without link references, the placeholder itself is what names the library", () => {
@@ -172,7 +188,10 @@ describe("one artifact reader: gen, call and deploy agree on the same files (Anv
       const stray = write(join(dir, "package.json"), { name: "x" });
       expect(caught(() => readArtifact(stray)).message).to.include("holds no ABI");
       expect(readArtifact(stray, { skipNonAbi: true })).to.equal(undefined);
-      const twoConstructors = write(join(dir, "Two.json"), [{ type: "constructor", inputs: [] }, { type: "constructor", inputs: [] }]);
+      const twoConstructors = write(join(dir, "Two.json"), [
+        { type: "constructor", inputs: [] },
+        { type: "constructor", inputs: [] },
+      ]);
       expect(caught(() => readArtifact(twoConstructors)).message).to.include("more than one constructor");
       const badHex = write(join(dir, "Bad.json"), { abi: CALL_DEMO_ABI, bytecode: "0x60zz" });
       expect(caught(() => readArtifact(badHex, { skipNonAbi: true })).message).to.include("not hex bytecode");

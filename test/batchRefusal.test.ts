@@ -73,7 +73,10 @@ describe("JSON-RPC batches refused by the node: learned once per provider", func
           const before = { batches: refuser.batches, singles: refuser.singles };
           const years = await Promise.all(Array.from({ length: 50 }, () => demo.getYear()));
           expect(years).to.deep.equal(Array.from({ length: 50 }, () => 2020n));
-          expect([refuser.batches - before.batches, refuser.singles - before.singles], `round ${round}`).to.deep.equal([round === 0 ? 1 : 0, 50]);
+          expect([refuser.batches - before.batches, refuser.singles - before.singles], `round ${round}`).to.deep.equal([
+            round === 0 ? 1 : 0,
+            50,
+          ]);
         }
       } finally {
         await client.close();

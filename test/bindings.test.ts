@@ -1,10 +1,20 @@
 import { expect } from "chai";
-import { AbiCoder, Contract, JsonRpcProvider, Result, Wallet, type BaseContract } from "ethers";
-import { connect, ContractRevertedError, isChaincallError, wrapContract, wrapDeploy, type Client, type ErrorCode } from "../src";
-import { CallDemo__factory, Echo__factory, Oracle__factory, Reader__factory, Vault__factory, type CallDemo, type Echo, type Reader, type Vault } from "../typechain-types";
-import { countingProxy, type CountingProxy } from "./fixtures/countingProxy";
-import { anvil, DEV_ACCOUNT, DEV_PRIVATE_KEY, devClient, hardhat, isolateState, rpc } from "./fixtures/nodes";
+import { AbiCoder, type BaseContract, Contract, JsonRpcProvider, Result, Wallet } from "ethers";
 import type { LocalNode } from "../scripts/lib/localNode";
+import { type Client, ContractRevertedError, connect, type ErrorCode, isChaincallError, wrapContract, wrapDeploy } from "../src";
+import {
+  type CallDemo,
+  CallDemo__factory,
+  type Echo,
+  Echo__factory,
+  Oracle__factory,
+  type Reader,
+  Reader__factory,
+  type Vault,
+  Vault__factory,
+} from "../typechain-types";
+import { type CountingProxy, countingProxy } from "./fixtures/countingProxy";
+import { anvil, DEV_ACCOUNT, DEV_PRIVATE_KEY, devClient, hardhat, isolateState, rpc } from "./fixtures/nodes";
 
 // Issue 11 item 6: every misuse of a generated binding — a bad argument to a method, a constructor or the
 // overrides, a wrong count, a call to an address without code — is a ChaincallError with a code, naming the
@@ -48,7 +58,7 @@ for (const [label, node] of [
   ["Hardhat", hardhat],
   ["Anvil", anvil],
 ] as [string, () => LocalNode][]) {
-  describe(`bindings on ${label}: every misuse a ChaincallError, nothing sent`, function () {
+  describe(`bindings on ${label}: every misuse a ChaincallError, nothing sent`, () => {
     isolateState(node, "suite");
     let proxy: CountingProxy;
     let reader: Client;
@@ -63,7 +73,8 @@ for (const [label, node] of [
       const deployer = await devClient(node());
       try {
         const signer = deployer.signer!;
-        const deployed = async (pending: Promise<BaseContract>): Promise<string> => (await (await pending).waitForDeployment()).getAddress();
+        const deployed = async (pending: Promise<BaseContract>): Promise<string> =>
+          (await (await pending).waitForDeployment()).getAddress();
         const oracle = await deployed(new Oracle__factory(signer).deploy(1_000n, 1n));
         addresses = {
           demo: await deployed(new CallDemo__factory(signer).deploy()),
@@ -115,65 +126,286 @@ for (const [label, node] of [
       { title: "setYear({})", code: "INVALID_ARGUMENT", names: newYear, run: () => setYear({}) },
       { title: "setYear([2021])", code: "INVALID_ARGUMENT", names: newYear, run: () => setYear([2021]) },
       // counts and overrides
-      { title: "setYear() (too few)", code: "INVALID_ARGUMENT", names: /setYear\(uint256\) takes 1 argument \(uint256 newYear\).*got 0/, run: () => setYear() },
-      { title: "setYear(1, 2, 3) (too many)", code: "INVALID_ARGUMENT", names: /setYear\(uint256\) takes 1 argument.*got 3/, run: () => setYear(1, 2, 3) },
-      { title: 'setYear(1, "fast") (overrides not an object)', code: "INVALID_ARGUMENT", names: /overrides/, run: () => setYear(1, "fast") },
-      { title: 'setYear(1, { gasLimit: "lots" })', code: "INVALID_ARGUMENT", names: /overrides/, run: () => setYear(1, { gasLimit: "lots" }) },
-      { title: "setYear(1, { to: … }) (cannot override to)", code: "INVALID_ARGUMENT", names: /overrides/, run: () => setYear(1, { to: DEV_ACCOUNT }) },
+      {
+        title: "setYear() (too few)",
+        code: "INVALID_ARGUMENT",
+        names: /setYear\(uint256\) takes 1 argument \(uint256 newYear\).*got 0/,
+        run: () => setYear(),
+      },
+      {
+        title: "setYear(1, 2, 3) (too many)",
+        code: "INVALID_ARGUMENT",
+        names: /setYear\(uint256\) takes 1 argument.*got 3/,
+        run: () => setYear(1, 2, 3),
+      },
+      {
+        title: 'setYear(1, "fast") (overrides not an object)',
+        code: "INVALID_ARGUMENT",
+        names: /overrides/,
+        run: () => setYear(1, "fast"),
+      },
+      {
+        title: 'setYear(1, { gasLimit: "lots" })',
+        code: "INVALID_ARGUMENT",
+        names: /overrides/,
+        run: () => setYear(1, { gasLimit: "lots" }),
+      },
+      {
+        title: "setYear(1, { to: … }) (cannot override to)",
+        code: "INVALID_ARGUMENT",
+        names: /overrides/,
+        run: () => setYear(1, { to: DEV_ACCOUNT }),
+      },
       { title: "setYear(1, { value: -1n })", code: "INVALID_ARGUMENT", names: /value/, run: () => setYear(1, { value: -1n }) },
       { title: "setYear(1, { nonce: -1 })", code: "INVALID_ARGUMENT", names: /nonce/, run: () => setYear(1, { nonce: -1 }) },
       { title: "setYear(1, { gasLimit: -5n })", code: "INVALID_ARGUMENT", names: /gasLimit/, run: () => setYear(1, { gasLimit: -5n }) },
       // every method form
       { title: 'setYear.staticCall("abc")', code: "INVALID_ARGUMENT", names: newYear, run: () => anyDemo().setYear.staticCall("abc") },
       { title: "setYear.estimateGas(-1)", code: "INVALID_ARGUMENT", names: newYear, run: () => anyDemo().setYear.estimateGas(-1) },
-      { title: "setYear.populateTransaction(1.5)", code: "INVALID_ARGUMENT", names: newYear, run: () => anyDemo().setYear.populateTransaction(1.5) },
+      {
+        title: "setYear.populateTransaction(1.5)",
+        code: "INVALID_ARGUMENT",
+        names: newYear,
+        run: () => anyDemo().setYear.populateTransaction(1.5),
+      },
       { title: 'setYear.send("abc")', code: "INVALID_ARGUMENT", names: newYear, run: () => anyDemo().setYear.send("abc") },
-      { title: "setYear.staticCallResult(2^256)", code: "INVALID_ARGUMENT", names: newYear, run: () => anyDemo().setYear.staticCallResult(2n ** 256n) },
-      { title: 'getFunction("setYear")("abc")', code: "INVALID_ARGUMENT", names: newYear, run: () => loose(demo.getFunction("setYear"))("abc") },
-      { title: 'getFunction("setYear").staticCall(-1)', code: "INVALID_ARGUMENT", names: newYear, run: () => loose(demo.getFunction("setYear")).staticCall(-1) },
-      { title: 'getFunction("nope")() (no such function)', code: "INVALID_ARGUMENT", names: /the ABI has no function nope/, run: () => loose(demo.getFunction("nope"))() },
-      { title: 'getFunction("setYear").getFragment(1, 2, 3)', code: "INVALID_ARGUMENT", run: () => loose(demo.getFunction("setYear")).getFragment(1, 2, 3) },
-      { title: "connect(runner).setYear(-1)", code: "INVALID_ARGUMENT", names: newYear, run: () => loose(demo.connect(sender.runner)).setYear(-1) },
+      {
+        title: "setYear.staticCallResult(2^256)",
+        code: "INVALID_ARGUMENT",
+        names: newYear,
+        run: () => anyDemo().setYear.staticCallResult(2n ** 256n),
+      },
+      {
+        title: 'getFunction("setYear")("abc")',
+        code: "INVALID_ARGUMENT",
+        names: newYear,
+        run: () => loose(demo.getFunction("setYear"))("abc"),
+      },
+      {
+        title: 'getFunction("setYear").staticCall(-1)',
+        code: "INVALID_ARGUMENT",
+        names: newYear,
+        run: () => loose(demo.getFunction("setYear")).staticCall(-1),
+      },
+      {
+        title: 'getFunction("nope")() (no such function)',
+        code: "INVALID_ARGUMENT",
+        names: /the ABI has no function nope/,
+        run: () => loose(demo.getFunction("nope"))(),
+      },
+      {
+        title: 'getFunction("setYear").getFragment(1, 2, 3)',
+        code: "INVALID_ARGUMENT",
+        run: () => loose(demo.getFunction("setYear")).getFragment(1, 2, 3),
+      },
+      {
+        title: "connect(runner).setYear(-1)",
+        code: "INVALID_ARGUMENT",
+        names: newYear,
+        run: () => loose(demo.connect(sender.runner)).setYear(-1),
+      },
       { title: "a send through a binding with no signer", code: "SIGNER_ERROR", run: () => demoRead.setYear(2021n) },
       // the other ABI types, through Echo (reads)
-      { title: "an address with a bad checksum", code: "INVALID_ARGUMENT", names: /argument 0 "who" \(address\)/, run: callScalars(0, BAD_CHECKSUM) },
-      { title: 'an address "abc" (not resolved as an ENS name)', code: "INVALID_ARGUMENT", names: /argument 0 "who" \(address\)/, run: callScalars(0, "abc") },
-      { title: "an address of 19 bytes", code: "INVALID_ARGUMENT", names: /argument 0 "who" \(address\)/, run: callScalars(0, DEV_ACCOUNT.slice(0, -2)) },
-      { title: 'a string for a bool ("false")', code: "INVALID_ARGUMENT", names: /argument 1 "flag" \(bool\)/, run: callScalars(1, "false") },
+      {
+        title: "an address with a bad checksum",
+        code: "INVALID_ARGUMENT",
+        names: /argument 0 "who" \(address\)/,
+        run: callScalars(0, BAD_CHECKSUM),
+      },
+      {
+        title: 'an address "abc" (not resolved as an ENS name)',
+        code: "INVALID_ARGUMENT",
+        names: /argument 0 "who" \(address\)/,
+        run: callScalars(0, "abc"),
+      },
+      {
+        title: "an address of 19 bytes",
+        code: "INVALID_ARGUMENT",
+        names: /argument 0 "who" \(address\)/,
+        run: callScalars(0, DEV_ACCOUNT.slice(0, -2)),
+      },
+      {
+        title: 'a string for a bool ("false")',
+        code: "INVALID_ARGUMENT",
+        names: /argument 1 "flag" \(bool\)/,
+        run: callScalars(1, "false"),
+      },
       { title: "a number for a bool (1)", code: "INVALID_ARGUMENT", names: /argument 1 "flag" \(bool\)/, run: callScalars(1, 1) },
       { title: "bytes that are not hex", code: "INVALID_ARGUMENT", names: /argument 2 "blob" \(bytes\)/, run: callScalars(2, "zz") },
       { title: "bytes of odd length", code: "INVALID_ARGUMENT", names: /argument 2 "blob" \(bytes\)/, run: callScalars(2, "0x123") },
       { title: "a short bytes32", code: "INVALID_ARGUMENT", names: /argument 3 "word" \(bytes32\)/, run: callScalars(3, "0x1234") },
-      { title: "a long bytes32 (33 bytes)", code: "INVALID_ARGUMENT", names: /argument 3 "word" \(bytes32\)/, run: callScalars(3, `${WORD}cd`) },
+      {
+        title: "a long bytes32 (33 bytes)",
+        code: "INVALID_ARGUMENT",
+        names: /argument 3 "word" \(bytes32\)/,
+        run: callScalars(3, `${WORD}cd`),
+      },
       { title: "a number for a string", code: "INVALID_ARGUMENT", names: /argument 4 "text" \(string\)/, run: callScalars(4, 42) },
       { title: "a bytes4 of 3 bytes", code: "INVALID_ARGUMENT", names: /argument 5 "tag" \(bytes4\)/, run: callScalars(5, "0x123456") },
-      { title: "256 for a uint8", code: "INVALID_ARGUMENT", names: /echoUints\(.*\) argument 0 "a" \(uint8\)/, run: () => echo.echoUints(256, 0, 0, 0, 0, 0) },
-      { title: "70000 for a uint16", code: "INVALID_ARGUMENT", names: /argument 1 "b" \(uint16\)/, run: () => echo.echoUints(0, 70_000, 0, 0, 0, 0) },
-      { title: "-129 for an int8", code: "INVALID_ARGUMENT", names: /echoInts\(.*\) argument 0 "a" \(int8\)/, run: () => echo.echoInts(-129, 0, 0, 0, 0, 0) },
-      { title: "2^255 for an int256", code: "INVALID_ARGUMENT", names: /argument 5 "f" \(int256\)/, run: () => echo.echoInts(0, 0, 0, 0, 0, 2n ** 255n) },
-      { title: "2 items for a uint256[3]", code: "INVALID_ARGUMENT", names: /argument 0 "fixedNums" \(uint256\[3\]\)/, run: () => echo.echoArrays([1, 2] as never, [], [], [DEV_ACCOUNT, DEV_ACCOUNT], []) },
-      { title: "a number for an int64[]", code: "INVALID_ARGUMENT", names: /argument 1 "nums" \(int64\[\]\)/, run: () => echo.echoArrays([1, 2, 3], 5 as never, [], [DEV_ACCOUNT, DEV_ACCOUNT], []) },
-      { title: "a bad address inside an address[2]", code: "INVALID_ARGUMENT", names: /argument 3 "pair" \(address\[2\]\)/, run: () => echo.echoArrays([1, 2, 3], [], [], [DEV_ACCOUNT, BAD_CHECKSUM], []) },
-      { title: 'a "true" string inside a bool[2][]', code: "INVALID_ARGUMENT", names: /argument 1 "pairs" \(bool\[2\]\[\]\)/, run: () => echo.echoNested([], [[true, "true" as never]], [[WORD, WORD], [WORD, WORD]]) },
-      { title: "a struct missing a field", code: "INVALID_ARGUMENT", names: /echoOrder\(.*\) argument 0 "order" \(tuple\)/, run: () => echo.echoOrder({ ...order, item: { id: 1n, label: "a" } } as never) },
-      { title: "a string for a bool inside a struct", code: "INVALID_ARGUMENT", names: /argument 0 "order" \(tuple\)/, run: () => echo.echoOrder({ ...order, flags: [true, "no"] } as never) },
-      { title: "null for a struct", code: "INVALID_ARGUMENT", names: /argument 0 "order" \(tuple\)/, run: () => echo.echoOrder(null as never) },
-      { title: "an overloaded name with no overload of 3 arguments", code: "INVALID_ARGUMENT", names: /echo\(uint256\).*echo\(string\)|echo\(string\).*echo\(uint256\)/, run: () => loose(echo).echo(1, 2, 3) },
-      { title: 'echo(uint256) by signature with "abc"', code: "INVALID_ARGUMENT", names: /echo\(uint256\) argument 0 "x" \(uint256\)/, run: () => echo["echo(uint256)"]("abc" as never) },
+      {
+        title: "256 for a uint8",
+        code: "INVALID_ARGUMENT",
+        names: /echoUints\(.*\) argument 0 "a" \(uint8\)/,
+        run: () => echo.echoUints(256, 0, 0, 0, 0, 0),
+      },
+      {
+        title: "70000 for a uint16",
+        code: "INVALID_ARGUMENT",
+        names: /argument 1 "b" \(uint16\)/,
+        run: () => echo.echoUints(0, 70_000, 0, 0, 0, 0),
+      },
+      {
+        title: "-129 for an int8",
+        code: "INVALID_ARGUMENT",
+        names: /echoInts\(.*\) argument 0 "a" \(int8\)/,
+        run: () => echo.echoInts(-129, 0, 0, 0, 0, 0),
+      },
+      {
+        title: "2^255 for an int256",
+        code: "INVALID_ARGUMENT",
+        names: /argument 5 "f" \(int256\)/,
+        run: () => echo.echoInts(0, 0, 0, 0, 0, 2n ** 255n),
+      },
+      {
+        title: "2 items for a uint256[3]",
+        code: "INVALID_ARGUMENT",
+        names: /argument 0 "fixedNums" \(uint256\[3\]\)/,
+        run: () => echo.echoArrays([1, 2] as never, [], [], [DEV_ACCOUNT, DEV_ACCOUNT], []),
+      },
+      {
+        title: "a number for an int64[]",
+        code: "INVALID_ARGUMENT",
+        names: /argument 1 "nums" \(int64\[\]\)/,
+        run: () => echo.echoArrays([1, 2, 3], 5 as never, [], [DEV_ACCOUNT, DEV_ACCOUNT], []),
+      },
+      {
+        title: "a bad address inside an address[2]",
+        code: "INVALID_ARGUMENT",
+        names: /argument 3 "pair" \(address\[2\]\)/,
+        run: () => echo.echoArrays([1, 2, 3], [], [], [DEV_ACCOUNT, BAD_CHECKSUM], []),
+      },
+      {
+        title: 'a "true" string inside a bool[2][]',
+        code: "INVALID_ARGUMENT",
+        names: /argument 1 "pairs" \(bool\[2\]\[\]\)/,
+        run: () =>
+          echo.echoNested(
+            [],
+            [[true, "true" as never]],
+            [
+              [WORD, WORD],
+              [WORD, WORD],
+            ],
+          ),
+      },
+      {
+        title: "a struct missing a field",
+        code: "INVALID_ARGUMENT",
+        names: /echoOrder\(.*\) argument 0 "order" \(tuple\)/,
+        run: () => echo.echoOrder({ ...order, item: { id: 1n, label: "a" } } as never),
+      },
+      {
+        title: "a string for a bool inside a struct",
+        code: "INVALID_ARGUMENT",
+        names: /argument 0 "order" \(tuple\)/,
+        run: () => echo.echoOrder({ ...order, flags: [true, "no"] } as never),
+      },
+      {
+        title: "null for a struct",
+        code: "INVALID_ARGUMENT",
+        names: /argument 0 "order" \(tuple\)/,
+        run: () => echo.echoOrder(null as never),
+      },
+      {
+        title: "an overloaded name with no overload of 3 arguments",
+        code: "INVALID_ARGUMENT",
+        names: /echo\(uint256\).*echo\(string\)|echo\(string\).*echo\(uint256\)/,
+        run: () => loose(echo).echo(1, 2, 3),
+      },
+      {
+        title: 'echo(uint256) by signature with "abc"',
+        code: "INVALID_ARGUMENT",
+        names: /echo\(uint256\) argument 0 "x" \(uint256\)/,
+        run: () => echo["echo(uint256)"]("abc" as never),
+      },
       // constructors (deploy and getDeployTransaction), through the generated factories
-      { title: 'deploy Oracle("abc", 1)', code: "INVALID_ARGUMENT", names: /constructor\(uint256,uint256\) argument 0 "initialPrice" \(uint256\)/, run: () => new Oracle__factory(sender.signer!).deploy("abc", 1) },
-      { title: "deploy Oracle(1, -1)", code: "INVALID_ARGUMENT", names: /argument 1 "initialUpdatedAt" \(uint256\)/, run: () => new Oracle__factory(sender.signer!).deploy(1, -1) },
-      { title: "deploy Oracle with one argument (the overrides {} taken for the second)", code: "INVALID_ARGUMENT", names: /constructor\(uint256,uint256\) argument 1 "initialUpdatedAt"/, run: () => { const factory = new Oracle__factory(sender.signer!); return loose(factory.deploy.bind(factory))(1); } },
-      { title: "deploy Oracle(1, 2, 3) (a number where the overrides go)", code: "INVALID_ARGUMENT", names: /constructor\(uint256,uint256\): the overrides/, run: () => { const factory = new Oracle__factory(sender.signer!); return loose(factory.deploy.bind(factory))(1, 2, 3); } },
-      { title: "wrapDeploy with five arguments for a constructor of two", code: "INVALID_ARGUMENT", names: /constructor\(uint256,uint256\) takes 2 arguments \(uint256 initialPrice, uint256 initialUpdatedAt\).*got 5/, run: () => { const factory = new Oracle__factory(sender.signer!); return wrapDeploy(factory, [1, 2, 3, 4, 5], (args) => factory.deploy(...(args as [bigint, bigint]))); } },
-      { title: "deploy Vault with a bad checksum owner", code: "INVALID_ARGUMENT", names: /argument 0 "initialOwner" \(address\)/, run: () => new Vault__factory(sender.signer!).deploy(BAD_CHECKSUM, addresses.oracle) },
-      { title: 'deploy Oracle(1, 1, { gasLimit: "lots" })', code: "INVALID_ARGUMENT", names: /overrides/, run: () => new Oracle__factory(sender.signer!).deploy(1, 1, { gasLimit: "lots" as never }) },
-      { title: "factory.connect(signer).deploy(-1, 1)", code: "INVALID_ARGUMENT", names: /argument 0 "initialPrice"/, run: () => new Oracle__factory().connect(sender.signer!).deploy(-1, 1) },
-      { title: "getDeployTransaction(1.5, 1)", code: "INVALID_ARGUMENT", names: /argument 0 "initialPrice"/, run: () => new Oracle__factory(sender.signer!).getDeployTransaction(1.5, 1) },
+      {
+        title: 'deploy Oracle("abc", 1)',
+        code: "INVALID_ARGUMENT",
+        names: /constructor\(uint256,uint256\) argument 0 "initialPrice" \(uint256\)/,
+        run: () => new Oracle__factory(sender.signer!).deploy("abc", 1),
+      },
+      {
+        title: "deploy Oracle(1, -1)",
+        code: "INVALID_ARGUMENT",
+        names: /argument 1 "initialUpdatedAt" \(uint256\)/,
+        run: () => new Oracle__factory(sender.signer!).deploy(1, -1),
+      },
+      {
+        title: "deploy Oracle with one argument (the overrides {} taken for the second)",
+        code: "INVALID_ARGUMENT",
+        names: /constructor\(uint256,uint256\) argument 1 "initialUpdatedAt"/,
+        run: () => {
+          const factory = new Oracle__factory(sender.signer!);
+          return loose(factory.deploy.bind(factory))(1);
+        },
+      },
+      {
+        title: "deploy Oracle(1, 2, 3) (a number where the overrides go)",
+        code: "INVALID_ARGUMENT",
+        names: /constructor\(uint256,uint256\): the overrides/,
+        run: () => {
+          const factory = new Oracle__factory(sender.signer!);
+          return loose(factory.deploy.bind(factory))(1, 2, 3);
+        },
+      },
+      {
+        title: "wrapDeploy with five arguments for a constructor of two",
+        code: "INVALID_ARGUMENT",
+        names: /constructor\(uint256,uint256\) takes 2 arguments \(uint256 initialPrice, uint256 initialUpdatedAt\).*got 5/,
+        run: () => {
+          const factory = new Oracle__factory(sender.signer!);
+          return wrapDeploy(factory, [1, 2, 3, 4, 5], (args) => factory.deploy(...(args as [bigint, bigint])));
+        },
+      },
+      {
+        title: "deploy Vault with a bad checksum owner",
+        code: "INVALID_ARGUMENT",
+        names: /argument 0 "initialOwner" \(address\)/,
+        run: () => new Vault__factory(sender.signer!).deploy(BAD_CHECKSUM, addresses.oracle),
+      },
+      {
+        title: 'deploy Oracle(1, 1, { gasLimit: "lots" })',
+        code: "INVALID_ARGUMENT",
+        names: /overrides/,
+        run: () => new Oracle__factory(sender.signer!).deploy(1, 1, { gasLimit: "lots" as never }),
+      },
+      {
+        title: "factory.connect(signer).deploy(-1, 1)",
+        code: "INVALID_ARGUMENT",
+        names: /argument 0 "initialPrice"/,
+        run: () => new Oracle__factory().connect(sender.signer!).deploy(-1, 1),
+      },
+      {
+        title: "getDeployTransaction(1.5, 1)",
+        code: "INVALID_ARGUMENT",
+        names: /argument 0 "initialPrice"/,
+        run: () => new Oracle__factory(sender.signer!).getDeployTransaction(1.5, 1),
+      },
       { title: "deploy without a signer", code: "SIGNER_ERROR", run: () => new Oracle__factory().deploy(1, 1) },
       // no code there: the node is asked, and the answer is NO_CONTRACT (not ethers' BAD_DATA)
-      { title: "a call to an address without code", code: "NO_CONTRACT", sends: true, run: () => CallDemo__factory.connect(Wallet.createRandom().address, reader.runner).getYear() },
-      { title: "a call to an address without code, through the signer", code: "NO_CONTRACT", sends: true, run: () => CallDemo__factory.connect(Wallet.createRandom().address, sender.runner).getYear.staticCall() },
+      {
+        title: "a call to an address without code",
+        code: "NO_CONTRACT",
+        sends: true,
+        run: () => CallDemo__factory.connect(Wallet.createRandom().address, reader.runner).getYear(),
+      },
+      {
+        title: "a call to an address without code, through the signer",
+        code: "NO_CONTRACT",
+        sends: true,
+        run: () => CallDemo__factory.connect(Wallet.createRandom().address, sender.runner).getYear.staticCall(),
+      },
     ];
 
     it(`covers at least 30 misuses (${cases.length})`, () => {
@@ -211,7 +443,18 @@ for (const [label, node] of [
           ["echoInts", (e) => e.echoInts(-128, 32_767, -1, 2n ** 63n - 1n, -(2n ** 127n), -(2n ** 255n))],
           ["echoScalars", (e) => e.echoScalars(DEV_ACCOUNT.toLowerCase(), false, "0x", WORD, "héllo", "0xdeadbeef")],
           ["echoArrays", (e) => e.echoArrays([1, 2, 3], [-1n, 2n], ["a", ""], [DEV_ACCOUNT, BAD_CHECKSUM.toLowerCase()], ["0x01", "0x"])],
-          ["echoNested", (e) => e.echoNested([[1n], [], [2n, 3n]], [[true, false]], [[WORD, WORD], [WORD, WORD]])],
+          [
+            "echoNested",
+            (e) =>
+              e.echoNested(
+                [[1n], [], [2n, 3n]],
+                [[true, false]],
+                [
+                  [WORD, WORD],
+                  [WORD, WORD],
+                ],
+              ),
+          ],
           ["echoItems", (e) => e.echoItems([item, { id: 2n, label: "b", tags: [] }])],
           ["echoOrder", (e) => e.echoOrder(order)],
           ["echo(uint256)", (e) => e["echo(uint256)"](7n)],
@@ -264,9 +507,13 @@ for (const [label, node] of [
       it("with a plain ethers provider as the runner: NO_CONTRACT (not ethers' BAD_DATA), INVALID_ARGUMENT, and the right answer", async () => {
         const provider = new JsonRpcProvider(node().rpcUrl, undefined, { staticNetwork: true });
         try {
-          const missing = await CallDemo__factory.connect(Wallet.createRandom().address, provider).getYear().catch((e: unknown) => e);
+          const missing = await CallDemo__factory.connect(Wallet.createRandom().address, provider)
+            .getYear()
+            .catch((e: unknown) => e);
           expect(isChaincallError(missing, "NO_CONTRACT"), String(missing)).to.equal(true);
-          const bad = await Echo__factory.connect(addresses.echo, provider).echoString(42 as never).catch((e: unknown) => e);
+          const bad = await Echo__factory.connect(addresses.echo, provider)
+            .echoString(42 as never)
+            .catch((e: unknown) => e);
           expect(isChaincallError(bad, "INVALID_ARGUMENT"), String(bad)).to.equal(true);
           expect(await CallDemo__factory.connect(addresses.demo, provider).year()).to.equal(await demoRead.year());
         } finally {
@@ -276,11 +523,16 @@ for (const [label, node] of [
 
       it("the receive/fallback function: its failures translated too, null where the ABI has none", async () => {
         expect(demo.fallback).to.equal(null);
-        const payable = wrapContract(new Contract(Wallet.createRandom().address, [{ type: "receive", stateMutability: "payable" }], sender.runner));
+        const payable = wrapContract(
+          new Contract(Wallet.createRandom().address, [{ type: "receive", stateMutability: "payable" }], sender.runner),
+        );
         const sentBefore = proxy.requests;
         for (const overrides of [{ gasLimit: "lots" }, { value: -1n }, { data: "0x1234" }]) {
           const err = await payable.fallback!(overrides as never).catch((e: unknown) => e);
-          expect(isChaincallError(err, "INVALID_ARGUMENT"), `${JSON.stringify(overrides, (_k, v) => (typeof v === "bigint" ? String(v) : v))}: ${String(err)}`).to.equal(true);
+          expect(
+            isChaincallError(err, "INVALID_ARGUMENT"),
+            `${JSON.stringify(overrides, (_k, v) => (typeof v === "bigint" ? String(v) : v))}: ${String(err)}`,
+          ).to.equal(true);
         }
         expect(proxy.requests - sentBefore, "requests sent").to.equal(0);
       });
@@ -354,9 +606,15 @@ for (const [label, node] of [
             const what = `${name}(${args.map((a) => String(a)).join(", ")})`;
             const bad = firstBad(name, args);
             const sentBefore = proxy.requests;
-            const wrapped = await loose(echo[name])(...args).then((value) => ({ value }), (error: unknown) => ({ error }));
+            const wrapped = await loose(echo[name])(...args).then(
+              (value) => ({ value }),
+              (error: unknown) => ({ error }),
+            );
             const sentByWrapped = proxy.requests - sentBefore;
-            const rawOutcome = await loose(raw[name])(...args).then((value) => ({ value }), (error: unknown) => ({ error }));
+            const rawOutcome = await loose(raw[name])(...args).then(
+              (value) => ({ value }),
+              (error: unknown) => ({ error }),
+            );
             if (bad === -1) {
               expect("value" in wrapped, `${what}: ${"error" in wrapped ? String(wrapped.error) : ""}`).to.equal(true);
               expect("value" in rawOutcome, `${what}: ethers refused what the ABI allows`).to.equal(true);
@@ -368,7 +626,12 @@ for (const [label, node] of [
               expect((error as Error).message, what).to.include(`argument ${bad} `);
               expect(sentByWrapped, `${what}: requests sent`).to.equal(0);
               // ethers refuses it too, unless only a bool was wrong (ethers would have encoded it as true/false).
-              const onlyBool = echo.interface.getFunction(name)!.inputs[bad]!.type === "bool" && firstBad(name, args.map((a, i) => (i === bad ? true : a))) === -1;
+              const onlyBool =
+                echo.interface.getFunction(name)!.inputs[bad]!.type === "bool" &&
+                firstBad(
+                  name,
+                  args.map((a, i) => (i === bad ? true : a)),
+                ) === -1;
               if (!onlyBool) expect("error" in rawOutcome, `${what}: ethers accepted it`).to.equal(true);
             }
           }
@@ -424,7 +687,9 @@ describe("bindings over Anvil's IPC and WebSocket: the same translation", () => 
         const bad = await demo.setYear(-1).catch((e: unknown) => e);
         expect(isChaincallError(bad, "INVALID_ARGUMENT"), String(bad)).to.equal(true);
         expect((bad as Error).message).to.match(/argument 0 "newYear" \(uint256\)/);
-        const missing = await CallDemo__factory.connect(Wallet.createRandom().address, client.runner).getYear().catch((e: unknown) => e);
+        const missing = await CallDemo__factory.connect(Wallet.createRandom().address, client.runner)
+          .getYear()
+          .catch((e: unknown) => e);
         expect(isChaincallError(missing, "NO_CONTRACT"), String(missing)).to.equal(true);
         expect(await demo.getYear()).to.equal(2020n);
       } finally {

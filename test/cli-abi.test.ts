@@ -1,12 +1,12 @@
-import { expect } from "chai";
-import { id } from "ethers";
 import { execFile } from "node:child_process";
 import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
-import { createServer, type AddressInfo, type Socket } from "node:net";
+import { type AddressInfo, createServer, type Socket } from "node:net";
 import { join } from "node:path";
+import { expect } from "chai";
+import { id } from "ethers";
 import { castBinary, projectRoot } from "../scripts/lib/localNode";
 import { Echo__factory } from "../typechain-types";
-import { anvil, devClient, isolateState, runCli, tempDir, type CliResult, showCli as show, parseDocument } from "./fixtures/nodes";
+import { anvil, type CliResult, devClient, isolateState, parseDocument, runCli, showCli as show, tempDir } from "./fixtures/nodes";
 
 // `chaincall encode`, `decode` and `abi` (SPEC §4), and the ABI-typed arguments every command parses,
 // compared with Foundry's cast: `cast calldata`, `cast decode-calldata` and `cast call` against the Echo
@@ -72,7 +72,7 @@ function run(command: string, args: string[]): Promise<CliResult> {
   const started = Date.now();
   return new Promise((resolve) => {
     execFile(command, args, { encoding: "utf8", maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === "number" ? ((err as { code: number }).code) : 1) : 0;
+      const code = err ? (typeof (err as { code?: unknown }).code === "number" ? (err as { code: number }).code : 1) : 0;
       resolve({ code, stdout, stderr, ms: Date.now() - started });
     });
   });
@@ -164,7 +164,7 @@ const CASES: DiffCase[] = [
     title: "address, bool, bytes, bytes32, string (unicode), bytes4",
     signature: "echoScalars(address,bool,bytes,bytes32,string,bytes4)",
     returns: "(address,bool,bytes,bytes32,string,bytes4)",
-    values: [A2, true, `0x${"00ff".repeat(40)}`, W2, "héllo, 世界 🌍 — \"quoted\" and ¿más?", "0xdeadbeef"],
+    values: [A2, true, `0x${"00ff".repeat(40)}`, W2, 'héllo, 世界 🌍 — "quoted" and ¿más?', "0xdeadbeef"],
     compareHuman: true,
   },
   {
@@ -184,7 +184,13 @@ const CASES: DiffCase[] = [
     title: "fixed and dynamic arrays: uint256[3], int64[], string[], address[2], bytes[]",
     signature: "echoArrays(uint256[3],int64[],string[],address[2],bytes[])",
     returns: "(uint256[3],int64[],string[],address[2],bytes[])",
-    values: [[0n, 1n, MAX256], [-(2n ** 63n), 0n, 2n ** 63n - 1n], ["a b", "ü", "", "日本"], [A1, A2], ["0x", "0x00ff", `0x${"ab".repeat(33)}`]],
+    values: [
+      [0n, 1n, MAX256],
+      [-(2n ** 63n), 0n, 2n ** 63n - 1n],
+      ["a b", "ü", "", "日本"],
+      [A1, A2],
+      ["0x", "0x00ff", `0x${"ab".repeat(33)}`],
+    ],
   },
   {
     title: "empty dynamic arrays",
@@ -196,7 +202,17 @@ const CASES: DiffCase[] = [
     title: "nested arrays: uint256[][], bool[2][], bytes32[2][2]",
     signature: "echoNested(uint256[][],bool[2][],bytes32[2][2])",
     returns: "(uint256[][],bool[2][],bytes32[2][2])",
-    values: [[[1n], [], [2n, MAX256]], [[true, false], [false, true]], [[W1, W2], [W2, W1]]],
+    values: [
+      [[1n], [], [2n, MAX256]],
+      [
+        [true, false],
+        [false, true],
+      ],
+      [
+        [W1, W2],
+        [W2, W1],
+      ],
+    ],
   },
   {
     title: "an array of structs with arrays inside",
@@ -244,7 +260,11 @@ describe("chaincall encode / decode / abi against cast (Anvil)", function () {
         const expected = c.values.map(toJson);
         const withReturns = `${c.signature}${c.returns}`;
 
-        const [encoded, encodedJson, reference] = await Promise.all([cli(["encode", c.signature, ...ours]), cli(["encode", c.signature, ...ours, "--json"]), cast(["calldata", c.signature, ...theirs])]);
+        const [encoded, encodedJson, reference] = await Promise.all([
+          cli(["encode", c.signature, ...ours]),
+          cli(["encode", c.signature, ...ours, "--json"]),
+          cast(["calldata", c.signature, ...theirs]),
+        ]);
         const calldata = ok(reference).trim();
         expect(ok(encoded), "chaincall encode = cast calldata").to.equal(`${calldata}\n`);
         const doc = parseDocument(encodedJson);
@@ -260,7 +280,11 @@ describe("chaincall encode / decode / abi against cast (Anvil)", function () {
         expect(ok(decoded), "one value per line").to.equal(`${expected.map(humanLine).join("\n")}\n`);
         if (c.compareHuman) {
           // cast quotes strings and annotates big numbers ("1000000000000000000 [1e18]"); otherwise the lines agree.
-          const castLines = ok(castDecoded).trimEnd().split("\n").map((line) => line.replace(/ \[[^\]]+\]$/, "")).map((line) => (line.startsWith('"') ? humanLine(JSON.parse(line)) : line));
+          const castLines = ok(castDecoded)
+            .trimEnd()
+            .split("\n")
+            .map((line) => line.replace(/ \[[^\]]+\]$/, ""))
+            .map((line) => (line.startsWith('"') ? humanLine(JSON.parse(line)) : line));
           expect(ok(decoded).trimEnd().split("\n")).to.deep.equal(castLines);
         }
 
@@ -292,7 +316,10 @@ describe("chaincall encode / decode / abi against cast (Anvil)", function () {
       ]);
       expect(ok(u)).to.equal(ok(castU));
       expect(ok(s)).to.equal(ok(castS));
-      const [callU, callS] = await Promise.all([cli(["call", `Echo@${echo}`, "echo(uint256)", "42", "-r", anvil().rpcUrl]), cli(["call", `Echo@${echo}`, "echo(string)", "forty-two", "-r", anvil().rpcUrl])]);
+      const [callU, callS] = await Promise.all([
+        cli(["call", `Echo@${echo}`, "echo(uint256)", "42", "-r", anvil().rpcUrl]),
+        cli(["call", `Echo@${echo}`, "echo(string)", "forty-two", "-r", anvil().rpcUrl]),
+      ]);
       expect(ok(callU)).to.equal("42\n");
       expect(ok(callS)).to.equal("forty-two\n");
     });
@@ -301,14 +328,23 @@ describe("chaincall encode / decode / abi against cast (Anvil)", function () {
       const order = {
         owner: A1.toLowerCase(),
         item: { id: 7, label: "first, with a comma", tags: [W1, W2] },
-        items: [{ id: "18446744073709551615", label: "ünïcødé 🌍", tags: [] }, { label: "first, with a comma", id: "7", tags: [W1, W2] }],
+        items: [
+          { id: "18446744073709551615", label: "ünïcødé 🌍", tags: [] },
+          { label: "first, with a comma", id: "7", tags: [W1, W2] },
+        ],
         flags: [true, false],
       };
-      const [byName, reference] = await Promise.all([cli(["encode", "echoOrder", JSON.stringify(order), "--contract", "Echo"]), cast(["calldata", "echoOrder((address,(uint64,string,bytes32[]),(uint64,string,bytes32[])[],bool[2]))", castArg(ORDER)])]);
+      const [byName, reference] = await Promise.all([
+        cli(["encode", "echoOrder", JSON.stringify(order), "--contract", "Echo"]),
+        cast(["calldata", "echoOrder((address,(uint64,string,bytes32[]),(uint64,string,bytes32[])[],bool[2]))", castArg(ORDER)]),
+      ]);
       const calldata = ok(reference).trim();
       expect(ok(byName)).to.equal(`${calldata}\n`);
       // Without --contract, the one ABI in --abi-dir that declares echoOrder is found.
-      const [found, decoded] = await Promise.all([cli(["encode", "echoOrder", JSON.stringify(order)]), cli(["decode", "echoOrder", calldata, "--json"])]);
+      const [found, decoded] = await Promise.all([
+        cli(["encode", "echoOrder", JSON.stringify(order)]),
+        cli(["decode", "echoOrder", calldata, "--json"]),
+      ]);
       expect(ok(found)).to.equal(`${calldata}\n`);
       const doc = parseDocument(decoded);
       expect(doc.contract).to.equal("Echo");
@@ -354,7 +390,13 @@ describe("chaincall encode / decode / abi against cast (Anvil)", function () {
       const doc = parseDocument(r);
       expect(doc.contract).to.equal("Echo");
       const names = doc.functions.map((f: { signature: string }) => f.signature);
-      expect(names).to.include.members(["echo(string)", "echo(uint256)", "echoOrder((address,(uint64,string,bytes32[]),(uint64,string,bytes32[])[],bool[2]))", "refuse(uint256)", "shout(bytes)"]);
+      expect(names).to.include.members([
+        "echo(string)",
+        "echo(uint256)",
+        "echoOrder((address,(uint64,string,bytes32[]),(uint64,string,bytes32[])[],bool[2]))",
+        "refuse(uint256)",
+        "shout(bytes)",
+      ]);
       expect(names).to.have.length(13);
       const sigs = await Promise.all([
         ...doc.functions.map((f: { signature: string }) => cast(["sig", f.signature])),
@@ -364,7 +406,11 @@ describe("chaincall encode / decode / abi against cast (Anvil)", function () {
       const ours = [...doc.functions, ...doc.errors, ...doc.events].map((e: { selector: string }) => e.selector);
       expect(ours).to.deep.equal(sigs.map((s) => ok(s).trim()));
       expect(doc.events).to.have.length(1);
-      expect(doc.events[0]).to.include({ name: "Echoed", signature: "Echoed(address,bytes4,bytes)", declaration: "Echoed(address indexed by, bytes4 indexed selector, bytes data)" });
+      expect(doc.events[0]).to.include({
+        name: "Echoed",
+        signature: "Echoed(address,bytes4,bytes)",
+        declaration: "Echoed(address indexed by, bytes4 indexed selector, bytes data)",
+      });
       expect(doc.errors.map((e: { declaration: string }) => e.declaration)).to.deep.equal(["NotEchoed(uint256 code, string why)"]);
       const echoOrder = doc.functions.find((f: { name: string }) => f.name === "echoOrder");
       expect(echoOrder.declaration).to.equal("echoOrder(Echo.Order order) pure returns (Echo.Order)");
@@ -374,15 +420,26 @@ describe("chaincall encode / decode / abi against cast (Anvil)", function () {
 
     it("prints one line per entry, selector first, and reads Hardhat artifacts and ABI files by path", async () => {
       const artifact = join(projectRoot(), "artifacts", "contracts", "Echo.sol", "Echo.json");
-      const [human, fromArtifact, fromFile] = await Promise.all([cli(["abi", "Echo"]), cli(["abi", artifact, "--json"]), cli(["abi", join(ABI_DIR, "CallDemo.abi"), "--json"])]);
+      const [human, fromArtifact, fromFile] = await Promise.all([
+        cli(["abi", "Echo"]),
+        cli(["abi", artifact, "--json"]),
+        cli(["abi", join(ABI_DIR, "CallDemo.abi"), "--json"]),
+      ]);
       const lines = ok(human).split("\n");
       expect(lines).to.include("  0x6279e43c  echo(uint256 x) pure returns (uint256)");
       expect(lines).to.include("  0x07fa99d2  NotEchoed(uint256 code, string why)");
-      expect(lines.some((l) => /^ {2}0x992eb6c05b5f4c2b526f3dbabc1cb584d9a208edd540131149c01b6fb7ac0404 {2}Echoed\(/.test(l)), ok(human)).to.equal(true);
+      expect(
+        lines.some((l) => /^ {2}0x992eb6c05b5f4c2b526f3dbabc1cb584d9a208edd540131149c01b6fb7ac0404 {2}Echoed\(/.test(l)),
+        ok(human),
+      ).to.equal(true);
       expect(lines).to.include.members(["functions", "events", "errors", "structs"]);
       expect(parseDocument(fromArtifact).functions).to.deep.equal(parseDocument(await cli(["abi", "Echo", "--json"])).functions);
       const demo = parseDocument(fromFile);
-      expect(demo.functions.map((f: { signature: string; selector: string }) => `${f.selector} ${f.signature}`)).to.deep.equal(["0xfd08921b getYear()", "0xbdd85ffa setYear(uint256)", "0xf3269716 year()"]);
+      expect(demo.functions.map((f: { signature: string; selector: string }) => `${f.selector} ${f.signature}`)).to.deep.equal([
+        "0xfd08921b getYear()",
+        "0xbdd85ffa setYear(uint256)",
+        "0xf3269716 year()",
+      ]);
     });
   });
 
@@ -435,39 +492,136 @@ describe("chaincall encode / decode / abi against cast (Anvil)", function () {
     const good = ["1", "-1", A1, "true", "0x01020304", "[1,2]", '[1,"a"]'];
     const withArg = (i: number, value: string) => good.map((g, j) => (j === i ? value : g));
     const cases: BadCase[] = [
-      { title: "too few arguments: names the count and shows the signature", args: () => ["encode", sig, "1"], check: (m, e) => (expect(m).to.equal(`${sig} takes 7 arguments, got 1`), expect(e).to.include("usage: f(uint8, int8, address, bool, bytes4, uint256[2], (uint64, string))")) },
-      { title: "uint8 out of range", args: () => ["encode", sig, ...withArg(0, "256")], check: (m) => expect(m).to.match(/^argument 1 \(uint8\) of f\(.*256 is out of range for uint8 \(0 to 255\)/) },
-      { title: "int8 below its minimum", args: () => ["encode", sig, ...withArg(1, "-129")], check: (m) => expect(m).to.match(/^argument 2 \(int8\) .*-129 is out of range for int8 \(-128 to 127\)/) },
-      { title: "a negative value for a uint", args: () => ["encode", "f(uint256)", "-1"], check: (m) => expect(m).to.include("out of range for uint256") },
-      { title: "not an integer", args: () => ["encode", sig, ...withArg(0, "1.5")], check: (m) => expect(m).to.match(/argument 1 \(uint8\).*"1\.5" is not an integer/) },
+      {
+        title: "too few arguments: names the count and shows the signature",
+        args: () => ["encode", sig, "1"],
+        check: (m, e) => {
+          expect(m).to.equal(`${sig} takes 7 arguments, got 1`);
+          expect(e).to.include("usage: f(uint8, int8, address, bool, bytes4, uint256[2], (uint64, string))");
+        },
+      },
+      {
+        title: "uint8 out of range",
+        args: () => ["encode", sig, ...withArg(0, "256")],
+        check: (m) => expect(m).to.match(/^argument 1 \(uint8\) of f\(.*256 is out of range for uint8 \(0 to 255\)/),
+      },
+      {
+        title: "int8 below its minimum",
+        args: () => ["encode", sig, ...withArg(1, "-129")],
+        check: (m) => expect(m).to.match(/^argument 2 \(int8\) .*-129 is out of range for int8 \(-128 to 127\)/),
+      },
+      {
+        title: "a negative value for a uint",
+        args: () => ["encode", "f(uint256)", "-1"],
+        check: (m) => expect(m).to.include("out of range for uint256"),
+      },
+      {
+        title: "not an integer",
+        args: () => ["encode", sig, ...withArg(0, "1.5")],
+        check: (m) => expect(m).to.match(/argument 1 \(uint8\).*"1\.5" is not an integer/),
+      },
       {
         title: "an address with a broken checksum",
         args: () => ["encode", sig, ...withArg(2, A1.replace("0xf39Fd6", "0xf39fd6"))],
         check: (m) => expect(m).to.match(/argument 3 \(address\).*checksum.*0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266/),
       },
-      { title: "a short address", args: () => ["encode", sig, ...withArg(2, "0x1234")], check: (m) => expect(m).to.match(/argument 3 \(address\).*40 hex digits/) },
-      { title: "a bool that is not true/false", args: () => ["encode", sig, ...withArg(3, "yes")], check: (m) => expect(m).to.match(/argument 4 \(bool\).*expected true or false/) },
-      { title: "bytes4 of the wrong length", args: () => ["encode", sig, ...withArg(4, "0x010203")], check: (m) => expect(m).to.match(/argument 5 \(bytes4\).*exactly 4 bytes, got 3/) },
-      { title: "a fixed array of the wrong length", args: () => ["encode", sig, ...withArg(5, "[1,2,3]")], check: (m) => expect(m).to.match(/argument 6 \(uint256\[2\]\).*expected 2 elements/) },
-      { title: "malformed JSON for an array", args: () => ["encode", sig, ...withArg(5, "[1,2")], check: (m) => expect(m).to.match(/argument 6 .*expected JSON for uint256\[2\]/) },
-      { title: "a struct field of the wrong type, located", args: () => ["encode", sig, ...withArg(6, '[1,2]')], check: (m) => expect(m).to.match(/argument 7 .*at \.1: expected a string, got 2/) },
-      { title: "cast's (a,b) tuple syntax gets a pointer to JSON", args: () => ["encode", sig, ...withArg(6, '(1,"a")')], check: (m) => expect(m).to.include("tuples are JSON arrays") },
-      { title: "a malformed signature", args: () => ["encode", "f(uint256", "1"], check: (m) => expect(m).to.include("unbalanced parentheses") },
-      { title: "an unknown type in a signature", args: () => ["encode", "f(uint257)", "1"], check: (m) => expect(m).to.include('unknown type "uint257"') },
-      { title: "an ambiguous overloaded name lists the candidates", args: () => ["encode", "echo", "1", "--contract", "Echo"], check: (m, e) => (expect(m).to.include('"echo" is overloaded in Echo'), expect(e).to.include("  echo(string)\n  echo(uint256)")) },
-      { title: "an unknown function name", args: () => ["encode", "nosuchFunction", "1"], check: (m) => expect(m).to.include('no function "nosuchFunction"') },
-      { title: "an unknown contract", args: () => ["encode", "f", "--contract", "NoSuchContract"], check: (m) => expect(m).to.include('no ABI for "NoSuchContract"') },
-      { title: "decode: data that is not hex", args: () => ["decode", "f(uint256)", "0xzz12"], check: (m) => expect(m).to.include("not hex") },
-      { title: "decode: an odd number of hex digits", args: () => ["decode", "f(uint256)", "0xb3de648b0"], check: (m) => expect(m).to.include("odd number") },
+      {
+        title: "a short address",
+        args: () => ["encode", sig, ...withArg(2, "0x1234")],
+        check: (m) => expect(m).to.match(/argument 3 \(address\).*40 hex digits/),
+      },
+      {
+        title: "a bool that is not true/false",
+        args: () => ["encode", sig, ...withArg(3, "yes")],
+        check: (m) => expect(m).to.match(/argument 4 \(bool\).*expected true or false/),
+      },
+      {
+        title: "bytes4 of the wrong length",
+        args: () => ["encode", sig, ...withArg(4, "0x010203")],
+        check: (m) => expect(m).to.match(/argument 5 \(bytes4\).*exactly 4 bytes, got 3/),
+      },
+      {
+        title: "a fixed array of the wrong length",
+        args: () => ["encode", sig, ...withArg(5, "[1,2,3]")],
+        check: (m) => expect(m).to.match(/argument 6 \(uint256\[2\]\).*expected 2 elements/),
+      },
+      {
+        title: "malformed JSON for an array",
+        args: () => ["encode", sig, ...withArg(5, "[1,2")],
+        check: (m) => expect(m).to.match(/argument 6 .*expected JSON for uint256\[2\]/),
+      },
+      {
+        title: "a struct field of the wrong type, located",
+        args: () => ["encode", sig, ...withArg(6, "[1,2]")],
+        check: (m) => expect(m).to.match(/argument 7 .*at \.1: expected a string, got 2/),
+      },
+      {
+        title: "cast's (a,b) tuple syntax gets a pointer to JSON",
+        args: () => ["encode", sig, ...withArg(6, '(1,"a")')],
+        check: (m) => expect(m).to.include("tuples are JSON arrays"),
+      },
+      {
+        title: "a malformed signature",
+        args: () => ["encode", "f(uint256", "1"],
+        check: (m) => expect(m).to.include("unbalanced parentheses"),
+      },
+      {
+        title: "an unknown type in a signature",
+        args: () => ["encode", "f(uint257)", "1"],
+        check: (m) => expect(m).to.include('unknown type "uint257"'),
+      },
+      {
+        title: "an ambiguous overloaded name lists the candidates",
+        args: () => ["encode", "echo", "1", "--contract", "Echo"],
+        check: (m, e) => {
+          expect(m).to.include('"echo" is overloaded in Echo');
+          expect(e).to.include("  echo(string)\n  echo(uint256)");
+        },
+      },
+      {
+        title: "an unknown function name",
+        args: () => ["encode", "nosuchFunction", "1"],
+        check: (m) => expect(m).to.include('no function "nosuchFunction"'),
+      },
+      {
+        title: "an unknown contract",
+        args: () => ["encode", "f", "--contract", "NoSuchContract"],
+        check: (m) => expect(m).to.include('no ABI for "NoSuchContract"'),
+      },
+      {
+        title: "decode: data that is not hex",
+        args: () => ["decode", "f(uint256)", "0xzz12"],
+        check: (m) => expect(m).to.include("not hex"),
+      },
+      {
+        title: "decode: an odd number of hex digits",
+        args: () => ["decode", "f(uint256)", "0xb3de648b0"],
+        check: (m) => expect(m).to.include("odd number"),
+      },
       {
         title: "decode: another function's selector, named from the known ABIs",
         args: () => ["decode", "f(uint256)", `0x6279e43c${"00".repeat(32)}`],
-        check: (m, e) => (expect(m).to.equal("calldata starts with 0x6279e43c, not 0xb3de648b, the selector of f(uint256)"), expect(e).to.match(/hint: 0x6279e43c is echo\(uint256\) in (Echo|Vault)/)),
+        check: (m, e) => {
+          expect(m).to.equal("calldata starts with 0x6279e43c, not 0xb3de648b, the selector of f(uint256)");
+          expect(e).to.match(/hint: 0x6279e43c is echo\(uint256\) in (Echo|Vault)/);
+        },
       },
-      { title: "decode: truncated calldata", args: () => ["decode", "f(uint256,string)", `${id("f(uint256,string)").slice(0, 10)}${"00".repeat(40)}`], check: (m) => expect(m).to.include("too short") },
-      { title: "decode --output without return types", args: () => ["decode", "f(uint256)", `0x${"00".repeat(32)}`, "--output"], check: (m) => expect(m).to.include("--output needs the return types") },
+      {
+        title: "decode: truncated calldata",
+        args: () => ["decode", "f(uint256,string)", `${id("f(uint256,string)").slice(0, 10)}${"00".repeat(40)}`],
+        check: (m) => expect(m).to.include("too short"),
+      },
+      {
+        title: "decode --output without return types",
+        args: () => ["decode", "f(uint256)", `0x${"00".repeat(32)}`, "--output"],
+        check: (m) => expect(m).to.include("--output needs the return types"),
+      },
       { title: "decode: no data at all", args: () => ["decode", "f(uint256)"], check: (m) => expect(m).to.include("no data") },
-      { title: "abi: an unknown contract", args: () => ["abi", "NoSuchContract"], check: (m) => expect(m).to.include('no ABI for "NoSuchContract"') },
+      {
+        title: "abi: an unknown contract",
+        args: () => ["abi", "NoSuchContract"],
+        check: (m) => expect(m).to.include('no ABI for "NoSuchContract"'),
+      },
       {
         title: "abi: a file that is not an ABI",
         args: () => {
@@ -496,7 +650,12 @@ describe("chaincall encode / decode / abi against cast (Anvil)", function () {
       const dir = join(tmp(), "two-abis");
       mkdirSync(dir);
       copyFileSync(join(ABI_DIR, "CallDemo.abi"), join(dir, "CallDemo.abi"));
-      writeFileSync(join(dir, "Other.abi"), JSON.stringify([{ type: "function", name: "setYear", inputs: [{ name: "y", type: "uint64" }], outputs: [], stateMutability: "nonpayable" }]));
+      writeFileSync(
+        join(dir, "Other.abi"),
+        JSON.stringify([
+          { type: "function", name: "setYear", inputs: [{ name: "y", type: "uint64" }], outputs: [], stateMutability: "nonpayable" },
+        ]),
+      );
       const r = await runCli(["encode", "setYear", "2021", "--abi-dir", dir]);
       const message = expectBadInput(r);
       expect(message).to.include('"setYear" is declared more than one way');

@@ -1,13 +1,27 @@
-import { expect } from "chai";
-import { getAddress } from "ethers";
 import { mkdirSync, writeFileSync } from "node:fs";
-import { createServer, request, type IncomingMessage, type Server } from "node:http";
+import { createServer, type IncomingMessage, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import { projectRoot, type LocalNode } from "../scripts/lib/localNode";
+import { expect } from "chai";
+import { getAddress } from "ethers";
+import { type LocalNode, projectRoot } from "../scripts/lib/localNode";
 import { recordDeployment } from "../src";
 import { CallDemo__factory, Oracle__factory, Vault__factory } from "../typechain-types";
-import { anvil, DEV_ACCOUNT, DEV_PRIVATE_KEY, devClient, hardhat, isolateState, rpc, runCli, tempDir, type CliResult, showCli, chainState, expectErrorLine } from "./fixtures/nodes";
+import {
+  anvil,
+  type CliResult,
+  chainState,
+  DEV_ACCOUNT,
+  DEV_PRIVATE_KEY,
+  devClient,
+  expectErrorLine,
+  hardhat,
+  isolateState,
+  rpc,
+  runCli,
+  showCli,
+  tempDir,
+} from "./fixtures/nodes";
 
 // `chaincall batch` (issue 5): JSON lines in, one JSON line out per input line in input order; reads batched
 // by the SDK, sends through its nonce allocator; bad input sends nothing (SPEC §4, §7.1).
@@ -50,7 +64,9 @@ async function nonceOf(node: LocalNode): Promise<number> {
  * A transparent HTTP forwarder to a real node that counts the HTTP requests and the JSON-RPC calls inside
  * them, so a test can see that reads were batched. It changes nothing in what it forwards.
  */
-async function startCountingProxy(target: string): Promise<{ url: string; httpRequests: number; methods: Map<string, number>; close(): Promise<void> }> {
+async function startCountingProxy(
+  target: string,
+): Promise<{ url: string; httpRequests: number; methods: Map<string, number>; close(): Promise<void> }> {
   const stats = { httpRequests: 0, methods: new Map<string, number>() };
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -60,14 +76,19 @@ async function startCountingProxy(target: string): Promise<{ url: string; httpRe
       stats.httpRequests++;
       try {
         const parsed = JSON.parse(body.toString("utf8"));
-        for (const call of Array.isArray(parsed) ? parsed : [parsed]) stats.methods.set(call.method, (stats.methods.get(call.method) ?? 0) + 1);
+        for (const call of Array.isArray(parsed) ? parsed : [parsed])
+          stats.methods.set(call.method, (stats.methods.get(call.method) ?? 0) + 1);
       } catch {
         // Not JSON: forwarded all the same.
       }
-      const upstream = request(target, { method: "POST", headers: { "content-type": req.headers["content-type"] ?? "application/json", "content-length": body.length } }, (answer: IncomingMessage) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      });
+      const upstream = request(
+        target,
+        { method: "POST", headers: { "content-type": req.headers["content-type"] ?? "application/json", "content-length": body.length } },
+        (answer: IncomingMessage) => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+        },
+      );
       upstream.on("error", () => res.destroy());
       upstream.end(body);
     });
@@ -121,7 +142,7 @@ for (const { name, node } of NODES) {
     /** Writes `lines` (objects become JSON, strings stay as they are) to a fresh file and returns its path. */
     const writeLines = (lines: (object | string)[]): string => {
       const file = join(tmp(), `input-${++fileCount}.jsonl`);
-      writeFileSync(file, lines.map((l) => (typeof l === "string" ? l : JSON.stringify(l))).join("\n") + "\n");
+      writeFileSync(file, `${lines.map((l) => (typeof l === "string" ? l : JSON.stringify(l))).join("\n")}\n`);
       return file;
     };
     const at = (rpcUrl = node().rpcUrl) => ["-r", rpcUrl, "--deployments", book, "--abi-dir", ABI_DIR];
@@ -133,14 +154,34 @@ for (const { name, node } of NODES) {
         const kind = i % 8;
         if (kind === 0) cases.push({ input: { target: "CallDemo", function: "getYear" }, expected: ["2020"] });
         else if (kind === 1) cases.push({ input: { target: demo, function: "getYear()(uint256)" }, expected: ["2020"] });
-        else if (kind === 2) cases.push({ input: { target: `Vault@${vault}`, function: "echo(uint256)", args: [i] }, expected: [String(i)] });
-        else if (kind === 3) cases.push({ input: { target: "Vault", function: "echo(uint256,uint256)", args: [i, "0x10"] }, expected: [String(i + 16)] });
-        else if (kind === 4) cases.push({ input: { target: "Vault", function: "echo(string)", args: [`line ${i} {"]`] }, expected: [`line ${i} {"]`] });
+        else if (kind === 2)
+          cases.push({ input: { target: `Vault@${vault}`, function: "echo(uint256)", args: [i] }, expected: [String(i)] });
+        else if (kind === 3)
+          cases.push({ input: { target: "Vault", function: "echo(uint256,uint256)", args: [i, "0x10"] }, expected: [String(i + 16)] });
+        else if (kind === 4)
+          cases.push({ input: { target: "Vault", function: "echo(string)", args: [`line ${i} {"]`] }, expected: [`line ${i} {"]`] });
         else if (kind === 5) {
           const position = { id: String(i), owner: DEV_ACCOUNT, amount: "340282366920938463463374607431768211455", open: i % 2 === 0 };
           cases.push({ input: { target: "Vault", function: "echoPosition", args: [position] }, expected: [position] });
-        } else if (kind === 6) cases.push({ input: { target: vault, function: "echo(uint256)(uint256)", args: [(big + BigInt(i)).toString()] }, expected: [(big + BigInt(i)).toString()] });
-        else cases.push({ input: { target: "Vault", function: "totalOpen", args: [[[1, DEV_ACCOUNT, i, true], [2, ZERO_ADDRESS, 5, true]]] }, expected: [String(i + 5)] });
+        } else if (kind === 6)
+          cases.push({
+            input: { target: vault, function: "echo(uint256)(uint256)", args: [(big + BigInt(i)).toString()] },
+            expected: [(big + BigInt(i)).toString()],
+          });
+        else
+          cases.push({
+            input: {
+              target: "Vault",
+              function: "totalOpen",
+              args: [
+                [
+                  [1, DEV_ACCOUNT, i, true],
+                  [2, ZERO_ADDRESS, 5, true],
+                ],
+              ],
+            },
+            expected: [String(i + 5)],
+          });
       }
       const proxy = await startCountingProxy(node().rpcUrl);
       let r: CliResult;
@@ -163,12 +204,32 @@ for (const { name, node } of NODES) {
 
     it("reverting reads are error lines, decoded per line (Error, Panic, custom errors, one bubbled up from Oracle); the rest answer; exit 1", async () => {
       const failing = [
-        { input: { target: "Vault", function: "store", args: [0] }, errorName: "Error", args: ["Vault: zero value"], message: /Vault: zero value/ },
+        {
+          input: { target: "Vault", function: "store", args: [0] },
+          errorName: "Error",
+          args: ["Vault: zero value"],
+          message: /Vault: zero value/,
+        },
         { input: { target: "Vault", function: "divide", args: [1, 0] }, errorName: "Panic", args: ["18"], message: /division/i },
         // msg.sender is whoever made the call: the aggregating Multicall3 (or its deployless form), or no one.
-        { input: { target: "Vault", function: "withdraw", args: ["5"] }, errorName: "InsufficientBalance", args: [ANY_ADDRESS, "0", "5"], message: /InsufficientBalance/ },
-        { input: { target: "Vault", function: "quote", args: [1, 1] }, errorName: "StalePrice", args: [String(ORACLE_UPDATED_AT), "1"], message: /StalePrice/ },
-        { input: { target: "Vault", function: "pick", args: [[1, 2], 5] }, errorName: "Panic", args: ["50"], message: /out of bounds|0x32/i },
+        {
+          input: { target: "Vault", function: "withdraw", args: ["5"] },
+          errorName: "InsufficientBalance",
+          args: [ANY_ADDRESS, "0", "5"],
+          message: /InsufficientBalance/,
+        },
+        {
+          input: { target: "Vault", function: "quote", args: [1, 1] },
+          errorName: "StalePrice",
+          args: [String(ORACLE_UPDATED_AT), "1"],
+          message: /StalePrice/,
+        },
+        {
+          input: { target: "Vault", function: "pick", args: [[1, 2], 5] },
+          errorName: "Panic",
+          args: ["50"],
+          message: /out of bounds|0x32/i,
+        },
       ];
       const inputs: object[] = [];
       const expected: ((line: any) => void)[] = [];
@@ -181,7 +242,10 @@ for (const { name, node } of NODES) {
             expect(line.error.code).to.equal("CALL_REVERTED");
             expect(line.error.errorName).to.equal(c.errorName);
             expect(line.error.args).to.have.length(c.args.length);
-            c.args.forEach((arg, j) => (arg === ANY_ADDRESS ? expect(line.error.args[j]).to.match(/^0x[0-9a-fA-F]{40}$/) : expect(line.error.args[j]).to.equal(arg)));
+            for (const [j, arg] of c.args.entries()) {
+              if (arg === ANY_ADDRESS) expect(line.error.args[j]).to.match(/^0x[0-9a-fA-F]{40}$/);
+              else expect(line.error.args[j]).to.equal(arg);
+            }
             expect(line.error.message).to.match(c.message);
           });
         } else {
@@ -194,7 +258,7 @@ for (const { name, node } of NODES) {
       expect(message, show(r)).to.match(/^20 of 500 lines failed/);
       const out = jsonLines(r);
       expect(out.map((l) => l.line)).to.deep.equal(Array.from({ length: 500 }, (_, i) => i + 1));
-      out.forEach((line, i) => expected[i](line));
+      for (const [i, line] of out.entries()) expected[i](line);
     });
 
     it("sends go through the nonce allocator: consecutive nonces, all mined, one line each in input order", async () => {
@@ -202,12 +266,18 @@ for (const { name, node } of NODES) {
       const count = 30;
       const inputs = Array.from({ length: count }, (_, i) => ({ target: "CallDemo", function: "setYear", args: [3000 + i], send: true }));
       // A read in the same batch sees the state before the batch's sends.
-      const r = await runCli(["batch", writeLines([{ target: "CallDemo", function: "getYear" }, ...inputs]), ...at()], { env: { ETH_PRIVATE_KEY: DEV_PRIVATE_KEY }, timeoutMs: 90_000 });
+      const r = await runCli(["batch", writeLines([{ target: "CallDemo", function: "getYear" }, ...inputs]), ...at()], {
+        env: { ETH_PRIVATE_KEY: DEV_PRIVATE_KEY },
+        timeoutMs: 90_000,
+      });
       expect(r.code, show(r)).to.equal(0);
       const [read, ...sends] = jsonLines(r);
       expect(read).to.deep.equal({ line: 1, result: ["2020"] });
       expect(sends.map((l) => l.line)).to.deep.equal(Array.from({ length: count }, (_, i) => i + 2));
-      expect(sends.map((l) => l.nonce).sort((a, b) => a - b), "consecutive nonces").to.deep.equal(Array.from({ length: count }, (_, i) => first + i));
+      expect(
+        sends.map((l) => l.nonce).sort((a, b) => a - b),
+        "consecutive nonces",
+      ).to.deep.equal(Array.from({ length: count }, (_, i) => first + i));
       for (const [i, line] of sends.entries()) {
         expect(line.hash).to.match(HASH);
         expect(line.status).to.equal("success");
@@ -274,7 +344,7 @@ describe("chaincall batch: bad input sends nothing (SPEC §7.1)", function () {
 
   const writeLines = (lines: (object | string)[]): string => {
     const file = join(tmp(), `input-${++fileCount}.jsonl`);
-    writeFileSync(file, lines.map((l) => (typeof l === "string" ? l : JSON.stringify(l))).join("\n") + "\n");
+    writeFileSync(file, `${lines.map((l) => (typeof l === "string" ? l : JSON.stringify(l))).join("\n")}\n`);
     return file;
   };
   const at = () => ["-r", hardhat().rpcUrl, "--deployments", book, "--abi-dir", ABI_DIR];
@@ -303,7 +373,10 @@ describe("chaincall batch: bad input sends nothing (SPEC §7.1)", function () {
     const message = expectErrorLine(r, 2);
     expect(message, show(r)).to.match(/^12 of 14 lines are invalid, nothing was sent \(first: line 2: .*setYearr/);
     const out = jsonLines(r);
-    expect(out.map((l) => l.line), "blank line 4 is skipped; lines 1 and 15 are valid").to.deep.equal([2, 3, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]);
+    expect(
+      out.map((l) => l.line),
+      "blank line 4 is skipped; lines 1 and 15 are valid",
+    ).to.deep.equal([2, 3, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]);
     for (const line of out) {
       expect(Object.keys(line), JSON.stringify(line)).to.deep.equal(["line", "error"]);
       expect(["INVALID_ARGUMENT", "NOT_FOUND"], JSON.stringify(line)).to.include(line.error.code);
@@ -326,7 +399,17 @@ describe("chaincall batch: bad input sends nothing (SPEC §7.1)", function () {
 
   it("a name missing from the address book of the connected chain: exit 2, nothing sent", async () => {
     const before = await chainState(hardhat());
-    const r = await runCli(["batch", writeLines([{ target: "CallDemo", function: "setYear", args: [5], send: true }, { target: "Vault", function: "echo(uint256)", args: [1] }]), ...at()], { env });
+    const r = await runCli(
+      [
+        "batch",
+        writeLines([
+          { target: "CallDemo", function: "setYear", args: [5], send: true },
+          { target: "Vault", function: "echo(uint256)", args: [1] },
+        ]),
+        ...at(),
+      ],
+      { env },
+    );
     const message = expectErrorLine(r, 2);
     expect(message).to.match(/^1 of 2 lines are invalid/);
     const out = jsonLines(r);
@@ -351,7 +434,10 @@ describe("chaincall batch: bad input sends nothing (SPEC §7.1)", function () {
   });
 
   it("reads the same lines from a file, from '-' and from stdin; empty input prints nothing and exits 0", async () => {
-    const lines = [{ target: "CallDemo", function: "getYear" }, { target: demo, function: "year()(uint256)" }];
+    const lines = [
+      { target: "CallDemo", function: "getYear" },
+      { target: demo, function: "year()(uint256)" },
+    ];
     const text = lines.map((l) => JSON.stringify(l)).join("\r\n");
     const [fromFile, fromDash, fromStdin, empty] = await Promise.all([
       runCli(["batch", writeLines(lines), ...at()]),

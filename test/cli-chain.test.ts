@@ -1,12 +1,24 @@
-import { expect } from "chai";
-import { getAddress, Interface } from "ethers";
 import { execFile, spawnSync } from "node:child_process";
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { createServer, type AddressInfo, type Socket } from "node:net";
+import { type AddressInfo, createServer, type Socket } from "node:net";
 import { join } from "node:path";
-import { castBinary, projectRoot, type LocalNode } from "../scripts/lib/localNode";
+import { expect } from "chai";
+import { getAddress, Interface } from "ethers";
+import { castBinary, type LocalNode, projectRoot } from "../scripts/lib/localNode";
 import { addressBookPath } from "../src/registry/addressBook";
-import { anvil, CLI, DEV_ACCOUNT, hardhat, isolateState, rpc, runCli, tempDir, type CliResult, showCli as show, parseDocument } from "./fixtures/nodes";
+import {
+  anvil,
+  CLI,
+  type CliResult,
+  DEV_ACCOUNT,
+  hardhat,
+  isolateState,
+  parseDocument,
+  rpc,
+  runCli,
+  showCli as show,
+  tempDir,
+} from "./fixtures/nodes";
 
 // The chain-query commands (SPEC §4): receipt, tx, balance, nonce, block-number, chain-id, accounts, logs
 // and completion, spawned for real against the run's Anvil and Hardhat. Expected values come from raw
@@ -20,7 +32,10 @@ const OTHER_ACCOUNT = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
 const callDemoAbi = new Interface(JSON.parse(readFileSync(join(ABI_DIR, "CallDemo.abi"), "utf8")));
 const emitterAbi = new Interface(JSON.parse(readFileSync(join(ABI_DIR, "Emitter.abi"), "utf8")));
 const vaultAbi = new Interface(JSON.parse(readFileSync(join(ABI_DIR, "Vault.abi"), "utf8")));
-const bytecode = (name: string) => `0x${readFileSync(join(ABI_DIR, `${name}.bin`), "utf8").trim().replace(/^0x/, "")}`;
+const bytecode = (name: string) =>
+  `0x${readFileSync(join(ABI_DIR, `${name}.bin`), "utf8")
+    .trim()
+    .replace(/^0x/, "")}`;
 
 function cli(args: string[], options: { env?: Record<string, string> } = {}): Promise<CliResult> {
   return runCli(args, { timeoutMs: 30_000, ...options });
@@ -39,7 +54,14 @@ function expectError(r: CliResult, code: 1 | 2, options: { json?: boolean } = {}
   const first = r.stderr.split("\n")[0];
   expect(first, show(r)).to.match(/^error: \S/);
   expect(r.stderr, `no stack trace\n${show(r)}`).not.to.match(/^\s+at /m);
-  expect(r.stderr.split("\n").slice(1).filter(Boolean).every((line) => /^(hint|usage): /.test(line)), `only hint lines after the error\n${show(r)}`).to.equal(true);
+  expect(
+    r.stderr
+      .split("\n")
+      .slice(1)
+      .filter(Boolean)
+      .every((line) => /^(hint|usage): /.test(line)),
+    `only hint lines after the error\n${show(r)}`,
+  ).to.equal(true);
   const message = first.slice("error: ".length);
   if (options.json) {
     const doc = parseDocument(r);
@@ -54,7 +76,9 @@ function expectError(r: CliResult, code: 1 | 2, options: { json?: boolean } = {}
 /** Runs cast (Foundry's reference CLI) and returns its trimmed stdout. */
 function cast(args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(CAST, args, { timeout: 30_000 }, (err, stdout, stderr) => (err ? reject(new Error(`cast ${args.join(" ")}: ${stderr || err.message}`)) : resolve(stdout.trim())));
+    execFile(CAST, args, { timeout: 30_000 }, (err, stdout, stderr) =>
+      err ? reject(new Error(`cast ${args.join(" ")}: ${stderr || err.message}`)) : resolve(stdout.trim()),
+    );
   });
 }
 
@@ -155,12 +179,20 @@ async function seedChain(node: LocalNode, book: string): Promise<Seeded> {
   const pingMany = await sendRaw(node, { to: emitter, data: emitterAbi.encodeFunctionData("pingMany", [3, "hello, world"]) });
   const ping = await sendRaw(node, { to: emitter, data: emitterAbi.encodeFunctionData("ping", ["second"]) });
   const reverted = await sendReverting(node, { to: vault, data: vaultAbi.encodeFunctionData("store", [0]), gas: "0x30d40" });
-  const payee = getAddress(`0x${"5e".repeat(19)}${Math.floor(Math.random() * 256).toString(16).padStart(2, "0")}`);
+  const payee = getAddress(
+    `0x${"5e".repeat(19)}${Math.floor(Math.random() * 256)
+      .toString(16)
+      .padStart(2, "0")}`,
+  );
   const payment = await sendRaw(node, { to: payee, value: `0x${(1_500_000_000_000_000_001n).toString(16)}` });
   mkdirSync(book, { recursive: true });
   writeFileSync(
     await nodeBookPath(node.rpcUrl, book),
-    JSON.stringify({ CallDemo: { address: callDemo }, Emitter: { address: emitter, blockNumber: Number(emitterDeployment.blockNumber) }, Vault: vault }),
+    JSON.stringify({
+      CallDemo: { address: callDemo },
+      Emitter: { address: emitter, blockNumber: Number(emitterDeployment.blockNumber) },
+      Vault: vault,
+    }),
   );
   return { callDemo, emitter, vault, setYear, pingMany, ping, reverted, payment, payee, book };
 }
@@ -199,7 +231,10 @@ describe("chaincall chain queries (receipt, tx, balance, nonce, block-number, ch
 
       it("--ether prints 18 decimals exactly as cast balance --ether does", async () => {
         for (const who of [DEV_ACCOUNT, s.payee, "0x0000000000000000000000000000000000000001"]) {
-          const [ours, theirs] = await Promise.all([cli(["balance", who, "--ether", ...at()]), cast(["balance", who, "--ether", ...castRpc()])]);
+          const [ours, theirs] = await Promise.all([
+            cli(["balance", who, "--ether", ...at()]),
+            cast(["balance", who, "--ether", ...castRpc()]),
+          ]);
           expect(ok(ours).stdout, who).to.equal(`${theirs}\n`);
         }
         expect(ok(await cli(["balance", s.payee, "-e", ...at()])).stdout).to.equal("1.500000000000000001\n");
@@ -207,7 +242,11 @@ describe("chaincall chain queries (receipt, tx, balance, nonce, block-number, ch
 
       it("-b reads an older block, like cast balance -B", async () => {
         const block = String(Number(s.payment.blockNumber) - 1);
-        const [ours, theirs, json] = await Promise.all([cli(["balance", s.payee, "-b", block, ...at()]), cast(["balance", s.payee, "-B", block, ...castRpc()]), cli(["balance", s.payee, "-b", block, "--json", ...at()])]);
+        const [ours, theirs, json] = await Promise.all([
+          cli(["balance", s.payee, "-b", block, ...at()]),
+          cast(["balance", s.payee, "-B", block, ...castRpc()]),
+          cli(["balance", s.payee, "-b", block, "--json", ...at()]),
+        ]);
         expect(ok(ours).stdout).to.equal(`${theirs}\n`);
         expect(ours.stdout).to.equal("0\n");
         expect(parseDocument(json).block).to.equal(Number(block));
@@ -252,20 +291,32 @@ describe("chaincall chain queries (receipt, tx, balance, nonce, block-number, ch
 
     describe("block-number, chain-id, accounts", () => {
       it("block-number prints the height exactly as cast block-number does", async () => {
-        const [ours, theirs, json, raw] = await Promise.all([cli(["block-number", ...at()]), cast(["block-number", ...castRpc()]), cli(["block-number", "--json", ...at()]), rpc(anvil().rpcUrl, "eth_blockNumber", [])]);
+        const [ours, theirs, json, raw] = await Promise.all([
+          cli(["block-number", ...at()]),
+          cast(["block-number", ...castRpc()]),
+          cli(["block-number", "--json", ...at()]),
+          rpc(anvil().rpcUrl, "eth_blockNumber", []),
+        ]);
         expect(ok(ours).stdout).to.equal(`${theirs}\n`);
         expect(parseDocument(ok(json))).to.deep.equal({ blockNumber: Number(raw) });
         expect(ours.stdout).to.equal(`${Number(raw)}\n`);
       });
 
       it("block-number <tag|hash> resolves that block", async () => {
-        const [earliest, byHash] = await Promise.all([cli(["block-number", "earliest", ...at()]), cli(["block-number", s.pingMany.blockHash, "--json", ...at()])]);
+        const [earliest, byHash] = await Promise.all([
+          cli(["block-number", "earliest", ...at()]),
+          cli(["block-number", s.pingMany.blockHash, "--json", ...at()]),
+        ]);
         expect(ok(earliest).stdout).to.equal("0\n");
         expect(parseDocument(ok(byHash)).blockNumber).to.equal(Number(s.pingMany.blockNumber));
       });
 
       it("chain-id prints the id exactly as cast chain-id does; --json has it as a decimal string", async () => {
-        const [ours, theirs, json] = await Promise.all([cli(["chain-id", ...at()]), cast(["chain-id", ...castRpc()]), cli(["chain-id", "--json", ...at()])]);
+        const [ours, theirs, json] = await Promise.all([
+          cli(["chain-id", ...at()]),
+          cast(["chain-id", ...castRpc()]),
+          cli(["chain-id", "--json", ...at()]),
+        ]);
         expect(ok(ours).stdout).to.equal(`${theirs}\n`);
         expect(parseDocument(ok(json))).to.deep.equal({ chainId: String(Number(await rpc(anvil().rpcUrl, "eth_chainId", []))) });
       });
@@ -356,7 +407,10 @@ describe("chaincall chain queries (receipt, tx, balance, nonce, block-number, ch
       });
 
       it("an unknown transaction hash: exit 1, NOT_FOUND, naming the hash", async () => {
-        const [human, json] = await Promise.all([cli(["receipt", UNKNOWN_HASH, ...at()]), cli(["receipt", UNKNOWN_HASH, "--json", ...at()])]);
+        const [human, json] = await Promise.all([
+          cli(["receipt", UNKNOWN_HASH, ...at()]),
+          cli(["receipt", UNKNOWN_HASH, "--json", ...at()]),
+        ]);
         expect(expectError(human, 1)).to.include(UNKNOWN_HASH);
         expectError(json, 1, { json: true });
         expect(parseDocument(json).error.code).to.equal("NOT_FOUND");
@@ -462,7 +516,9 @@ describe("chaincall chain queries (receipt, tx, balance, nonce, block-number, ch
           cli(["logs", "Emitter", "--from-block", String(to), "--to-block", String(to), "--json", ...at()]),
         ]);
         expect(keys(parseDocument(ok(paged)))).to.deep.equal(keys(parseDocument(ok(whole))));
-        expect(keys(parseDocument(ok(narrow)))).to.deep.equal(await rawLogs({ address: s.emitter, fromBlock: `0x${to.toString(16)}`, toBlock: `0x${to.toString(16)}` }));
+        expect(keys(parseDocument(ok(narrow)))).to.deep.equal(
+          await rawLogs({ address: s.emitter, fromBlock: `0x${to.toString(16)}`, toBlock: `0x${to.toString(16)}` }),
+        );
         expect(parseDocument(narrow)).to.have.length(1);
       });
 
@@ -470,8 +526,13 @@ describe("chaincall chain queries (receipt, tx, balance, nonce, block-number, ch
         const book = join(tmp(), "late-book");
         mkdirSync(book, { recursive: true });
         // An entry claiming a later deployment block: the default range starts there.
-        writeFileSync(await nodeBookPath(anvil().rpcUrl, book), JSON.stringify({ Emitter: { address: s.emitter, blockNumber: Number(s.ping.blockNumber) } }));
-        const doc = parseDocument(ok(await cli(["logs", "Emitter", "--json", "-r", anvil().rpcUrl, "--abi-dir", ABI_DIR, "--deployments", book])));
+        writeFileSync(
+          await nodeBookPath(anvil().rpcUrl, book),
+          JSON.stringify({ Emitter: { address: s.emitter, blockNumber: Number(s.ping.blockNumber) } }),
+        );
+        const doc = parseDocument(
+          ok(await cli(["logs", "Emitter", "--json", "-r", anvil().rpcUrl, "--abi-dir", ABI_DIR, "--deployments", book])),
+        );
         expect(doc.map((l: any) => l.transactionHash)).to.deep.equal([s.ping.transactionHash]);
       });
 
@@ -528,7 +589,9 @@ describe("chaincall chain queries (receipt, tx, balance, nonce, block-number, ch
         cli(["block-number", "--json", ...at()]),
         cli(["chain-id", "--json", ...at()]),
       ]);
-      expect(parseDocument(ok(balance)).balance).to.equal(BigInt((await rpc(url, "eth_getBalance", [s.payee, "latest"])) as string).toString());
+      expect(parseDocument(ok(balance)).balance).to.equal(
+        BigInt((await rpc(url, "eth_getBalance", [s.payee, "latest"])) as string).toString(),
+      );
       expect(parseDocument(ok(nonce)).nonce).to.equal(Number(await rpc(url, "eth_getTransactionCount", [DEV_ACCOUNT, "latest"])));
       expect(parseDocument(ok(blockNumber)).blockNumber).to.equal(Number(await rpc(url, "eth_blockNumber", [])));
       expect(parseDocument(ok(chainId)).chainId).to.equal(BigInt((await rpc(url, "eth_chainId", [])) as string).toString());
@@ -536,8 +599,13 @@ describe("chaincall chain queries (receipt, tx, balance, nonce, block-number, ch
 
     it("balance -b <block hash> (EIP-1898) reads the balance at that block", async () => {
       const before = String(Number(s.payment.blockNumber) - 1);
-      const hashBefore = ((await rpc(hardhat().rpcUrl, "eth_getBlockByNumber", [`0x${Number(before).toString(16)}`, false])) as { hash: string }).hash;
-      const [atHash, atPayment] = await Promise.all([cli(["balance", s.payee, "-b", hashBefore, ...at()]), cli(["balance", s.payee, "-b", s.payment.blockHash, ...at()])]);
+      const hashBefore = (
+        (await rpc(hardhat().rpcUrl, "eth_getBlockByNumber", [`0x${Number(before).toString(16)}`, false])) as { hash: string }
+      ).hash;
+      const [atHash, atPayment] = await Promise.all([
+        cli(["balance", s.payee, "-b", hashBefore, ...at()]),
+        cli(["balance", s.payee, "-b", s.payment.blockHash, ...at()]),
+      ]);
       expect(ok(atHash).stdout).to.equal("0\n");
       expect(ok(atPayment).stdout).to.equal("1500000000000000001\n");
     });

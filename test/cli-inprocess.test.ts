@@ -1,6 +1,6 @@
+import { join } from "node:path";
 import { expect } from "chai";
 import { getAddress } from "ethers";
-import { join } from "node:path";
 import { projectRoot } from "../scripts/lib/localNode";
 import { main } from "../src/cli/main";
 import { captureStreams } from "../src/cli/output";
@@ -57,8 +57,14 @@ describe("CLI commands in-process (main with captured streams)", function () {
     const client = await devClient(hardhat());
     try {
       // store(0) reverts before the Vault asks its oracle: any address serves as one.
-      const [demoContract, vaultContract] = await Promise.all([new CallDemo__factory(client.signer).deploy(), new Vault__factory(client.signer).deploy(DEV_ACCOUNT, DEV_ACCOUNT)]);
-      [demo, vault] = await Promise.all([demoContract.waitForDeployment().then((c) => c.getAddress()), vaultContract.waitForDeployment().then((c) => c.getAddress())]);
+      const [demoContract, vaultContract] = await Promise.all([
+        new CallDemo__factory(client.signer).deploy(),
+        new Vault__factory(client.signer).deploy(DEV_ACCOUNT, DEV_ACCOUNT),
+      ]);
+      [demo, vault] = await Promise.all([
+        demoContract.waitForDeployment().then((c) => c.getAddress()),
+        vaultContract.waitForDeployment().then((c) => c.getAddress()),
+      ]);
     } finally {
       await client.close();
     }
@@ -80,7 +86,12 @@ describe("CLI commands in-process (main with captured streams)", function () {
     expect(ok(await run(["balance", DEV_ACCOUNT]))).to.equal(`${wei}\n`);
     const doc = JSON.parse(ok(await run(["balance", DEV_ACCOUNT.toLowerCase(), "--json", "-b", "0"])));
     const atGenesis = BigInt((await rpc(hardhat().rpcUrl, "eth_getBalance", [DEV_ACCOUNT, "0x0"])) as string);
-    expect(doc).to.deep.equal({ address: DEV_ACCOUNT, block: 0, balance: String(atGenesis), ether: `${atGenesis / 10n ** 18n}.${(atGenesis % 10n ** 18n).toString().padStart(18, "0")}` });
+    expect(doc).to.deep.equal({
+      address: DEV_ACCOUNT,
+      block: 0,
+      balance: String(atGenesis),
+      ether: `${atGenesis / 10n ** 18n}.${(atGenesis % 10n ** 18n).toString().padStart(18, "0")}`,
+    });
   });
 
   it("nonce counts the account's transactions; bad input is exit 2 with nothing on stdout", async () => {
@@ -88,7 +99,11 @@ describe("CLI commands in-process (main with captured streams)", function () {
     const count = Number(await rpc(hardhat().rpcUrl, "eth_getTransactionCount", [DEV_ACCOUNT, "latest"]));
     expect(count).to.be.greaterThan(0);
     expect(ok(await run(["nonce", DEV_ACCOUNT]))).to.equal(`${count}\n`);
-    expect(JSON.parse(ok(await run(["nonce", DEV_ACCOUNT, "--json", "-b", "pending"])))).to.deep.equal({ address: DEV_ACCOUNT, block: "pending", nonce: count });
+    expect(JSON.parse(ok(await run(["nonce", DEV_ACCOUNT, "--json", "-b", "pending"])))).to.deep.equal({
+      address: DEV_ACCOUNT,
+      block: "pending",
+      nonce: count,
+    });
     const bad = await run(["nonce", DEV_ACCOUNT, "-b", "yesterday"]);
     expect(bad.code, show(bad)).to.equal(2);
     expect(bad.stdout).to.equal("");
@@ -154,6 +169,8 @@ describe("CLI commands in-process (main with captured streams)", function () {
     const r = await run(["call", `CallDemo@${demo}`, "setYear", "2099"]);
     expect(r.code, show(r)).to.equal(0);
     expect(r.stdout).to.equal("");
-    expect(r.stderr).to.match(/^note: setYear\(uint256\) returns nothing; .* chaincall send CallDemo@0x[0-9a-fA-F]{40} setYear 2099 makes it a transaction\n$/);
+    expect(r.stderr).to.match(
+      /^note: setYear\(uint256\) returns nothing; .* chaincall send CallDemo@0x[0-9a-fA-F]{40} setYear 2099 makes it a transaction\n$/,
+    );
   });
 });

@@ -1,12 +1,26 @@
-import { expect } from "chai";
-import { getAddress, parseUnits } from "ethers";
 import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { projectRoot, startAnvil, type LocalNode } from "../scripts/lib/localNode";
+import { expect } from "chai";
+import { getAddress, parseUnits } from "ethers";
+import { type LocalNode, projectRoot, startAnvil } from "../scripts/lib/localNode";
 import { connect, recordDeployment } from "../src";
 import { CallDemo__factory } from "../typechain-types";
-import { anvil, CLI, DEV_ACCOUNT, DEV_PRIVATE_KEY, devClient, isolateState, rpc, runCli, tempDir, type CliResult, showCli as show, chainState, expectErrorLine } from "./fixtures/nodes";
+import {
+  anvil,
+  CLI,
+  type CliResult,
+  chainState,
+  DEV_ACCOUNT,
+  DEV_PRIVATE_KEY,
+  devClient,
+  expectErrorLine,
+  isolateState,
+  rpc,
+  runCli,
+  showCli as show,
+  tempDir,
+} from "./fixtures/nodes";
 
 // `chaincall send` (issue 5, SPEC §4, §7.6, §7.8): the hash first, then a bounded wait (--confirmations,
 // --timeout), then status, gas used and events; --async; progress on a terminal only; and the mainnet guard:
@@ -24,7 +38,10 @@ function shellQuote(arg: string): string {
  * Runs the CLI on a pseudo-terminal (util-linux `script`): stdin, stdout and stderr are TTYs. `input` is
  * typed ahead. What the terminal showed (stdout and stderr together) comes back as `stdout`.
  */
-function runOnTerminal(args: string[], options: { env?: Record<string, string>; input?: string; timeoutMs?: number; onOutput?: (text: string) => void } = {}): Promise<CliResult> {
+function runOnTerminal(
+  args: string[],
+  options: { env?: Record<string, string>; input?: string; timeoutMs?: number; onOutput?: (text: string) => void } = {},
+): Promise<CliResult> {
   const childEnv: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith("ETH_") && v !== undefined) childEnv[k] = v;
   Object.assign(childEnv, options.env, { TERM: "dumb" });
@@ -70,7 +87,11 @@ describe("chaincall send: hash first, bounded waits, progress on a terminal only
   const at = () => ["-r", anvil().rpcUrl, "--deployments", book, "--abi-dir", ABI_DIR];
 
   it("prints the hash, then waits for --confirmations 2; status, gas used and the decoded event follow once a block is mined", async () => {
-    const child = spawn(process.execPath, [CLI, "send", "CallDemo", "setYear", "2031", "--confirmations", "2", ...at()], { cwd: projectRoot(), env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [CLI, "send", "CallDemo", "setYear", "2031", "--confirmations", "2", ...at()], {
+      cwd: projectRoot(),
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString("utf8")));
@@ -100,13 +121,19 @@ describe("chaincall send: hash first, bounded waits, progress on a terminal only
     const lines = stdout.trimEnd().split("\n");
     expect(lines[0]).to.equal(`hash        ${HASH.exec(lines[0])![0]}`);
     expect(lines).to.include("status      success");
-    expect(lines.some((l) => /^gasUsed\s+\d+$/.test(l)), stdout).to.equal(true);
+    expect(
+      lines.some((l) => /^gasUsed\s+\d+$/.test(l)),
+      stdout,
+    ).to.equal(true);
     expect(lines).to.include(`event       YearChanged(previous=2020, current=2031, by=${DEV_ACCOUNT})`);
     expect(stderr, "no progress without a terminal").to.equal("");
   });
 
   it("--timeout bounds the wait: --confirmations 3 with no new blocks ends in exit 1 naming the hash, which was printed first", async () => {
-    const r = await runCli(["send", "CallDemo", "setYear", "2032", "--confirmations", "3", "--timeout", "2", ...at()], { env, timeoutMs: 20_000 });
+    const r = await runCli(["send", "CallDemo", "setYear", "2032", "--confirmations", "3", "--timeout", "2", ...at()], {
+      env,
+      timeoutMs: 20_000,
+    });
     const message = expectErrorLine(r, 1);
     expect(r.ms, show(r)).to.be.within(1_800, 8_000);
     const printed = /^hash\s+(0x[0-9a-f]{64})\n$/.exec(r.stdout)?.[1];
@@ -146,8 +173,17 @@ describe("chaincall send: hash first, bounded waits, progress on a terminal only
     expect(r.code, show(r)).to.equal(0);
     const lines = r.stdout.split("\n");
     const index = (re: RegExp) => lines.findIndex((l) => re.test(l));
-    const [hash, pending, mined, confirmed, status] = [/^hash\s+0x/, /^pending\s+0x[0-9a-f]{64} \(nonce \d+\)/, /^mined\s+in block \d+ \(1\/2\)/, /^confirmed\s+in block \d+ \(2\/2\)/, /^status\s+success/].map(index);
-    expect([hash, pending, mined, confirmed, status].every((i) => i >= 0), r.stdout).to.equal(true);
+    const [hash, pending, mined, confirmed, status] = [
+      /^hash\s+0x/,
+      /^pending\s+0x[0-9a-f]{64} \(nonce \d+\)/,
+      /^mined\s+in block \d+ \(1\/2\)/,
+      /^confirmed\s+in block \d+ \(2\/2\)/,
+      /^status\s+success/,
+    ].map(index);
+    expect(
+      [hash, pending, mined, confirmed, status].every((i) => i >= 0),
+      r.stdout,
+    ).to.equal(true);
     expect(hash < pending && pending < mined && mined < confirmed && confirmed < status, r.stdout).to.equal(true);
   });
 });
@@ -180,7 +216,10 @@ describe("mainnet guard: chain id 1 (an Anvil started with --chain-id 1)", funct
 
   it("send with no terminal and no --yes: exit 2, says mainnet and --yes, nothing reaches the node", async () => {
     const before = await chainState(node);
-    const [human, json] = await Promise.all([runCli(["send", "CallDemo", "setYear", "2021", ...at()], { env }), runCli(["send", "CallDemo", "setYear", "2021", "--json", ...at()], { env })]);
+    const [human, json] = await Promise.all([
+      runCli(["send", "CallDemo", "setYear", "2021", ...at()], { env }),
+      runCli(["send", "CallDemo", "setYear", "2021", "--json", ...at()], { env }),
+    ]);
     const message = expectErrorLine(human, 2);
     expect(message).to.match(/refusing to broadcast.*mainnet.*chain id 1/i);
     expect(human.stderr).to.match(/^hint: .*--yes/m);
@@ -192,7 +231,10 @@ describe("mainnet guard: chain id 1 (an Anvil started with --chain-id 1)", funct
   it("a node-managed account (--from), deploy, and a batch with sends are refused the same way; reads need no confirmation", async () => {
     const before = await chainState(node);
     const file = join(tmp(), "sends.jsonl");
-    writeFileSync(file, [7, 8].map((year) => `${JSON.stringify({ target: "CallDemo", function: "setYear", args: [year], send: true })}\n`).join(""));
+    writeFileSync(
+      file,
+      [7, 8].map((year) => `${JSON.stringify({ target: "CallDemo", function: "setYear", args: [year], send: true })}\n`).join(""),
+    );
     const [fromAccount, deploy, batch, call, batchReads] = await Promise.all([
       runCli(["send", "CallDemo", "setYear", "2021", "--from", DEV_ACCOUNT, ...at()]),
       runCli(["deploy", "CallDemo", ...at()], { env }),
@@ -230,7 +272,11 @@ describe("mainnet guard: chain id 1 (an Anvil started with --chain-id 1)", funct
     expect(shown, r.stdout).to.not.equal(null);
     const hash = /^hash\s+(0x[0-9a-f]{64})$/m.exec(r.stdout)?.[1];
     expect(hash, r.stdout).to.match(HASH);
-    const tx = (await rpc(node.rpcUrl, "eth_getTransactionByHash", [hash])) as { maxFeePerGas: string; maxPriorityFeePerGas: string; from: string };
+    const tx = (await rpc(node.rpcUrl, "eth_getTransactionByHash", [hash])) as {
+      maxFeePerGas: string;
+      maxPriorityFeePerGas: string;
+      from: string;
+    };
     expect(BigInt(tx.maxFeePerGas)).to.equal(parseUnits(shown![1], "gwei"));
     expect(BigInt(tx.maxPriorityFeePerGas)).to.equal(parseUnits(shown![2], "gwei"));
     expect(getAddress(tx.from)).to.equal(DEV_ACCOUNT);

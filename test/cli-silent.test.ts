@@ -1,9 +1,20 @@
-import { expect } from "chai";
 import { join } from "node:path";
+import { expect } from "chai";
 import { projectRoot } from "../scripts/lib/localNode";
 import { recordDeployment } from "../src";
 import { CallDemo__factory } from "../typechain-types";
-import { DEV_ACCOUNT, devClient, expectErrorLine, hardhat, isolateState, parseDocument, rpc, runCli, showCli as show, tempDir } from "./fixtures/nodes";
+import {
+  DEV_ACCOUNT,
+  devClient,
+  expectErrorLine,
+  hardhat,
+  isolateState,
+  parseDocument,
+  rpc,
+  runCli,
+  showCli as show,
+  tempDir,
+} from "./fixtures/nodes";
 
 // Issue 12 item 3, no silent success: a call that returns nothing says so, a signature without return
 // types prints the raw return data, a send to a view function is refused unless forced.
@@ -36,7 +47,9 @@ describe("chaincall call/send: no silent success (Hardhat)", function () {
     const human = await runCli(["call", "CallDemo", "setYear", "2099", ...at()]);
     expect(human.code, show(human)).to.equal(0);
     expect(human.stdout).to.equal("");
-    expect(human.stderr, show(human)).to.match(/^note: setYear\(uint256\) returns nothing; .*chaincall send CallDemo setYear 2099 makes it a transaction\n$/);
+    expect(human.stderr, show(human)).to.match(
+      /^note: setYear\(uint256\) returns nothing; .*chaincall send CallDemo setYear 2099 makes it a transaction\n$/,
+    );
     const json = await runCli(["call", "CallDemo", "setYear", "2099", "--json", ...at()]);
     expect(json.code, show(json)).to.equal(0);
     const doc = parseDocument(json) as { result: unknown[]; note: string };
@@ -76,17 +89,28 @@ describe("chaincall call/send: no silent success (Hardhat)", function () {
       ]),
     });
     expect(reads.code, show(reads)).to.equal(0);
-    const out = reads.stdout.trim().split("\n").map((l) => JSON.parse(l) as { line: number; result: unknown; note?: string });
-    expect(out[1].result).to.equal(`0x${BigInt((out[0].result as string[])[0]).toString(16).padStart(64, "0")}`);
+    const out = reads.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { line: number; result: unknown; note?: string });
+    expect(out[1].result).to.equal(
+      `0x${BigInt((out[0].result as string[])[0])
+        .toString(16)
+        .padStart(64, "0")}`,
+    );
     expect(out[2].result).to.deep.equal([]);
     expect(out[2].note).to.match(/setYear\(uint256\) returns nothing; .* makes it a transaction/);
-    const refused = await runCli(["batch", "--from", DEV_ACCOUNT, ...at()], { input: lines([{ target: "CallDemo", function: "getYear", send: true }]) });
+    const refused = await runCli(["batch", "--from", DEV_ACCOUNT, ...at()], {
+      input: lines([{ target: "CallDemo", function: "getYear", send: true }]),
+    });
     expect(refused.code, show(refused)).to.equal(2);
     const error = (JSON.parse(refused.stdout.trim()) as { error: { code: string; message: string } }).error;
     expect(error.code).to.equal("INVALID_ARGUMENT");
     expect(error.message).to.match(/^getYear\(\) is view: a transaction would change nothing/);
     expect(await nonce(), "nothing sent").to.equal(before);
-    const forced = await runCli(["batch", "--from", DEV_ACCOUNT, ...at()], { input: lines([{ target: "CallDemo", function: "getYear", send: true, force: true }]) });
+    const forced = await runCli(["batch", "--from", DEV_ACCOUNT, ...at()], {
+      input: lines([{ target: "CallDemo", function: "getYear", send: true, force: true }]),
+    });
     expect(forced.code, show(forced)).to.equal(0);
     expect(await nonce()).to.equal(before + 1n);
   });

@@ -1,12 +1,25 @@
+import { copyFileSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { type AddressInfo, createServer, type Socket } from "node:net";
+import { join } from "node:path";
 import { expect } from "chai";
 import { getAddress } from "ethers";
-import { copyFileSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
-import { createServer, type AddressInfo, type Socket } from "node:net";
-import { join } from "node:path";
 import { commandNames } from "../scripts/cliReference";
-import { findFreePort, projectRoot, type LocalNode } from "../scripts/lib/localNode";
+import { findFreePort, projectRoot } from "../scripts/lib/localNode";
 import { addressBookPath } from "../src/registry/addressBook";
-import { anvil, DEV_ACCOUNT, DEV_PRIVATE_KEY, hardhat, isolateState, rpc, runCli, tempDir, type CliResult, showCli as show, parseDocument, chainState } from "./fixtures/nodes";
+import {
+  anvil,
+  type CliResult,
+  chainState,
+  DEV_ACCOUNT,
+  DEV_PRIVATE_KEY,
+  hardhat,
+  isolateState,
+  parseDocument,
+  rpc,
+  runCli,
+  showCli as show,
+  tempDir,
+} from "./fixtures/nodes";
 
 // The real CLI (dist/src/cli/main.js), spawned once per case, against the run's Hardhat node and Anvil (SPEC §4, §7 items 1, 2, 4, 8).
 
@@ -49,7 +62,8 @@ function expectError(r: CliResult, code: 1 | 2, options: { json?: boolean } = {}
 
 function expectNoSecrets(r: CliResult, secrets: string[]): void {
   const text = `${r.stdout}\n${r.stderr}`.toLowerCase();
-  for (const secret of secrets) expect(text.includes(secret.toLowerCase()), `secret "${secret.slice(0, 6)}…" leaked\n${show(r)}`).to.equal(false);
+  for (const secret of secrets)
+    expect(text.includes(secret.toLowerCase()), `secret "${secret.slice(0, 6)}…" leaked\n${show(r)}`).to.equal(false);
 }
 
 /** Flips the case of the first letter of a checksummed address, breaking its EIP-55 checksum. */
@@ -161,7 +175,7 @@ describe("chaincall CLI", function () {
       expect(r.stdout).to.equal("2020\n");
     });
 
-    it("--json prints exactly one document with result [\"2020\"]", async () => {
+    it('--json prints exactly one document with result ["2020"]', async () => {
       const r = await cli(["call", "CallDemo", "getYear", "--json", ...at(hardhat().rpcUrl, book)]);
       expectOk(r);
       const doc = parseDocument(r);
@@ -185,7 +199,9 @@ describe("chaincall CLI", function () {
     });
 
     it("send with ETH_PRIVATE_KEY --json prints one document with status and decoded event args", async () => {
-      const r = await cli(["send", "CallDemo", "setYear", "2021", "--json", ...at(hardhat().rpcUrl, book)], { env: { ETH_PRIVATE_KEY: DEV_PRIVATE_KEY } });
+      const r = await cli(["send", "CallDemo", "setYear", "2021", "--json", ...at(hardhat().rpcUrl, book)], {
+        env: { ETH_PRIVATE_KEY: DEV_PRIVATE_KEY },
+      });
       expectOk(r);
       const doc = parseDocument(r);
       expect(doc.hash).to.match(HASH);
@@ -238,7 +254,9 @@ describe("chaincall CLI", function () {
     });
 
     it("sends over IPC with ETH_PRIVATE_KEY, and WebSocket reads the new value", async () => {
-      const r = await cli(["send", "CallDemo", "setYear", "2021", "--json", ...at(anvil().ipcPath!, book)], { env: { ETH_PRIVATE_KEY: DEV_PRIVATE_KEY } });
+      const r = await cli(["send", "CallDemo", "setYear", "2021", "--json", ...at(anvil().ipcPath!, book)], {
+        env: { ETH_PRIVATE_KEY: DEV_PRIVATE_KEY },
+      });
       expectOk(r);
       const doc = parseDocument(r);
       expect(doc.status).to.equal("success");
@@ -260,10 +278,15 @@ describe("chaincall CLI", function () {
       const read = await cli(["call", "CallDemo", "getYear", ...noRpc], { env: { ETH_RPC_URL: anvil().wsUrl } });
       expectOk(read);
       expect(read.stdout).to.equal("2020\n");
-      const send = await cli(["send", "CallDemo", "setYear", "2024", "--json", ...noRpc], { env: { ETH_RPC_URL: anvil().ipcPath!, ETH_PRIVATE_KEY: DEV_PRIVATE_KEY } });
+      const send = await cli(["send", "CallDemo", "setYear", "2024", "--json", ...noRpc], {
+        env: { ETH_RPC_URL: anvil().ipcPath!, ETH_PRIVATE_KEY: DEV_PRIVATE_KEY },
+      });
       expectOk(send);
       expect(parseDocument(send).status).to.equal("success");
-      const year = await rpc(anvil().rpcUrl, "eth_call", [{ to: JSON.parse(readFileSync(await nodeBookPath(anvil().rpcUrl, book), "utf8")).CallDemo.address, data: "0xfd08921b" }, "latest"]);
+      const year = await rpc(anvil().rpcUrl, "eth_call", [
+        { to: JSON.parse(readFileSync(await nodeBookPath(anvil().rpcUrl, book), "utf8")).CallDemo.address, data: "0xfd08921b" },
+        "latest",
+      ]);
       expect(BigInt(year as string)).to.equal(2024n);
     });
   });
@@ -306,7 +329,11 @@ describe("chaincall CLI", function () {
     }
     const from = ["--from", DEV_ACCOUNT];
     const cases: BadCase[] = [
-      { title: "a malformed address (0x123)", args: () => ["send", "0x123", "setYear(uint256)", "1", ...from], check: (m) => expect(m).to.include("0x123") },
+      {
+        title: "a malformed address (0x123)",
+        args: () => ["send", "0x123", "setYear(uint256)", "1", ...from],
+        check: (m) => expect(m).to.include("0x123"),
+      },
       {
         title: "an address with a broken checksum",
         args: () => {
@@ -317,7 +344,11 @@ describe("chaincall CLI", function () {
         },
         check: (m) => expect(m).to.match(/checksum/i),
       },
-      { title: "an unknown function name", args: () => ["send", "CallDemo", "setYearr", "1", ...from], check: (m) => expect(m).to.include("setYearr") },
+      {
+        title: "an unknown function name",
+        args: () => ["send", "CallDemo", "setYearr", "1", ...from],
+        check: (m) => expect(m).to.include("setYearr"),
+      },
       { title: "a wrong argument count (setYear with no args)", args: () => ["send", "CallDemo", "setYear", ...from] },
       {
         title: "a wrong argument type (setYear abc) naming the argument and uint256",
@@ -327,19 +358,43 @@ describe("chaincall CLI", function () {
           expect(m).to.include("uint256");
         },
       },
-      { title: "a negative value for uint256", args: () => ["send", "CallDemo", "setYear", "-1", ...from], check: (m) => expect(m).to.include("uint256") },
-      { title: "an unknown command", args: () => ["frobnicate", "CallDemo", "setYear", "1", ...from], check: (m) => expect(m).to.include("frobnicate") },
-      { title: "an unknown contract name", args: () => ["send", "NoSuchContract", "setYear", "1", ...from], check: (m) => expect(m).to.include("NoSuchContract") },
-      { title: "a bare address with a bare function name (no signature)", args: () => ["send", address, "setYear", "1", ...from] },
-      { title: "--value on a non-payable function", args: () => ["send", "CallDemo", "setYear", "1", "--value", "1ether", ...from], check: (m) => expect(m).to.match(/payable/) },
-      { title: "a malformed --timeout names what was typed", args: () => ["send", "CallDemo", "setYear", "1", "--timeout", "abc", ...from], check: (m) => expect(m).to.include("abc") },
       {
-        title: "a missing <function> positional is named, not shown as \"undefined\"",
+        title: "a negative value for uint256",
+        args: () => ["send", "CallDemo", "setYear", "-1", ...from],
+        check: (m) => expect(m).to.include("uint256"),
+      },
+      {
+        title: "an unknown command",
+        args: () => ["frobnicate", "CallDemo", "setYear", "1", ...from],
+        check: (m) => expect(m).to.include("frobnicate"),
+      },
+      {
+        title: "an unknown contract name",
+        args: () => ["send", "NoSuchContract", "setYear", "1", ...from],
+        check: (m) => expect(m).to.include("NoSuchContract"),
+      },
+      { title: "a bare address with a bare function name (no signature)", args: () => ["send", address, "setYear", "1", ...from] },
+      {
+        title: "--value on a non-payable function",
+        args: () => ["send", "CallDemo", "setYear", "1", "--value", "1ether", ...from],
+        check: (m) => expect(m).to.match(/payable/),
+      },
+      {
+        title: "a malformed --timeout names what was typed",
+        args: () => ["send", "CallDemo", "setYear", "1", "--timeout", "abc", ...from],
+        check: (m) => expect(m).to.include("abc"),
+      },
+      {
+        title: 'a missing <function> positional is named, not shown as "undefined"',
         args: () => ["send", "CallDemo", ...from],
         check: (m) => expect(m).to.not.include("undefined"),
       },
       // A typo of --value: strict mode must refuse before anything is signed or sent.
-      { title: "an unknown option (--vaule, a typo of --value)", args: () => ["send", "CallDemo", "setYear", "2021", "--vaule", "1", ...from], check: (m) => expect(m).to.include("vaule") },
+      {
+        title: "an unknown option (--vaule, a typo of --value)",
+        args: () => ["send", "CallDemo", "setYear", "2021", "--vaule", "1", ...from],
+        check: (m) => expect(m).to.include("vaule"),
+      },
     ];
 
     for (const c of cases) {
@@ -399,7 +454,9 @@ describe("chaincall CLI", function () {
       const blackhole = await startBlackhole();
       try {
         const [http, ws] = await Promise.all(
-          [`http://127.0.0.1:${blackhole.port}`, `ws://127.0.0.1:${blackhole.port}`].map((url) => cli(["call", target, "getYear()(uint256)", "-r", url, "--timeout", "2"], { timeoutMs: 20_000 })),
+          [`http://127.0.0.1:${blackhole.port}`, `ws://127.0.0.1:${blackhole.port}`].map((url) =>
+            cli(["call", target, "getYear()(uint256)", "-r", url, "--timeout", "2"], { timeoutMs: 20_000 }),
+          ),
         );
         for (const r of [http, ws]) {
           const message = expectError(r, 1);
@@ -428,7 +485,9 @@ describe("chaincall CLI", function () {
       const r = await cli(["call", "CallDemo", "getYear", "--chain-id", "1", "--json", ...at(hardhat().rpcUrl, book)]);
       const message = withoutHosts(expectError(r, 1, { json: true }));
       expect(parseDocument(r).error.code).to.equal("CHAIN_MISMATCH");
-      expect(message, show(r)).to.match(/\b1\b/).and.to.match(/\b31337\b/);
+      expect(message, show(r))
+        .to.match(/\b1\b/)
+        .and.to.match(/\b31337\b/);
       const ok = await cli(["call", "CallDemo", "getYear", "--chain-id", "31337", ...at(hardhat().rpcUrl, book)]);
       expectOk(ok);
       expect(ok.stdout).to.equal("2020\n");
@@ -439,16 +498,22 @@ describe("chaincall CLI", function () {
       const before = await chainState(node);
       const r = await cli(["send", "CallDemo", "setYear", "2021", "--from", DEV_ACCOUNT, "--chain-id", "1", ...at(node.rpcUrl, book)]);
       const message = withoutHosts(expectError(r, 1));
-      expect(message, show(r)).to.match(/\b1\b/).and.to.match(/\b31337\b/);
+      expect(message, show(r))
+        .to.match(/\b1\b/)
+        .and.to.match(/\b31337\b/);
       expect(await chainState(node)).to.deep.equal(before);
     });
 
     it("ETH_CHAIN_ID=1 in the environment refuses a send the same way", async () => {
       const node = hardhat();
       const before = await chainState(node);
-      const r = await cli(["send", "CallDemo", "setYear", "2021", ...at(node.rpcUrl, book)], { env: { ETH_CHAIN_ID: "1", ETH_PRIVATE_KEY: DEV_PRIVATE_KEY } });
+      const r = await cli(["send", "CallDemo", "setYear", "2021", ...at(node.rpcUrl, book)], {
+        env: { ETH_CHAIN_ID: "1", ETH_PRIVATE_KEY: DEV_PRIVATE_KEY },
+      });
       const message = withoutHosts(expectError(r, 1));
-      expect(message, show(r)).to.match(/\b1\b/).and.to.match(/\b31337\b/);
+      expect(message, show(r))
+        .to.match(/\b1\b/)
+        .and.to.match(/\b31337\b/);
       expect(await chainState(node)).to.deep.equal(before);
     });
   });
@@ -465,7 +530,11 @@ describe("chaincall CLI", function () {
 
     it("a failing --verbose send with ETH_PRIVATE_KEY (0x-prefixed or not) never prints the key", async () => {
       const runs = [DEV_PRIVATE_KEY, KEY_NO_PREFIX].flatMap((key) =>
-        [[], ["--json"]].map((json) => cli(["send", "CallDemo", "setYear", "2021", "--verbose", "--chain-id", "5", ...json, ...at(hardhat().rpcUrl, book)], { env: { ETH_PRIVATE_KEY: key } })),
+        [[], ["--json"]].map((json) =>
+          cli(["send", "CallDemo", "setYear", "2021", "--verbose", "--chain-id", "5", ...json, ...at(hardhat().rpcUrl, book)], {
+            env: { ETH_PRIVATE_KEY: key },
+          }),
+        ),
       );
       for (const r of await Promise.all(runs)) {
         expect(r.code, show(r)).to.equal(1);
@@ -477,7 +546,9 @@ describe("chaincall CLI", function () {
 
     it("user:secretpass@ in the RPC URL works against Hardhat and is never printed", async () => {
       const url = `http://user:secretpass@127.0.0.1:${hardhat().port}`;
-      const send = await cli(["send", "CallDemo", "setYear", "2021", "--verbose", ...at(url, book)], { env: { ETH_PRIVATE_KEY: DEV_PRIVATE_KEY } });
+      const send = await cli(["send", "CallDemo", "setYear", "2021", "--verbose", ...at(url, book)], {
+        env: { ETH_PRIVATE_KEY: DEV_PRIVATE_KEY },
+      });
       expectOk(send);
       expect(send.stdout).to.match(/^hash\s+0x[0-9a-f]{64}\n/);
       expectNoSecrets(send, ["secretpass", ...KEYS]);
@@ -490,7 +561,11 @@ describe("chaincall CLI", function () {
     it("user:secretpass@ pointing at a dead port: the host is shown, the password never", async () => {
       const port = await findFreePort();
       const url = `http://user:secretpass@127.0.0.1:${port}`;
-      const runs = [["--verbose"], ["--json"]].map((extra) => cli(["send", "CallDemo", "setYear", "2021", "--timeout", "5", ...extra, ...at(url, book)], { env: { ETH_PRIVATE_KEY: DEV_PRIVATE_KEY } }));
+      const runs = [["--verbose"], ["--json"]].map((extra) =>
+        cli(["send", "CallDemo", "setYear", "2021", "--timeout", "5", ...extra, ...at(url, book)], {
+          env: { ETH_PRIVATE_KEY: DEV_PRIVATE_KEY },
+        }),
+      );
       for (const r of await Promise.all(runs)) {
         expect(r.code, show(r)).to.equal(1);
         expect(r.stderr, show(r)).to.match(/^error: cannot reach/);
@@ -509,7 +584,9 @@ describe("chaincall CLI", function () {
     it("the ETH_PRIVATE_KEY value pasted into --from by mistake is refused without echoing it", async () => {
       const node = hardhat();
       const before = await chainState(node);
-      const r = await cli(["send", "CallDemo", "setYear", "2021", "--from", DEV_PRIVATE_KEY, ...at(node.rpcUrl, book)], { env: { ETH_PRIVATE_KEY: DEV_PRIVATE_KEY } });
+      const r = await cli(["send", "CallDemo", "setYear", "2021", "--from", DEV_PRIVATE_KEY, ...at(node.rpcUrl, book)], {
+        env: { ETH_PRIVATE_KEY: DEV_PRIVATE_KEY },
+      });
       expectError(r, 2);
       expectNoSecrets(r, KEYS);
       expect(await chainState(node)).to.deep.equal(before);
@@ -520,10 +597,11 @@ describe("chaincall CLI", function () {
     it("--help exits 0 and lists call, send, deploy and gen", async () => {
       const r = await cli(["--help"]);
       expectOk(r);
-      for (const command of ["call", "send", "deploy", "gen"]) expect(r.stdout, show(r)).to.match(new RegExp(`^\\s+chaincall ${command}\\b`, "m"));
+      for (const command of ["call", "send", "deploy", "gen"])
+        expect(r.stdout, show(r)).to.match(new RegExp(`^\\s+chaincall ${command}\\b`, "m"));
     });
 
-    it("every command: --help has an example; an unknown option is exit 2, one error line, {\"error\"} with --json", async () => {
+    it('every command: --help has an example; an unknown option is exit 2, one error line, {"error"} with --json', async () => {
       const top = await cli(["--help"]);
       const names = commandNames(top.stdout);
       expect(names.length).to.be.at.least(18);
@@ -535,8 +613,13 @@ describe("chaincall CLI", function () {
           const bad = await cli([name, "--bogus-flag", "--json", "-r", "http://127.0.0.1:1"]);
           expect(bad.code, show(bad)).to.equal(2);
           // Commands with required arguments say first what is missing, naming it.
-          const usage = /^ {2}chaincall (\S+(?: \S+)*?) {2,}/m.exec(top.stdout.split("\n").find((l) => l.startsWith(`  chaincall ${name} `) || l === `  chaincall ${name}`) ?? "")?.[1] ?? name;
-          const message = /<[^>]+>/.test(usage) ? `missing ${usage.match(/<[^>]+>/g)!.join(" ")}: chaincall ${usage}` : "unknown option --bogus-flag";
+          const usage =
+            /^ {2}chaincall (\S+(?: \S+)*?) {2,}/m.exec(
+              top.stdout.split("\n").find((l) => l.startsWith(`  chaincall ${name} `) || l === `  chaincall ${name}`) ?? "",
+            )?.[1] ?? name;
+          const message = /<[^>]+>/.test(usage)
+            ? `missing ${usage.match(/<[^>]+>/g)!.join(" ")}: chaincall ${usage}`
+            : "unknown option --bogus-flag";
           expect(bad.stderr.trimEnd().split("\n"), show(bad)).to.deep.equal([`error: ${message}`, `hint: chaincall ${name} --help`]);
           expect(parseDocument(bad).error).to.deep.equal({ code: "INVALID_ARGUMENT", message });
         }),

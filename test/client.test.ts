@@ -1,8 +1,8 @@
 import { createServer, type Server } from "node:net";
 import { expect } from "chai";
-import { Contract, FunctionFragment, id, Interface } from "ethers";
-import { connect, ChaincallError, ChainMismatchError, wrapContract, type Client } from "../src";
-import { findFreePort, projectRoot, type LocalNode } from "../scripts/lib/localNode";
+import { Contract, FunctionFragment, Interface, id } from "ethers";
+import { findFreePort, type LocalNode, projectRoot } from "../scripts/lib/localNode";
+import { ChaincallError, ChainMismatchError, type Client, connect, wrapContract } from "../src";
 import { CallDemo__factory } from "../typechain-types";
 import { anvil, DEV_ACCOUNT, DEV_PRIVATE_KEY, deployCallDemo, hardhat, rpc, runNodeScript } from "./fixtures/nodes";
 
@@ -54,7 +54,10 @@ describe("connect() and the CallDemo flow", () => {
       const { demo } = await deployCallDemo(await connect({ rpcUrl: hardhat().rpcUrl, signer: { privateKey: DEV_PRIVATE_KEY } }));
       const err = await client.provider
         .call({ to: await demo.getAddress(), data: demo.interface.encodeFunctionData("setYear", [1]), value: 1n, from: DEV_ACCOUNT })
-        .then(() => null, (e: unknown) => e);
+        .then(
+          () => null,
+          (e: unknown) => e,
+        );
       expect(err).to.be.instanceOf(ChaincallError);
       expect((err as ChaincallError).code).to.equal("CALL_REVERTED");
       expect((err as ChaincallError).cause).to.not.equal(undefined);
@@ -69,12 +72,17 @@ describe("connect() failures", () => {
   after(() => silent?.close());
 
   it("refuses a node on another chain before anything else is sent, naming both ids", async () => {
-    const err = await connect({ rpcUrl: hardhat().rpcUrl, chainId: 1n, signer: { privateKey: DEV_PRIVATE_KEY } }).then(() => null, (e: unknown) => e);
+    const err = await connect({ rpcUrl: hardhat().rpcUrl, chainId: 1n, signer: { privateKey: DEV_PRIVATE_KEY } }).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(err).to.be.instanceOf(ChainMismatchError);
     expect((err as ChainMismatchError).code).to.equal("CHAIN_MISMATCH");
     expect((err as ChainMismatchError).expected).to.equal(1n);
     expect((err as ChainMismatchError).actual).to.equal(31337n);
-    expect((err as Error).message).to.include("1").and.include("31337");
+    expect((err as Error).message)
+      .to.include("1")
+      .and.include("31337");
   });
 
   it("accepts the right chain id", async () => {
@@ -91,7 +99,10 @@ describe("connect() failures", () => {
     it(`says "cannot reach <host>" at once when nothing listens (${name})`, async () => {
       const rpcUrl = await url();
       const started = Date.now();
-      const err = await connect({ rpcUrl, timeoutMs: 10_000 }).then(() => null, (e: unknown) => e);
+      const err = await connect({ rpcUrl, timeoutMs: 10_000 }).then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(err).to.be.instanceOf(ChaincallError);
       expect((err as ChaincallError).code).to.equal("RPC_ERROR");
       expect((err as Error).message).to.equal(`cannot reach ${rpcUrl}`);
@@ -103,7 +114,10 @@ describe("connect() failures", () => {
     const port = await findFreePort();
     silent = createServer(() => undefined).listen(port, "127.0.0.1");
     const started = Date.now();
-    const err = await connect({ rpcUrl: `http://127.0.0.1:${port}`, timeoutMs: 1_500 }).then(() => null, (e: unknown) => e);
+    const err = await connect({ rpcUrl: `http://127.0.0.1:${port}`, timeoutMs: 1_500 }).then(
+      () => null,
+      (e: unknown) => e,
+    );
     const elapsed = Date.now() - started;
     expect((err as ChaincallError).code).to.equal("TIMEOUT");
     expect((err as Error).message).to.include(`cannot reach http://127.0.0.1:${port}`);
@@ -116,7 +130,10 @@ describe("connect() failures", () => {
     try {
       const controller = new AbortController();
       setTimeout(() => controller.abort(), 200);
-      const err = await connect({ rpcUrl: `ws://127.0.0.1:${port}`, timeoutMs: 30_000, signal: controller.signal }).then(() => null, (e: unknown) => e);
+      const err = await connect({ rpcUrl: `ws://127.0.0.1:${port}`, timeoutMs: 30_000, signal: controller.signal }).then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect((err as ChaincallError).code).to.equal("ABORTED");
     } finally {
       server.close();
@@ -124,9 +141,15 @@ describe("connect() failures", () => {
   });
 
   it("rejects unsupported URL schemes and malformed private keys with stable codes", async () => {
-    const scheme = await connect({ rpcUrl: "ftp://127.0.0.1:8545" }).then(() => null, (e: unknown) => e);
+    const scheme = await connect({ rpcUrl: "ftp://127.0.0.1:8545" }).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect((scheme as ChaincallError).code).to.equal("INVALID_ARGUMENT");
-    const key = await connect({ rpcUrl: hardhat().rpcUrl, signer: { privateKey: "0x1234" } }).then(() => null, (e: unknown) => e);
+    const key = await connect({ rpcUrl: hardhat().rpcUrl, signer: { privateKey: "0x1234" } }).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect((key as ChaincallError).code).to.equal("SIGNER_ERROR");
     expect((key as Error).message).to.not.include("0x1234");
   });
@@ -170,7 +193,10 @@ describe("per-request bound", () => {
     try {
       const client = await connect({ rpcUrl: `http://127.0.0.1:${port}`, timeoutMs: 800 });
       const started = Date.now();
-      const err = await client.provider.getBlockNumber().then(() => null, (e: unknown) => e);
+      const err = await client.provider.getBlockNumber().then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect((err as ChaincallError).code).to.equal("TIMEOUT");
       expect(Date.now() - started).to.be.below(3_000);
       await client.close();
@@ -196,13 +222,18 @@ describe("selector caching (no ethers prototype patched)", () => {
     try {
       const { demo } = await deployCallDemo(client);
       expect(await demo.getYear()).to.equal(2020n);
-      expect(Object.getOwnPropertyDescriptor(FunctionFragment.prototype, "selector")?.get, "the prototype's getter is ethers' own").to.equal(getter);
+      expect(
+        Object.getOwnPropertyDescriptor(FunctionFragment.prototype, "selector")?.get,
+        "the prototype's getter is ethers' own",
+      ).to.equal(getter);
       const wrapped = demo.interface.getFunction("getYear");
       expect(Object.getOwnPropertyDescriptor(wrapped, "selector")?.value).to.equal(id("getYear()").slice(0, 10));
-      demo.interface.forEachFunction((f) => expect(Object.getOwnPropertyDescriptor(f, "selector")?.value, f.format()).to.equal(id(f.format("sighash")).slice(0, 10)));
+      demo.interface.forEachFunction((f) =>
+        expect(Object.getOwnPropertyDescriptor(f, "selector")?.value, f.format()).to.equal(id(f.format("sighash")).slice(0, 10)),
+      );
       // An interface chaincall never wrapped keeps ethers' getter.
       const other = new Interface(["function getYear() view returns (uint256)"]).getFunction("getYear")!;
-      expect(Object.prototype.hasOwnProperty.call(other, "selector")).to.equal(false);
+      expect(Object.hasOwn(other, "selector")).to.equal(false);
       expect(other.selector).to.equal(wrapped.selector);
       // Wrapping another contract of the same interface twice changes nothing (idempotent).
       const again = wrapContract(new Contract(await demo.getAddress(), demo.interface, client.runner));

@@ -1,8 +1,8 @@
-import { expect } from "chai";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { expect } from "chai";
 import { generateBindings } from "../src/codegen/generateBindings";
 import { MANIFEST_FILE } from "../src/codegen/manifest";
 import { wrapFactorySource } from "../src/codegen/runTypeChain";
@@ -20,7 +20,13 @@ const EVENT_TOPIC_SIG = "YearChanged(uint256,uint256)";
 function fixtureAbi(extra: object[] = []): object[] {
   return [
     { type: "constructor", inputs: [{ name: "initialYear", type: "uint256", internalType: "uint256" }], stateMutability: "nonpayable" },
-    { type: "function", name: "getYear", inputs: [], outputs: [{ name: "", type: "uint256", internalType: "uint256" }], stateMutability: "view" },
+    {
+      type: "function",
+      name: "getYear",
+      inputs: [],
+      outputs: [{ name: "", type: "uint256", internalType: "uint256" }],
+      stateMutability: "view",
+    },
     {
       type: "function",
       name: "setPoint",
@@ -38,7 +44,13 @@ function fixtureAbi(extra: object[] = []): object[] {
       outputs: [],
       stateMutability: "nonpayable",
     },
-    { type: "function", name: "add", inputs: [{ name: "a", type: "uint256" }], outputs: [{ name: "", type: "uint256" }], stateMutability: "pure" },
+    {
+      type: "function",
+      name: "add",
+      inputs: [{ name: "a", type: "uint256" }],
+      outputs: [{ name: "", type: "uint256" }],
+      stateMutability: "pure",
+    },
     {
       type: "function",
       name: "add",
@@ -87,7 +99,10 @@ async function rejection(promise: Promise<unknown>, code: ErrorCode): Promise<Ch
 }
 
 /** Runs generateBindings in a fresh Node process, so module loading and timing are those of a real CLI run. */
-function runInFreshProcess(inputs: string[], outDir: string): { result: { cached: boolean; contracts: string[] }; ms: number; loadedTypechain: boolean } {
+function runInFreshProcess(
+  inputs: string[],
+  outDir: string,
+): { result: { cached: boolean; contracts: string[] }; ms: number; loadedTypechain: boolean } {
   const script = `
     const { generateBindings } = require(${JSON.stringify(MODULE)});
     const started = process.hrtime.bigint();
@@ -125,7 +140,7 @@ describe("codegen: generateBindings", function () {
     before(async () => {
       abiDir = path.join(tmp, "plain", "abi");
       write(path.join(abiDir, "Plain.abi"), fixtureAbi());
-      write(path.join(abiDir, "Plain.bin"), BYTECODE + "\n"); // no 0x, trailing newline: as solc --bin writes it
+      write(path.join(abiDir, "Plain.bin"), `${BYTECODE}\n`); // no 0x, trailing newline: as solc --bin writes it
       write(path.join(abiDir, "Prefixed.abi"), fixtureAbi());
       write(path.join(abiDir, "Prefixed.bin"), `0x${BYTECODE}  \n`);
       write(path.join(abiDir, "NoBin.abi"), fixtureAbi());
@@ -136,7 +151,12 @@ describe("codegen: generateBindings", function () {
 
     it("pairs X.abi with X.bin into a deployable factory, and leaves lone ABIs without deploy", async () => {
       const result = await generateBindings({ inputs: [abiDir], outDir: out });
-      expect(result).to.deep.equal({ contracts: ["JsonAbi", "NoBin", "Plain", "Prefixed"], filesWritten: result.filesWritten, cached: false, outDir: out });
+      expect(result).to.deep.equal({
+        contracts: ["JsonAbi", "NoBin", "Plain", "Prefixed"],
+        filesWritten: result.filesWritten,
+        cached: false,
+        outDir: out,
+      });
       expect(result.filesWritten).to.be.greaterThan(4);
 
       for (const name of ["Plain", "Prefixed"]) {
@@ -156,7 +176,9 @@ describe("codegen: generateBindings", function () {
       expect(plain).to.include('import { wrapContract as _wrapContract, wrapDeploy as _wrapDeploy } from "chaincall";');
       expect(plain).to.include("return _wrapContract(new Contract(address, _abi, runner)) as unknown as Plain;");
       expect(plain).to.include("return _wrapDeploy(this, [initialYear, overrides || {}], (_args) => super.deploy(..._args)) as Promise<");
-      expect(plain).to.include("return _wrapDeploy(this, [initialYear, overrides || {}], (_args) => super.getDeployTransaction(..._args));");
+      expect(plain).to.include(
+        "return _wrapDeploy(this, [initialYear, overrides || {}], (_args) => super.getDeployTransaction(..._args));",
+      );
       expect(plain).to.include("return new Plain__factory(this.interface.fragments, this.bytecode, runner);");
       const noBin = read(path.join(out, "factories", "NoBin__factory.ts"));
       expect(noBin).to.include('import { wrapContract as _wrapContract } from "chaincall";');
@@ -195,8 +217,18 @@ describe("codegen: generateBindings", function () {
         deployedLinkReferences: {},
       });
       write(path.join(hh, "contracts", "Hh.sol", "Hh.dbg.json"), { _format: "hh-sol-dbg-1", buildInfo: "../../build-info/x.json" });
-      write(path.join(hh, "contracts", "Lib.sol", "Lib.json"), { _format: "hh-sol-artifact-1", contractName: "Lib", abi: [], bytecode: "0x6080" });
-      write(path.join(hh, "contracts", "IFace.sol", "IFace.json"), { _format: "hh-sol-artifact-1", contractName: "IFace", abi: fixtureAbi(), bytecode: "0x" });
+      write(path.join(hh, "contracts", "Lib.sol", "Lib.json"), {
+        _format: "hh-sol-artifact-1",
+        contractName: "Lib",
+        abi: [],
+        bytecode: "0x6080",
+      });
+      write(path.join(hh, "contracts", "IFace.sol", "IFace.json"), {
+        _format: "hh-sol-artifact-1",
+        contractName: "IFace",
+        abi: fixtureAbi(),
+        bytecode: "0x",
+      });
       // Would be an ABI anywhere else; build-info folders are never read.
       write(path.join(hh, "build-info", "Sneaky.json"), fixtureAbi());
       const foundry = path.join(root, "out");
@@ -265,12 +297,15 @@ export async function use(provider: JsonRpcProvider): Promise<bigint> {
 `;
       write(path.join(scratch, "cjs", "usage.ts"), usage("Hh", "./types"));
       write(path.join(esm, "usage.ts"), usage("Fo", "./types/index.js"));
-      write(path.join(scratch, "cjs", "noBytecode.ts"), `
+      write(
+        path.join(scratch, "cjs", "noBytecode.ts"),
+        `
 import { IFace__factory } from "./types";
 // @ts-expect-error an ABI without bytecode gets no deployable factory
 new IFace__factory().deploy(2020n);
 export const abi = IFace__factory.abi;
-`);
+`,
+      );
       write(path.join(scratch, "tsconfig.json"), {
         compilerOptions: {
           strict: true,
@@ -316,7 +351,10 @@ export const abi = IFace__factory.abi;
       expect((await generateBindings({ inputs: [dir], outDir: out })).cached).to.equal(true);
       expect((await generateBindings({ inputs: [dir], outDir: out, force: true })).cached).to.equal(false);
 
-      write(path.join(dir, "Beta.abi"), fixtureAbi([{ type: "function", name: "extra", inputs: [], outputs: [], stateMutability: "nonpayable" }]));
+      write(
+        path.join(dir, "Beta.abi"),
+        fixtureAbi([{ type: "function", name: "extra", inputs: [], outputs: [], stateMutability: "nonpayable" }]),
+      );
       expect((await generateBindings({ inputs: [dir], outDir: out })).cached).to.equal(false);
       expect(read(path.join(out, "Beta.ts"))).to.include("extra: TypedContractMethod");
 

@@ -1,23 +1,23 @@
-import { expect } from "chai";
-import { build, stop as stopEsbuild, type Metafile } from "esbuild";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { expect } from "chai";
+import { build, type Metafile, stop as stopEsbuild } from "esbuild";
 import { projectRoot } from "../scripts/lib/localNode";
 import {
   apparentSize,
+  type CompiledContract,
+  type ConsumerKind,
   compileLedger,
   consumerEnv,
+  type InstalledPackage,
   installedPackages,
   repoVersion,
   run,
   stopRunning,
   writeSubProject,
-  type CompiledContract,
-  type ConsumerKind,
-  type InstalledPackage,
 } from "./fixtures/consumer/project";
-import { anvil, expectErrorLine, isolateState, showCli, type CliResult } from "./fixtures/nodes";
+import { anvil, type CliResult, expectErrorLine, isolateState, showCli } from "./fixtures/nodes";
 
 // Issue 10's consumer test: the package as npm publishes it (npm pack), installed into an empty project the
 // way a user installs it, then used from CommonJS, ES module and bundler projects that type-check it with
@@ -53,7 +53,7 @@ function mb(bytes: number): string {
   return (bytes / MB).toFixed(1);
 }
 
-describe("consumer: the packed package installed and used like a user would", function () {
+describe("consumer: the packed package installed and used like a user would", () => {
   isolateState(anvil, "suite");
 
   let root: string | undefined;
@@ -80,8 +80,11 @@ describe("consumer: the packed package installed and used like a user would", fu
     // "A TypeScript 5 the project already has": the empty project starts with the repository's own versions.
     consumer = join(root, "app");
     mkdirSync(consumer);
-    writeFileSync(join(consumer, "package.json"), JSON.stringify({ name: "consumer", version: "1.0.0", private: true }, null, 2) + "\n");
-    const base = expectSuccess(await npm([...NPM_INSTALL, `typescript@${repoVersion("typescript")}`, `@types/node@${repoVersion("@types/node")}`]), "npm install typescript @types/node");
+    writeFileSync(join(consumer, "package.json"), `${JSON.stringify({ name: "consumer", version: "1.0.0", private: true }, null, 2)}\n`);
+    const base = expectSuccess(
+      await npm([...NPM_INSTALL, `typescript@${repoVersion("typescript")}`, `@types/node@${repoVersion("@types/node")}`]),
+      "npm install typescript @types/node",
+    );
     baseSize = apparentSize(join(consumer, "node_modules"));
 
     const sdk = expectSuccess(await npm([...NPM_INSTALL, tarball]), "npm install <chaincall tarball>");
@@ -90,7 +93,7 @@ describe("consumer: the packed package installed and used like a user would", fu
     timings.push(`install typescript ${base.ms} ms, chaincall ${sdk.ms} ms`);
   });
 
-  after(async function () {
+  after(async () => {
     stopRunning();
     await stopEsbuild();
     if (timings.length > 0) console.log(`      consumer timings: ${timings.join("; ")}`);
@@ -102,7 +105,10 @@ describe("consumer: the packed package installed and used like a user would", fu
     expect(added, `node_modules grew by ${added} bytes`).to.be.at.most(SDK_CLI_LIMIT);
     const names = sdkPackages.map((p) => p.name);
     expect(names.filter((n) => n === "chaincall")).to.have.length(1);
-    expect(sdkPackages.filter((p) => p.name === "ethers").map((p) => p.dir), "one copy of ethers").to.have.length(1);
+    expect(
+      sdkPackages.filter((p) => p.name === "ethers").map((p) => p.dir),
+      "one copy of ethers",
+    ).to.have.length(1);
     for (const dependency of ["ws", "yargs"]) expect(names, dependency).to.include(dependency);
   });
 
@@ -116,7 +122,10 @@ describe("consumer: the packed package installed and used like a user would", fu
     this.timeout(60_000);
     // The installed bin or a failure: --no never installs, --offline never asks the registry about a package
     // named chaincall (npx looks a name up before refusing to install it); "--" keeps --help away from npx.
-    const r = expectSuccess(await run("npx", ["--offline", "--no", "--", "chaincall", "--help"], { cwd: consumer, timeoutMs: 60_000 }), "npx chaincall --help");
+    const r = expectSuccess(
+      await run("npx", ["--offline", "--no", "--", "chaincall", "--help"], { cwd: consumer, timeoutMs: 60_000 }),
+      "npx chaincall --help",
+    );
     expect(r.stdout).to.match(/\bgen\b/);
     expect(r.stdout).to.match(/\bcall\b/);
   });
@@ -140,11 +149,16 @@ describe("consumer: the packed package installed and used like a user would", fu
 
     before(async function () {
       this.timeout(INSTALL_TIMEOUT_MS + 10_000);
-      const r = expectSuccess(await npm([...NPM_INSTALL, `typechain@${repoVersion("typechain")}`, `@typechain/ethers-v6@${repoVersion("@typechain/ethers-v6")}`]), "npm install typechain @typechain/ethers-v6");
+      const r = expectSuccess(
+        await npm([...NPM_INSTALL, `typechain@${repoVersion("typechain")}`, `@typechain/ethers-v6@${repoVersion("@typechain/ethers-v6")}`]),
+        "npm install typechain @typechain/ethers-v6",
+      );
       timings.push(`install typechain ${r.ms} ms`);
       codegenSize = apparentSize(join(consumer, "node_modules"));
       codegenPackages = installedPackages(join(consumer, "node_modules"));
-      console.log(`      consumer install: SDK+CLI ${mb(sdkSize - baseSize)} MB, with codegen ${mb(codegenSize - baseSize)} MB (limits ${SDK_CLI_LIMIT / MB} and ${WITH_CODEGEN_LIMIT / MB} MB)`);
+      console.log(
+        `      consumer install: SDK+CLI ${mb(sdkSize - baseSize)} MB, with codegen ${mb(codegenSize - baseSize)} MB (limits ${SDK_CLI_LIMIT / MB} and ${WITH_CODEGEN_LIMIT / MB} MB)`,
+      );
     });
 
     after(() => {
@@ -155,7 +169,10 @@ describe("consumer: the packed package installed and used like a user would", fu
       const added = codegenSize - baseSize;
       expect(added, `node_modules grew by ${added} bytes`).to.be.at.most(WITH_CODEGEN_LIMIT);
       expect(codegenPackages.filter((p) => p.name === "typescript").map((p) => p.version)).to.deep.equal([repoVersion("typescript")]);
-      expect(codegenPackages.filter((p) => p.name === "ethers"), "one copy of ethers").to.have.length(1);
+      expect(
+        codegenPackages.filter((p) => p.name === "ethers"),
+        "one copy of ethers",
+      ).to.have.length(1);
     });
 
     for (const kind of KINDS) {
@@ -167,7 +184,10 @@ describe("consumer: the packed package installed and used like a user would", fu
 
         it(`chaincall gen writes the Ledger bindings${kind === "esm" ? ", with .js suffixes (type: module)" : ", without import suffixes"}`, async function () {
           this.timeout(60_000);
-          const r = expectSuccess(await run(bin("chaincall"), ["gen", "Ledger.abi", "--out", "typechain-types"], { cwd: dir, timeoutMs: 60_000 }), "chaincall gen");
+          const r = expectSuccess(
+            await run(bin("chaincall"), ["gen", "Ledger.abi", "--out", "typechain-types"], { cwd: dir, timeoutMs: 60_000 }),
+            "chaincall gen",
+          );
           timings.push(`${kind} gen ${r.ms} ms`);
           const index = readFileSync(join(dir, "typechain-types", "index.ts"), "utf8");
           expect(index, index).to.match(/Ledger__factory/);
@@ -198,8 +218,13 @@ describe("consumer: the packed package installed and used like a user would", fu
               logLevel: "silent",
             });
             const inputs = Object.keys((result.metafile as Metafile).inputs);
-            expect(inputs.some((p) => p.includes("node_modules/chaincall/")), `the bundle holds chaincall: ${inputs.join(", ")}`).to.equal(true);
-            const codegen = inputs.filter((p) => /node_modules\/(typechain|@typechain|prettier|yargs)\/|node_modules\/chaincall\/dist\/[^/]+\/(codegen|cli)\//.test(p));
+            expect(
+              inputs.some((p) => p.includes("node_modules/chaincall/")),
+              `the bundle holds chaincall: ${inputs.join(", ")}`,
+            ).to.equal(true);
+            const codegen = inputs.filter((p) =>
+              /node_modules\/(typechain|@typechain|prettier|yargs)\/|node_modules\/chaincall\/dist\/[^/]+\/(codegen|cli)\//.test(p),
+            );
             expect(codegen).to.deep.equal([]);
             const size = statSync(join(dir, "out", "main.js")).size;
             bundleSizes.push(`${mb(size)} MB from ${inputs.length} inputs`);
@@ -231,22 +256,48 @@ describe("consumer: the packed package installed and used like a user would", fu
           expect(out.total, shown).to.equal("157");
 
           // Five sends issued together: all mined, on consecutive nonces, followed by the sender's own credit.
-          const sends = [...(out.sends as { hash: string; nonce: number; amount: string; status: number }[])].sort((a, b) => a.nonce - b.nonce);
-          expect(sends.map((s) => s.status), shown).to.deep.equal([1, 1, 1, 1, 1]);
-          expect(sends.map((s) => s.nonce - sends[0].nonce), shown).to.deep.equal([0, 1, 2, 3, 4]);
+          const sends = [...(out.sends as { hash: string; nonce: number; amount: string; status: number }[])].sort(
+            (a, b) => a.nonce - b.nonce,
+          );
+          expect(
+            sends.map((s) => s.status),
+            shown,
+          ).to.deep.equal([1, 1, 1, 1, 1]);
+          expect(
+            sends.map((s) => s.nonce - sends[0].nonce),
+            shown,
+          ).to.deep.equal([0, 1, 2, 3, 4]);
           expect(out.own.nonce, shown).to.equal(sends[0].nonce + 5);
 
           // getLogs: every Credited log once, in chain order, which is nonce order; totals accumulate in that order.
-          const logs = out.logs as { eventName: string; account: string; amount: string; total: string; blockNumber: number; logIndex: number; transactionHash: string }[];
-          expect(logs.map((l) => l.transactionHash), shown).to.deep.equal([...sends.map((s) => s.hash), out.own.hash]);
+          const logs = out.logs as {
+            eventName: string;
+            account: string;
+            amount: string;
+            total: string;
+            blockNumber: number;
+            logIndex: number;
+            transactionHash: string;
+          }[];
+          expect(
+            logs.map((l) => l.transactionHash),
+            shown,
+          ).to.deep.equal([...sends.map((s) => s.hash), out.own.hash]);
           expect(logs.map((l) => l.eventName)).to.deep.equal(Array(6).fill("Credited"));
           expect(logs.map((l) => l.amount)).to.deep.equal([...sends.map((s) => s.amount), "7"]);
           let running = 0n;
-          expect(logs.map((l) => l.total)).to.deep.equal(logs.map((l) => String((running += BigInt(l.amount)))));
+          const totals = logs.map((l) => {
+            running += BigInt(l.amount);
+            return String(running);
+          });
+          expect(logs.map((l) => l.total)).to.deep.equal(totals);
           expect(logs[5].account).to.equal(CONSUMER_ACCOUNT);
           for (let i = 1; i < logs.length; i++) {
             const [a, b] = [logs[i - 1], logs[i]];
-            expect(a.blockNumber < b.blockNumber || (a.blockNumber === b.blockNumber && a.logIndex < b.logIndex), `log ${i} after log ${i - 1}\n${shown}`).to.equal(true);
+            expect(
+              a.blockNumber < b.blockNumber || (a.blockNumber === b.blockNumber && a.logIndex < b.logIndex),
+              `log ${i} after log ${i - 1}\n${shown}`,
+            ).to.equal(true);
           }
           expect(logs[0].blockNumber).to.be.above(out.deployBlock);
 

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
 import { expect } from "chai";
 import { projectRoot } from "../scripts/lib/localNode";
@@ -19,10 +19,17 @@ describe("the demo stops its node on SIGTERM and SIGHUP", function () {
     nodePid = undefined;
   });
 
-  for (const [signal, code] of [["SIGTERM", 143], ["SIGHUP", 129]] as const) {
+  for (const [signal, code] of [
+    ["SIGTERM", 143],
+    ["SIGHUP", 129],
+  ] as const) {
     it(`${signal}: the node's pid is gone, exit ${code}`, async () => {
       const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("ETH_")));
-      const child = spawn(process.execPath, [join(projectRoot(), "dist", "scripts", "demo.js")], { cwd: projectRoot(), env, stdio: ["ignore", "pipe", "pipe"] });
+      const child = spawn(process.execPath, [join(projectRoot(), "dist", "scripts", "demo.js")], {
+        cwd: projectRoot(),
+        env,
+        stdio: ["ignore", "pipe", "pipe"],
+      });
       demo = child;
       let stdout = "";
       const exited = new Promise<number | null>((resolve) => child.on("close", (c) => resolve(c)));

@@ -13,7 +13,11 @@ describe("the demo (npm run demo)", () => {
   it("prints 2020, then 2021 after setYear, shows the CLI doing the same, and leaves no node running", async function () {
     this.timeout(120_000);
     const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("ETH_")));
-    const { stdout } = await run(process.execPath, [join(projectRoot(), "dist", "scripts", "demo.js")], { cwd: projectRoot(), env, timeout: 110_000 });
+    const { stdout } = await run(process.execPath, [join(projectRoot(), "dist", "scripts", "demo.js")], {
+      cwd: projectRoot(),
+      env,
+      timeout: 110_000,
+    });
     const lines = stdout.split("\n");
     const years = lines.filter((l) => l.startsWith("getYear()")).map((l) => l.split(/\s+/)[1]);
     expect(years).to.deep.equal(["2020", "2021"]);

@@ -1,12 +1,12 @@
-import { expect } from "chai";
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
+import { expect } from "chai";
 import { projectRoot } from "../scripts/lib/localNode";
-import type { ChainLog } from "../src/events/createLogDecoder";
 import type { JsonRpcAnswer, SubscriptionConnection } from "../src/client/transport/types";
 import { ChaincallError } from "../src/errors/ChaincallError";
+import type { ChainLog } from "../src/events/createLogDecoder";
 import { SubscriptionSource } from "../src/events/logSources";
-import { ReorgTracker, type BlockHeader } from "../src/events/ReorgTracker";
+import { type BlockHeader, ReorgTracker } from "../src/events/ReorgTracker";
 import { Sleeper } from "../src/events/Sleeper";
 import { CallDemo__factory } from "../typechain-types";
 import { devClient, hardhat, isolateState } from "./fixtures/nodes";
@@ -69,13 +69,18 @@ describe("watchLogs over HTTP: many blocks between polls (Hardhat)", function ()
 });
 
 // The parts watchLogs is made of, alone (the watch tests above and in events.test.ts run them on real nodes).
-describe("watchLogs parts: ReorgTracker, Sleeper, SubscriptionSource", function () {
+describe("watchLogs parts: ReorgTracker, Sleeper, SubscriptionSource", () => {
   const hash = (n: number, fork = "a") => `0x${fork}${n.toString(16).padStart(63, "0")}`;
   const headers = (from: number, to: number, fork = "a"): BlockHeader[] =>
-    Array.from({ length: to - from + 1 }, (_, i) => ({ number: from + i, hash: hash(from + i, fork), parentHash: hash(from + i - 1, fork) }));
-  const log = (blockNumber: number, logIndex: number, fork = "a") => ({ blockNumber, logIndex, blockHash: hash(blockNumber, fork), removed: false }) as unknown as ChainLog;
+    Array.from({ length: to - from + 1 }, (_, i) => ({
+      number: from + i,
+      hash: hash(from + i, fork),
+      parentHash: hash(from + i - 1, fork),
+    }));
+  const log = (blockNumber: number, logIndex: number, fork = "a") =>
+    ({ blockNumber, logIndex, blockHash: hash(blockNumber, fork), removed: false }) as unknown as ChainLog;
 
-  it("ReorgTracker: finds the fork by hash, gives the removed logs newest first, rolls back, and forgets blocks past its window", async function () {
+  it("ReorgTracker: finds the fork by hash, gives the removed logs newest first, rolls back, and forgets blocks past its window", async () => {
     const tracker = new ReorgTracker(4);
     tracker.start(9, hash(9));
     tracker.advance(headers(10, 14), [log(10, 0), log(13, 0), log(13, 1), log(14, 0)], 14);
@@ -88,7 +93,11 @@ describe("watchLogs parts: ReorgTracker, Sleeper, SubscriptionSource", function 
     expect(found).to.deep.equal({ fork: 12, deeper: false, oldest: 11 });
     const { removed, depth } = tracker.removedAfter(12);
     expect(depth).to.equal(2);
-    expect(removed.map((l) => [l.blockNumber, l.logIndex, l.removed])).to.deep.equal([[14, 0, true], [13, 1, true], [13, 0, true]]);
+    expect(removed.map((l) => [l.blockNumber, l.logIndex, l.removed])).to.deep.equal([
+      [14, 0, true],
+      [13, 1, true],
+      [13, 0, true],
+    ]);
     tracker.rollback(12);
     expect(tracker.last).to.equal(12);
     expect(tracker.hashOf(13)).to.equal(undefined);
@@ -97,7 +106,7 @@ describe("watchLogs parts: ReorgTracker, Sleeper, SubscriptionSource", function 
     expect(await tracker.findFork(12, (n) => Promise.resolve(hash(n, "c")))).to.deep.equal({ fork: 10, deeper: true, oldest: 11 });
   });
 
-  it("Sleeper: wake ends a wakeable pause (or the next one) but not an unwakeable one; interrupt ends every pause", async function () {
+  it("Sleeper: wake ends a wakeable pause (or the next one) but not an unwakeable one; interrupt ends every pause", async () => {
     const sleeper = new Sleeper();
     const timed = async (ms: number, wakeable: boolean, during?: () => void) => {
       const started = Date.now();
@@ -115,7 +124,7 @@ describe("watchLogs parts: ReorgTracker, Sleeper, SubscriptionSource", function 
     expect(await timed(5000, false), "interrupted for good").to.be.below(1000);
   });
 
-  it("SubscriptionSource: a node refusing eth_subscribe is polled over the connection; a dropped or timed-out connection is reported and reopened", async function () {
+  it("SubscriptionSource: a node refusing eth_subscribe is polled over the connection; a dropped or timed-out connection is reported and reopened", async () => {
     // Scripted connections (what openDedicated gives): the faults are exact, which a real node cannot give.
     const opened: { connection: SubscriptionConnection; end(reason: ChaincallError): void }[] = [];
     const open = async (): Promise<SubscriptionConnection> => {
@@ -136,13 +145,26 @@ describe("watchLogs parts: ReorgTracker, Sleeper, SubscriptionSource", function 
           end(new ChaincallError("ABORTED", "closed"));
         },
       };
-      opened.push({ connection, end: (reason) => ((state.open = false), end(reason)) });
+      opened.push({
+        connection,
+        end: (reason) => {
+          state.open = false;
+          end(reason);
+        },
+      });
       return connection;
     };
     const reports: string[] = [];
     let wakes = 0;
     const controller = new AbortController();
-    const context = { endpoint: "ws://node", timeoutMs: 1000, pollIntervalMs: 250, signal: controller.signal, wake: () => wakes++, report: (err: unknown) => reports.push((err as Error).message) };
+    const context = {
+      endpoint: "ws://node",
+      timeoutMs: 1000,
+      pollIntervalMs: 250,
+      signal: controller.signal,
+      wake: () => wakes++,
+      report: (err: unknown) => reports.push((err as Error).message),
+    };
     const source = new SubscriptionSource(open, context);
     try {
       await source.ensureOpen();
@@ -169,6 +191,9 @@ describe("watchLogs parts: ReorgTracker, Sleeper, SubscriptionSource", function 
       controller.abort();
       source.close();
     }
-    expect(opened.every((o) => !o.connection.isOpen), "close() ends the connection").to.equal(true);
+    expect(
+      opened.every((o) => !o.connection.isOpen),
+      "close() ends the connection",
+    ).to.equal(true);
   });
 });

@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import { parseRpcUrl } from "../src/client/parseRpcUrl";
 import { closestName } from "../src/cli/suggest";
+import { parseRpcUrl } from "../src/client/parseRpcUrl";
 import { rejection } from "./fixtures/assertions";
 import { expectErrorLine, runCli, showCli } from "./fixtures/nodes";
 

@@ -1,8 +1,8 @@
-import { expect } from "chai";
-import { makeError } from "ethers";
 import { readdirSync, readFileSync } from "node:fs";
 import { connect as netConnect } from "node:net";
 import { join } from "node:path";
+import { expect } from "chai";
+import { makeError } from "ethers";
 import { findFreePort, projectRoot } from "../scripts/lib/localNode";
 import { ChaincallError, connect } from "../src";
 import { notOnChain } from "../src/cli/chainArgs";
@@ -31,15 +31,25 @@ async function refusedSocketError(): Promise<NodeJS.ErrnoException> {
 
 // What ethers makes of a node's JSON-RPC error answer (JsonRpcProvider.getRpcError): the node's error as
 // `info.error` (and `error` for "could not coalesce").
-function ethersShaped(code: "CALL_EXCEPTION" | "UNKNOWN_ERROR" | "NONCE_EXPIRED", nodeError: { code: number; message: string; data?: unknown }): Error {
+function ethersShaped(
+  code: "CALL_EXCEPTION" | "UNKNOWN_ERROR" | "NONCE_EXPIRED",
+  nodeError: { code: number; message: string; data?: unknown },
+): Error {
   const err = makeError(code === "UNKNOWN_ERROR" ? "could not coalesce error" : "node error", code);
-  return Object.assign(err, { error: nodeError, info: { error: nodeError, payload: { method: "eth_call", params: [{ data: "0x6057361d" }] } } });
+  return Object.assign(err, {
+    error: nodeError,
+    info: { error: nodeError, payload: { method: "eth_call", params: [{ data: "0x6057361d" }] } },
+  });
 }
 
 describe("the cause-chain walker (findCause)", () => {
   it("visits the error, then level by level cause, error, info.error, revert and object data", () => {
     const node = { code: -32000, message: "node", data: { message: "hardhat data" } };
-    const ethersErr = { message: "ethers", info: { error: node, payload: { params: [{ data: "0xcalldata" }] } }, transaction: { data: "0x12" } };
+    const ethersErr = {
+      message: "ethers",
+      info: { error: node, payload: { params: [{ data: "0xcalldata" }] } },
+      transaction: { data: "0x12" },
+    };
     const outer = new ChaincallError("RPC_ERROR", "outer", { cause: ethersErr });
     const messages = causeChain(outer).map((e) => (e as { message?: string }).message);
     expect(messages).to.deep.equal(["outer", "ethers", "node", "hardhat data"]);
@@ -119,7 +129,12 @@ describe("node messages: one table, read along the chain", () => {
     const anvil = ethersShaped("NONCE_EXPIRED", { code: -32003, message: "transaction already imported" });
     expect(nodeSaid(new ChaincallError("RPC_ERROR", "send failed", { cause: anvil }), "alreadyKnown")).to.equal(true);
     expect(nodeSaid({ message: "outer", cause: { error: "already known" } }, "alreadyKnown")).to.equal(true);
-    expect(nodeSaid({ shortMessage: "server response 413", info: { responseBody: '{"error":{"message":"query returned more than 10000 results"}}' } }, "rangeTooLarge")).to.equal(true);
+    expect(
+      nodeSaid(
+        { shortMessage: "server response 413", info: { responseBody: '{"error":{"message":"query returned more than 10000 results"}}' } },
+        "rangeTooLarge",
+      ),
+    ).to.equal(true);
     expect(nodeSaid(new Error("replacement transaction underpriced"), "alreadyKnown")).to.equal(false);
   });
 
@@ -163,7 +178,8 @@ describe("the exit code declared on the error", () => {
   it("2 for bad input (INVALID_ARGUMENT, NOT_FOUND), 1 for the rest, 1 for a NOT_FOUND about the chain", () => {
     expect(new ChaincallError("INVALID_ARGUMENT", "x").exitCode).to.equal(2);
     expect(new ChaincallError("NOT_FOUND", "x").exitCode).to.equal(2);
-    for (const code of ["RPC_ERROR", "TIMEOUT", "CALL_REVERTED", "CHAIN_MISMATCH"] as const) expect(new ChaincallError(code, "x").exitCode, code).to.equal(1);
+    for (const code of ["RPC_ERROR", "TIMEOUT", "CALL_REVERTED", "CHAIN_MISMATCH"] as const)
+      expect(new ChaincallError(code, "x").exitCode, code).to.equal(1);
     const unknownHash = notOnChain("transaction 0x12 not found");
     expect([unknownHash.code, unknownHash.exitCode]).to.deep.equal(["NOT_FOUND", 1]);
   });

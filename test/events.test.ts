@@ -1,13 +1,13 @@
 import { createServer as createHttpServer, type Server as HttpServer } from "node:http";
-import { connect as netConnect, createServer as createTcpServer, type Server as TcpServer, type Socket } from "node:net";
+import { createServer as createTcpServer, connect as netConnect, type Socket, type Server as TcpServer } from "node:net";
 import { expect } from "chai";
 import type { TransactionReceipt } from "ethers";
 import { findFreePort, projectRoot } from "../scripts/lib/localNode";
-import { ChaincallError, connect, getLogs, watchLogs, type ChainLog, type Client, type LogReorg, type LogWatcher } from "../src";
+import { ChaincallError, type ChainLog, type Client, connect, getLogs, type LogReorg, type LogWatcher, watchLogs } from "../src";
 import { isRangeTooLarge, suggestedRangeEnd } from "../src/events/isRangeTooLarge";
-import { Emitter__factory, type Emitter } from "../typechain-types";
-import { anvil, DEV_ACCOUNT, devClient, hardhat, isolateState, rpc, runNodeScript } from "./fixtures/nodes";
+import { type Emitter, Emitter__factory } from "../typechain-types";
 import { rejection } from "./fixtures/assertions";
+import { anvil, DEV_ACCOUNT, devClient, hardhat, isolateState, rpc, runNodeScript } from "./fixtures/nodes";
 
 // Events and logs (issue 4, SPEC §7.10–11) against the real nodes: paged and split log queries, watches
 // that poll or subscribe, survive a cut connection, and report reorgs. A local HTTP stub only injects the
@@ -96,7 +96,8 @@ async function startRpcStub(upstream: string, options: StubOptions): Promise<Rpc
             if (options.maxBlocks !== undefined && span > options.maxBlocks) {
               return refuse({
                 code: -32602,
-                message: "Log response size exceeded. You can make eth_getLogs requests with up to a 2K block range and no limit on the response size, or you can request any block range with a cap of 10K logs in the response.",
+                message:
+                  "Log response size exceeded. You can make eth_getLogs requests with up to a 2K block range and no limit on the response size, or you can request any block range with a cap of 10K logs in the response.",
               });
             }
             if (options.http413Blocks !== undefined && span > options.http413Blocks) {
@@ -225,8 +226,14 @@ describe("recognising a node's 'range too large'", () => {
   it("matches the refusals of the common nodes and providers, whatever the wrapping", () => {
     for (const text of refusals) {
       expect(isRangeTooLarge(new Error(text)), text).to.equal(true);
-      expect(isRangeTooLarge(new ChaincallError("RPC_ERROR", "could not coalesce error", { cause: { error: { code: -32005, message: text } } })), text).to.equal(true);
-      expect(isRangeTooLarge({ shortMessage: "server response 413", info: { responseBody: JSON.stringify({ error: { message: text } }) } }), text).to.equal(true);
+      expect(
+        isRangeTooLarge(new ChaincallError("RPC_ERROR", "could not coalesce error", { cause: { error: { code: -32005, message: text } } })),
+        text,
+      ).to.equal(true);
+      expect(
+        isRangeTooLarge({ shortMessage: "server response 413", info: { responseBody: JSON.stringify({ error: { message: text } }) } }),
+        text,
+      ).to.equal(true);
     }
   });
   it("does not match rate limits or other errors, which a smaller range does not fix", () => {
@@ -269,7 +276,9 @@ for (const { name, node } of NODES) {
       for (let i = 0; i < 3; i++) receipts.push(await mined(deployed.emitter.ping(`later ${i}`)));
       receipts.push(await mined(deployed.emitter.pingMany(7, "seven in one block")));
       last = Number(await rpc(node().rpcUrl, "eth_blockNumber", []));
-      expected = receipts.flatMap((r) => r.logs.map((l) => ({ blockNumber: l.blockNumber, blockHash: l.blockHash, logIndex: l.index, transactionHash: l.transactionHash })));
+      expected = receipts.flatMap((r) =>
+        r.logs.map((l) => ({ blockNumber: l.blockNumber, blockHash: l.blockHash, logIndex: l.index, transactionHash: l.transactionHash })),
+      );
       expect(expected).to.have.length(6 + 5 + 3 + 8);
     });
 
@@ -288,7 +297,9 @@ for (const { name, node } of NODES) {
     }
 
     function expectComplete(logs: ChainLog[]): void {
-      expect(logs.map((l) => ({ blockNumber: l.blockNumber, blockHash: l.blockHash, logIndex: l.logIndex, transactionHash: l.transactionHash }))).to.deep.equal(expected);
+      expect(
+        logs.map((l) => ({ blockNumber: l.blockNumber, blockHash: l.blockHash, logIndex: l.logIndex, transactionHash: l.transactionHash })),
+      ).to.deep.equal(expected);
       expect(new Set(logs.map(key)).size).to.equal(logs.length);
     }
 
@@ -330,7 +341,12 @@ for (const { name, node } of NODES) {
       expect(byArg.map((l) => l.args!.note)).to.deep.equal(["single 3"]);
       const anyOf = await getLogs(decoding, { address, event: "Ping", args: [[1n, 14n]], fromBlock: first });
       expect(anyOf.map((l) => l.args!.id)).to.deep.equal([1n, 14n]);
-      const byFragment = await getLogs(decoding, { address, event: "event Batch(uint256 indexed firstId, uint256 count)", fromBlock: first, toBlock: last });
+      const byFragment = await getLogs(decoding, {
+        address,
+        event: "event Batch(uint256 indexed firstId, uint256 count)",
+        fromBlock: first,
+        toBlock: last,
+      });
       expect(byFragment.map((l) => l.args!.count)).to.deep.equal([4n, 7n]);
     });
 
@@ -338,7 +354,9 @@ for (const { name, node } of NODES) {
       const { stub, stubbed } = await viaStub({});
       expect((await rejection(getLogs(stubbed, { address, event: "Nope", fromBlock: 0 }))).code).to.equal("INVALID_ARGUMENT");
       expect((await rejection(getLogs(stubbed, { address: "0x1234", fromBlock: 0 }))).code).to.equal("INVALID_ARGUMENT");
-      expect((await rejection(getLogs(stubbed, { address, event: "Ping", args: { nope: 1 }, fromBlock: 0 }))).code).to.equal("INVALID_ARGUMENT");
+      expect((await rejection(getLogs(stubbed, { address, event: "Ping", args: { nope: 1 }, fromBlock: 0 }))).code).to.equal(
+        "INVALID_ARGUMENT",
+      );
       expect((await rejection(getLogs(stubbed, { address, fromBlock: 10, toBlock: 5 }))).code).to.equal("INVALID_ARGUMENT");
       expect((await rejection(getLogs(stubbed, { address, fromBlock: 0, pageSize: 0 }))).code).to.equal("INVALID_ARGUMENT");
       expect(stub.calls).to.have.length(0);
@@ -428,7 +446,14 @@ function recorder() {
     ids: () => deliveries.filter((d) => !d.removed).map((d) => d.id),
     onLogs(logs: ChainLog[]) {
       for (const log of logs) {
-        deliveries.push({ id: log.args!.id, note: log.args!.note, removed: log.removed, blockNumber: log.blockNumber, blockHash: log.blockHash, logIndex: log.logIndex });
+        deliveries.push({
+          id: log.args!.id,
+          note: log.args!.note,
+          removed: log.removed,
+          blockNumber: log.blockNumber,
+          blockHash: log.blockHash,
+          logIndex: log.logIndex,
+        });
       }
     },
     onError(err: Error) {
@@ -437,7 +462,8 @@ function recorder() {
     onReorg(reorg: LogReorg) {
       reorgs.push(reorg);
     },
-    describe: () => JSON.stringify({ deliveries, errors: errors.map((e) => e.message) }, (_, v) => (typeof v === "bigint" ? v.toString() : v)),
+    describe: () =>
+      JSON.stringify({ deliveries, errors: errors.map((e) => e.message) }, (_, v) => (typeof v === "bigint" ? v.toString() : v)),
   };
 }
 
@@ -461,7 +487,7 @@ async function expectWokenByHeads(emitter: Emitter, seen: ReturnType<typeof reco
 function cleanups() {
   const list: (() => Promise<void> | void)[] = [];
   return {
-    add<T extends (() => Promise<void> | void)>(fn: T) {
+    add<T extends () => Promise<void> | void>(fn: T) {
       list.push(fn);
     },
     async run() {
@@ -492,8 +518,17 @@ for (const { name, node } of NODES) {
       return { sender, emitter, address, block, watching };
     }
 
-    async function start(client: Client, parameters: Omit<Parameters<typeof watchLogs>[1], "onLogs">, seen: ReturnType<typeof recorder>): Promise<LogWatcher> {
-      const watcher = await watchLogs(client, { onLogs: (l) => seen.onLogs(l), onError: (e) => seen.onError(e), onReorg: (r) => seen.onReorg(r), ...parameters });
+    async function start(
+      client: Client,
+      parameters: Omit<Parameters<typeof watchLogs>[1], "onLogs">,
+      seen: ReturnType<typeof recorder>,
+    ): Promise<LogWatcher> {
+      const watcher = await watchLogs(client, {
+        onLogs: (l) => seen.onLogs(l),
+        onError: (e) => seen.onError(e),
+        onReorg: (r) => seen.onReorg(r),
+        ...parameters,
+      });
       cleanup.add(() => watcher.stop());
       return watcher;
     }
@@ -541,7 +576,10 @@ for (const { name, node } of NODES) {
       await mined(emitter.ping("new 0"));
       await waitUntil(() => seen.deliveries.length >= 5, seen.describe);
       await sleep(300);
-      expect(seen.deliveries.map((d) => `${d.removed ? "-" : "+"}${d.note}`), seen.describe()).to.deep.equal(["+old 0", "+old 1", "-old 1", "-old 0", "+new 0"]);
+      expect(
+        seen.deliveries.map((d) => `${d.removed ? "-" : "+"}${d.note}`),
+        seen.describe(),
+      ).to.deep.equal(["+old 0", "+old 1", "-old 1", "-old 0", "+new 0"]);
       expect(seen.reorgs).to.have.length(1);
       expect(seen.reorgs[0].forkBlock).to.equal(block);
       expect(seen.reorgs[0].depth).to.equal(2);
@@ -597,7 +635,10 @@ describe("watchLogs on Anvil: connection cuts and same-height reorgs", function 
     expectExactlyOnce(seen, [0, 1, 2, 3, 4]);
     // The drop and the refused reconnects were reported, as ChaincallErrors with a stable code.
     expect(seen.errors.length, seen.describe()).to.be.at.least(1);
-    expect(seen.errors.every((e) => e instanceof ChaincallError && e.code === "RPC_ERROR"), seen.describe()).to.equal(true);
+    expect(
+      seen.errors.every((e) => e instanceof ChaincallError && e.code === "RPC_ERROR"),
+      seen.describe(),
+    ).to.equal(true);
     expect(seen.errors.some((e) => /lost the connection to ws:\/\/127\.0\.0\.1/.test(e.message))).to.equal(true);
   });
 
@@ -610,7 +651,13 @@ describe("watchLogs on Anvil: connection cuts and same-height reorgs", function 
     cleanup.add(() => watching.close());
     expect(watching.transport).to.equal("ws");
     const seen = recorder();
-    const watcher = await watchLogs(watching, { address, event: "Ping", pollIntervalMs: 60_000, onLogs: (logs) => seen.onLogs(logs), onError: (err) => seen.onError(err) });
+    const watcher = await watchLogs(watching, {
+      address,
+      event: "Ping",
+      pollIntervalMs: 60_000,
+      onLogs: (logs) => seen.onLogs(logs),
+      onError: (err) => seen.onError(err),
+    });
     cleanup.add(() => watcher.stop());
     expect(watcher.mode).to.equal("subscribe");
     await expectWokenByHeads(emitter, seen);
@@ -624,7 +671,13 @@ describe("watchLogs on Anvil: connection cuts and same-height reorgs", function 
     const watching = await connect({ rpcUrl: anvil().wsUrl, abis: [EMITTER_ABI] });
     cleanup.add(() => watching.close());
     const seen = recorder();
-    const watcher = await watchLogs(watching, { address, event: "Ping", onLogs: (l) => seen.onLogs(l), onError: (e) => seen.onError(e), onReorg: (r) => seen.onReorg(r) });
+    const watcher = await watchLogs(watching, {
+      address,
+      event: "Ping",
+      onLogs: (l) => seen.onLogs(l),
+      onError: (e) => seen.onError(e),
+      onReorg: (r) => seen.onReorg(r),
+    });
     cleanup.add(() => watcher.stop());
     await mined(emitter.ping("old 0"));
     await mined(emitter.ping("old 1"));
@@ -637,7 +690,10 @@ describe("watchLogs on Anvil: connection cuts and same-height reorgs", function 
     expect(Number(await rpc(anvil().rpcUrl, "eth_blockNumber", []))).to.equal(head);
     await waitUntil(() => seen.deliveries.length >= 5, seen.describe);
     await sleep(300);
-    expect(seen.deliveries.map((d) => `${d.removed ? "-" : "+"}${d.note}`), seen.describe()).to.deep.equal(["+old 0", "+old 1", "-old 1", "-old 0", "+new 0"]);
+    expect(
+      seen.deliveries.map((d) => `${d.removed ? "-" : "+"}${d.note}`),
+      seen.describe(),
+    ).to.deep.equal(["+old 0", "+old 1", "-old 1", "-old 0", "+new 0"]);
     expect(seen.reorgs.map((r) => [r.forkBlock, r.depth])).to.deep.equal([[block, 2]]);
   });
 
@@ -648,7 +704,13 @@ describe("watchLogs on Anvil: connection cuts and same-height reorgs", function 
     const watching = await connect({ rpcUrl: anvil().ipcPath!, abis: [EMITTER_ABI] });
     cleanup.add(() => watching.close());
     const seen = recorder();
-    const watcher = await watchLogs(watching, { address, event: "Ping", onLogs: (l) => seen.onLogs(l), onError: (e) => seen.onError(e), pollIntervalMs: 60_000 });
+    const watcher = await watchLogs(watching, {
+      address,
+      event: "Ping",
+      onLogs: (l) => seen.onLogs(l),
+      onError: (e) => seen.onError(e),
+      pollIntervalMs: 60_000,
+    });
     cleanup.add(() => watcher.stop());
     expect(watcher.mode).to.equal("subscribe");
     await mined(emitter.ping("a"));
@@ -679,9 +741,15 @@ describe("watchLogs on Anvil: connection cuts and same-height reorgs", function 
     });
     cleanup.add(() => watcher.stop());
     await mined(emitter.ping("a"));
-    await waitUntil(() => acknowledged.length >= 1, () => JSON.stringify(errors.map((e) => e.message)));
+    await waitUntil(
+      () => acknowledged.length >= 1,
+      () => JSON.stringify(errors.map((e) => e.message)),
+    );
     await mined(emitter.ping("b"));
-    await waitUntil(() => acknowledged.length >= 2, () => String(acknowledged));
+    await waitUntil(
+      () => acknowledged.length >= 2,
+      () => String(acknowledged),
+    );
     await sleep(200);
     expect(acknowledged).to.deep.equal([0n, 1n]);
     expect(errors.map((e) => e.message)).to.deep.equal(["database unavailable", "database unavailable"]);
@@ -694,7 +762,14 @@ describe("watchLogs on Anvil: connection cuts and same-height reorgs", function 
     const watching = await connect({ rpcUrl: anvil().rpcUrl, abis: [EMITTER_ABI] });
     cleanup.add(() => watching.close());
     const seen = recorder();
-    const watcher = await watchLogs(watching, { address, event: "Ping", fromBlock: block + 3, pollIntervalMs: 50, onLogs: (l) => seen.onLogs(l), onError: (e) => seen.onError(e) });
+    const watcher = await watchLogs(watching, {
+      address,
+      event: "Ping",
+      fromBlock: block + 3,
+      pollIntervalMs: 50,
+      onLogs: (l) => seen.onLogs(l),
+      onError: (e) => seen.onError(e),
+    });
     cleanup.add(() => watcher.stop());
     for (let i = 0; i < 4; i++) await mined(emitter.ping(`p${i}`));
     await waitUntil(() => seen.ids().length >= 2, seen.describe);
@@ -729,7 +804,7 @@ describe("watchLogs on Anvil: connection cuts and same-height reorgs", function 
     });
   }
 
-  it("fails at start with \"cannot reach\" when the node is away, naming the host but not the URL's credentials", async () => {
+  it('fails at start with "cannot reach" when the node is away, naming the host but not the URL\'s credentials', async () => {
     const proxy = await startTcpProxy(anvil().port);
     cleanup.add(() => proxy.close());
     // Credentials in the URL go to the node as Basic auth on the watcher's own socket, and into no message.
@@ -758,10 +833,19 @@ describe("watchLogs on Anvil: connection cuts and same-height reorgs", function 
     const { emitter, address } = await deployEmitter(sender);
     const controller = new AbortController();
     const ids: bigint[] = [];
-    const watcher = await watchLogs(http, { address, event: "Ping", pollIntervalMs: 50, signal: controller.signal, onLogs: (logs) => void ids.push(...logs.map((l) => l.args!.id)) });
+    const watcher = await watchLogs(http, {
+      address,
+      event: "Ping",
+      pollIntervalMs: 50,
+      signal: controller.signal,
+      onLogs: (logs) => void ids.push(...logs.map((l) => l.args!.id)),
+    });
     cleanup.add(() => watcher.stop());
     await mined(emitter.ping("a"));
-    await waitUntil(() => ids.length === 1, () => String(ids));
+    await waitUntil(
+      () => ids.length === 1,
+      () => String(ids),
+    );
     controller.abort();
     await watcher.stop();
     await mined(emitter.ping("b"));

@@ -1,22 +1,22 @@
-import { expect } from "chai";
-import { Wallet, type JsonRpcPayload } from "ethers";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { join } from "node:path";
-import { connect, type Client } from "../src";
+import { expect } from "chai";
+import { type JsonRpcPayload, Wallet } from "ethers";
+import { type Client, connect } from "../src";
 import { readRpcUrls } from "../src/cli/options";
-import { parseRpcUrl, type ParsedRpcUrl } from "../src/client/parseRpcUrl";
+import { type ParsedRpcUrl, parseRpcUrl } from "../src/client/parseRpcUrl";
 import { MAX_RPC_URLS, parseRpcUrls } from "../src/client/parseRpcUrls";
 import { FailoverTransport, type OpenMember } from "../src/client/transport/FailoverTransport";
 import { openNodes } from "../src/client/transport/openNodes";
 import type { JsonRpcAnswer, RequestOptions, SubscriptionConnection, Transport } from "../src/client/transport/types";
-import { ChainMismatchError } from "../src/errors/ChainMismatchError";
 import { ChaincallError } from "../src/errors/ChaincallError";
+import { ChainMismatchError } from "../src/errors/ChainMismatchError";
 import { redact } from "../src/errors/redact";
 import { classifyBroadcastFailure } from "../src/tx/classifyBroadcastFailure";
 import { rejection } from "./fixtures/assertions";
 import { FaultStub } from "./fixtures/faultStub";
-import { anvil, DEV_PRIVATE_KEY, expectErrorLine, hardhat, isolateState, rpc, runCli, showCli, tempDir } from "./fixtures/nodes";
+import { anvil, DEV_PRIVATE_KEY, hardhat, isolateState, rpc, runCli, showCli, tempDir } from "./fixtures/nodes";
 
 // Pure unit tests of the failover logic over scripted fake transports (no node): every fault is exact and
 // repeatable, which real nodes cannot give. End-to-end runs over real nodes come with the Transport-based provider.
@@ -44,7 +44,8 @@ class FakeTransport implements Transport {
     this.calls.push({ methods: items.map((item) => item.method), timeoutMs: options.timeoutMs });
     const answers = (): JsonRpcAnswer[] =>
       items.map((item) => {
-        if (typeof this.behaviour === "object" && "rpcError" in this.behaviour) return { id: item.id, error: { code: this.behaviour.rpcError, message: "execution reverted" } };
+        if (typeof this.behaviour === "object" && "rpcError" in this.behaviour)
+          return { id: item.id, error: { code: this.behaviour.rpcError, message: "execution reverted" } };
         if (item.method === "eth_getBlockByNumber") return { id: item.id, result: { hash: this.genesis } };
         return { id: item.id, result: `${this.endpoint}#${item.id}` };
       });
@@ -54,7 +55,12 @@ class FakeTransport implements Transport {
     if (behaviour === "refused") return Promise.reject(refused(this.endpoint));
     if (behaviour === "reset") return Promise.reject(reset(this.endpoint));
     return new Promise((resolve, reject) => {
-      const limit = behaviour === "hang" ? options.timeoutMs : "timeoutAfterMs" in behaviour ? Math.min(behaviour.timeoutAfterMs, options.timeoutMs) : options.timeoutMs;
+      const limit =
+        behaviour === "hang"
+          ? options.timeoutMs
+          : "timeoutAfterMs" in behaviour
+            ? Math.min(behaviour.timeoutAfterMs, options.timeoutMs)
+            : options.timeoutMs;
       const answerAt = typeof behaviour === "object" && "answerAfterMs" in behaviour ? behaviour.answerAfterMs : Infinity;
       const finish = (outcome: () => void) => {
         clearTimeout(timer);
@@ -63,7 +69,12 @@ class FakeTransport implements Transport {
         outcome();
       };
       const timer = setTimeout(
-        () => finish(answerAt <= limit ? () => resolve(answers()) : () => reject(new ChaincallError("TIMEOUT", `${this.endpoint} timed out after ${limit} ms`))),
+        () =>
+          finish(
+            answerAt <= limit
+              ? () => resolve(answers())
+              : () => reject(new ChaincallError("TIMEOUT", `${this.endpoint} timed out after ${limit} ms`)),
+          ),
         Math.min(answerAt, limit),
       );
       const abort = () => finish(() => reject(new ChaincallError("ABORTED", "request aborted")));
@@ -87,11 +98,15 @@ class FakeTransport implements Transport {
 }
 
 function refused(endpoint: string): ChaincallError {
-  return new ChaincallError("RPC_ERROR", `cannot reach ${endpoint}`, { cause: Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:1"), { code: "ECONNREFUSED" }) });
+  return new ChaincallError("RPC_ERROR", `cannot reach ${endpoint}`, {
+    cause: Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:1"), { code: "ECONNREFUSED" }),
+  });
 }
 
 function reset(endpoint: string): ChaincallError {
-  return new ChaincallError("RPC_ERROR", `connection to ${endpoint} lost`, { cause: Object.assign(new Error("socket hang up"), { code: "ECONNRESET" }) });
+  return new ChaincallError("RPC_ERROR", `connection to ${endpoint} lost`, {
+    cause: Object.assign(new Error("socket hang up"), { code: "ECONNRESET" }),
+  });
 }
 
 const read = (id = 1): JsonRpcPayload => ({ jsonrpc: "2.0", id, method: "eth_blockNumber", params: [] });
@@ -119,26 +134,35 @@ function result(answers: JsonRpcAnswer[]): unknown {
   return (answers[0] as { result?: unknown }).result;
 }
 
-describe("FailoverTransport", function () {
+describe("FailoverTransport", () => {
   const A = target(1001);
   const B = target(1002);
   const C = target(1003);
-  const failover = (members: { target: ParsedRpcUrl; transport?: Transport }[], open: OpenMember = network({}).open, extra: Record<string, unknown> = {}) =>
-    new FailoverTransport(members, { open, chainId: 31337n, genesis: GENESIS_A, ...extra });
+  const failover = (
+    members: { target: ParsedRpcUrl; transport?: Transport }[],
+    open: OpenMember = network({}).open,
+    extra: Record<string, unknown> = {},
+  ) => new FailoverTransport(members, { open, chainId: 31337n, genesis: GENESIS_A, ...extra });
 
-  it("reads go to the first member while it is healthy", async function () {
+  it("reads go to the first member while it is healthy", async () => {
     const a = new FakeTransport(A.display);
     const b = new FakeTransport(B.display);
-    const t = failover([{ target: A, transport: a }, { target: B, transport: b }]);
+    const t = failover([
+      { target: A, transport: a },
+      { target: B, transport: b },
+    ]);
     for (let id = 1; id <= 3; id++) expect(result(await t.request(read(id), { timeoutMs: 1000 }))).to.equal(`${A.display}#${id}`);
     expect(b.calls).to.have.length(0);
     expect(t.kind).to.equal("http");
   });
 
-  it("a read falls over to the next member when the first refuses, and the failed one rests", async function () {
+  it("a read falls over to the next member when the first refuses, and the failed one rests", async () => {
     const a = new FakeTransport(A.display, "refused");
     const b = new FakeTransport(B.display);
-    const t = failover([{ target: A, transport: a }, { target: B, transport: b }]);
+    const t = failover([
+      { target: A, transport: a },
+      { target: B, transport: b },
+    ]);
     expect(result(await t.request(read(), { timeoutMs: 1000 }))).to.equal(`${B.display}#1`);
     expect(result(await t.request(read(2), { timeoutMs: 1000 }))).to.equal(`${B.display}#2`);
     expect(a.calls, "a resting member is skipped").to.have.length(1);
@@ -146,31 +170,41 @@ describe("FailoverTransport", function () {
     expect(t.status()[0].lastError).to.include("cannot reach");
   });
 
-  it("a read falls over when the first member times out (its own limit), and answers before the caller's deadline", async function () {
+  it("a read falls over when the first member times out (its own limit), and answers before the caller's deadline", async () => {
     const a = new FakeTransport(A.display, { timeoutAfterMs: 100 });
     const b = new FakeTransport(B.display);
-    const t = failover([{ target: A, transport: a }, { target: B, transport: b }]);
+    const t = failover([
+      { target: A, transport: a },
+      { target: B, transport: b },
+    ]);
     const started = performance.now();
     expect(result(await t.request(read(), { timeoutMs: 2000 }))).to.equal(`${B.display}#1`);
     const ms = performance.now() - started;
     expect(ms).to.be.within(90, 1000);
   });
 
-  it("a JSON-RPC error answer is the node's answer: returned, not failed over", async function () {
+  it("a JSON-RPC error answer is the node's answer: returned, not failed over", async () => {
     const a = new FakeTransport(A.display, { rpcError: 3 });
     const b = new FakeTransport(B.display);
-    const t = failover([{ target: A, transport: a }, { target: B, transport: b }]);
+    const t = failover([
+      { target: A, transport: a },
+      { target: B, transport: b },
+    ]);
     const answers = await t.request(read(), { timeoutMs: 1000 });
     expect((answers[0] as { error?: { code: number } }).error?.code).to.equal(3);
     expect(b.calls).to.have.length(0);
     expect(t.status()[0].state, "an answering node is healthy").to.equal("ready");
   });
 
-  it("keeps the caller's one deadline across members (never extends it), each getting an equal share of what is left", async function () {
+  it("keeps the caller's one deadline across members (never extends it), each getting an equal share of what is left", async () => {
     const a = new FakeTransport(A.display, "hang");
     const b = new FakeTransport(B.display, "hang");
     const c = new FakeTransport(C.display, "hang");
-    const t = failover([{ target: A, transport: a }, { target: B, transport: b }, { target: C, transport: c }]);
+    const t = failover([
+      { target: A, transport: a },
+      { target: B, transport: b },
+      { target: C, transport: c },
+    ]);
     const started = performance.now();
     const err = await rejection(t.request(read(), { timeoutMs: 600 }));
     const ms = performance.now() - started;
@@ -182,11 +216,18 @@ describe("FailoverTransport", function () {
     expect(err.shortMessage).to.include(A.display).and.include(B.display).and.include(C.display);
   });
 
-  it("a failed member is tried again after its cool-down and used again when it recovered", async function () {
+  it("a failed member is tried again after its cool-down and used again when it recovered", async () => {
     let clock = 0;
     const a = new FakeTransport(A.display, "refused");
     const b = new FakeTransport(B.display);
-    const t = failover([{ target: A, transport: a }, { target: B, transport: b }], undefined, { cooldownMs: 10_000, now: () => clock });
+    const t = failover(
+      [
+        { target: A, transport: a },
+        { target: B, transport: b },
+      ],
+      undefined,
+      { cooldownMs: 10_000, now: () => clock },
+    );
     expect(result(await t.request(read(1), { timeoutMs: 1000 }))).to.equal(`${B.display}#1`);
     a.behaviour = "ok";
     clock = 9_999;
@@ -197,18 +238,25 @@ describe("FailoverTransport", function () {
     expect(t.status()[0].state).to.equal("ready");
   });
 
-  it("when every member rests, they are still tried (the longest resting first) rather than refusing outright", async function () {
+  it("when every member rests, they are still tried (the longest resting first) rather than refusing outright", async () => {
     let clock = 0;
     const a = new FakeTransport(A.display, "refused");
     const b = new FakeTransport(B.display, "refused");
-    const t = failover([{ target: A, transport: a }, { target: B, transport: b }], undefined, { now: () => clock });
+    const t = failover(
+      [
+        { target: A, transport: a },
+        { target: B, transport: b },
+      ],
+      undefined,
+      { now: () => clock },
+    );
     await rejection(t.request(read(), { timeoutMs: 1000 }));
     clock = 5;
     b.behaviour = "ok";
     expect(result(await t.request(read(2), { timeoutMs: 1000 }))).to.equal(`${B.display}#2`);
   });
 
-  it("after every member failed, names each member's failure in one line", async function () {
+  it("after every member failed, names each member's failure in one line", async () => {
     const a = new FakeTransport(A.display, "refused");
     const b = new FakeTransport(B.display, "reset");
     const { open } = network({});
@@ -221,10 +269,13 @@ describe("FailoverTransport", function () {
     expect(err.shortMessage).to.include("cannot reach").and.include("lost");
   });
 
-  it("an aborted request is not failed over", async function () {
+  it("an aborted request is not failed over", async () => {
     const a = new FakeTransport(A.display, "hang");
     const b = new FakeTransport(B.display);
-    const t = failover([{ target: A, transport: a }, { target: B, transport: b }]);
+    const t = failover([
+      { target: A, transport: a },
+      { target: B, transport: b },
+    ]);
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 50);
     const err = await rejection(t.request(read(), { timeoutMs: 5000, signal: controller.signal }));
@@ -232,8 +283,8 @@ describe("FailoverTransport", function () {
     expect(b.calls).to.have.length(0);
   });
 
-  describe("members not reached at connect", function () {
-    it("are opened on first need, once for concurrent requests, and used once their chain and genesis match", async function () {
+  describe("members not reached at connect", () => {
+    it("are opened on first need, once for concurrent requests, and used once their chain and genesis match", async () => {
       const a = new FakeTransport(A.display, "refused");
       const b = new FakeTransport(B.display);
       const { open, opened } = network({ [B.display]: { transport: b } });
@@ -246,18 +297,26 @@ describe("FailoverTransport", function () {
       expect(t.status()[1].state).to.equal("ready");
     });
 
-    it("one on another chain is never used and is reported once", async function () {
+    it("one on another chain is never used and is reported once", async () => {
       const a = new FakeTransport(A.display, "refused");
       const b = new FakeTransport(B.display);
       const c = new FakeTransport(C.display);
       const warnings: ChaincallError[] = [];
       const { open, opened } = network({ [B.display]: { transport: b, chainId: 1n }, [C.display]: { transport: c } });
-      const t = failover([{ target: A, transport: a }, { target: B }, { target: C }], open, { onWarning: (w: ChaincallError) => warnings.push(w) });
+      const t = failover([{ target: A, transport: a }, { target: B }, { target: C }], open, {
+        onWarning: (w: ChaincallError) => warnings.push(w),
+      });
       expect(result(await t.request(read(1), { timeoutMs: 1000 }))).to.equal(`${C.display}#1`);
       expect(result(await t.request(read(2), { timeoutMs: 1000 }))).to.equal(`${C.display}#2`);
-      expect(b.calls.filter((call) => call.methods[0] === "eth_blockNumber"), "never sent a read").to.have.length(0);
+      expect(
+        b.calls.filter((call) => call.methods[0] === "eth_blockNumber"),
+        "never sent a read",
+      ).to.have.length(0);
       expect(b.closed).to.equal(1);
-      expect(opened.filter((d) => d === B.display), "not opened again").to.have.length(1);
+      expect(
+        opened.filter((d) => d === B.display),
+        "not opened again",
+      ).to.have.length(1);
       expect(warnings).to.have.length(1);
       expect(warnings[0].code).to.equal("CHAIN_MISMATCH");
       expect(warnings[0].shortMessage).to.include("serves chain 1, not 31337");
@@ -267,7 +326,7 @@ describe("FailoverTransport", function () {
       expect(err.details, "the all-failed error says why a member was left out").to.include("serves chain 1");
     });
 
-    it("one on another dev node of the same chain id (another genesis) is never used", async function () {
+    it("one on another dev node of the same chain id (another genesis) is never used", async () => {
       const a = new FakeTransport(A.display, "refused");
       const b = new FakeTransport(B.display, "ok", GENESIS_B);
       const warnings: ChaincallError[] = [];
@@ -281,7 +340,7 @@ describe("FailoverTransport", function () {
       expect(t.status()[1].state).to.equal("foreign");
     });
 
-    it("one that cannot be opened rests, and is opened once it is back", async function () {
+    it("one that cannot be opened rests, and is opened once it is back", async () => {
       let clock = 0;
       const a = new FakeTransport(A.display, "refused");
       const b = new FakeTransport(B.display);
@@ -298,19 +357,25 @@ describe("FailoverTransport", function () {
     });
   });
 
-  describe("sends", function () {
-    it("go to the primary only", async function () {
+  describe("sends", () => {
+    it("go to the primary only", async () => {
       const a = new FakeTransport(A.display);
       const b = new FakeTransport(B.display);
-      const t = failover([{ target: A, transport: a }, { target: B, transport: b }]);
+      const t = failover([
+        { target: A, transport: a },
+        { target: B, transport: b },
+      ]);
       expect(result(await t.request(sendRaw(), { timeoutMs: 1000 }))).to.equal(`${A.display}#1`);
       expect(b.calls).to.have.length(0);
     });
 
-    it("go to the next member when the primary provably never got them (connection refused)", async function () {
+    it("go to the next member when the primary provably never got them (connection refused)", async () => {
       const a = new FakeTransport(A.display, "refused");
       const b = new FakeTransport(B.display);
-      const t = failover([{ target: A, transport: a }, { target: B, transport: b }]);
+      const t = failover([
+        { target: A, transport: a },
+        { target: B, transport: b },
+      ]);
       expect(result(await t.request(sendRaw(), { timeoutMs: 1000 }))).to.equal(`${B.display}#1`);
       expect(a.calls).to.have.length(1);
       expect(b.calls).to.have.length(1);
@@ -320,14 +385,21 @@ describe("FailoverTransport", function () {
       ["a connection reset", "reset"],
       ["a timeout", { timeoutAfterMs: 30 }],
     ] as [string, Behaviour][]) {
-      it(`stay with the primary after ${name} (the fate is unknown): the error is rethrown untouched`, async function () {
+      it(`stay with the primary after ${name} (the fate is unknown): the error is rethrown untouched`, async () => {
         const a = new FakeTransport(A.display, behaviour);
         const b = new FakeTransport(B.display);
-        const t = failover([{ target: A, transport: a }, { target: B, transport: b }]);
+        const t = failover([
+          { target: A, transport: a },
+          { target: B, transport: b },
+        ]);
         let caught: unknown;
         const original = a.request.bind(a);
         let thrown: unknown;
-        a.request = (payload, options) => original(payload, options).catch((err) => Promise.reject((thrown = err)));
+        a.request = (payload, options) =>
+          original(payload, options).catch((err) => {
+            thrown = err;
+            throw err;
+          });
         try {
           await t.request(sendRaw(), { timeoutMs: 1000 });
         } catch (err) {
@@ -339,34 +411,43 @@ describe("FailoverTransport", function () {
       });
     }
 
-    it("a batch holding one send is a send", async function () {
+    it("a batch holding one send is a send", async () => {
       const a = new FakeTransport(A.display, "reset");
       const b = new FakeTransport(B.display);
-      const t = failover([{ target: A, transport: a }, { target: B, transport: b }]);
+      const t = failover([
+        { target: A, transport: a },
+        { target: B, transport: b },
+      ]);
       await rejection(t.request([read(1), sendRaw(2)], { timeoutMs: 1000 }));
       expect(b.calls).to.have.length(0);
     });
 
-    it("a node's refusal (JSON-RPC error) is final", async function () {
+    it("a node's refusal (JSON-RPC error) is final", async () => {
       const a = new FakeTransport(A.display, { rpcError: -32000 });
       const b = new FakeTransport(B.display);
-      const t = failover([{ target: A, transport: a }, { target: B, transport: b }]);
+      const t = failover([
+        { target: A, transport: a },
+        { target: B, transport: b },
+      ]);
       const answers = await t.request(sendRaw(), { timeoutMs: 1000 });
       expect((answers[0] as { error?: { code: number } }).error?.code).to.equal(-32000);
       expect(b.calls).to.have.length(0);
     });
 
-    it("that every member refused unsent stay classified unsent", async function () {
+    it("that every member refused unsent stay classified unsent", async () => {
       const a = new FakeTransport(A.display, "refused");
       const b = new FakeTransport(B.display, "refused");
-      const t = failover([{ target: A, transport: a }, { target: B, transport: b }]);
+      const t = failover([
+        { target: A, transport: a },
+        { target: B, transport: b },
+      ]);
       const err = await rejection(t.request(sendRaw(), { timeoutMs: 1000 }));
       expect(classifyBroadcastFailure(err)).to.equal("unsent");
       expect(a.calls.length + b.calls.length).to.equal(2);
     });
   });
 
-  it("close() closes every member, also one opened late, and later requests are refused", async function () {
+  it("close() closes every member, also one opened late, and later requests are refused", async () => {
     const a = new FakeTransport(A.display, "refused");
     const b = new FakeTransport(B.display);
     const c = new FakeTransport(C.display);
@@ -381,7 +462,7 @@ describe("FailoverTransport", function () {
     expect(err.shortMessage).to.include("closed");
   });
 
-  describe("openDedicated (watchLogs' subscription connection)", function () {
+  describe("openDedicated (watchLogs' subscription connection)", () => {
     // A fake socket member: its dedicated connections are recorded (or refused, as told).
     const socketMember = (endpoint: string, refuse = false) => {
       const transport = new FakeTransport(endpoint);
@@ -389,22 +470,33 @@ describe("FailoverTransport", function () {
       const openDedicated = async (): Promise<SubscriptionConnection> => {
         if (refuse) throw refused(endpoint);
         dedicated.push(endpoint);
-        return Object.assign(new FakeTransport(`${endpoint} (dedicated)`), { subscribe: async () => "0x1", isOpen: true, closed: new Promise<ChaincallError>(() => undefined) });
+        return Object.assign(new FakeTransport(`${endpoint} (dedicated)`), {
+          subscribe: async () => "0x1",
+          isOpen: true,
+          closed: new Promise<ChaincallError>(() => undefined),
+        });
       };
       return { transport: Object.assign(transport, { openDedicated }), dedicated };
     };
 
-    it("is absent over HTTP members only", function () {
-      const t = failover([{ target: A, transport: new FakeTransport(A.display) }, { target: B, transport: new FakeTransport(B.display) }]);
+    it("is absent over HTTP members only", () => {
+      const t = failover([
+        { target: A, transport: new FakeTransport(A.display) },
+        { target: B, transport: new FakeTransport(B.display) },
+      ]);
       expect(t.openDedicated).to.equal(undefined);
     });
 
-    it("opens on the first healthy WebSocket/IPC member in order, skipping HTTP ones; a failing one rests and the next is used", async function () {
+    it("opens on the first healthy WebSocket/IPC member in order, skipping HTTP ones; a failing one rests and the next is used", async () => {
       const ws = parseRpcUrl("ws://127.0.0.1:1004");
       const ipc = parseRpcUrl("/tmp/chaincall-failover-test.ipc");
       const first = socketMember(ws.display, true);
       const second = socketMember(ipc.display);
-      const t = failover([{ target: A, transport: new FakeTransport(A.display) }, { target: ws, transport: first.transport }, { target: ipc, transport: second.transport }]);
+      const t = failover([
+        { target: A, transport: new FakeTransport(A.display) },
+        { target: ws, transport: first.transport },
+        { target: ipc, transport: second.transport },
+      ]);
       const connection = await t.openDedicated!({ timeoutMs: 1000 });
       expect(connection.endpoint).to.equal(`${ipc.display} (dedicated)`);
       expect(second.dedicated).to.deep.equal([ipc.display]);
@@ -414,16 +506,19 @@ describe("FailoverTransport", function () {
       expect(second.dedicated).to.have.length(2);
     });
 
-    it("no socket member answering: one error naming each", async function () {
+    it("no socket member answering: one error naming each", async () => {
       const ws = parseRpcUrl("ws://127.0.0.1:1004");
-      const t = failover([{ target: A, transport: new FakeTransport(A.display) }, { target: ws, transport: socketMember(ws.display, true).transport }]);
+      const t = failover([
+        { target: A, transport: new FakeTransport(A.display) },
+        { target: ws, transport: socketMember(ws.display, true).transport },
+      ]);
       const err = await rejection(t.openDedicated!({ timeoutMs: 1000 }));
       expect(err.code).to.equal("RPC_ERROR");
       expect(err.shortMessage).to.include(ws.display).and.not.include(A.display);
     });
   });
 
-  it("endpoint lists every member without credentials", function () {
+  it("endpoint lists every member without credentials", () => {
     const secret = target(1004, "alice:pa55word@");
     const t = failover([{ target: A, transport: new FakeTransport(A.display) }, { target: secret }]);
     expect(t.endpoint).to.equal(`${A.display}, ${secret.display}`);
@@ -431,10 +526,13 @@ describe("FailoverTransport", function () {
     t.close();
   });
 
-  it("100 concurrent reads while the primary dies: every read answered exactly once", async function () {
+  it("100 concurrent reads while the primary dies: every read answered exactly once", async () => {
     const a = new FakeTransport(A.display, { answerAfterMs: 40 });
     const b = new FakeTransport(B.display);
-    const t = failover([{ target: A, transport: a }, { target: B, transport: b }]);
+    const t = failover([
+      { target: A, transport: a },
+      { target: B, transport: b },
+    ]);
     const settled: Record<number, number> = {};
     const reads = Array.from({ length: 100 }, (_, index) =>
       t.request(read(index), { timeoutMs: 5000 }).then((answers) => {
@@ -455,12 +553,12 @@ describe("FailoverTransport", function () {
   });
 });
 
-describe("openNodes", function () {
+describe("openNodes", () => {
   const A = target(2001);
   const B = target(2002);
   const C = target(2003);
 
-  it("opens every node at once; one unreachable is opened later, before its first use", async function () {
+  it("opens every node at once; one unreachable is opened later, before its first use", async () => {
     const a = new FakeTransport(A.display);
     const b = new FakeTransport(B.display);
     const nodes: Parameters<typeof network>[0] = { [A.display]: { transport: a }, [B.display]: { transport: b, openFails: "refused" } };
@@ -477,7 +575,7 @@ describe("openNodes", function () {
     transport.close();
   });
 
-  it("a reachable node on another chain is a ChainMismatchError at connect, and every opened node is closed", async function () {
+  it("a reachable node on another chain is a ChainMismatchError at connect, and every opened node is closed", async () => {
     const a = new FakeTransport(A.display);
     const b = new FakeTransport(B.display);
     const { open } = network({ [A.display]: { transport: a }, [B.display]: { transport: b, chainId: 1n } });
@@ -488,7 +586,7 @@ describe("openNodes", function () {
     expect([a.closed, b.closed]).to.deep.equal([1, 1]);
   });
 
-  it("the caller's chain id is the reference", async function () {
+  it("the caller's chain id is the reference", async () => {
     const a = new FakeTransport(A.display);
     const { open } = network({ [A.display]: { transport: a } });
     const err = await rejection(openNodes([A], { timeoutMs: 1000, expectedChainId: 5n }, open));
@@ -496,7 +594,7 @@ describe("openNodes", function () {
     expect(a.closed).to.equal(1);
   });
 
-  it("two reachable dev nodes with different genesis blocks are a CHAIN_MISMATCH at connect", async function () {
+  it("two reachable dev nodes with different genesis blocks are a CHAIN_MISMATCH at connect", async () => {
     const a = new FakeTransport(A.display);
     const b = new FakeTransport(B.display, "ok", GENESIS_B);
     const { open } = network({ [A.display]: { transport: a }, [B.display]: { transport: b } });
@@ -506,7 +604,7 @@ describe("openNodes", function () {
     expect([a.closed, b.closed]).to.deep.equal([1, 1]);
   });
 
-  it("no node reached: one error naming every node's failure, TIMEOUT when all timed out", async function () {
+  it("no node reached: one error naming every node's failure, TIMEOUT when all timed out", async () => {
     const { open } = network({ [B.display]: { openFails: "hang" } });
     const err = await rejection(openNodes([A, B, C], { timeoutMs: 100 }, open));
     expect(err.code).to.equal("RPC_ERROR");
@@ -517,12 +615,12 @@ describe("openNodes", function () {
   });
 });
 
-describe("rpcUrl lists", function () {
+describe("rpcUrl lists", () => {
   let server: Server;
   let url: string;
   let contacts = 0;
   const sockets = new Set<Socket>();
-  before(async function () {
+  before(async () => {
     server = createServer((_req, res) => res.end('{"jsonrpc":"2.0","id":1,"result":"0x7a69"}'));
     server.on("connection", (socket) => {
       contacts++;
@@ -532,12 +630,12 @@ describe("rpcUrl lists", function () {
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
-  after(async function () {
+  after(async () => {
     for (const socket of sockets) socket.destroy();
     await new Promise((resolve) => server.close(resolve));
   });
 
-  it("connect refuses a bad list with INVALID_ARGUMENT before any node is contacted", async function () {
+  it("connect refuses a bad list with INVALID_ARGUMENT before any node is contacted", async () => {
     const cases: [unknown, RegExp][] = [
       [[], /non-empty/],
       [[url, 42], /rpcUrl\[1\] must be a URL/],
@@ -555,7 +653,7 @@ describe("rpcUrl lists", function () {
     expect(contacts, "no node contacted").to.equal(0);
   });
 
-  it("one URL in a list of one still connects", async function () {
+  it("one URL in a list of one still connects", async () => {
     const client = await connect({ rpcUrl: [url], timeoutMs: 2000, batch: false, journal: false });
     try {
       expect(client.chainId).to.equal(31337n);
@@ -566,28 +664,34 @@ describe("rpcUrl lists", function () {
     expect(contacts).to.be.greaterThan(0);
   });
 
-  it("every URL's secrets are registered, even when a later item is refused", async function () {
-    const err = await rejection(connect({ rpcUrl: ["http://127.0.0.1:9/v3/FAILOVERKEYONE", "https://u:FAILOVERPASS@example.invalid/x", 7] as string[] }));
+  it("every URL's secrets are registered, even when a later item is refused", async () => {
+    const err = await rejection(
+      connect({ rpcUrl: ["http://127.0.0.1:9/v3/FAILOVERKEYONE", "https://u:FAILOVERPASS@example.invalid/x", 7] as string[] }),
+    );
     expect(err.code).to.equal("INVALID_ARGUMENT");
     expect(redact("a FAILOVERKEYONE b FAILOVERPASS")).to.equal("a *** b ***");
   });
 
-  it("parseRpcUrls: one string, the default, a list", function () {
+  it("parseRpcUrls: one string, the default, a list", () => {
     expect(parseRpcUrls(undefined).map((t) => t.address)).to.deep.equal(["http://127.0.0.1:8545/"]);
     const targets = parseRpcUrls(["http://127.0.0.1:1", "ws://127.0.0.1:2", "/tmp/x.ipc"]);
     expect(targets.map((t) => t.kind)).to.deep.equal(["http", "ws", "ipc"]);
   });
 
-  it("CLI: repeated -r and comma lists (and ETH_RPC_URL) give the nodes in order", function () {
+  it("CLI: repeated -r and comma lists (and ETH_RPC_URL) give the nodes in order", () => {
     expect(readRpcUrls(undefined, undefined)).to.equal(undefined);
     expect(readRpcUrls("http://a:1", "http://env:1")).to.equal("http://a:1");
     expect(readRpcUrls(["http://a:1", "http://b:1, http://c:1"], undefined)).to.deep.equal(["http://a:1", "http://b:1", "http://c:1"]);
     expect(readRpcUrls(undefined, "http://a:1,,http://b:1")).to.deep.equal(["http://a:1", "http://b:1"]);
     expect(readRpcUrls("", "http://env:1")).to.equal("http://env:1");
-    expect(readRpcUrls("http://a:1/?key=AB,CD,ws://b:2,/tmp/c.ipc,", undefined), "a comma inside a URL stays in it").to.deep.equal(["http://a:1/?key=AB,CD", "ws://b:2", "/tmp/c.ipc"]);
+    expect(readRpcUrls("http://a:1/?key=AB,CD,ws://b:2,/tmp/c.ipc,", undefined), "a comma inside a URL stays in it").to.deep.equal([
+      "http://a:1/?key=AB,CD",
+      "ws://b:2",
+      "/tmp/c.ipc",
+    ]);
   });
 
-  it("CLI: two -r reach connect as a list (the first down, the second answers), and the keys of a comma list stay hidden", async function () {
+  it("CLI: two -r reach connect as a list (the first down, the second answers), and the keys of a comma list stay hidden", async () => {
     const repeated = await runCli(["chain-id", "-r", "http://127.0.0.1:9", "-r", url]);
     expect(repeated.code, showCli(repeated)).to.equal(0);
     expect(repeated.stdout.trim()).to.equal("31337");
@@ -596,7 +700,9 @@ describe("rpcUrl lists", function () {
     expect(fromEnv.stdout.trim()).to.equal("31337");
     const keyed = await runCli(["chain-id", "--json", "-r", "http://127.0.0.1:9/k/FAILOVERCLIKEY1,http://127.0.0.1:9/k/FAILOVERCLIKEY1"]);
     expect(keyed.code).to.equal(2);
-    expect(keyed.stdout + keyed.stderr).to.include("same node").and.not.include("FAILOVERCLIKEY1");
+    expect(keyed.stdout + keyed.stderr)
+      .to.include("same node")
+      .and.not.include("FAILOVERCLIKEY1");
   });
 });
 

@@ -1,13 +1,43 @@
-import { expect } from "chai";
 import { join } from "node:path";
-import { connect, ContractRevertedError, getLogs, installMulticall3, MULTICALL3_ADDRESS, watchLogs, type ChainLog, type Client } from "../src";
+import { expect } from "chai";
+import { projectRoot } from "../scripts/lib/localNode";
+import {
+  type ChainLog,
+  type Client,
+  ContractRevertedError,
+  connect,
+  getLogs,
+  installMulticall3,
+  MULTICALL3_ADDRESS,
+  watchLogs,
+} from "../src";
 import { MULTICALL3_RUNTIME_CODE } from "../src/client/batch/bytecode";
 import { ReadBatcher } from "../src/client/batch/ReadBatcher";
-import { projectRoot } from "../scripts/lib/localNode";
-import { CallDemo__factory, Echo__factory, Emitter__factory, Reader__factory, Vault__factory, type CallDemo, type Vault } from "../typechain-types";
+import {
+  type CallDemo,
+  CallDemo__factory,
+  Echo__factory,
+  Emitter__factory,
+  Reader__factory,
+  type Vault,
+  Vault__factory,
+} from "../typechain-types";
 import { rejection } from "./fixtures/assertions";
-import { countingProxy, type CountingProxy } from "./fixtures/countingProxy";
-import { chainState, DEV_ACCOUNT, deployCallDemo, devClient, ganache, isolateState, parseDocument, rpc, runCli, showCli, tempDir, DEV_PRIVATE_KEY } from "./fixtures/nodes";
+import { type CountingProxy, countingProxy } from "./fixtures/countingProxy";
+import {
+  chainState,
+  DEV_ACCOUNT,
+  DEV_PRIVATE_KEY,
+  deployCallDemo,
+  devClient,
+  ganache,
+  isolateState,
+  parseDocument,
+  rpc,
+  runCli,
+  showCli,
+  tempDir,
+} from "./fixtures/nodes";
 
 // Ganache 7 (chain 1337, pre-Cancun EVM, its own error shapes) as a third real node: the everyday flows
 // over HTTP and WebSocket, reverts decoded on call, estimate and send through bindings (no addAbi) and the
@@ -51,8 +81,20 @@ for (const transport of ["http", "ws"] as const) {
 
     describe("reverts decoded through the binding, with no addAbi", () => {
       const cases = [
-        { what: "Error(string)", run: (v: Vault) => v.store, args: [0n], errorName: "Error", check: (e: ContractRevertedError) => expect(e.reason).to.equal("Vault: zero value") },
-        { what: "Panic(0x12)", run: (v: Vault) => v.divide, args: [1n, 0n], errorName: "Panic", check: (e: ContractRevertedError) => expect(e.args.map(String)).to.deep.equal(["18"]) },
+        {
+          what: "Error(string)",
+          run: (v: Vault) => v.store,
+          args: [0n],
+          errorName: "Error",
+          check: (e: ContractRevertedError) => expect(e.reason).to.equal("Vault: zero value"),
+        },
+        {
+          what: "Panic(0x12)",
+          run: (v: Vault) => v.divide,
+          args: [1n, 0n],
+          errorName: "Panic",
+          check: (e: ContractRevertedError) => expect(e.args.map(String)).to.deep.equal(["18"]),
+        },
         {
           what: "a custom error",
           run: (v: Vault) => v.withdraw,
@@ -64,7 +106,11 @@ for (const transport of ["http", "ws"] as const) {
 
       for (const c of cases) {
         it(`${c.what} on call (eth_call), estimate (eth_estimateGas) and send`, async () => {
-          const fn = c.run(vault) as unknown as { staticCall(...a: unknown[]): Promise<unknown>; estimateGas(...a: unknown[]): Promise<unknown>; (...a: unknown[]): Promise<unknown> };
+          const fn = c.run(vault) as unknown as {
+            staticCall(...a: unknown[]): Promise<unknown>;
+            estimateGas(...a: unknown[]): Promise<unknown>;
+            (...a: unknown[]): Promise<unknown>;
+          };
           c.check(expectRevert(await rejection(fn.staticCall(...c.args)), c.errorName));
           // Ganache puts eth_estimateGas's revert data in error.data.result: the send fails there, decoded.
           c.check(expectRevert(await rejection(fn.estimateGas(...c.args)), c.errorName));
@@ -115,10 +161,20 @@ for (const transport of ["http", "ws"] as const) {
     it(`watchLogs (${transport === "ws" ? "subscription" : "polling"}) receives each new event once, in order`, async () => {
       const emitter = await new Emitter__factory(client.signer).deploy();
       await emitter.waitForDeployment();
-      const watching = await connect({ rpcUrl: transport === "http" ? ganache().rpcUrl : ganache().wsUrl, abis: [Emitter__factory.abi], timeoutMs: 10_000 });
+      const watching = await connect({
+        rpcUrl: transport === "http" ? ganache().rpcUrl : ganache().wsUrl,
+        abis: [Emitter__factory.abi],
+        timeoutMs: 10_000,
+      });
       const seen: ChainLog[] = [];
       const errors: unknown[] = [];
-      const watcher = await watchLogs(watching, { address: await emitter.getAddress(), event: "Ping", pollIntervalMs: 50, onLogs: (logs) => void seen.push(...logs), onError: (e) => void errors.push(e) });
+      const watcher = await watchLogs(watching, {
+        address: await emitter.getAddress(),
+        event: "Ping",
+        pollIntervalMs: 50,
+        onLogs: (logs) => void seen.push(...logs),
+        onError: (e) => void errors.push(e),
+      });
       try {
         expect(watcher.mode).to.equal(transport === "ws" ? "subscribe" : "poll");
         for (const note of ["a", "b", "c"]) await (await emitter.ping(note)).wait();
@@ -228,14 +284,24 @@ describe("Ganache: 1,000 batched reads", function () {
       try {
         const bound = Reader__factory.connect(readerAddress, client.runner);
         const settled = await Promise.allSettled(Array.from({ length: 40 }, (_, i) => bound.check(i === 39 ? 5_000 : i)));
-        return settled.map((s) => (s.status === "fulfilled" ? `ok ${s.value}` : `${(s.reason as ContractRevertedError).code} ${(s.reason as ContractRevertedError).errorName ?? "-"}`));
+        return settled.map((s) =>
+          s.status === "fulfilled"
+            ? `ok ${s.value}`
+            : `${(s.reason as ContractRevertedError).code} ${(s.reason as ContractRevertedError).errorName ?? "-"}`,
+        );
       } finally {
         await client.close();
       }
     };
     const batched = await outcomes(true);
     expect(batched).to.deep.equal(await outcomes(false));
-    expect([batched[0], batched[7], batched[13], batched[39], batched[2]]).to.deep.equal(["CALL_REVERTED Panic", "CALL_REVERTED -", "CALL_REVERTED Error", "CALL_REVERTED TooBig", "ok 4"]);
+    expect([batched[0], batched[7], batched[13], batched[39], batched[2]]).to.deep.equal([
+      "CALL_REVERTED Panic",
+      "CALL_REVERTED -",
+      "CALL_REVERTED Error",
+      "CALL_REVERTED TooBig",
+      "ok 4",
+    ]);
   });
 
   it("unbatched: the same values, one eth_call each", async () => {
@@ -292,11 +358,14 @@ describe("Ganache: read batching learns what the node cannot do", function () {
     await rpc(ganache().rpcUrl, "evm_setAccountCode", [MULTICALL3_ADDRESS, "0x5e00"]);
     const { batcher, counts } = countingBatcher(owner);
     const data = CallDemo__factory.createInterface().encodeFunctionData("getYear");
-    const year = "0x" + (2020).toString(16).padStart(64, "0");
+    const year = `0x${(2020).toString(16).padStart(64, "0")}`;
     for (let round = 0; round < 2; round++) {
       const before = { ...counts };
       const results = await Promise.all(Array.from({ length: READS }, () => batcher.read({ to: address, data }, "latest")));
-      expect(results.every((r) => r === year), `round ${round}`).to.equal(true);
+      expect(
+        results.every((r) => r === year),
+        `round ${round}`,
+      ).to.equal(true);
       const aggregated = counts.aggregated - before.aggregated;
       expect([aggregated, counts.plain - before.plain], `round ${round}`).to.deep.equal([round === 0 ? 1 : 0, READS]);
     }

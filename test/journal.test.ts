@@ -1,15 +1,26 @@
-import { expect } from "chai";
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { expect } from "chai";
 import { keccak256, Wallet } from "ethers";
-import { projectRoot, startAnvil, type LocalNode } from "../scripts/lib/localNode";
+import { type LocalNode, projectRoot, startAnvil } from "../scripts/lib/localNode";
 import { checkJournal, connect, contractAt, rebroadcast, recordDeployment, resolveDeployment } from "../src";
 import { addressBookPath } from "../src/registry/addressBook";
 import { readJournal } from "../src/tx/journal";
 import { CallDemo__factory } from "../typechain-types";
 import { rejection } from "./fixtures/assertions";
 import { Gateway } from "./fixtures/gateway";
-import { anvil, DEV_ACCOUNT, DEV_PRIVATE_KEY, hardhat, isolateState, parseDocument, rpc, runCli, showCli as show, tempDir } from "./fixtures/nodes";
+import {
+  anvil,
+  DEV_ACCOUNT,
+  DEV_PRIVATE_KEY,
+  hardhat,
+  isolateState,
+  parseDocument,
+  rpc,
+  runCli,
+  showCli as show,
+  tempDir,
+} from "./fixtures/nodes";
 
 // Issue 11, items 1 and 2 (SPEC §7.14, §7.15): journal and address-book entries carry the node's identity
 // (chain id + genesis hash on dev chains) and are never applied to another node; a send whose answer does not
@@ -42,7 +53,10 @@ describe("node identity: two Anvils, both chain 31337, told apart", function () 
   };
 
   it("each client knows its node's genesis hash, and the two differ", async () => {
-    const [a, b] = await Promise.all([connect({ rpcUrl: anvil().rpcUrl, journal: false }), connect({ rpcUrl: second().rpcUrl, journal: false })]);
+    const [a, b] = await Promise.all([
+      connect({ rpcUrl: anvil().rpcUrl, journal: false }),
+      connect({ rpcUrl: second().rpcUrl, journal: false }),
+    ]);
     try {
       expect([a.chainId, b.chainId]).to.deep.equal([31337n, 31337n]);
       expect(a.genesis).to.equal(await genesisOf(anvil()));
@@ -68,7 +82,10 @@ describe("node identity: two Anvils, both chain 31337, told apart", function () 
       await client.close();
     }
     // An entry from before identities were recorded: "unknown node" on a dev chain.
-    appendFileSync(journal, `${JSON.stringify({ v: 1, hash: `0x${"ab".repeat(32)}`, chainId: "31337", from: DEV_ACCOUNT, nonce: 0, to: null, raw: "0x02", time: new Date().toISOString() })}\n`);
+    appendFileSync(
+      journal,
+      `${JSON.stringify({ v: 1, hash: `0x${"ab".repeat(32)}`, chainId: "31337", from: DEV_ACCOUNT, nonce: 0, to: null, raw: "0x02", time: new Date().toISOString() })}\n`,
+    );
 
     const here = await connect({ rpcUrl: anvil().rpcUrl, journal: false });
     const there = await connect({ rpcUrl: second().rpcUrl, journal: false });
@@ -93,8 +110,13 @@ describe("node identity: two Anvils, both chain 31337, told apart", function () 
     const doc = parseDocument(r);
     expect(doc.transactions).to.deep.equal([]);
     expect(doc.ignored.count).to.equal(2);
-    expect(r.stderr).to.contain(`ignored 2 entries from another node (genesis ${(await genesisOf(anvil())).slice(0, 10)}…; 1 recorded without a node identity)`);
-    expect(await rpc(second().rpcUrl, "eth_getTransactionCount", [DEV_ACCOUNT, "pending"]), "nothing re-broadcast on the other node").to.equal(before);
+    expect(r.stderr).to.contain(
+      `ignored 2 entries from another node (genesis ${(await genesisOf(anvil())).slice(0, 10)}…; 1 recorded without a node identity)`,
+    );
+    expect(
+      await rpc(second().rpcUrl, "eth_getTransactionCount", [DEV_ACCOUNT, "pending"]),
+      "nothing re-broadcast on the other node",
+    ).to.equal(before);
 
     const human = await runCli(["journal", "--journal", journal, "-r", anvil().rpcUrl]);
     expect(human.code, show(human)).to.equal(0);
@@ -121,7 +143,10 @@ describe("node identity: two Anvils, both chain 31337, told apart", function () 
     expect(existsSync(join(book, "31337.json"))).to.equal(false);
 
     // Each node's `CallDemo` is its own deployment.
-    for (const [node, address] of [[anvil(), a.address], [second(), b.address]] as const) {
+    for (const [node, address] of [
+      [anvil(), a.address],
+      [second(), b.address],
+    ] as const) {
       const r = await runCli(["call", "CallDemo", "getYear", ...at(node), "-v"]);
       expect(r.code, show(r)).to.equal(0);
       const client = await connect({ rpcUrl: node.rpcUrl, journal: false });
@@ -224,12 +249,22 @@ describe("send outcomes: an answer that proves no refusal is never journalled re
         await client.close();
       }
       const lines = journalLines(journal);
-      expect(lines.filter((l) => l.hash === hash).map((l) => l.outcome ?? l.refused ?? "entry")).to.deep.equal(["entry", "unknown", "sent"]);
-      expect(lines.some((l) => "refused" in l), "never refused").to.equal(false);
+      expect(lines.filter((l) => l.hash === hash).map((l) => l.outcome ?? l.refused ?? "entry")).to.deep.equal([
+        "entry",
+        "unknown",
+        "sent",
+      ]);
+      expect(
+        lines.some((l) => "refused" in l),
+        "never refused",
+      ).to.equal(false);
       expectOnePerNonce(journal);
       const r = await runCli(["journal", "--journal", journal, "-r", anvil().rpcUrl, "--json"]);
       expect(r.code, show(r)).to.equal(0);
-      expect(parseDocument(r).transactions.map((t: { hash: string; status: string }) => [t.hash, t.status])[0]).to.deep.equal([hash, "confirmed"]);
+      expect(parseDocument(r).transactions.map((t: { hash: string; status: string }) => [t.hash, t.status])[0]).to.deep.equal([
+        hash,
+        "confirmed",
+      ]);
     });
   }
 
@@ -237,7 +272,9 @@ describe("send outcomes: an answer that proves no refusal is never journalled re
     const journal = join(tmp(), "cli-502.jsonl");
     const recipient = Wallet.createRandom().address;
     gateway!.mode = "502-after-forward";
-    const r = await runCli(["send", recipient, "ping()", "-r", gateway!.url, "--json"], { env: { ETH_PRIVATE_KEY: DEV_PRIVATE_KEY, CHAINCALL_JOURNAL: journal } });
+    const r = await runCli(["send", recipient, "ping()", "-r", gateway!.url, "--json"], {
+      env: { ETH_PRIVATE_KEY: DEV_PRIVATE_KEY, CHAINCALL_JOURNAL: journal },
+    });
     gateway!.mode = "forward";
     expect(r.code, show(r)).to.equal(0);
     const doc = parseDocument(r);
@@ -299,10 +336,24 @@ describe("send outcomes: an answer that proves no refusal is never journalled re
     await rpc(anvil().rpcUrl, "hardhat_setBalance", [wallet.address, "0xde0b6b3a7640000"]);
     const genesis = await genesisOf(anvil());
     const to = Wallet.createRandom().address;
-    const signAt = (nonce: number, value: bigint) => wallet.signTransaction({ chainId: 31337n, nonce, to, value, gasLimit: 21_000n, maxFeePerGas: 10n ** 11n, maxPriorityFeePerGas: 1n, type: 2 });
+    const signAt = (nonce: number, value: bigint) =>
+      wallet.signTransaction({
+        chainId: 31337n,
+        nonce,
+        to,
+        value,
+        gasLimit: 21_000n,
+        maxFeePerGas: 10n ** 11n,
+        maxPriorityFeePerGas: 1n,
+        type: 2,
+      });
     const journalUnknown = (raw: string, nonce: number) => {
       const hash = keccak256(raw);
-      appendFileSync(journal, `${JSON.stringify({ v: 1, hash, chainId: "31337", genesis, from: wallet.address, nonce, to, raw, time: new Date().toISOString() })}\n`, { mode: 0o600 });
+      appendFileSync(
+        journal,
+        `${JSON.stringify({ v: 1, hash, chainId: "31337", genesis, from: wallet.address, nonce, to, raw, time: new Date().toISOString() })}\n`,
+        { mode: 0o600 },
+      );
       appendFileSync(journal, `${JSON.stringify({ v: 1, hash, outcome: "unknown", code: "RPC_ERROR", time: new Date().toISOString() })}\n`);
       return hash;
     };
@@ -320,7 +371,9 @@ describe("send outcomes: an answer that proves no refusal is never journalled re
     } finally {
       await client.close();
     }
-    expect(readJournal(journal).map((e) => [e.hash === first ? "first" : e.hash === lost ? "lost" : "new", e.nonce, e.outcome])).to.deep.equal([
+    expect(
+      readJournal(journal).map((e) => [e.hash === first ? "first" : e.hash === lost ? "lost" : "new", e.nonce, e.outcome]),
+    ).to.deep.equal([
       ["first", 0, "sent"],
       ["lost", 1, "gone"],
       ["new", 1, undefined],
@@ -386,15 +439,34 @@ describe("journal --rebroadcast: one transaction per nonce, in nonce order, one 
     const genesis = await genesisOf(hardhat());
     const recipient = Wallet.createRandom().address;
     const sign = (nonce: number, value: bigint) =>
-      wallet.signTransaction({ chainId: 31337n, nonce, to: recipient, value, gasLimit: 21_000n, maxFeePerGas: 10n ** 11n, maxPriorityFeePerGas: 1n, type: 2 });
+      wallet.signTransaction({
+        chainId: 31337n,
+        nonce,
+        to: recipient,
+        value,
+        gasLimit: 21_000n,
+        maxFeePerGas: 10n ** 11n,
+        maxPriorityFeePerGas: 1n,
+        type: 2,
+      });
     const journal = join(tmp(), "dropped.jsonl");
     const line = async (nonce: number, value: bigint) => {
       const raw = await sign(nonce, value);
-      return { v: 1, hash: keccak256(raw), chainId: "31337", genesis, from: wallet.address, nonce, to: recipient, raw, time: new Date().toISOString() };
+      return {
+        v: 1,
+        hash: keccak256(raw),
+        chainId: "31337",
+        genesis,
+        from: wallet.address,
+        nonce,
+        to: recipient,
+        raw,
+        time: new Date().toISOString(),
+      };
     };
     // Journalled out of order, with two different transactions for nonce 1 (an older journal's flaw).
     const entries = [await line(2, 3n), await line(1, 100n), await line(0, 1n), await line(1, 2n), await line(3, 4n)];
-    writeFileSync(journal, entries.map((e) => JSON.stringify(e)).join("\n") + "\n", { mode: 0o600 });
+    writeFileSync(journal, `${entries.map((e) => JSON.stringify(e)).join("\n")}\n`, { mode: 0o600 });
 
     const r = await runCli(["journal", "--journal", journal, "-r", hardhat().rpcUrl, "--rebroadcast", "--json"]);
     expect(r.code, show(r)).to.equal(0);
@@ -407,13 +479,23 @@ describe("journal --rebroadcast: one transaction per nonce, in nonce order, one 
       [entries[4].hash, "rebroadcast"],
     ]);
     // Mined one by one in nonce order; the later nonce-1 transaction is the one that was sent.
-    const blocks = await Promise.all([entries[2], entries[3], entries[0], entries[4]].map(async (e) => Number(((await rpc(hardhat().rpcUrl, "eth_getTransactionReceipt", [e.hash])) as { blockNumber: string }).blockNumber)));
+    const blocks = await Promise.all(
+      [entries[2], entries[3], entries[0], entries[4]].map(async (e) =>
+        Number(((await rpc(hardhat().rpcUrl, "eth_getTransactionReceipt", [e.hash])) as { blockNumber: string }).blockNumber),
+      ),
+    );
     expect(blocks).to.deep.equal([...blocks].sort((a, b) => a - b));
     expect(await rpc(hardhat().rpcUrl, "eth_getTransactionReceipt", [entries[1].hash])).to.equal(null);
     expect(await rpc(hardhat().rpcUrl, "eth_getBalance", [recipient, "latest"])).to.equal(`0x${(1n + 2n + 3n + 4n).toString(16)}`);
 
     const after = await runCli(["journal", "--journal", journal, "-r", hardhat().rpcUrl, "--json"]);
-    expect(parseDocument(after).transactions.map((t: { status: string }) => t.status)).to.deep.equal(["confirmed", "superseded", "confirmed", "confirmed", "confirmed"]);
+    expect(parseDocument(after).transactions.map((t: { status: string }) => t.status)).to.deep.equal([
+      "confirmed",
+      "superseded",
+      "confirmed",
+      "confirmed",
+      "confirmed",
+    ]);
   });
 
   it("on chain id 1 with no terminal and no --yes, nothing is re-broadcast; with --yes it is", async () => {
@@ -421,8 +503,21 @@ describe("journal --rebroadcast: one transaction per nonce, in nonce order, one 
     try {
       const journal = join(tmp(), "mainnet.jsonl");
       const wallet = new Wallet(DEV_PRIVATE_KEY);
-      const raw = await wallet.signTransaction({ chainId: 1n, nonce: 0, to: wallet.address, value: 0n, gasLimit: 21_000n, maxFeePerGas: 10n ** 11n, maxPriorityFeePerGas: 1n, type: 2 });
-        writeFileSync(journal, `${JSON.stringify({ v: 1, hash: keccak256(raw), chainId: "1", from: wallet.address, nonce: 0, to: wallet.address, raw, time: new Date().toISOString() })}\n`, { mode: 0o600 });
+      const raw = await wallet.signTransaction({
+        chainId: 1n,
+        nonce: 0,
+        to: wallet.address,
+        value: 0n,
+        gasLimit: 21_000n,
+        maxFeePerGas: 10n ** 11n,
+        maxPriorityFeePerGas: 1n,
+        type: 2,
+      });
+      writeFileSync(
+        journal,
+        `${JSON.stringify({ v: 1, hash: keccak256(raw), chainId: "1", from: wallet.address, nonce: 0, to: wallet.address, raw, time: new Date().toISOString() })}\n`,
+        { mode: 0o600 },
+      );
       const refused = await runCli(["journal", "--journal", journal, "-r", node.rpcUrl, "--rebroadcast"]);
       expect(refused.code, show(refused)).to.equal(2);
       expect(refused.stderr).to.match(/refusing to broadcast .* on Ethereum mainnet/);

@@ -1,16 +1,16 @@
-import { expect } from "chai";
 import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
+import { expect } from "chai";
 import { decryptKeystoreJson, encryptKeystoreJson, Wallet } from "ethers";
 import { ChaincallError } from "../src/errors/ChaincallError";
 import { redact } from "../src/errors/redact";
 import { checkKdfParams, loadKeystore, scryptMemoryBytes } from "../src/signer/loadKeystore";
 import { promptHidden, readPassword } from "../src/signer/readPassword";
-import { KEYSTORE_PASSWORD, WRONG_KEYSTORE_PASSWORD } from "./fixtures/secrets";
 import { rejection } from "./fixtures/assertions";
+import { KEYSTORE_PASSWORD, WRONG_KEYSTORE_PASSWORD } from "./fixtures/secrets";
 
 // geth keystores (SPEC §4 signer options, §7 item 13), built at test time with light scrypt (N=2^12) so the
 // suite stays fast. No Ethereum node needed.
@@ -146,7 +146,9 @@ describe("loadKeystore", () => {
       const lying = edit(json[0], (data) => (data.address = wallets[1].address.slice(2).toLowerCase()));
       const err = await rejection(loadKeystore({ path: put(dir(), "key.json", lying), password: PASSWORD }));
       expect(err.code).to.equal("SIGNER_ERROR");
-      expect(err.message).to.match(/corrupt/).and.include(wallets[0].address);
+      expect(err.message)
+        .to.match(/corrupt/)
+        .and.include(wallets[0].address);
     });
   });
 
@@ -209,7 +211,14 @@ describe("loadKeystore", () => {
       const err = await rejection(loadKeystore({ path: file, password: WRONG }));
       expect(err.code).to.equal("SIGNER_ERROR");
       expect(err.message).to.equal(`wrong password for keystore ${file} (address ${wallets[0].address})`);
-      const everything = [err.message, err.shortMessage, err.details ?? "", ...err.metaMessages, String((err.cause as Error)?.message), JSON.stringify(err.cause)].join("\n");
+      const everything = [
+        err.message,
+        err.shortMessage,
+        err.details ?? "",
+        ...err.metaMessages,
+        String((err.cause as Error)?.message),
+        JSON.stringify(err.cause),
+      ].join("\n");
       expect(everything).not.to.include(WRONG);
       expect(everything).not.to.include(PASSWORD);
     });
@@ -254,7 +263,9 @@ describe("loadKeystore", () => {
       expect(() => checkKdfParams("scrypt", { n: 2 ** 18, r: 8, p: 5, dklen: 32, salt: "ab" })).to.throw(/scrypt work/);
       // pbkdf2 rounds: 16 × geth's 262,144 at most.
       expect(checkKdfParams("pbkdf2", { c: 2 ** 22, dklen: 32, prf: "hmac-sha256", salt: "ab" }).kdf).to.equal("pbkdf2");
-      expect(() => checkKdfParams("pbkdf2", { c: 2 ** 22 + 1, dklen: 32, prf: "hmac-sha256", salt: "ab" })).to.throw(/4194305 pbkdf2 rounds/);
+      expect(() => checkKdfParams("pbkdf2", { c: 2 ** 22 + 1, dklen: 32, prf: "hmac-sha256", salt: "ab" })).to.throw(
+        /4194305 pbkdf2 rounds/,
+      );
     });
 
     it("honours maxKdfMemoryBytes", async () => {
@@ -262,13 +273,22 @@ describe("loadKeystore", () => {
       const err = await rejection(loadKeystore({ path: file, password: PASSWORD, maxKdfMemoryBytes: 1024 * 1024 }));
       expect(err.code).to.equal("SIGNER_ERROR");
       expect(err.message).to.match(/4 MiB of scrypt memory \(N=4096, r=8\)/);
-      expect((await loadKeystore({ path: file, password: PASSWORD, maxKdfMemoryBytes: 4 * 1024 * 1024 })).address).to.equal(wallets[0].address);
+      expect((await loadKeystore({ path: file, password: PASSWORD, maxKdfMemoryBytes: 4 * 1024 * 1024 })).address).to.equal(
+        wallets[0].address,
+      );
     });
 
     const salt = "ab".repeat(32);
     it("passes geth's standard (N=2^18, r=8, p=1) and light (N=2^12, r=8, p=6) scrypt parameters", () => {
       expect(scryptMemoryBytes(2 ** 18, 8)).to.equal(256 * 1024 * 1024);
-      expect(checkKdfParams("scrypt", { n: 262144, r: 8, p: 1, dklen: 32, salt })).to.deep.equal({ kdf: "scrypt", n: 262144, r: 8, p: 1, dklen: 32, salt });
+      expect(checkKdfParams("scrypt", { n: 262144, r: 8, p: 1, dklen: 32, salt })).to.deep.equal({
+        kdf: "scrypt",
+        n: 262144,
+        r: 8,
+        p: 1,
+        dklen: 32,
+        salt,
+      });
       expect(checkKdfParams("scrypt", { n: 4096, r: 8, p: 6, dklen: 32, salt }).kdf).to.equal("scrypt");
       expect(checkKdfParams("scrypt", { n: 2 ** 20, r: 8, p: 1, dklen: 32, salt }).kdf, "exactly 1 GiB").to.equal("scrypt");
       expect(checkKdfParams("pbkdf2", { c: 262144, dklen: 32, prf: "hmac-sha256", salt }).kdf).to.equal("pbkdf2");
@@ -293,7 +313,9 @@ describe("loadKeystore", () => {
       for (const [kdf, params, message] of cases) {
         const err = thrown(() => checkKdfParams(kdf, params, { file: "k.json" }));
         expect(err.code, JSON.stringify(params)).to.equal("SIGNER_ERROR");
-        expect(err.message, err.message).to.match(message).and.match(/^keystore k\.json .*; refusing$/);
+        expect(err.message, err.message)
+          .to.match(message)
+          .and.match(/^keystore k\.json .*; refusing$/);
       }
     });
   });
@@ -325,7 +347,11 @@ describe("loadKeystore", () => {
     }
 
     it("a file over 64 KiB is refused without parsing it", async () => {
-      const big = put(dir(), "big.json", edit(json[0], (data) => (data.padding = "x".repeat(70_000))));
+      const big = put(
+        dir(),
+        "big.json",
+        edit(json[0], (data) => (data.padding = "x".repeat(70_000))),
+      );
       const err = await rejection(loadKeystore({ path: big, password: PASSWORD }));
       expect(err.code).to.equal("SIGNER_ERROR");
       expect(err.message).to.match(/larger than 64 KiB/);

@@ -25,9 +25,18 @@ function specifiers(file: string): { text: string; dynamic: boolean }[] {
   const source = ts.createSourceFile(file, readFileSync(file, "utf8"), ts.ScriptTarget.Latest, true);
   const found: { text: string; dynamic: boolean }[] = [];
   const visit = (node: ts.Node): void => {
-    if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
+    if (
+      (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) &&
+      node.moduleSpecifier &&
+      ts.isStringLiteral(node.moduleSpecifier)
+    ) {
       found.push({ text: node.moduleSpecifier.text, dynamic: false });
-    } else if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword && node.arguments[0] && ts.isStringLiteral(node.arguments[0])) {
+    } else if (
+      ts.isCallExpression(node) &&
+      node.expression.kind === ts.SyntaxKind.ImportKeyword &&
+      node.arguments[0] &&
+      ts.isStringLiteral(node.arguments[0])
+    ) {
       found.push({ text: node.arguments[0].text, dynamic: true });
     } else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument) && ts.isStringLiteral(node.argument.literal)) {
       found.push({ text: node.argument.literal.text, dynamic: false });
@@ -93,7 +102,10 @@ describe("layout: the rules the source tree keeps", () => {
   });
 
   it("holds no generated or ignored file under src/ (a fresh clone type-checks before any build step)", () => {
-    const ignored = execFileSync("git", ["ls-files", "--others", "--ignored", "--exclude-standard", "src"], { cwd: root, encoding: "utf8" }).trim();
+    const ignored = execFileSync("git", ["ls-files", "--others", "--ignored", "--exclude-standard", "src"], {
+      cwd: root,
+      encoding: "utf8",
+    }).trim();
     expect(ignored).to.equal("");
   });
 });

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { Interface, type TransactionReceipt } from "ethers";
-import { getLogs, type Client } from "../src";
+import { type Client, getLogs } from "../src";
 import { decodeLogs } from "../src/abi/decodeLogs";
 import { Emitter__factory } from "../typechain-types";
 import { anvil, DEV_ACCOUNT, devClient, isolateState } from "./fixtures/nodes";

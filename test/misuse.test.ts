@@ -1,16 +1,27 @@
-import { expect } from "chai";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { expect } from "chai";
 import { FunctionFragment, Wallet } from "ethers";
-import { connect, readContract, type Client } from "../src";
-import { main } from "../src/cli/main";
 import { projectRoot } from "../scripts/lib/localNode";
+import { type Client, connect, readContract } from "../src";
+import { main } from "../src/cli/main";
 import { CallDemo__factory } from "../typechain-types";
 import { rejection } from "./fixtures/assertions";
-import { chainState, DEV_PRIVATE_KEY, deployCallDemo, devClient, hardhat, isolateState, parseDocument, runCli, showCli as show, type CliResult } from "./fixtures/nodes";
+import {
+  type CliResult,
+  chainState,
+  DEV_PRIVATE_KEY,
+  deployCallDemo,
+  devClient,
+  hardhat,
+  isolateState,
+  parseDocument,
+  runCli,
+  showCli as show,
+} from "./fixtures/nodes";
 
 // Misuse of the CLI and the SDK (SPEC §4 exit codes, §7 items 1 and 18): wrong results and errors that
 // were not ChaincallErrors, one test each; then a generated corpus of malformed command lines, most run
@@ -24,8 +35,11 @@ function expectOneError(r: CliResult, code: number): string {
   expect(r.code, show(r)).to.equal(code);
   const lines = r.stderr.split("\n").filter((l) => l !== "");
   expect(lines[0], show(r)).to.match(/^error: \S/);
-  expect(lines.filter((l) => l.startsWith("error:")), show(r)).to.have.length(1);
-  for (const line of lines.slice(1)) expect(line, `only hint lines follow the error\n${show(r)}`).to.match(/^(hint|usage|warning|  )/);
+  expect(
+    lines.filter((l) => l.startsWith("error:")),
+    show(r),
+  ).to.have.length(1);
+  for (const line of lines.slice(1)) expect(line, `only hint lines follow the error\n${show(r)}`).to.match(/^(hint|usage|warning| {2})/);
   expect(r.stderr, `no stack trace\n${show(r)}`).not.to.match(/^\s+at /m);
   return lines[0].slice("error: ".length);
 }
@@ -50,8 +64,14 @@ async function runInProcess(args: string[], env: Record<string, string> = {}): P
   let stderr = "";
   const outWrite = process.stdout.write;
   const errWrite = process.stderr.write;
-  process.stdout.write = ((chunk: string | Uint8Array) => ((stdout += String(chunk)), true)) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string | Uint8Array) => ((stderr += String(chunk)), true)) as typeof process.stderr.write;
+  process.stdout.write = ((chunk: string | Uint8Array) => {
+    stdout += String(chunk);
+    return true;
+  }) as typeof process.stdout.write;
+  process.stderr.write = ((chunk: string | Uint8Array) => {
+    stderr += String(chunk);
+    return true;
+  }) as typeof process.stderr.write;
   const started = Date.now();
   let code: number;
   try {
@@ -74,9 +94,12 @@ async function startStub(answers: () => Record<string, unknown>): Promise<{ url:
       const parsed = JSON.parse(body);
       const one = (call: { id: unknown; method: string }) => {
         const table: Record<string, unknown> = { eth_chainId: "0x7a69", net_version: "31337", eth_getCode: "0x", ...answers() };
-        if (!(call.method in table)) return { jsonrpc: "2.0", id: call.id, error: { code: -32601, message: `method ${call.method} not found` } };
+        if (!(call.method in table))
+          return { jsonrpc: "2.0", id: call.id, error: { code: -32601, message: `method ${call.method} not found` } };
         const answer = table[call.method] as { error?: unknown } | undefined;
-        return answer && typeof answer === "object" && "error" in answer ? { jsonrpc: "2.0", id: call.id, error: answer.error } : { jsonrpc: "2.0", id: call.id, result: answer };
+        return answer && typeof answer === "object" && "error" in answer
+          ? { jsonrpc: "2.0", id: call.id, error: answer.error }
+          : { jsonrpc: "2.0", id: call.id, result: answer };
       };
       res.setHeader("content-type", "application/json");
       res.end(JSON.stringify(Array.isArray(parsed) ? parsed.map(one) : one(parsed)));
@@ -85,7 +108,6 @@ async function startStub(answers: () => Record<string, unknown>): Promise<{ url:
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
 }
-
 
 describe("misuse: wrong results and errors", function () {
   this.timeout(60_000);
@@ -108,7 +130,7 @@ describe("misuse: wrong results and errors", function () {
       ["no 0x", "123"],
       ["a number, not a quantity", 5],
       ["null", null],
-      ["more than 2^53", "0x1" + "0".repeat(20)],
+      ["more than 2^53", `0x1${"0".repeat(20)}`],
       ["an empty quantity", "0x"],
       ["a leading zero", "0x01"],
     ];
@@ -122,7 +144,7 @@ describe("misuse: wrong results and errors", function () {
       });
     }
     it("a block header whose number is garbage", async () => {
-      answers = { eth_getBlockByNumber: { number: "0xNaN", hash: "0x" + "1".repeat(64) } };
+      answers = { eth_getBlockByNumber: { number: "0xNaN", hash: `0x${"1".repeat(64)}` } };
       const r = await runInProcess(["block-number", "finalized", "-r", stub.url]);
       expect(expectOneError(r, 1)).to.match(/not a block number/);
     });
@@ -167,7 +189,7 @@ describe("misuse: wrong results and errors", function () {
   describe("the CLI's own inputs", () => {
     it("a zero private key is bad input: exit 2, nothing sent", async () => {
       const before = await chainState(hardhat());
-      for (const key of ["0x" + "0".repeat(64), "0".repeat(64), "0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141"]) {
+      for (const key of [`0x${"0".repeat(64)}`, "0".repeat(64), "0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141"]) {
         const r = await runInProcess(["send", SOME_ADDRESS, "setYear(uint256)", "1", "-r", hardhat().rpcUrl], { ETH_PRIVATE_KEY: key });
         expect(expectOneError(r, 2)).to.match(/not a valid secp256k1 private key/);
         expect(r.stderr).not.to.include(key.replace(/^0x/, ""));
@@ -193,7 +215,9 @@ describe("misuse: wrong results and errors", function () {
       for (const [args, message] of cases) {
         const r = await runInProcess([...args, "-r", hardhat().rpcUrl], env);
         const line = expectOneError(r, 2);
-        expect(line, show(r)).to.match(message).and.not.match(/ENOTDIR|EISDIR|EEXIST/);
+        expect(line, show(r))
+          .to.match(message)
+          .and.not.match(/ENOTDIR|EISDIR|EEXIST/);
       }
       expect(await chainState(hardhat())).to.deep.equal(before);
     });
@@ -202,14 +226,20 @@ describe("misuse: wrong results and errors", function () {
       for (const value of ["1e999999999", "1e99999999999999999999", "5e80", "-1e999999999"]) {
         const r = await runInProcess(["encode", "f(int256)", value]);
         const line = expectOneError(r, 2);
-        expect(line, show(r)).to.match(/^argument 1 \(int256\) of f\(int256\): .*(too large|out of range)/).and.not.match(/FixedNumber|decimals/);
+        expect(line, show(r))
+          .to.match(/^argument 1 \(int256\) of f\(int256\): .*(too large|out of range)/)
+          .and.not.match(/FixedNumber|decimals/);
       }
       const zero = await runInProcess(["encode", "f(uint256)", "0e999999999"]);
       expect(zero.code, show(zero)).to.equal(0);
       const big = await runInProcess(["encode", "f(uint256)", "1e77"]);
       expect(big.code, show(big)).to.equal(0);
-      const value = await runInProcess(["send", SOME_ADDRESS, "setYear(uint256)", "1", "--value", "1e999999999", "-r", hardhat().rpcUrl], { ETH_PRIVATE_KEY: DEV_PRIVATE_KEY });
-      expect(expectOneError(value, 2)).to.match(/--value/).and.not.match(/FixedNumber/);
+      const value = await runInProcess(["send", SOME_ADDRESS, "setYear(uint256)", "1", "--value", "1e999999999", "-r", hardhat().rpcUrl], {
+        ETH_PRIVATE_KEY: DEV_PRIVATE_KEY,
+      });
+      expect(expectOneError(value, 2))
+        .to.match(/--value/)
+        .and.not.match(/FixedNumber/);
     });
 
     it("65k-deep JSON in a batch line: a clear error, no stack overflow", async () => {
@@ -222,12 +252,16 @@ describe("misuse: wrong results and errors", function () {
       expect(r.stdout + r.stderr).to.match(/deeply nested/);
       // As a command-line argument (what argv can hold) the JSON parser's own depth limit answers.
       const arg = await runInProcess(["encode", "f(uint256[][])", "[".repeat(30_000) + "]".repeat(30_000)]);
-      expect(expectOneError(arg, 2)).to.match(/^argument 1 \(uint256\[\]\[\]\)/).and.not.match(/call stack/i);
+      expect(expectOneError(arg, 2))
+        .to.match(/^argument 1 \(uint256\[\]\[\]\)/)
+        .and.not.match(/call stack/i);
     });
 
     it("--confirmations must be a whole number (1e3, 0x10, 1.5, empty refused)", async () => {
       for (const value of ["1e3", "0x10", "1.5", "", " ", "-1"]) {
-        const r = await runInProcess(["send", SOME_ADDRESS, "setYear(uint256)", "1", "--confirmations", value, "-r", hardhat().rpcUrl], { ETH_PRIVATE_KEY: DEV_PRIVATE_KEY });
+        const r = await runInProcess(["send", SOME_ADDRESS, "setYear(uint256)", "1", "--confirmations", value, "-r", hardhat().rpcUrl], {
+          ETH_PRIVATE_KEY: DEV_PRIVATE_KEY,
+        });
         expect(expectOneError(r, 2), show(r)).to.match(/--confirmations/);
       }
     });
@@ -282,7 +316,7 @@ describe("misuse: wrong results and errors", function () {
     });
 
     it("client.wait refuses a timeout of 0 or less, NaN and Infinity (it would wait forever)", async () => {
-      const hash = "0x" + "ab".repeat(32);
+      const hash = `0x${"ab".repeat(32)}`;
       for (const timeoutMs of [0, -1, Number.NaN, Infinity, -Infinity]) {
         const err = await rejection(client.wait(hash, { timeoutMs }));
         expect(err.code, String(timeoutMs)).to.equal("INVALID_ARGUMENT");
@@ -332,7 +366,14 @@ function corpus(): Case[] {
   const cases: Case[] = [];
   const add = (args: string[], code = 2) => cases.push({ args, code });
 
-  const badAddresses = ["0x123", "0x" + "z".repeat(40), "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92267", "0x" + "1".repeat(41), "not!an@address", "0X" + "1".repeat(40)];
+  const badAddresses = [
+    "0x123",
+    `0x${"z".repeat(40)}`,
+    "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92267",
+    `0x${"1".repeat(41)}`,
+    "not!an@address",
+    `0X${"1".repeat(40)}`,
+  ];
   for (const a of badAddresses) {
     add(["call", a, "getYear()(uint256)"]);
     add(["send", a, "setYear(uint256)", "1"]);
@@ -344,7 +385,20 @@ function corpus(): Case[] {
     add(["call", SOME_ADDRESS, "getYear()(uint256)", "--from", a]);
     add(["send", SOME_ADDRESS, "setYear(uint256)", "1", "--from", a]);
   }
-  const badNumbers = ["abc", "-1", "1.5", "115792089237316195423570985008687907853269984665640564039457584007913129639936", "1e999999999", "0x", "1e-3", "NaN", "Infinity", "1.5.5", "0xg1", "١٢٣"];
+  const badNumbers = [
+    "abc",
+    "-1",
+    "1.5",
+    "115792089237316195423570985008687907853269984665640564039457584007913129639936",
+    "1e999999999",
+    "0x",
+    "1e-3",
+    "NaN",
+    "Infinity",
+    "1.5.5",
+    "0xg1",
+    "١٢٣",
+  ];
   for (const n of badNumbers) {
     add(["encode", "f(uint256)", n]);
     add(["encode", "f(uint8)", n === "-1" ? "256" : n]);
@@ -354,8 +408,9 @@ function corpus(): Case[] {
     add(["send", SOME_ADDRESS, "setYear(uint256)", "1", "--nonce", n]);
     add(["send", SOME_ADDRESS, "setYear(uint256)", "1", "--max-fee", n]);
   }
-  for (const v of ["abc", "1.5wei", "1e-3ether", "-1", "1e999999999", "1 2"]) add(["send", SOME_ADDRESS, "setYear(uint256)", "1", "--value", v]);
-  const badHex = ["0x1", "0xzz", "abcd", "0x123", "0x" + "1".repeat(66)];
+  for (const v of ["abc", "1.5wei", "1e-3ether", "-1", "1e999999999", "1 2"])
+    add(["send", SOME_ADDRESS, "setYear(uint256)", "1", "--value", v]);
+  const badHex = ["0x1", "0xzz", "abcd", "0x123", `0x${"1".repeat(66)}`];
   for (const h of badHex) {
     add(["encode", "f(bytes32)", h]);
     add(["decode", "f(uint256)", h]);
@@ -405,8 +460,8 @@ function corpus(): Case[] {
     ["decode", "f()", "0x"],
     ["abi", "CallDemo"],
     ["logs", "CallDemo"],
-    ["receipt", "0x" + "1".repeat(64)],
-    ["tx", "0x" + "1".repeat(64)],
+    ["receipt", `0x${"1".repeat(64)}`],
+    ["tx", `0x${"1".repeat(64)}`],
     ["balance", SOME_ADDRESS],
     ["nonce", SOME_ADDRESS],
     ["block-number"],
@@ -422,20 +477,43 @@ function corpus(): Case[] {
     add([...args, "-Z"]);
   }
   for (const name of ["nope", "calls", "blocknumber"]) add([name]);
-  const badUrls = ["ftp://127.0.0.1:8545", "http://", "http://127.0.0.1:99999", "http://[::1", "https://user:pw@", "http://exa mple.com", "https://:8545", "http://127.0.0.1:8545:1", "wss://"];
+  const badUrls = [
+    "ftp://127.0.0.1:8545",
+    "http://",
+    "http://127.0.0.1:99999",
+    "http://[::1",
+    "https://user:pw@",
+    "http://exa mple.com",
+    "https://:8545",
+    "http://127.0.0.1:8545:1",
+    "wss://",
+  ];
   // Anything without a scheme this CLI speaks is an IPC path (SPEC §4): not there, so exit 1, "cannot reach".
   const ipcPaths = ["ws:/x", "mailto:a@b"];
   for (const url of [...badUrls, ...ipcPaths]) {
-    for (const args of [["block-number"], ["chain-id"], ["call", "CallDemo", "getYear"], ["send", "CallDemo", "setYear", "1"], ["balance", SOME_ADDRESS]]) add([...args, "--rpc-url", url], ipcPaths.includes(url) ? 1 : 2);
+    for (const args of [
+      ["block-number"],
+      ["chain-id"],
+      ["call", "CallDemo", "getYear"],
+      ["send", "CallDemo", "setYear", "1"],
+      ["balance", SOME_ADDRESS],
+    ])
+      add([...args, "--rpc-url", url], ipcPaths.includes(url) ? 1 : 2);
   }
   for (const t of ["0", "-1", "abc", "1e3", "NaN", "Infinity", "0x10", "1,5"]) {
-    for (const args of [["block-number"], ["call", "CallDemo", "getYear"], ["send", "CallDemo", "setYear", "1"], ["receipt", "0x" + "1".repeat(64)]]) add([...args, "--timeout", t]);
+    for (const args of [
+      ["block-number"],
+      ["call", "CallDemo", "getYear"],
+      ["send", "CallDemo", "setYear", "1"],
+      ["receipt", `0x${"1".repeat(64)}`],
+    ])
+      add([...args, "--timeout", t]);
   }
   for (const c of ["1e3", "-1", "abc", "1.5", "0x10", "", "Infinity"]) {
     add(["send", "CallDemo", "setYear", "1", "--confirmations", c]);
     add(["deploy", "CallDemo", "--confirmations", c]);
   }
-  for (const b of ["abc", "-1", "1.5", "0xzz", "latest2", "0x" + "1".repeat(63), "1e3", "99999999999999999999"]) {
+  for (const b of ["abc", "-1", "1.5", "0xzz", "latest2", `0x${"1".repeat(63)}`, "1e3", "99999999999999999999"]) {
     add(["call", "CallDemo", "getYear", "--block", b]);
     add(["balance", SOME_ADDRESS, "--block", b]);
     add(["nonce", SOME_ADDRESS, "--block", b]);
@@ -448,7 +526,14 @@ function corpus(): Case[] {
 describe("misuse: a generated corpus of malformed command lines", function () {
   this.timeout(180_000);
   const cases = corpus();
-  const common = (): string[] => ["-r", hardhat().rpcUrl, "--abi-dir", ABI_DIR, "--deployments", join(projectRoot(), "test", "fixtures", "no-such-book")];
+  const common = (): string[] => [
+    "-r",
+    hardhat().rpcUrl,
+    "--abi-dir",
+    ABI_DIR,
+    "--deployments",
+    join(projectRoot(), "test", "fixtures", "no-such-book"),
+  ];
   // A signer for the commands that need one: a bad input must be refused before it is ever used.
   const env = { ETH_PRIVATE_KEY: DEV_PRIVATE_KEY };
   // The rpc-url cases bring their own; the others use the Hardhat node, so anything sent would show.
@@ -470,7 +555,9 @@ describe("misuse: a generated corpus of malformed command lines", function () {
           if (json) expectErrorDocument(r);
           else expect(r.stdout, show(r)).to.equal("");
         } catch (err) {
-          failures.push(`chaincall ${full.map((a) => JSON.stringify(a)).join(" ")}\n${(err as Error).message.split("\n").slice(0, 8).join("\n")}`);
+          failures.push(
+            `chaincall ${full.map((a) => JSON.stringify(a)).join(" ")}\n${(err as Error).message.split("\n").slice(0, 8).join("\n")}`,
+          );
         }
       }
     }

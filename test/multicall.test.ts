@@ -3,10 +3,10 @@ import type { AddressInfo } from "node:net";
 import { expect } from "chai";
 import { AbiCoder, hexlify, randomBytes, Wallet } from "ethers";
 import type { LocalNode } from "../scripts/lib/localNode";
-import { connect, ContractRevertedError, installMulticall3, MULTICALL3_ADDRESS, type Client } from "../src";
+import { type Client, ContractRevertedError, connect, installMulticall3, MULTICALL3_ADDRESS } from "../src";
 import { decodeResults, encodeAggregate3, encodeDeploylessArgs } from "../src/client/batch/encoding";
-import { CallDemo__factory, Reader__factory, type Reader } from "../typechain-types";
-import { anvil, deployCallDemo, devClient, hardhat, isolateState, rpc, DEV_ACCOUNT } from "./fixtures/nodes";
+import { CallDemo__factory, type Reader, Reader__factory } from "../typechain-types";
+import { anvil, DEV_ACCOUNT, deployCallDemo, devClient, hardhat, isolateState, rpc } from "./fixtures/nodes";
 
 const coder = AbiCoder.defaultAbiCoder();
 
@@ -51,7 +51,9 @@ class CountingProxy {
           this.count(call.method);
           if (call.method === "eth_call") {
             const to = call.params[0].to?.toLowerCase();
-            this.count(to === undefined ? "eth_call deployless" : to === MULTICALL3_ADDRESS.toLowerCase() ? "eth_call multicall3" : "eth_call plain");
+            this.count(
+              to === undefined ? "eth_call deployless" : to === MULTICALL3_ADDRESS.toLowerCase() ? "eth_call multicall3" : "eth_call plain",
+            );
           }
         }
         fetch(this.target, { method: "POST", headers: { "content-type": "application/json" }, body })
@@ -157,7 +159,7 @@ for (const { name, node } of NODES) {
 
         it(`${READS} concurrent typed reads, some reverting: each caller gets its own value or its own decoded revert, in a few requests`, async () => {
           const outcomes = await withReader({}, (reader) => Promise.all(inputs.map((x) => outcome(reader.check(x)))));
-          outcomes.forEach((got, x) => expect(got, `check(${x})`).to.equal(expected(x)));
+          for (const [x, got] of outcomes.entries()) expect(got, `check(${x})`).to.equal(expected(x));
           // Aggregated: a handful of eth_calls of the right kind, plus one plain retry for the read that
           // reverted without data (inside an aggregate that could also have been an out-of-gas).
           const aggregated = proxy.get(multicall3 ? "eth_call multicall3" : "eth_call deployless");

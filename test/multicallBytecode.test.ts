@@ -1,12 +1,19 @@
-import { expect } from "chai";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { expect } from "chai";
 import { MULTICALL_BYTECODE_FILE, multicallBytecodeSource } from "../scripts/exportAbi";
 import { DEPLOYLESS_MULTICALL3_CODE, MULTICALL3_RUNTIME_CODE } from "../src/client/batch/bytecode";
 
 // The Multicall3 code chaincall ships must run on nodes older than Shanghai/Cancun (Ganache 7, older geth
 // and L2s): compiled for Paris (hardhat.config.ts), so it holds none of the later opcodes.
-const LATER_OPCODES: Record<number, string> = { 0x5f: "PUSH0 (Shanghai)", 0x5e: "MCOPY (Cancun)", 0x5c: "TLOAD (Cancun)", 0x5d: "TSTORE (Cancun)", 0x49: "BLOBHASH (Cancun)", 0x4a: "BLOBBASEFEE (Cancun)" };
+const LATER_OPCODES: Record<number, string> = {
+  0x5f: "PUSH0 (Shanghai)",
+  0x5e: "MCOPY (Cancun)",
+  0x5c: "TLOAD (Cancun)",
+  0x5d: "TSTORE (Cancun)",
+  0x49: "BLOBHASH (Cancun)",
+  0x4a: "BLOBBASEFEE (Cancun)",
+};
 
 /**
  * The opcodes of `code` in order, skipping PUSH1..PUSH32 immediates; stops at the Solidity metadata
@@ -32,7 +39,10 @@ describe("Multicall3 bytecode chaincall ships: runs on pre-Shanghai nodes", () =
     expect(opcodes("0x605f00" + "0000")).to.deep.equal([0x60, 0x00]);
   });
 
-  for (const [name, code] of [["Multicall3 runtime code", MULTICALL3_RUNTIME_CODE], ["DeploylessMulticall3 creation code", DEPLOYLESS_MULTICALL3_CODE]] as const) {
+  for (const [name, code] of [
+    ["Multicall3 runtime code", MULTICALL3_RUNTIME_CODE],
+    ["DeploylessMulticall3 creation code", DEPLOYLESS_MULTICALL3_CODE],
+  ] as const) {
     it(`${name} holds no PUSH0, MCOPY, TLOAD/TSTORE or blob opcodes`, () => {
       const ops = opcodes(code);
       expect(ops.length, "some code").to.be.greaterThan(100);
@@ -46,7 +56,10 @@ describe("Multicall3 bytecode chaincall ships: runs on pre-Shanghai nodes", () =
     // the artifacts this compares it with.
     const root = join(__dirname, "..", "..");
     const committed = readFileSync(join(root, MULTICALL_BYTECODE_FILE), "utf8");
-    expect(committed === multicallBytecodeSource(join(root, "artifacts")), `${MULTICALL_BYTECODE_FILE} is stale: run "npx hardhat multicall-bytecode"`).to.equal(true);
+    expect(
+      committed === multicallBytecodeSource(join(root, "artifacts")),
+      `${MULTICALL_BYTECODE_FILE} is stale: run "npx hardhat multicall-bytecode"`,
+    ).to.equal(true);
     expect(committed).to.include(MULTICALL3_RUNTIME_CODE).and.include(DEPLOYLESS_MULTICALL3_CODE);
   });
 });

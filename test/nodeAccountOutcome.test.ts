@@ -1,8 +1,8 @@
-import { expect } from "chai";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { expect } from "chai";
 import { Wallet } from "ethers";
-import { connect, UnknownOutcomeError, type Client } from "../src";
+import { type Client, connect, UnknownOutcomeError } from "../src";
 import { readJournal } from "../src/tx/journal";
 import { rejection } from "./fixtures/assertions";
 import { Gateway } from "./fixtures/gateway";
@@ -137,7 +137,9 @@ describe("node-managed sends (eth_sendTransaction): an answer that proves nothin
     // Once: the send that follows (the signer's retry after NONCE_ERROR) goes through.
     gateway!.beforeFault = async () => {
       gateway!.mode = "forward";
-      other = (await rpc(hardhat().rpcUrl, "eth_sendTransaction", [{ from: DEV_ACCOUNT, to: DEV_ACCOUNT, value: "0x0", nonce: `0x${nonce.toString(16)}` }])) as string;
+      other = (await rpc(hardhat().rpcUrl, "eth_sendTransaction", [
+        { from: DEV_ACCOUNT, to: DEV_ACCOUNT, value: "0x0", nonce: `0x${nonce.toString(16)}` },
+      ])) as string;
     };
     gateway!.mode = "502-instead";
     const tx = await client.signer!.sendTransaction({ to: recipient, value: 5n, gasLimit: 21_000n });
@@ -163,7 +165,9 @@ describe("node-managed sends (eth_sendTransaction): an answer that proves nothin
     expect(history(journal), "no hash known yet: nothing journalled").to.deep.equal([]);
 
     // Fixed gas and fees: the send gets as far as the nonce queue without asking the node.
-    const blocked = await rejection(client.signer!.sendTransaction({ to: recipient, value: 1n, gasLimit: 21_000n, maxFeePerGas: 10n ** 11n, maxPriorityFeePerGas: 1n }));
+    const blocked = await rejection(
+      client.signer!.sendTransaction({ to: recipient, value: 1n, gasLimit: 21_000n, maxFeePerGas: 10n ** 11n, maxPriorityFeePerGas: 1n }),
+    );
     expect(blocked.message).to.contain(`nonce ${unknown.nonce} is taken by a transaction the node signed`);
 
     gateway!.mode = "forward";
@@ -197,7 +201,9 @@ describe("node-managed sends (eth_sendTransaction): an answer that proves nothin
     const journal = join(tmp(), "cli.jsonl");
     const recipient = Wallet.createRandom().address;
     gateway!.mode = "502-after-forward";
-    const r = await runCli(["send", recipient, "ping()", "--from", DEV_ACCOUNT, "-r", gateway!.url, "--json"], { env: { CHAINCALL_JOURNAL: journal } });
+    const r = await runCli(["send", recipient, "ping()", "--from", DEV_ACCOUNT, "-r", gateway!.url, "--json"], {
+      env: { CHAINCALL_JOURNAL: journal },
+    });
     gateway!.mode = "forward";
     expect(r.code, showCli(r)).to.equal(0);
     const doc = parseDocument(r);

@@ -17,7 +17,25 @@ describe("docs", function () {
   it("the reference covers every command of SPEC §4", () => {
     const doc = read(CLI_DOC);
     const listed = commandNames(currentCliReference(doc)!.split("$ chaincall --help\n")[1] ?? "");
-    const spec = ["call", "send", "deploy", "gen", "encode", "decode", "abi", "logs", "batch", "receipt", "tx", "balance", "nonce", "block-number", "chain-id", "accounts", "completion"];
+    const spec = [
+      "call",
+      "send",
+      "deploy",
+      "gen",
+      "encode",
+      "decode",
+      "abi",
+      "logs",
+      "batch",
+      "receipt",
+      "tx",
+      "balance",
+      "nonce",
+      "block-number",
+      "chain-id",
+      "accounts",
+      "completion",
+    ];
     expect(spec.filter((name) => !listed.includes(name))).to.deep.equal([]);
     for (const name of listed) expect(doc).to.contain(`${commandHeading(name)}\n`);
   });

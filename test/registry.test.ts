@@ -2,12 +2,11 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
-import { contractAt, ContractRevertedError, recordDeployment, type Client } from "../src";
+import { type Client, ContractRevertedError, contractAt, recordDeployment } from "../src";
 import { addressBookPath } from "../src/registry/addressBook";
 import { CallDemo__factory, Reader__factory } from "../typechain-types";
 import { rejection } from "./fixtures/assertions";
 import { anvil, deployCallDemo, devClient, isolateState } from "./fixtures/nodes";
-
 
 describe("address book: contractAt resolves names to typed contracts for the connected chain", function () {
   this.timeout(60_000);

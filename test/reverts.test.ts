@@ -1,11 +1,23 @@
-import { expect } from "chai";
 import { copyFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
+import { expect } from "chai";
 import { getAddress, Interface, isError, MaxUint256, Result } from "ethers";
-import { connect, ChaincallError, ContractRevertedError, type Client } from "../src";
-import { projectRoot, type LocalNode } from "../scripts/lib/localNode";
-import { Oracle__factory, Vault__factory, type Vault } from "../typechain-types";
-import { anvil, DEV_ACCOUNT, DEV_PRIVATE_KEY, hardhat, isolateState, rpc, runCli, tempDir, type CliResult, showCli as show, chainState, parseDocument } from "./fixtures/nodes";
+import { type LocalNode, projectRoot } from "../scripts/lib/localNode";
+import { ChaincallError, type Client, ContractRevertedError, connect } from "../src";
+import { Oracle__factory, type Vault, Vault__factory } from "../typechain-types";
+import {
+  anvil,
+  type CliResult,
+  chainState,
+  DEV_ACCOUNT,
+  DEV_PRIVATE_KEY,
+  hardhat,
+  isolateState,
+  parseDocument,
+  runCli,
+  showCli as show,
+  tempDir,
+} from "./fixtures/nodes";
 
 // Revert decoding (SPEC §3): Error(string), every common Panic, custom errors with plain, struct and array
 // arguments, an error declared only in another contract (Oracle) that bubbles up through Vault, and a bare
@@ -29,7 +41,10 @@ const OPEN: Vault.PositionStruct = { id: 1n, owner: DEV_ACCOUNT, amount: 5n, ope
 const CLOSED: Vault.PositionStruct = { id: 2n, owner: OWNER, amount: 7n, open: false };
 
 /** A method of the Vault binding: callable (a send for non-view functions) and with `.staticCall` (eth_call). */
-type Method = ((...args: any[]) => Promise<unknown>) & { staticCall(...args: any[]): Promise<unknown>; send(...args: any[]): Promise<unknown> };
+type Method = ((...args: any[]) => Promise<unknown>) & {
+  staticCall(...args: any[]): Promise<unknown>;
+  send(...args: any[]): Promise<unknown>;
+};
 
 interface RevertCase {
   what: string;
@@ -181,7 +196,10 @@ function expectReverted(err: unknown): ContractRevertedError {
   // The original ethers error, kept as the cause (not another chaincall error).
   expect(reverted.cause, "cause").to.be.instanceOf(Error);
   expect(reverted.cause).not.to.be.instanceOf(ChaincallError);
-  expect(isError(reverted.cause, "CALL_EXCEPTION"), `cause is ethers' CALL_EXCEPTION, got ${(reverted.cause as { code?: unknown })?.code}`).to.equal(true);
+  expect(
+    isError(reverted.cause, "CALL_EXCEPTION"),
+    `cause is ethers' CALL_EXCEPTION, got ${(reverted.cause as { code?: unknown })?.code}`,
+  ).to.equal(true);
   return reverted;
 }
 
@@ -234,8 +252,18 @@ for (const { name, node } of NODES) {
     let oracleAddress: string;
 
     before(async () => {
-      client = await connect({ rpcUrl: node().rpcUrl, signer: { privateKey: DEV_PRIVATE_KEY }, abis: [Vault__factory.abi, new Interface(Oracle__factory.abi)], timeoutMs: 20_000 });
-      vaultOnly = await connect({ rpcUrl: node().rpcUrl, signer: { privateKey: DEV_PRIVATE_KEY }, abis: [Vault__factory.abi], timeoutMs: 20_000 });
+      client = await connect({
+        rpcUrl: node().rpcUrl,
+        signer: { privateKey: DEV_PRIVATE_KEY },
+        abis: [Vault__factory.abi, new Interface(Oracle__factory.abi)],
+        timeoutMs: 20_000,
+      });
+      vaultOnly = await connect({
+        rpcUrl: node().rpcUrl,
+        signer: { privateKey: DEV_PRIVATE_KEY },
+        abis: [Vault__factory.abi],
+        timeoutMs: 20_000,
+      });
       const oracle = await new Oracle__factory(client.signer).deploy(2000n, ORACLE_UPDATED_AT);
       await oracle.waitForDeployment();
       oracleAddress = await oracle.getAddress();
@@ -363,7 +391,9 @@ for (const { name, node } of NODES) {
 
       it("send withdraw too much → exit 1 at gas estimation, InsufficientBalance, nothing sent", async () => {
         const before = await chainState(node());
-        const r = await runCli(["send", target(), "withdraw", TOO_MUCH.toString(), ...at(), "--json"], { env: { ETH_PRIVATE_KEY: DEV_PRIVATE_KEY } });
+        const r = await runCli(["send", target(), "withdraw", TOO_MUCH.toString(), ...at(), "--json"], {
+          env: { ETH_PRIVATE_KEY: DEV_PRIVATE_KEY },
+        });
         expect(expectCliError(r, 1, "CALL_REVERTED")).to.match(/InsufficientBalance\(/);
         expect(await chainState(node())).to.deep.equal(before);
       });
@@ -376,10 +406,7 @@ for (const { name, node } of NODES) {
       });
 
       it("call totalOpen with a JSON array of structs (objects and arrays mixed) → their sum", async () => {
-        const positions = JSON.stringify([
-          { id: 1, owner: DEV_ACCOUNT, amount: "5", open: true },
-          [2, OWNER, "0x07", true],
-        ]);
+        const positions = JSON.stringify([{ id: 1, owner: DEV_ACCOUNT, amount: "5", open: true }, [2, OWNER, "0x07", true]]);
         const doc = expectCliOk(await runCli(["call", target(), "totalOpen", positions, ...at(), "--json"]));
         expect(doc.result).to.deep.equal(["12"]);
       });
@@ -428,7 +455,11 @@ describe("revert decoding over IPC on Anvil", () => {
   let vault: Vault;
 
   before(async () => {
-    client = await connect({ rpcUrl: anvil().ipcPath!, signer: { privateKey: DEV_PRIVATE_KEY }, abis: [Vault__factory.abi, Oracle__factory.abi] });
+    client = await connect({
+      rpcUrl: anvil().ipcPath!,
+      signer: { privateKey: DEV_PRIVATE_KEY },
+      abis: [Vault__factory.abi, Oracle__factory.abi],
+    });
     expect(client.transport).to.equal("ipc");
     const oracle = await new Oracle__factory(client.signer).deploy(2000n, ORACLE_UPDATED_AT);
     await oracle.waitForDeployment();

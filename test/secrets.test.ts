@@ -1,14 +1,25 @@
-import { expect } from "chai";
-import { AbiCoder } from "ethers";
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { expect } from "chai";
+import { AbiCoder } from "ethers";
 import { findFreePort, projectRoot } from "../scripts/lib/localNode";
-import { connect, isChaincallError, type ChaincallError } from "../src";
+import { type ChaincallError, connect, isChaincallError } from "../src";
 import { toChaincallError } from "../src/errors/toChaincallError";
-import { DEV_ACCOUNT, DEV_PRIVATE_KEY, hardhat, isolateState, rpc, runCli, showCli as show, parseDocument, expectErrorLine, type CliResult } from "./fixtures/nodes";
+import {
+  type CliResult,
+  DEV_ACCOUNT,
+  DEV_PRIVATE_KEY,
+  expectErrorLine,
+  hardhat,
+  isolateState,
+  parseDocument,
+  rpc,
+  runCli,
+  showCli as show,
+} from "./fixtures/nodes";
 
 // SPEC §7.4: secrets (keys, passwords, URL credentials and API keys) appear in no output — stdout, stderr,
 // --json, --verbose, the error log, an SDK error's message, details and hints — while the host stays
@@ -37,18 +48,30 @@ function answer(mode: StubMode, req: IncomingMessage, raw: string): { status: nu
     // A body that is not JSON is echoed like any other.
   }
   const echo = `upstream said: ${req.method} ${req.url} headers ${JSON.stringify(req.headers)} body ${raw}`;
-  const rpcError = (message: string, data?: string) => ({ status: 200, body: JSON.stringify({ jsonrpc: "2.0", id, error: { code: -32000, message, data } }) });
-  if (method === "eth_chainId" && mode !== "probe" && mode !== "p500") return { status: 200, body: JSON.stringify({ jsonrpc: "2.0", id, result: "0x7a69" }) };
+  const rpcError = (message: string, data?: string) => ({
+    status: 200,
+    body: JSON.stringify({ jsonrpc: "2.0", id, error: { code: -32000, message, data } }),
+  });
+  if (method === "eth_chainId" && mode !== "probe" && mode !== "p500")
+    return { status: 200, body: JSON.stringify({ jsonrpc: "2.0", id, result: "0x7a69" }) };
   switch (mode) {
     case "h500":
     case "p500":
       return { status: 500, body: `<html>500 Internal Server Error: ${echo}</html>` };
     case "gw":
-      return { status: 500, body: `gateway config: Authorization: Bearer ${GATEWAY_SECRETS[0]} x-api-key: ${GATEWAY_SECRETS[1]} upstream https://up.example/rpc?apikey=${GATEWAY_SECRETS[2]}` };
+      return {
+        status: 500,
+        body: `gateway config: Authorization: Bearer ${GATEWAY_SECRETS[0]} x-api-key: ${GATEWAY_SECRETS[1]} upstream https://up.example/rpc?apikey=${GATEWAY_SECRETS[2]}`,
+      };
     case "esc":
       if (method === "eth_call" || method === "eth_estimateGas") {
-        const data = `0x08c379a0${AbiCoder.defaultAbiCoder().encode(["string"], [`bad ${ESCAPES} end`]).slice(2)}`;
-        return { status: 200, body: JSON.stringify({ jsonrpc: "2.0", id, error: { code: 3, message: `execution reverted: bad ${ESCAPES} end`, data } }) };
+        const data = `0x08c379a0${AbiCoder.defaultAbiCoder()
+          .encode(["string"], [`bad ${ESCAPES} end`])
+          .slice(2)}`;
+        return {
+          status: 200,
+          body: JSON.stringify({ jsonrpc: "2.0", id, error: { code: 3, message: `execution reverted: bad ${ESCAPES} end`, data } }),
+        };
       }
       return rpcError(`node says ${ESCAPES} ${echo}`);
     case "big":
@@ -115,15 +138,69 @@ const stubUrl = (port: number, mode: StubMode, rest = "", auth = "") => `http://
 
 const CASES: SweepCase[] = [
   // URL credentials quoted back by a JSON-RPC error (the gateway echoes path, query and headers).
-  { name: "short path key /v3/KEYINPATH", args: (p) => ["block-number", "-r", stubUrl(p, "rpc", "/v3/KEYINPATH")], code: 1, secrets: ["KEYINPATH"], shows: at },
-  { name: "long hex path key", args: (p) => ["block-number", "-r", stubUrl(p, "rpc", "/v3/0123456789abcdef0123456789abcdef")], code: 1, secrets: ["0123456789abcdef0123456789abcdef"], shows: at },
-  { name: "letters-only mixed-case path key", args: (p) => ["chain-id", "-r", stubUrl(p, "probe", "/AbcDefGhiJkl")], code: 1, secrets: ["AbcDefGhiJkl"], shows: at },
-  { name: "token as a path segment with a trailing slash", args: (p) => ["block-number", "-r", stubUrl(p, "rpc", "/TOKENSEG123/")], code: 1, secrets: ["TOKENSEG123"], shows: at },
-  { name: "two key segments", args: (p) => ["block-number", "-r", stubUrl(p, "rpc", "/KEYONE1/KEYTWO2")], code: 1, secrets: ["KEYONE1", "KEYTWO2"], shows: at },
-  { name: "percent-encoded path key", args: (p) => ["block-number", "-r", stubUrl(p, "rpc", "/v2/KEY%2BPCT77")], code: 1, secrets: ["KEY%2BPCT77", "KEY+PCT77"], shows: at },
-  { name: "?apikey= query value", args: (p) => ["block-number", "-r", stubUrl(p, "rpc", "?apikey=QUERYKEY1")], code: 1, secrets: ["QUERYKEY1"], shows: at },
-  { name: "bare query key ?BAREKEY99", args: (p) => ["block-number", "-r", stubUrl(p, "rpc", "?BAREKEY99")], code: 1, secrets: ["BAREKEY99"], shows: at },
-  { name: "two query values", args: (p) => ["block-number", "-r", stubUrl(p, "rpc", "?network=zzqnet1&dkey=DKEYVALUE22")], code: 1, secrets: ["zzqnet1", "DKEYVALUE22"], shows: at },
+  {
+    name: "short path key /v3/KEYINPATH",
+    args: (p) => ["block-number", "-r", stubUrl(p, "rpc", "/v3/KEYINPATH")],
+    code: 1,
+    secrets: ["KEYINPATH"],
+    shows: at,
+  },
+  {
+    name: "long hex path key",
+    args: (p) => ["block-number", "-r", stubUrl(p, "rpc", "/v3/0123456789abcdef0123456789abcdef")],
+    code: 1,
+    secrets: ["0123456789abcdef0123456789abcdef"],
+    shows: at,
+  },
+  {
+    name: "letters-only mixed-case path key",
+    args: (p) => ["chain-id", "-r", stubUrl(p, "probe", "/AbcDefGhiJkl")],
+    code: 1,
+    secrets: ["AbcDefGhiJkl"],
+    shows: at,
+  },
+  {
+    name: "token as a path segment with a trailing slash",
+    args: (p) => ["block-number", "-r", stubUrl(p, "rpc", "/TOKENSEG123/")],
+    code: 1,
+    secrets: ["TOKENSEG123"],
+    shows: at,
+  },
+  {
+    name: "two key segments",
+    args: (p) => ["block-number", "-r", stubUrl(p, "rpc", "/KEYONE1/KEYTWO2")],
+    code: 1,
+    secrets: ["KEYONE1", "KEYTWO2"],
+    shows: at,
+  },
+  {
+    name: "percent-encoded path key",
+    args: (p) => ["block-number", "-r", stubUrl(p, "rpc", "/v2/KEY%2BPCT77")],
+    code: 1,
+    secrets: ["KEY%2BPCT77", "KEY+PCT77"],
+    shows: at,
+  },
+  {
+    name: "?apikey= query value",
+    args: (p) => ["block-number", "-r", stubUrl(p, "rpc", "?apikey=QUERYKEY1")],
+    code: 1,
+    secrets: ["QUERYKEY1"],
+    shows: at,
+  },
+  {
+    name: "bare query key ?BAREKEY99",
+    args: (p) => ["block-number", "-r", stubUrl(p, "rpc", "?BAREKEY99")],
+    code: 1,
+    secrets: ["BAREKEY99"],
+    shows: at,
+  },
+  {
+    name: "two query values",
+    args: (p) => ["block-number", "-r", stubUrl(p, "rpc", "?network=zzqnet1&dkey=DKEYVALUE22")],
+    code: 1,
+    secrets: ["zzqnet1", "DKEYVALUE22"],
+    shows: at,
+  },
   {
     name: "short user:pass@ and its Basic header",
     args: (p) => ["block-number", "-r", stubUrl(p, "rpc", "", "bob:pw99xy@")],
@@ -160,14 +237,51 @@ const CASES: SweepCase[] = [
     secrets: ["P500KEYPATH", "p500pass", b64("erin:p500pass")],
     shows: at,
   },
-  { name: "a gateway quoting its own bearer token and API keys", args: (p) => ["block-number", "-r", stubUrl(p, "gw")], code: 1, secrets: GATEWAY_SECRETS, showsVerbose: at },
-  { name: "ETH_RPC_URL with a path key (not in argv)", args: () => ["block-number"], env: (p) => ({ ETH_RPC_URL: stubUrl(p, "rpc", "/ENVKEYPATH8") }), code: 1, secrets: ["ENVKEYPATH8"], shows: at },
+  {
+    name: "a gateway quoting its own bearer token and API keys",
+    args: (p) => ["block-number", "-r", stubUrl(p, "gw")],
+    code: 1,
+    secrets: GATEWAY_SECRETS,
+    showsVerbose: at,
+  },
+  {
+    name: "ETH_RPC_URL with a path key (not in argv)",
+    args: () => ["block-number"],
+    env: (p) => ({ ETH_RPC_URL: stubUrl(p, "rpc", "/ENVKEYPATH8") }),
+    code: 1,
+    secrets: ["ENVKEYPATH8"],
+    shows: at,
+  },
   // Nobody answering: the host shown, the keys not.
-  { name: "dead port with a path key", dead: true, args: (p) => ["block-number", "--timeout", "5", "-r", `http://127.0.0.1:${p}/v3/DEADKEYPATH`], code: 1, secrets: ["DEADKEYPATH"], shows: at },
-  { name: "ws:// with a path key and userinfo", dead: true, args: (p) => ["block-number", "--timeout", "5", "-r", `ws://frank:wspassword@127.0.0.1:${p}/ws/WSKEYPATH1`], code: 1, secrets: ["WSKEYPATH1", "wspassword"], shows: at },
-  { name: "malformed URL with a key", args: () => ["block-number", "-r", "http://gina:malformedpw@[::1/MALFORMEDKEY"], code: 2, secrets: ["malformedpw", "MALFORMEDKEY"] },
+  {
+    name: "dead port with a path key",
+    dead: true,
+    args: (p) => ["block-number", "--timeout", "5", "-r", `http://127.0.0.1:${p}/v3/DEADKEYPATH`],
+    code: 1,
+    secrets: ["DEADKEYPATH"],
+    shows: at,
+  },
+  {
+    name: "ws:// with a path key and userinfo",
+    dead: true,
+    args: (p) => ["block-number", "--timeout", "5", "-r", `ws://frank:wspassword@127.0.0.1:${p}/ws/WSKEYPATH1`],
+    code: 1,
+    secrets: ["WSKEYPATH1", "wspassword"],
+    shows: at,
+  },
+  {
+    name: "malformed URL with a key",
+    args: () => ["block-number", "-r", "http://gina:malformedpw@[::1/MALFORMEDKEY"],
+    code: 2,
+    secrets: ["malformedpw", "MALFORMEDKEY"],
+  },
   // A private key pasted into the wrong option or positional (against Hardhat, nothing sent).
-  { name: "key as --from of send", args: () => ["send", "CallDemo", "setYear", "2021", "--from", STRAY_KEY, "-r", hardhat().rpcUrl, "--abi-dir", ABI_DIR], code: 2, secrets: KEY_FORMS(STRAY_KEY) },
+  {
+    name: "key as --from of send",
+    args: () => ["send", "CallDemo", "setYear", "2021", "--from", STRAY_KEY, "-r", hardhat().rpcUrl, "--abi-dir", ABI_DIR],
+    code: 2,
+    secrets: KEY_FORMS(STRAY_KEY),
+  },
   {
     name: "key as --keystore",
     args: () => ["send", "CallDemo", "setYear", "2021", "--keystore", STRAY_KEY, "-r", hardhat().rpcUrl, "--abi-dir", ABI_DIR],
@@ -177,31 +291,138 @@ const CASES: SweepCase[] = [
   },
   {
     name: "key as --password-file",
-    args: (_p, dir) => ["send", "CallDemo", "setYear", "2021", "--keystore", join(dir, "none.json"), "--password-file", STRAY_KEY, "-r", hardhat().rpcUrl, "--abi-dir", ABI_DIR],
+    args: (_p, dir) => [
+      "send",
+      "CallDemo",
+      "setYear",
+      "2021",
+      "--keystore",
+      join(dir, "none.json"),
+      "--password-file",
+      STRAY_KEY,
+      "-r",
+      hardhat().rpcUrl,
+      "--abi-dir",
+      ABI_DIR,
+    ],
     code: 2,
     secrets: KEY_FORMS(STRAY_KEY),
   },
   { name: "key as -r", args: () => ["block-number", "-r", STRAY_KEY], code: 1, secrets: KEY_FORMS(STRAY_KEY) },
   { name: "key as --rpc-url=", args: () => ["chain-id", `--rpc-url=${STRAY_KEY.slice(2)}`], code: 1, secrets: KEY_FORMS(STRAY_KEY) },
   { name: "balance <key>", args: () => ["balance", STRAY_KEY, "-r", hardhat().rpcUrl], code: 2, secrets: KEY_FORMS(STRAY_KEY) },
-  { name: "nonce <key without 0x>", args: () => ["nonce", STRAY_KEY.slice(2), "-r", hardhat().rpcUrl], code: 2, secrets: KEY_FORMS(STRAY_KEY) },
-  { name: "the dev key as call's target", args: () => ["call", DEV_PRIVATE_KEY, "getYear", "-r", hardhat().rpcUrl, "--abi-dir", ABI_DIR], code: 2, secrets: KEY_FORMS(DEV_PRIVATE_KEY) },
-  { name: "key as Name@<key> target", args: () => ["call", `CallDemo@${STRAY_KEY}`, "getYear", "-r", hardhat().rpcUrl, "--abi-dir", ABI_DIR], code: 2, secrets: KEY_FORMS(STRAY_KEY) },
+  {
+    name: "nonce <key without 0x>",
+    args: () => ["nonce", STRAY_KEY.slice(2), "-r", hardhat().rpcUrl],
+    code: 2,
+    secrets: KEY_FORMS(STRAY_KEY),
+  },
+  {
+    name: "the dev key as call's target",
+    args: () => ["call", DEV_PRIVATE_KEY, "getYear", "-r", hardhat().rpcUrl, "--abi-dir", ABI_DIR],
+    code: 2,
+    secrets: KEY_FORMS(DEV_PRIVATE_KEY),
+  },
+  {
+    name: "key as Name@<key> target",
+    args: () => ["call", `CallDemo@${STRAY_KEY}`, "getYear", "-r", hardhat().rpcUrl, "--abi-dir", ABI_DIR],
+    code: 2,
+    secrets: KEY_FORMS(STRAY_KEY),
+  },
   { name: "key as the function name", args: () => ["encode", STRAY_KEY, "--abi-dir", ABI_DIR], code: 2, secrets: KEY_FORMS(STRAY_KEY) },
   { name: "key as an address argument", args: () => ["encode", "f(address)", STRAY_KEY], code: 2, secrets: KEY_FORMS(STRAY_KEY) },
-  { name: "key as a uint8 argument (echoed as a decimal)", args: () => ["encode", "f(uint8)", STRAY_KEY], code: 2, secrets: KEY_FORMS(STRAY_KEY) },
-  { name: "key as --chain-id (a chain mismatch names it)", args: () => ["chain-id", "--chain-id", STRAY_KEY, "-r", hardhat().rpcUrl], code: 1, secrets: KEY_FORMS(STRAY_KEY) },
+  {
+    name: "key as a uint8 argument (echoed as a decimal)",
+    args: () => ["encode", "f(uint8)", STRAY_KEY],
+    code: 2,
+    secrets: KEY_FORMS(STRAY_KEY),
+  },
+  {
+    name: "key as --chain-id (a chain mismatch names it)",
+    args: () => ["chain-id", "--chain-id", STRAY_KEY, "-r", hardhat().rpcUrl],
+    code: 1,
+    secrets: KEY_FORMS(STRAY_KEY),
+  },
   { name: "key as --timeout=", args: () => ["chain-id", `--timeout=${STRAY_KEY}`], code: 2, secrets: KEY_FORMS(STRAY_KEY) },
-  { name: "key as --value", args: () => ["send", "CallDemo", "setYear", "2021", "--value", STRAY_KEY, "--from", DEV_ACCOUNT, "-r", hardhat().rpcUrl, "--abi-dir", ABI_DIR], code: 2, secrets: KEY_FORMS(STRAY_KEY) },
-  { name: "key as an extra positional of receipt", args: () => ["receipt", `0x${"ab".repeat(32)}`, STRAY_KEY, "-r", hardhat().rpcUrl], code: 2, secrets: KEY_FORMS(STRAY_KEY) },
+  {
+    name: "key as --value",
+    args: () => [
+      "send",
+      "CallDemo",
+      "setYear",
+      "2021",
+      "--value",
+      STRAY_KEY,
+      "--from",
+      DEV_ACCOUNT,
+      "-r",
+      hardhat().rpcUrl,
+      "--abi-dir",
+      ABI_DIR,
+    ],
+    code: 2,
+    secrets: KEY_FORMS(STRAY_KEY),
+  },
+  {
+    name: "key as an extra positional of receipt",
+    args: () => ["receipt", `0x${"ab".repeat(32)}`, STRAY_KEY, "-r", hardhat().rpcUrl],
+    code: 2,
+    secrets: KEY_FORMS(STRAY_KEY),
+  },
   { name: "key as the command", args: () => [STRAY_KEY, "--json"], code: 2, secrets: KEY_FORMS(STRAY_KEY) },
-  { name: "key as --shell of completion (yargs lists the value it refuses)", args: () => ["completion", "--shell", STRAY_KEY], code: 2, secrets: KEY_FORMS(STRAY_KEY) },
-  { name: "key in ETH_FROM", args: () => ["send", "CallDemo", "setYear", "2021", "-r", hardhat().rpcUrl, "--abi-dir", ABI_DIR], env: () => ({ ETH_FROM: STRAY_KEY }), code: 2, secrets: KEY_FORMS(STRAY_KEY) },
-  { name: "malformed --private-key (63 hex digits)", args: () => ["send", "CallDemo", "setYear", "2021", "--private-key", STRAY_KEY.slice(0, -1), "-r", hardhat().rpcUrl, "--abi-dir", ABI_DIR], code: 2, secrets: [STRAY_KEY.slice(0, -1)] },
+  {
+    name: "key as --shell of completion (yargs lists the value it refuses)",
+    args: () => ["completion", "--shell", STRAY_KEY],
+    code: 2,
+    secrets: KEY_FORMS(STRAY_KEY),
+  },
+  {
+    name: "key in ETH_FROM",
+    args: () => ["send", "CallDemo", "setYear", "2021", "-r", hardhat().rpcUrl, "--abi-dir", ABI_DIR],
+    env: () => ({ ETH_FROM: STRAY_KEY }),
+    code: 2,
+    secrets: KEY_FORMS(STRAY_KEY),
+  },
+  {
+    name: "malformed --private-key (63 hex digits)",
+    args: () => [
+      "send",
+      "CallDemo",
+      "setYear",
+      "2021",
+      "--private-key",
+      STRAY_KEY.slice(0, -1),
+      "-r",
+      hardhat().rpcUrl,
+      "--abi-dir",
+      ABI_DIR,
+    ],
+    code: 2,
+    secrets: [STRAY_KEY.slice(0, -1)],
+  },
   // Node text: escapes and size.
-  { name: "a revert reason carrying terminal escapes", args: (p) => ["call", DEV_ACCOUNT, "getYear()(uint256)", "-r", stubUrl(p, "esc", "/ESCKEYPATH")], code: 1, secrets: ["ESCKEYPATH", "pwned\u0007"], escapes: true },
-  { name: "a node error carrying terminal escapes", args: (p) => ["block-number", "-r", stubUrl(p, "esc", "/ESCKEYPATH2")], code: 1, secrets: ["ESCKEYPATH2"], shows: at, escapes: true },
-  { name: "a 5 MB node message quoting the request", args: (p) => ["block-number", "-r", stubUrl(p, "big", "/BIGKEYPATH?apikey=BIGQUERYKEY", "hank:bigpassword@")], code: 1, secrets: ["BIGKEYPATH", "BIGQUERYKEY", "bigpassword", b64("hank:bigpassword")], cut: true },
+  {
+    name: "a revert reason carrying terminal escapes",
+    args: (p) => ["call", DEV_ACCOUNT, "getYear()(uint256)", "-r", stubUrl(p, "esc", "/ESCKEYPATH")],
+    code: 1,
+    secrets: ["ESCKEYPATH", "pwned\u0007"],
+    escapes: true,
+  },
+  {
+    name: "a node error carrying terminal escapes",
+    args: (p) => ["block-number", "-r", stubUrl(p, "esc", "/ESCKEYPATH2")],
+    code: 1,
+    secrets: ["ESCKEYPATH2"],
+    shows: at,
+    escapes: true,
+  },
+  {
+    name: "a 5 MB node message quoting the request",
+    args: (p) => ["block-number", "-r", stubUrl(p, "big", "/BIGKEYPATH?apikey=BIGQUERYKEY", "hank:bigpassword@")],
+    code: 1,
+    secrets: ["BIGKEYPATH", "BIGQUERYKEY", "bigpassword", b64("hank:bigpassword")],
+    cut: true,
+  },
   // The SDK: message, details and hints of the ChaincallError it throws.
   {
     name: "SDK: connect probe refused by an echoing gateway",
@@ -224,7 +445,12 @@ const CASES: SweepCase[] = [
   },
   {
     name: "SDK: a private key given as the keystore address",
-    sdk: (p) => connect({ rpcUrl: stubUrl(p, "rpc"), signer: { keystore: "none.json", address: STRAY_KEY, password: "sweep-password-2" }, timeoutMs: 10_000 }),
+    sdk: (p) =>
+      connect({
+        rpcUrl: stubUrl(p, "rpc"),
+        signer: { keystore: "none.json", address: STRAY_KEY, password: "sweep-password-2" },
+        timeoutMs: 10_000,
+      }),
     code: 2,
     secrets: [...KEY_FORMS(STRAY_KEY), "sweep-password-2"],
   },
@@ -245,7 +471,10 @@ const CASES: SweepCase[] = [
   {
     name: "SDK: toChaincallError of a node error quoting an Authorization header",
     sdk: async () => {
-      throw toChaincallError({ code: "SERVER_ERROR", message: `500: {"authorization":"Basic ${b64("kim:tcepassword")}","x-api-key":"TCEAPIKEY99"} \u001b[31m` });
+      throw toChaincallError({
+        code: "SERVER_ERROR",
+        message: `500: {"authorization":"Basic ${b64("kim:tcepassword")}","x-api-key":"TCEAPIKEY99"} \u001b[31m`,
+      });
     },
     code: 1,
     secrets: [b64("kim:tcepassword"), "TCEAPIKEY99"],
@@ -265,7 +494,8 @@ async function withSdk<T>(rpcUrl: string, work: (client: Awaited<ReturnType<type
 
 function expectClean(text: string, c: SweepCase, port: number, context: string): void {
   const lower = text.toLowerCase();
-  for (const secret of c.secrets) expect(lower.includes(secret.toLowerCase()), `${c.name}: "${secret}" leaked in ${context}\n${text.slice(0, 3000)}`).to.equal(false);
+  for (const secret of c.secrets)
+    expect(lower.includes(secret.toLowerCase()), `${c.name}: "${secret}" leaked in ${context}\n${text.slice(0, 3000)}`).to.equal(false);
   expect(RAW_CONTROL.test(text.replace(/[\n\t]/g, "")), `${c.name}: a raw control character in ${context}`).to.equal(false);
   if (c.shows) expect(text, `${c.name}: the host is shown in ${context}`).to.include(c.shows(port));
   if (c.escapes) expect(text, `${c.name}: escapes shown escaped in ${context}`).to.include("\\x1b");
@@ -273,13 +503,6 @@ function expectClean(text: string, c: SweepCase, port: number, context: string):
     expect(text, `${c.name}: the long message is cut in ${context}`).to.match(/more characters\)/);
     expect(text.length, `${c.name}: output size in ${context}`).to.be.below(40_000);
   }
-}
-
-/** Runs `jobs` at most `limit` at a time (the CLI runs are processes: two cores are shared). */
-async function inBatches<T>(jobs: (() => Promise<T>)[], limit: number): Promise<T[]> {
-  const results: T[] = [];
-  for (let i = 0; i < jobs.length; i += limit) results.push(...(await Promise.all(jobs.slice(i, i + limit).map((job) => job()))));
-  return results;
 }
 
 describe("secrets sweep (SPEC §7.4): no secret in any output, the host shown, node text escaped and cut", function () {
@@ -308,8 +531,16 @@ describe("secrets sweep (SPEC §7.4): no secret in any output, the host shown, n
       const runs = await Promise.all(
         variants.map(async (extra, i) => {
           const log = join(dir, `errors-${CASES.indexOf(c)}-${i}.log`);
-          const r = await runCli([...c.args!(port, dir), ...extra], { env: { ...(c.env?.(port) ?? {}), CHAINCALL_ERROR_LOG: log }, timeoutMs: 60_000 });
-          return { r, log: existsSync(log) ? readFileSync(log, "utf8") : "", json: extra.includes("--json"), verbose: extra.includes("--verbose") };
+          const r = await runCli([...c.args!(port, dir), ...extra], {
+            env: { ...(c.env?.(port) ?? {}), CHAINCALL_ERROR_LOG: log },
+            timeoutMs: 60_000,
+          });
+          return {
+            r,
+            log: existsSync(log) ? readFileSync(log, "utf8") : "",
+            json: extra.includes("--json"),
+            verbose: extra.includes("--verbose"),
+          };
         }),
       );
       for (const { r, log, json, verbose } of runs) {
@@ -318,7 +549,12 @@ describe("secrets sweep (SPEC §7.4): no secret in any output, the host shown, n
         expect(r.stderr, show(r, 2000)).to.match(/^error: \S/m);
         if (!verbose) expect(r.stderr, `no stack trace\n${show(r, 2000)}`).not.to.match(/^\s+at /m);
         if (json) expect(parseDocument(r).error.code, show(r, 2000)).to.be.a("string");
-        expectClean(`${r.stdout}\n${r.stderr}`, { ...c, shows: verbose ? (c.showsVerbose ?? c.shows) : c.shows }, port, `the CLI's output\n${show(r, 2000).slice(0, 4000)}`);
+        expectClean(
+          `${r.stdout}\n${r.stderr}`,
+          { ...c, shows: verbose ? (c.showsVerbose ?? c.shows) : c.shows },
+          port,
+          `the CLI's output\n${show(r, 2000).slice(0, 4000)}`,
+        );
         expect(log, `${c.name}: the error log was written`).not.to.equal("");
         expectClean(log, { ...c, shows: undefined, escapes: false, cut: false }, port, "the error log");
       }
@@ -349,7 +585,9 @@ describe("secrets sweep (SPEC §7.4): no secret in any output, the host shown, n
 
 /** Deploys CallDemo with the CLI (in a suite's `before`, under isolateState "suite") and returns its address. */
 async function deployCallDemo(book: string): Promise<string> {
-  const r = await runCli(["deploy", "CallDemo", "--json", "-r", hardhat().rpcUrl, "--deployments", book, "--abi-dir", ABI_DIR], { env: { ETH_PRIVATE_KEY: DEV_PRIVATE_KEY } });
+  const r = await runCli(["deploy", "CallDemo", "--json", "-r", hardhat().rpcUrl, "--deployments", book, "--abi-dir", ABI_DIR], {
+    env: { ETH_PRIVATE_KEY: DEV_PRIVATE_KEY },
+  });
   if (r.code !== 0) throw new Error(`deploy failed\n${show(r)}`);
   return parseDocument(r).address as string;
 }
@@ -369,7 +607,9 @@ describe("the journal is private (0600) however it was created", function () {
   isolateState(hardhat);
 
   const send = (journal: string) =>
-    runCli(["send", demo, "setYear(uint256)", "2030", "-r", hardhat().rpcUrl, "--json"], { env: { ETH_PRIVATE_KEY: DEV_PRIVATE_KEY, CHAINCALL_JOURNAL: journal } });
+    runCli(["send", demo, "setYear(uint256)", "2030", "-r", hardhat().rpcUrl, "--json"], {
+      env: { ETH_PRIVATE_KEY: DEV_PRIVATE_KEY, CHAINCALL_JOURNAL: journal },
+    });
 
   it("an existing 0644 journal is tightened to 0600 when a send appends to it", async function () {
     if (process.platform === "win32") this.skip();
@@ -454,7 +694,9 @@ describe("--private-key-file and --private-key - (stdin) sign real transactions"
       runCli(sendArgs("--private-key", "-"), { input: "" }),
       runCli(sendArgs("--private-key", "-"), { input: "not-a-key-but-a-secret-passphrase" }),
       runCli(sendArgs("--private-key-file", junk, "--private-key", DEV_PRIVATE_KEY)),
-      runCli(["batch", "--private-key", "-", "-r", hardhat().rpcUrl], { input: `${JSON.stringify({ target: TO, function: "setYear(uint256)", args: [2032], send: true })}\n` }),
+      runCli(["batch", "--private-key", "-", "-r", hardhat().rpcUrl], {
+        input: `${JSON.stringify({ target: TO, function: "setYear(uint256)", args: [2032], send: true })}\n`,
+      }),
     ]);
     for (const r of runs) {
       expectErrorLine(r, 2);

@@ -1,22 +1,34 @@
-import { expect } from "chai";
 import { mkdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { expect } from "chai";
 import { encryptKeystoreJson, JsonRpcProvider, keccak256, Transaction, Wallet } from "ethers";
-import { startAnvil, type LocalNode } from "../scripts/lib/localNode";
+import { type LocalNode, startAnvil } from "../scripts/lib/localNode";
 import {
+  ChaincallError,
+  type Client,
+  ContractRevertedError,
   checkJournal,
   connect,
-  ChaincallError,
-  ContractRevertedError,
   TransactionDroppedError,
   TransactionReplacedError,
-  type Client,
 } from "../src";
 import { readJournal } from "../src/tx/journal";
-import { CallDemo__factory, Vault__factory, type CallDemo } from "../typechain-types";
-import { anvil, deployCallDemo, DEV_ACCOUNT, DEV_PRIVATE_KEY, devClient, hardhat, isolateState, rpc, runCli, tempDir, type CliResult, showCli as show } from "./fixtures/nodes";
-import { KEYSTORE_PASSWORD, WRONG_KEYSTORE_PASSWORD } from "./fixtures/secrets";
+import { type CallDemo, CallDemo__factory, Vault__factory } from "../typechain-types";
 import { rejection } from "./fixtures/assertions";
+import {
+  anvil,
+  DEV_ACCOUNT,
+  DEV_PRIVATE_KEY,
+  deployCallDemo,
+  devClient,
+  hardhat,
+  isolateState,
+  rpc,
+  runCli,
+  showCli as show,
+  tempDir,
+} from "./fixtures/nodes";
+import { KEYSTORE_PASSWORD, WRONG_KEYSTORE_PASSWORD } from "./fixtures/secrets";
 
 // Sending you can trust (issue 3, SPEC §3 and §7): nonces under concurrency, fees and gas, bounded waits
 // that end in typed errors, the journal, keystores, and decoded reverts of mined transactions.
@@ -77,13 +89,17 @@ for (const { name, node } of NODES) {
       // group. Unaffordable fees pass every local check and are refused by the node, mid-group.
       const fees = { gasLimit: 100_000n, maxFeePerGas: 10n ** 10n, maxPriorityFeePerGas: 2n * 10n ** 9n };
       const unaffordable = { gasLimit: 100_000n, maxFeePerGas: 10n ** 24n, maxPriorityFeePerGas: 1n };
-      const settled = await Promise.allSettled(Array.from({ length: 100 }, (_, i) => demo.setYear(4000 + i, i === 50 ? unaffordable : fees)));
+      const settled = await Promise.allSettled(
+        Array.from({ length: 100 }, (_, i) => demo.setYear(4000 + i, i === 50 ? unaffordable : fees)),
+      );
       const failed = settled.filter((s) => s.status === "rejected");
       expect(failed).to.have.length(1);
       const reason = (failed[0] as PromiseRejectedResult).reason;
       expect(reason).to.be.instanceOf(ChaincallError);
       expect((reason as ChaincallError).code).to.equal("INSUFFICIENT_FUNDS");
-      const sent = settled.filter((s): s is PromiseFulfilledResult<Awaited<ReturnType<CallDemo["setYear"]>>> => s.status === "fulfilled").map((s) => s.value);
+      const sent = settled
+        .filter((s): s is PromiseFulfilledResult<Awaited<ReturnType<CallDemo["setYear"]>>> => s.status === "fulfilled")
+        .map((s) => s.value);
       expect(sent).to.have.length(99);
       await Promise.all(sent.map((tx) => client.wait(tx, { timeoutMs: 30_000 })));
 
@@ -166,8 +182,17 @@ for (const { name, node } of NODES) {
       });
 
       it("honours explicit fees, and sends legacy (type 0) when given a gas price", async () => {
-        const explicit = await demo.setYear(2031, { maxFeePerGas: 50n * 10n ** 9n, maxPriorityFeePerGas: 3n * 10n ** 9n, gasLimit: 80_000n });
-        expect([explicit.type, explicit.maxFeePerGas, explicit.maxPriorityFeePerGas, explicit.gasLimit]).to.deep.equal([2, 50n * 10n ** 9n, 3n * 10n ** 9n, 80_000n]);
+        const explicit = await demo.setYear(2031, {
+          maxFeePerGas: 50n * 10n ** 9n,
+          maxPriorityFeePerGas: 3n * 10n ** 9n,
+          gasLimit: 80_000n,
+        });
+        expect([explicit.type, explicit.maxFeePerGas, explicit.maxPriorityFeePerGas, explicit.gasLimit]).to.deep.equal([
+          2,
+          50n * 10n ** 9n,
+          3n * 10n ** 9n,
+          80_000n,
+        ]);
         const legacy = await demo.setYear(2032, { gasPrice: 20n * 10n ** 9n });
         expect([legacy.type, legacy.gasPrice]).to.deep.equal([0, 20n * 10n ** 9n]);
         await client.wait(explicit);
@@ -186,7 +211,9 @@ for (const { name, node } of NODES) {
 
       it("the CLI refuses it too: exit 2, one line, nothing sent", async () => {
         const before = await pendingCount();
-        const r = await runCli(["send", `CallDemo@${address}`, "setYear", "2034", "--gas-limit", "21000", "-r", node().rpcUrl], { env: { ETH_PRIVATE_KEY: DEV_PRIVATE_KEY } });
+        const r = await runCli(["send", `CallDemo@${address}`, "setYear", "2034", "--gas-limit", "21000", "-r", node().rpcUrl], {
+          env: { ETH_PRIVATE_KEY: DEV_PRIVATE_KEY },
+        });
         expect(r.code, show(r)).to.equal(2);
         expect(r.stderr.trim().split("\n")[0], show(r)).to.match(/^error: gas limit 21000 is below the intrinsic gas/);
         expect(await pendingCount()).to.equal(before);
@@ -239,7 +266,12 @@ for (const { name, node } of NODES) {
               expect(err).to.be.instanceOf(TransactionReplacedError);
               const replaced = err as TransactionReplacedError;
               expect(replaced.code).to.equal("TX_REPLACED");
-              expect([replaced.hash, replaced.nonce, replaced.replacementHash, replaced.cancelled]).to.deep.equal([tx.hash, tx.nonce, replacementHash, kind === "cancelled"]);
+              expect([replaced.hash, replaced.nonce, replaced.replacementHash, replaced.cancelled]).to.deep.equal([
+                tx.hash,
+                tx.nonce,
+                replacementHash,
+                kind === "cancelled",
+              ]);
               expect(replaced.receipt.status).to.equal(1);
               expect(replaced.shortMessage).to.include(kind).and.include(replacementHash);
             });
@@ -280,7 +312,12 @@ for (const { name, node } of NODES) {
 
     describe("mined transactions that reverted", () => {
       it("come back from wait as decoded ContractRevertedErrors with the transaction hash", async () => {
-        const vaultClient = await connect({ rpcUrl: node().rpcUrl, signer: { privateKey: DEV_PRIVATE_KEY }, abis: [Vault__factory.abi], timeoutMs: 20_000 });
+        const vaultClient = await connect({
+          rpcUrl: node().rpcUrl,
+          signer: { privateKey: DEV_PRIVATE_KEY },
+          abis: [Vault__factory.abi],
+          timeoutMs: 20_000,
+        });
         try {
           const vault = await new Vault__factory(vaultClient.signer).deploy(DEV_ACCOUNT, DEV_ACCOUNT);
           await vault.waitForDeployment();
@@ -289,7 +326,11 @@ for (const { name, node } of NODES) {
           const customErr = await rejection(vaultClient.wait(custom));
           expect(customErr).to.be.instanceOf(ContractRevertedError);
           const decoded = customErr as ContractRevertedError;
-          expect([decoded.errorName, decoded.transactionHash, decoded.reason]).to.deep.equal(["InsufficientBalance", custom.hash, `InsufficientBalance(${DEV_ACCOUNT}, 0, 5)`]);
+          expect([decoded.errorName, decoded.transactionHash, decoded.reason]).to.deep.equal([
+            "InsufficientBalance",
+            custom.hash,
+            `InsufficientBalance(${DEV_ACCOUNT}, 0, 5)`,
+          ]);
           expect(decoded.blockNumber).to.be.a("number");
 
           const require = await vault.store(0n, { gasLimit: 200_000n });
@@ -326,7 +367,11 @@ describe("keystore signers (geth's scrypt format)", function () {
   before(async () => {
     keyholder = Wallet.createRandom() as unknown as Wallet;
     // geth's layout: a keystore folder of UTC--<time>--<address> files with lowercase `crypto` and a bare address.
-    const json = JSON.parse(await encryptKeystoreJson({ address: keyholder.address, privateKey: keyholder.privateKey }, KEYSTORE_PASSWORD, { scrypt: { N: 4096 } }));
+    const json = JSON.parse(
+      await encryptKeystoreJson({ address: keyholder.address, privateKey: keyholder.privateKey }, KEYSTORE_PASSWORD, {
+        scrypt: { N: 4096 },
+      }),
+    );
     const geth = { address: json.address.replace(/^0x/, "").toLowerCase(), crypto: json.Crypto, id: json.id, version: 3 };
     expect(geth.crypto.kdf).to.equal("scrypt");
     keystoreDir = join(dir(), "keystore");
@@ -347,7 +392,11 @@ describe("keystore signers (geth's scrypt format)", function () {
   afterEach(() => funder.close());
 
   it("signs a send through the SDK (keystore folder + address + password file)", async () => {
-    const client = await connect({ rpcUrl: hardhat().rpcUrl, signer: { keystore: keystoreDir, address: keyholder.address, passwordFile }, timeoutMs: 20_000 });
+    const client = await connect({
+      rpcUrl: hardhat().rpcUrl,
+      signer: { keystore: keystoreDir, address: keyholder.address, passwordFile },
+      timeoutMs: 20_000,
+    });
     try {
       expect(client.signer!.address).to.equal(keyholder.address);
       const tx = await CallDemo__factory.connect(address, client.runner).setYear(2101);
@@ -360,17 +409,42 @@ describe("keystore signers (geth's scrypt format)", function () {
   });
 
   it("signs a send through the CLI (--keystore file --password-file)", async () => {
-    const r = await runCli(["send", `CallDemo@${address}`, "setYear", "2102", "--keystore", keystoreFile, "--password-file", passwordFile, "-r", hardhat().rpcUrl, "--json"]);
+    const r = await runCli([
+      "send",
+      `CallDemo@${address}`,
+      "setYear",
+      "2102",
+      "--keystore",
+      keystoreFile,
+      "--password-file",
+      passwordFile,
+      "-r",
+      hardhat().rpcUrl,
+      "--json",
+    ]);
     expect(r.code, show(r)).to.equal(0);
     const doc = JSON.parse(r.stdout);
     expect([doc.status, doc.from]).to.deep.equal(["success", keyholder.address]);
   });
 
   it("a wrong password fails clearly (SDK and CLI), naming neither password", async () => {
-    const err = await rejection(connect({ rpcUrl: hardhat().rpcUrl, signer: { keystore: keystoreFile, password: WRONG_KEYSTORE_PASSWORD } }));
+    const err = await rejection(
+      connect({ rpcUrl: hardhat().rpcUrl, signer: { keystore: keystoreFile, password: WRONG_KEYSTORE_PASSWORD } }),
+    );
     expect(err.code).to.equal("SIGNER_ERROR");
     expect(err.shortMessage).to.match(/wrong password/i);
-    const r = await runCli(["send", `CallDemo@${address}`, "setYear", "2103", "--keystore", keystoreFile, "--password-file", wrongPasswordFile, "-r", hardhat().rpcUrl]);
+    const r = await runCli([
+      "send",
+      `CallDemo@${address}`,
+      "setYear",
+      "2103",
+      "--keystore",
+      keystoreFile,
+      "--password-file",
+      wrongPasswordFile,
+      "-r",
+      hardhat().rpcUrl,
+    ]);
     expect(r.code, show(r)).to.equal(1);
     expect(r.stderr.trim().split("\n"), show(r)).to.have.length(1);
     expect(r.stderr, show(r)).to.match(/^error: .*wrong password/i);
@@ -399,14 +473,22 @@ describe("the journal: a node killed after the broadcast", function () {
       const tx = await client.signer!.sendTransaction({ to: recipient, value: 12345n });
       hash = tx.hash;
       const [entry] = readJournal(journal);
-      expect([entry.hash, entry.chainId, entry.from, entry.nonce, entry.to]).to.deep.equal([hash, "31337", DEV_ACCOUNT, tx.nonce, recipient]);
+      expect([entry.hash, entry.chainId, entry.from, entry.nonce, entry.to]).to.deep.equal([
+        hash,
+        "31337",
+        DEV_ACCOUNT,
+        tx.nonce,
+        recipient,
+      ]);
       expect(keccak256(entry.raw!)).to.equal(hash);
       expect(Transaction.from(entry.raw!).nonce).to.equal(tx.nonce);
       expect(Number.isNaN(Date.parse(entry.time))).to.equal(false);
       // Owner-only: the journal holds signed transactions.
       expect(statSync(journal).mode & 0o077).to.equal(0);
       // A send the node refuses is journalled too (signed first), then marked refused: never re-broadcast.
-      const refusal = await rejection(client.signer!.sendTransaction({ to: recipient, value: 1n, gasLimit: 21_000n, maxFeePerGas: 10n ** 24n, maxPriorityFeePerGas: 1n }));
+      const refusal = await rejection(
+        client.signer!.sendTransaction({ to: recipient, value: 1n, gasLimit: 21_000n, maxFeePerGas: 10n ** 24n, maxPriorityFeePerGas: 1n }),
+      );
       expect(refusal.code).to.equal("INSUFFICIENT_FUNDS");
       const entries = readJournal(journal);
       expect(entries.map((e) => e.refused)).to.deep.equal([undefined, "INSUFFICIENT_FUNDS"]);
@@ -459,7 +541,13 @@ describe("errors of a send never carry secrets", function () {
       const { demo } = await deployCallDemo(client);
       const err = await rejection(demo.setYear(1, { gasLimit: 100_000n, maxFeePerGas: 10n ** 24n, maxPriorityFeePerGas: 1n }));
       expect(err.code).to.equal("INSUFFICIENT_FUNDS");
-      const everything = JSON.stringify({ message: err.message, short: err.shortMessage, details: err.details, meta: err.metaMessages, stack: err.stack });
+      const everything = JSON.stringify({
+        message: err.message,
+        short: err.shortMessage,
+        details: err.details,
+        meta: err.metaMessages,
+        stack: err.stack,
+      });
       expect(everything).not.to.include(DEV_PRIVATE_KEY.slice(2));
       expect(everything).not.to.match(/0x02f8[0-9a-f]{100,}/i);
     } finally {
@@ -468,9 +556,13 @@ describe("errors of a send never carry secrets", function () {
   });
 
   it("RPC URL credentials never appear in a send's error", async () => {
-    const url = anvil().rpcUrl.replace("http://", "http://alice:s3cr3t-pa55@") + "/v3/abcdef0123456789abcdef0123456789";
-    const r = await runCli(["send", "0x0000000000000000000000000000000000000001", "setYear(uint256)", "1", "-r", url, "--timeout", "3"], { env: { ETH_PRIVATE_KEY: DEV_PRIVATE_KEY } });
+    const url = `${anvil().rpcUrl.replace("http://", "http://alice:s3cr3t-pa55@")}/v3/abcdef0123456789abcdef0123456789`;
+    const r = await runCli(["send", "0x0000000000000000000000000000000000000001", "setYear(uint256)", "1", "-r", url, "--timeout", "3"], {
+      env: { ETH_PRIVATE_KEY: DEV_PRIVATE_KEY },
+    });
     expect(r.code, show(r)).to.not.equal(0);
-    expect(r.stdout + r.stderr).not.to.include("s3cr3t-pa55").and.not.include("abcdef0123456789abcdef0123456789");
+    expect(r.stdout + r.stderr)
+      .not.to.include("s3cr3t-pa55")
+      .and.not.include("abcdef0123456789abcdef0123456789");
   });
 });

@@ -1,17 +1,28 @@
-import { expect } from "chai";
-import { Wallet, type JsonRpcPayload } from "ethers";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
+import { expect } from "chai";
+import { type JsonRpcPayload, Wallet } from "ethers";
 import { projectRoot } from "../scripts/lib/localNode";
-import { connect, type Client } from "../src";
-import { createHttpTransport, parseRetryAfter } from "../src/client/transport/HttpTransport";
+import { type Client, connect } from "../src";
 import { parseRpcUrl } from "../src/client/parseRpcUrl";
+import { createHttpTransport, parseRetryAfter } from "../src/client/transport/HttpTransport";
 import { DEFAULT_MAX_RESPONSE_BYTES } from "../src/client/transport/types";
 import { classifyBroadcastFailure } from "../src/tx/classifyBroadcastFailure";
 import { rejection } from "./fixtures/assertions";
-import { faultStubFor, type FaultStub, type FaultMode } from "./fixtures/faultStub";
-import { anvil, DEV_PRIVATE_KEY, expectErrorLine, type CliResult, isolateState, rpc, runCli, runNodeScript, showCli, tempDir } from "./fixtures/nodes";
+import { type FaultMode, type FaultStub, faultStubFor } from "./fixtures/faultStub";
+import {
+  anvil,
+  type CliResult,
+  DEV_PRIVATE_KEY,
+  expectErrorLine,
+  isolateState,
+  rpc,
+  runCli,
+  runNodeScript,
+  showCli,
+  tempDir,
+} from "./fixtures/nodes";
 
 // Issue 11, item 3 (HTTP half) and SPEC §7.2–7.3: the own HTTP transport against a loopback stub in front of
 // the run's Anvil. Every hostile answer ends in a typed error, and no process outlives its timeout by more than 1 s.
@@ -58,7 +69,12 @@ async function sdkProcess(rpcUrl: string): Promise<{ outcome: ScriptOutcome; ali
  * Runs the CLI and returns its result with how long it lived after `stub` first received `method` (the
  * request whose deadline counts): start-up time, which a loaded machine stretches, is left out.
  */
-async function cliAgainst(stub: FaultStub, method: string, args: string[], env: Record<string, string> = {}): Promise<CliResult & { afterRequestMs: number }> {
+async function cliAgainst(
+  stub: FaultStub,
+  method: string,
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<CliResult & { afterRequestMs: number }> {
   const r = await runCli(args, { env, timeoutMs: 20_000 });
   const ended = Date.now();
   const first = stub.requests.find((q) => q.methods.includes(method));
@@ -74,15 +90,27 @@ describe("HTTP transport: hostile answers end in typed errors and processes that
     { mode: "silent", code: "TIMEOUT", message: /^cannot reach http:\/\/127\.0\.0\.1:\d+: timed out after 2s waiting for eth_chainId/ },
     { mode: "headers-then-silence", code: "TIMEOUT", message: /timed out after 2s waiting for eth_chainId/ },
     { mode: "trickle", code: "TIMEOUT", message: /timed out after 2s waiting for eth_chainId/ },
-    { mode: "huge", code: "RPC_ERROR", message: new RegExp(`sent more than ${DEFAULT_MAX_RESPONSE_BYTES} bytes to eth_chainId, over the limit`) },
-    { mode: "huge-declared", code: "RPC_ERROR", message: /sent an answer of 5242\d{4} bytes to eth_chainId, over the limit of 33554432 bytes/ },
+    {
+      mode: "huge",
+      code: "RPC_ERROR",
+      message: new RegExp(`sent more than ${DEFAULT_MAX_RESPONSE_BYTES} bytes to eth_chainId, over the limit`),
+    },
+    {
+      mode: "huge-declared",
+      code: "RPC_ERROR",
+      message: /sent an answer of 5242\d{4} bytes to eth_chainId, over the limit of 33554432 bytes/,
+    },
     { mode: "chain-id-junk", code: "RPC_ERROR", message: /gave a chain id that is not a sane quantity: "0xzz"$/ },
     { mode: "chain-id-long", code: "RPC_ERROR", message: /gave a chain id that is not a sane quantity: "0x1{22}"… \(60002 characters\)$/ },
     { mode: "reset-mid-answer", code: "RPC_ERROR", message: /^cannot reach http:\/\/127\.0\.0\.1:\d+$/ },
     { mode: "html-200", code: "RPC_ERROR", message: /did not answer eth_chainId with JSON-RPC \(HTTP 200, text\/html\)$/ },
     { mode: "non-json", code: "RPC_ERROR", message: /did not answer eth_chainId with JSON-RPC \(HTTP 200, application\/json\)$/ },
     { mode: "502", code: "RPC_ERROR", message: /answered HTTP 502 Bad Gateway to eth_chainId$/ },
-    { mode: "429-far", code: "RPC_ERROR", message: /answered HTTP 429 Too Many Requests to eth_chainId and asks to retry in 30s, after the deadline/ },
+    {
+      mode: "429-far",
+      code: "RPC_ERROR",
+      message: /answered HTTP 429 Too Many Requests to eth_chainId and asks to retry in 30s, after the deadline/,
+    },
   ];
 
   for (const { mode, code, message } of hostile) {
@@ -139,7 +167,7 @@ describe("HTTP transport: hostile answers end in typed errors and processes that
 
   it("a gateway's error page that quotes the request shows no credential (message, details, --json, --verbose)", async () => {
     const password = "pw-Quoted-8731";
-    const url = stub().url.replace("http://", `http://alice:${password}@`) + "/v3/KEYINPATHx9";
+    const url = `${stub().url.replace("http://", `http://alice:${password}@`)}/v3/KEYINPATHx9`;
     const basic = Buffer.from(`alice:${password}`).toString("base64");
     stub().arm("echo-500");
     const err = await rejection(connect({ rpcUrl: url, timeoutMs: TIMEOUT_MS, journal: false }));
@@ -158,7 +186,9 @@ describe("HTTP transport: hostile answers end in typed errors and processes that
   it("a size limit set lower refuses an ordinary answer over it (content-length checked before reading)", async () => {
     const transport = createHttpTransport(parseRpcUrl(stub().url), { maxResponseBytes: 20 });
     try {
-      const err = await rejection(transport.request({ jsonrpc: "2.0", id: 1, method: "eth_getBlockByNumber", params: ["0x0", false] }, { timeoutMs: 5_000 }));
+      const err = await rejection(
+        transport.request({ jsonrpc: "2.0", id: 1, method: "eth_getBlockByNumber", params: ["0x0", false] }, { timeoutMs: 5_000 }),
+      );
       expect(err.code).to.equal("RPC_ERROR");
       expect(err.message).to.match(/sent an answer of \d+ bytes to eth_getBlockByNumber, over the limit of 20 bytes/);
     } finally {
@@ -181,7 +211,9 @@ describe("HTTP transport: retries (SPEC §7.3)", function () {
 
   /** The time between the first and the second request carrying `method`. */
   function gap(method: string): number {
-    const times = stub().requests.filter((r) => r.methods.includes(method)).map((r) => r.at);
+    const times = stub()
+      .requests.filter((r) => r.methods.includes(method))
+      .map((r) => r.at);
     return times[1] - times[0];
   }
 
@@ -230,7 +262,9 @@ describe("HTTP transport: retries (SPEC §7.3)", function () {
     const transport = createHttpTransport(parseRpcUrl(stub().url));
     const started = Date.now();
     try {
-      const err = await rejection(transport.request({ jsonrpc: "2.0", id: 1, method: "eth_blockNumber", params: [] }, { timeoutMs: 1_500 }));
+      const err = await rejection(
+        transport.request({ jsonrpc: "2.0", id: 1, method: "eth_blockNumber", params: [] }, { timeoutMs: 1_500 }),
+      );
       expect(err.code).to.equal("RPC_ERROR");
       expect(err.message).to.match(/answered HTTP 502 Bad Gateway to eth_blockNumber$/);
       expect(Date.now() - started).to.be.below(1_600);
@@ -241,12 +275,16 @@ describe("HTTP transport: retries (SPEC §7.3)", function () {
   });
 
   it("a deadline that ends a retried request says what the failed try got", async () => {
-    stub().arm("503", { methods: ["eth_blockNumber"], times: 1, then: "silent" });
+    stub().arm("503", { methods: ["eth_blockNumber"], times: 1, afterwards: "silent" });
     const transport = createHttpTransport(parseRpcUrl(stub().url));
     try {
-      const err = await rejection(transport.request({ jsonrpc: "2.0", id: 1, method: "eth_blockNumber", params: [] }, { timeoutMs: 1_000 }));
+      const err = await rejection(
+        transport.request({ jsonrpc: "2.0", id: 1, method: "eth_blockNumber", params: [] }, { timeoutMs: 1_000 }),
+      );
       expect(err.code).to.equal("TIMEOUT");
-      expect(err.message).to.match(/^timed out after 1s waiting for eth_blockNumber from http:\/\/127\.0\.0\.1:\d+ \(after 1 failed try, the last: .* answered HTTP 503 Service Unavailable to eth_blockNumber\)$/);
+      expect(err.message).to.match(
+        /^timed out after 1s waiting for eth_blockNumber from http:\/\/127\.0\.0\.1:\d+ \(after 1 failed try, the last: .* answered HTTP 503 Service Unavailable to eth_blockNumber\)$/,
+      );
       expect(stub().count("eth_blockNumber")).to.equal(2);
     } finally {
       transport.close();
@@ -271,7 +309,12 @@ describe("HTTP transport: sends are never re-sent", function () {
   isolateState(anvil, "each");
 
   it("502 after the gateway forwarded eth_sendRawTransaction: forwarded exactly once, and the send is found mined (not refused)", async () => {
-    const client = await connect({ rpcUrl: stub().url, signer: { privateKey: DEV_PRIVATE_KEY }, journal: join(tmp(), "journal.jsonl"), timeoutMs: 10_000 });
+    const client = await connect({
+      rpcUrl: stub().url,
+      signer: { privateKey: DEV_PRIVATE_KEY },
+      journal: join(tmp(), "journal.jsonl"),
+      timeoutMs: 10_000,
+    });
     const recipient = Wallet.createRandom().address;
     try {
       stub().arm("502-after-forward", { methods: ["eth_sendRawTransaction"] });
@@ -289,7 +332,17 @@ describe("HTTP transport: sends are never re-sent", function () {
   for (const mode of ["silent", "trickle"] as const) {
     it(`a node that takes eth_sendRawTransaction and then ${mode === "silent" ? "never answers" : "trickles"}: \`chaincall send\` fails and exits within --timeout + 1 s, sending once`, async () => {
       stub().arm(mode, { methods: ["eth_sendRawTransaction"] });
-      const args = ["send", "0x0000000000000000000000000000000000000001", "f()", "-r", stub().url, "--timeout", String(TIMEOUT_S), "--journal", join(tmp(), `${mode}.jsonl`)];
+      const args = [
+        "send",
+        "0x0000000000000000000000000000000000000001",
+        "f()",
+        "-r",
+        stub().url,
+        "--timeout",
+        String(TIMEOUT_S),
+        "--journal",
+        join(tmp(), `${mode}.jsonl`),
+      ];
       const r = await cliAgainst(stub(), "eth_sendRawTransaction", args, { ETH_PRIVATE_KEY: DEV_PRIVATE_KEY });
       expect(expectErrorLine(r, 1), showCli(r)).to.match(/timed out after 2s waiting for eth_sendRawTransaction/);
       expect(r.afterRequestMs, `CLI lived ${r.afterRequestMs} ms after the send\n${showCli(r)}`).to.be.below(TIMEOUT_MS + 1_000);
@@ -307,8 +360,17 @@ describe("HTTP transport: sends are never re-sent", function () {
     const through = createHttpTransport(parseRpcUrl(stub().url));
     try {
       const refused = await rejection(nowhere.request(raw, { timeoutMs: 2_000 }));
-      expect([refused.code, refused.message, classifyBroadcastFailure(refused)]).to.deep.equal(["RPC_ERROR", `cannot reach http://127.0.0.1:${port}`, "unsent"]);
-      for (const [mode, code] of [["502", "RPC_ERROR"], ["silent", "TIMEOUT"], ["reset-mid-answer", "RPC_ERROR"], ["html-200", "RPC_ERROR"]] as const) {
+      expect([refused.code, refused.message, classifyBroadcastFailure(refused)]).to.deep.equal([
+        "RPC_ERROR",
+        `cannot reach http://127.0.0.1:${port}`,
+        "unsent",
+      ]);
+      for (const [mode, code] of [
+        ["502", "RPC_ERROR"],
+        ["silent", "TIMEOUT"],
+        ["reset-mid-answer", "RPC_ERROR"],
+        ["html-200", "RPC_ERROR"],
+      ] as const) {
         stub().arm(mode, { methods: ["eth_sendRawTransaction"] });
         const err = await rejection(through.request(raw, { timeoutMs: 500 }));
         expect([mode, err.code, classifyBroadcastFailure(err)]).to.deep.equal([mode, code, "unknown"]);
@@ -323,10 +385,20 @@ describe("HTTP transport: sends are never re-sent", function () {
     stub().arm("503", { methods: ["eth_sendRawTransaction"] });
     const transport = createHttpTransport(parseRpcUrl(stub().url));
     try {
-      const err = await rejection(transport.request({ jsonrpc: "2.0", id: 1, method: "eth_sendRawTransaction", params: ["0x02"] }, { timeoutMs: 5_000 }));
+      const err = await rejection(
+        transport.request({ jsonrpc: "2.0", id: 1, method: "eth_sendRawTransaction", params: ["0x02"] }, { timeoutMs: 5_000 }),
+      );
       expect(err.message).to.match(/answered HTTP 503/);
       // A batch holding one send is not retried either.
-      await rejection(transport.request([{ jsonrpc: "2.0", id: 2, method: "eth_blockNumber", params: [] }, { jsonrpc: "2.0", id: 3, method: "eth_sendRawTransaction", params: ["0x02"] }], { timeoutMs: 5_000 }));
+      await rejection(
+        transport.request(
+          [
+            { jsonrpc: "2.0", id: 2, method: "eth_blockNumber", params: [] },
+            { jsonrpc: "2.0", id: 3, method: "eth_sendRawTransaction", params: ["0x02"] },
+          ],
+          { timeoutMs: 5_000 },
+        ),
+      );
       expect(stub().count("eth_sendRawTransaction")).to.equal(2);
       expect(stub().count("eth_blockNumber")).to.equal(1);
     } finally {

@@ -1,15 +1,15 @@
-import { expect } from "chai";
-import { keccak256, toUtf8Bytes, Wallet, type JsonRpcPayload } from "ethers";
 import { createServer as createHttpServer } from "node:http";
 import { createServer, type Server, type Socket } from "node:net";
 import { join } from "node:path";
+import { expect } from "chai";
+import { type JsonRpcPayload, keccak256, toUtf8Bytes, Wallet } from "ethers";
 import { JsonStreamSplitter } from "../src/client/JsonStreamSplitter";
 import { parseRpcUrl } from "../src/client/parseRpcUrl";
 import { openIpcTransport } from "../src/client/transport/IpcTransport";
-import type { JsonRpcAnswer, Transport } from "../src/client/transport/types";
-import { openWsTransport } from "../src/client/transport/WsTransport";
 import { requestResults } from "../src/client/transport/resultOf";
 import { SubscriptionRouter } from "../src/client/transport/SubscriptionRouter";
+import type { JsonRpcAnswer, Transport } from "../src/client/transport/types";
+import { openWsTransport } from "../src/client/transport/WsTransport";
 import { classifyBroadcastFailure } from "../src/tx/classifyBroadcastFailure";
 import { rejection } from "./fixtures/assertions";
 import { anvil, DEV_PRIVATE_KEY, isolateState, rpc, runNodeScript, tempDir } from "./fixtures/nodes";
@@ -68,10 +68,12 @@ for (const kind of KINDS) {
       const t = await open();
       const started = Date.now();
       const all = await Promise.all(
-        Array.from({ length: 1000 }, (_, i) => t.request({ jsonrpc: "2.0", id: 7, method: "web3_sha3", params: [hexOf(i)] }, { timeoutMs: 30_000 })),
+        Array.from({ length: 1000 }, (_, i) =>
+          t.request({ jsonrpc: "2.0", id: 7, method: "web3_sha3", params: [hexOf(i)] }, { timeoutMs: 30_000 }),
+        ),
       );
       const ms = Date.now() - started;
-      all.forEach((answers, i) => expect(answers, `request ${i}`).to.deep.equal([{ jsonrpc: "2.0", id: 7, result: sha3(i) }]));
+      for (const [i, answers] of all.entries()) expect(answers, `request ${i}`).to.deep.equal([{ jsonrpc: "2.0", id: 7, result: sha3(i) }]);
       console.log(`      (${kind.name}: 1,000 concurrent requests in ${ms} ms)`);
     });
 
@@ -82,7 +84,9 @@ for (const kind of KINDS) {
       t.close();
       t.close();
       expect((await rejection(pending)).code).to.equal("ABORTED");
-      expect((await rejection(t.request({ jsonrpc: "2.0", id: 2, method: "eth_chainId", params: [] }, { timeoutMs: 1000 }))).code).to.equal("ABORTED");
+      expect((await rejection(t.request({ jsonrpc: "2.0", id: 2, method: "eth_chainId", params: [] }, { timeoutMs: 1000 }))).code).to.equal(
+        "ABORTED",
+      );
     });
 
     it("refuses a deadline of 0, a negative one or NaN, and clamps Infinity", async () => {
@@ -95,7 +99,10 @@ for (const kind of KINDS) {
     });
 
     it("lets the process exit after close()", async () => {
-      const r = await runNodeScript(childScript(kind.name === "IPC" ? "IpcTransport" : "WsTransport", kind.url(), 5000, "[{ method: 'eth_chainId' }]"), 10_000);
+      const r = await runNodeScript(
+        childScript(kind.name === "IPC" ? "IpcTransport" : "WsTransport", kind.url(), 5000, "[{ method: 'eth_chainId' }]"),
+        10_000,
+      );
       expect(r.code, r.stdout).to.equal(0);
       const out = JSON.parse(r.stdout);
       expect(out.results).to.deep.equal([{ ok: "0x7a69" }]);
@@ -126,11 +133,15 @@ describe("socket transports that cannot connect", () => {
     let t: Transport | undefined;
     try {
       t = await openWsTransport(parseRpcUrl(gone.url), { timeoutMs: 5000 });
-      expect(resultOf(await t.request({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }, { timeoutMs: 5000 }), 1).result).to.equal("0x7a69");
+      expect(
+        resultOf(await t.request({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }, { timeoutMs: 5000 }), 1).result,
+      ).to.equal("0x7a69");
       await gone.close();
       // Time for the client to see the close (a request written before that is "unknown", rightly).
       await new Promise((resolve) => setTimeout(resolve, 200));
-      const err = await rejection(t.request({ jsonrpc: "2.0", id: 2, method: "eth_sendRawTransaction", params: ["0x00"] }, { timeoutMs: 5000 }));
+      const err = await rejection(
+        t.request({ jsonrpc: "2.0", id: 2, method: "eth_sendRawTransaction", params: ["0x00"] }, { timeoutMs: 5000 }),
+      );
       expect(err.code).to.equal("RPC_ERROR");
       expect(err.shortMessage).to.equal(`cannot reach ${gone.url}`);
       expect(classifyBroadcastFailure(err)).to.equal("unsent");
@@ -147,7 +158,10 @@ describe("socket transports that cannot connect", () => {
       const port = (server.address() as { port: number }).port;
       const r = await runNodeScript(childScript("WsTransport", `ws://127.0.0.1:${port}`, 5000, "[]"), 10_000);
       expect(r.code, r.stdout).to.equal(0);
-      expect(JSON.parse(r.stdout).open).to.deep.include({ code: "RPC_ERROR", message: `cannot reach ws://127.0.0.1:${port}: it answered HTTP 401 to the WebSocket upgrade` });
+      expect(JSON.parse(r.stdout).open).to.deep.include({
+        code: "RPC_ERROR",
+        message: `cannot reach ws://127.0.0.1:${port}: it answered HTTP 401 to the WebSocket upgrade`,
+      });
       expect(r.ms).to.be.below(STARTUP_ALLOWANCE_MS + 1000);
     } finally {
       server.closeAllConnections();
@@ -265,10 +279,14 @@ describe("WebSocket transport against a hostile server (loopback stub)", () => {
     const t = await openWsTransport(parseRpcUrl(stub.url), { timeoutMs: 5000 });
     try {
       stub.mode = "binary";
-      expect((await rejection(t.request({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }, { timeoutMs: 5000 }))).code).to.equal("RPC_ERROR");
+      expect((await rejection(t.request({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }, { timeoutMs: 5000 }))).code).to.equal(
+        "RPC_ERROR",
+      );
       stub.mode = "proxy";
       const connectionsBefore = stub.connections;
-      expect(resultOf(await t.request({ jsonrpc: "2.0", id: 2, method: "eth_chainId", params: [] }, { timeoutMs: 5000 }), 2).result).to.equal("0x7a69");
+      expect(
+        resultOf(await t.request({ jsonrpc: "2.0", id: 2, method: "eth_chainId", params: [] }, { timeoutMs: 5000 }), 2).result,
+      ).to.equal("0x7a69");
       expect(stub.connections).to.equal(connectionsBefore + 1);
     } finally {
       t.close();
@@ -280,11 +298,15 @@ describe("WebSocket transport against a hostile server (loopback stub)", () => {
     try {
       stub.mode = "delayed";
       const connections = stub.connections;
-      expect((await rejection(t.request({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }, { timeoutMs: 100 }))).code).to.equal("TIMEOUT");
+      expect((await rejection(t.request({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }, { timeoutMs: 100 }))).code).to.equal(
+        "TIMEOUT",
+      );
       // The answer arrives 300 ms after the request: well after its deadline.
       await new Promise((resolve) => setTimeout(resolve, 400));
       stub.mode = "proxy";
-      expect(resultOf(await t.request({ jsonrpc: "2.0", id: 2, method: "eth_chainId", params: [] }, { timeoutMs: 5000 }), 2).result).to.equal("0x7a69");
+      expect(
+        resultOf(await t.request({ jsonrpc: "2.0", id: 2, method: "eth_chainId", params: [] }, { timeoutMs: 5000 }), 2).result,
+      ).to.equal("0x7a69");
       expect(stub.connections, "same connection").to.equal(connections);
     } finally {
       t.close();
@@ -301,10 +323,15 @@ describe("WebSocket transport against a hostile server (loopback stub)", () => {
         const err = await rejection(t.request({ jsonrpc: "2.0", id: 1, method: "eth_blockNumber", params: [] }, { timeoutMs: 5000 }));
         expect(err.code).to.equal("RPC_ERROR");
         expect(String((err.cause as Error).message)).to.match(/closed after the request was written/);
-        expect(stub.received.filter((m) => m.includes("eth_blockNumber")), "sent twice: once, then once retried").to.have.length(2);
+        expect(
+          stub.received.filter((m) => m.includes("eth_blockNumber")),
+          "sent twice: once, then once retried",
+        ).to.have.length(2);
         // And the connection comes back for the next request.
         stub.mode = "proxy";
-        expect(resultOf(await t.request({ jsonrpc: "2.0", id: 2, method: "eth_chainId", params: [] }, { timeoutMs: 5000 }), 2).result).to.equal("0x7a69");
+        expect(
+          resultOf(await t.request({ jsonrpc: "2.0", id: 2, method: "eth_chainId", params: [] }, { timeoutMs: 5000 }), 2).result,
+        ).to.equal("0x7a69");
       } finally {
         t.close();
       }
@@ -314,15 +341,28 @@ describe("WebSocket transport against a hostile server (loopback stub)", () => {
       const wallet = new Wallet(DEV_PRIVATE_KEY);
       const nonce = Number(await rpc(anvil().rpcUrl, "eth_getTransactionCount", [wallet.address, "pending"]));
       const raw = await wallet.signTransaction({
-        type: 2, chainId: 31337, nonce, to: wallet.address, value: 1n, gasLimit: 21_000n, maxFeePerGas: 100_000_000_000n, maxPriorityFeePerGas: 1_000_000_000n,
+        type: 2,
+        chainId: 31337,
+        nonce,
+        to: wallet.address,
+        value: 1n,
+        gasLimit: 21_000n,
+        maxFeePerGas: 100_000_000_000n,
+        maxPriorityFeePerGas: 1_000_000_000n,
       });
       stub.mode = "closeAfterRequest";
-      const r = await runNodeScript(childScript("WsTransport", stub.url, 5000, `[{ method: 'eth_sendRawTransaction', params: ['${raw}'] }]`), 15_000);
+      const r = await runNodeScript(
+        childScript("WsTransport", stub.url, 5000, `[{ method: 'eth_sendRawTransaction', params: ['${raw}'] }]`),
+        15_000,
+      );
       expect(r.code, r.stdout).to.equal(0);
       const [result] = JSON.parse(r.stdout).results;
       expect(result.code).to.equal("RPC_ERROR");
       expect(result.classified).to.equal("unknown");
-      expect(stub.received.filter((m) => m.includes("eth_sendRawTransaction")), "never re-sent").to.have.length(1);
+      expect(
+        stub.received.filter((m) => m.includes("eth_sendRawTransaction")),
+        "never re-sent",
+      ).to.have.length(1);
       const receipt = (await rpc(anvil().rpcUrl, "eth_getTransactionReceipt", [keccak256(raw)])) as { status: string } | null;
       expect(receipt?.status, "mined although the caller saw an error").to.equal("0x1");
     });
@@ -374,8 +414,18 @@ describe("IPC transport against a hostile server (loopback socket)", () => {
   });
 
   const hostile: Array<{ name: string; answer: IpcAnswer; code: string; message: RegExp }> = [
-    { name: "JSON that is no JSON-RPC answer", answer: (socket) => socket.write('{"hello":"world"}'), code: "RPC_ERROR", message: /^malformed answer from / },
-    { name: "an answer to an id never asked", answer: (socket) => socket.write('{"jsonrpc":"2.0","id":987654321,"result":"0x1"}'), code: "RPC_ERROR", message: /^malformed answer from / },
+    {
+      name: "JSON that is no JSON-RPC answer",
+      answer: (socket) => socket.write('{"hello":"world"}'),
+      code: "RPC_ERROR",
+      message: /^malformed answer from /,
+    },
+    {
+      name: "an answer to an id never asked",
+      answer: (socket) => socket.write('{"jsonrpc":"2.0","id":987654321,"result":"0x1"}'),
+      code: "RPC_ERROR",
+      message: /^malformed answer from /,
+    },
     { name: "broken JSON", answer: (socket) => socket.write('{"jsonrpc":"2.0",,}'), code: "RPC_ERROR", message: /^malformed answer from / },
     {
       name: "a 40 MB answer that never ends",
@@ -383,7 +433,12 @@ describe("IPC transport against a hostile server (loopback socket)", () => {
       code: "RPC_ERROR",
       message: /larger than 33554432 bytes$/,
     },
-    { name: "a connection closed after the request", answer: (socket) => socket.destroy(), code: "RPC_ERROR", message: /^lost the connection to .* while waiting for eth_chainId$/ },
+    {
+      name: "a connection closed after the request",
+      answer: (socket) => socket.destroy(),
+      code: "RPC_ERROR",
+      message: /^lost the connection to .* while waiting for eth_chainId$/,
+    },
     { name: "no answer", answer: () => undefined, code: "TIMEOUT", message: /^timed out after 0\.5s waiting for eth_chainId from / },
   ];
   for (const mode of hostile) {
@@ -427,7 +482,9 @@ describe("subscriptions on the socket transports (real Anvil)", () => {
         expect(transport.isOpen, "the shared transport stays open").to.equal(true);
         expect(await requestResults(transport, 5000)("eth_chainId", [])).to.equal("0x7a69");
         transport.close();
-        expect((await rejection(transport.openDedicated!({ timeoutMs: 5000 }))).code, "a closed transport opens nothing").to.equal("ABORTED");
+        expect((await rejection(transport.openDedicated!({ timeoutMs: 5000 }))).code, "a closed transport opens nothing").to.equal(
+          "ABORTED",
+        );
       } finally {
         dedicated.close();
         transport.close();

@@ -1,14 +1,26 @@
-import { expect } from "chai";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { connect, sendTransaction, type Client } from "../src";
+import { expect } from "chai";
+import { EventLog } from "ethers";
+import { type Client, connect, sendTransaction } from "../src";
 import { assertSendAllowed, guardedChainName } from "../src/tx/assertSendAllowed";
 import { estimateFees } from "../src/tx/estimateFees";
 import { readJournal } from "../src/tx/journal";
 import { resolveFees } from "../src/tx/resolveFees";
 import { rejection } from "./fixtures/assertions";
-import { EventLog } from "ethers";
-import { anvil, deployCallDemo, DEV_ACCOUNT, DEV_PRIVATE_KEY, expectErrorLine, hardhat, parseDocument, isolateState, rpc, runCli, tempDir } from "./fixtures/nodes";
+import {
+  anvil,
+  DEV_ACCOUNT,
+  DEV_PRIVATE_KEY,
+  deployCallDemo,
+  expectErrorLine,
+  hardhat,
+  isolateState,
+  parseDocument,
+  rpc,
+  runCli,
+  tempDir,
+} from "./fixtures/nodes";
 
 // The send pipeline's SDK pieces (issue 13): journalling opt-in with its own error code, fee resolution,
 // the mainnet guard, and responses whose wait() is the bounded one.
@@ -101,7 +113,9 @@ describe("the CLI journals by default, and a journal it cannot write is JOURNAL_
 
   it("send with CHAINCALL_JOURNAL and no --journal writes the entry there", async () => {
     const journal = join(tmp(), "cli.jsonl");
-    const r = await runCli(["send", RECIPIENT, "ping()", "-r", hardhat().rpcUrl, "--json"], { env: { ETH_PRIVATE_KEY: DEV_PRIVATE_KEY, CHAINCALL_JOURNAL: journal } });
+    const r = await runCli(["send", RECIPIENT, "ping()", "-r", hardhat().rpcUrl, "--json"], {
+      env: { ETH_PRIVATE_KEY: DEV_PRIVATE_KEY, CHAINCALL_JOURNAL: journal },
+    });
     expect(r.code, r.stderr).to.equal(0);
     expect(readJournal(journal).map((e) => e.hash)).to.deep.equal([JSON.parse(r.stdout).hash]);
   });
@@ -111,7 +125,9 @@ describe("the CLI journals by default, and a journal it cannot write is JOURNAL_
     // system allows passes that check and fails only when written (root ignores read-only folders).
     const journal = join(tmp(), `${"j".repeat(300)}.jsonl`);
     const before = await rpc(hardhat().rpcUrl, "eth_getTransactionCount", [DEV_ACCOUNT, "pending"]);
-    const r = await runCli(["send", RECIPIENT, "ping()", "-r", hardhat().rpcUrl, "--journal", journal, "--json"], { env: { ETH_PRIVATE_KEY: DEV_PRIVATE_KEY } });
+    const r = await runCli(["send", RECIPIENT, "ping()", "-r", hardhat().rpcUrl, "--journal", journal, "--json"], {
+      env: { ETH_PRIVATE_KEY: DEV_PRIVATE_KEY },
+    });
     expect(expectErrorLine(r, 1)).to.match(/^cannot write the journal .*: ENAMETOOLONG$/);
     expect(parseDocument(r).error.code).to.equal("JOURNAL_ERROR");
     expect(await rpc(hardhat().rpcUrl, "eth_getTransactionCount", [DEV_ACCOUNT, "pending"])).to.equal(before);
@@ -127,7 +143,11 @@ describe("resolveFees: the caller's fees, the node's suggestion for the rest", f
   after(() => client.close());
 
   it("uses both EIP-1559 fields as given, and a gas price as legacy", async () => {
-    expect(await resolveFees(client, { maxFeePerGas: 7n, maxPriorityFeePerGas: 3n })).to.deep.equal({ type: 2, maxFeePerGas: 7n, maxPriorityFeePerGas: 3n });
+    expect(await resolveFees(client, { maxFeePerGas: 7n, maxPriorityFeePerGas: 3n })).to.deep.equal({
+      type: 2,
+      maxFeePerGas: 7n,
+      maxPriorityFeePerGas: 3n,
+    });
     expect(await resolveFees(client, { gasPrice: 5n })).to.deep.equal({ type: 0, gasPrice: 5n });
   });
 
@@ -140,8 +160,16 @@ describe("resolveFees: the caller's fees, the node's suggestion for the rest", f
     const suggested = await estimateFees(client.provider, client.chainId);
     if (suggested.type !== 2) throw new Error("Anvil suggests EIP-1559 fees");
     const tip = suggested.maxPriorityFeePerGas + 5n;
-    expect(await resolveFees(client, { maxPriorityFeePerGas: tip })).to.deep.equal({ type: 2, maxFeePerGas: suggested.maxFeePerGas + 5n, maxPriorityFeePerGas: tip });
-    expect(await resolveFees(client, { maxFeePerGas: 10n, maxPriorityFeePerGas: undefined })).to.deep.equal({ type: 2, maxFeePerGas: 10n, maxPriorityFeePerGas: 10n });
+    expect(await resolveFees(client, { maxPriorityFeePerGas: tip })).to.deep.equal({
+      type: 2,
+      maxFeePerGas: suggested.maxFeePerGas + 5n,
+      maxPriorityFeePerGas: tip,
+    });
+    expect(await resolveFees(client, { maxFeePerGas: 10n, maxPriorityFeePerGas: undefined })).to.deep.equal({
+      type: 2,
+      maxFeePerGas: 10n,
+      maxPriorityFeePerGas: 10n,
+    });
     expect(await resolveFees(client)).to.deep.equal(suggested);
   });
 });
@@ -156,7 +184,9 @@ describe("assertSendAllowed: the mainnet guard", () => {
       caught = err;
     }
     expect(caught).to.have.property("code", "INVALID_ARGUMENT");
-    expect((caught as Error & { shortMessage: string }).shortMessage).to.equal("refusing to broadcast 2 transactions on Ethereum mainnet (chain id 1) without confirmation: no terminal to ask on");
+    expect((caught as Error & { shortMessage: string }).shortMessage).to.equal(
+      "refusing to broadcast 2 transactions on Ethereum mainnet (chain id 1) without confirmation: no terminal to ask on",
+    );
     expect(caught).to.have.property("metaMessages").that.deep.equals(["hint: pass --yes"]);
   });
 

@@ -1,15 +1,15 @@
 import { expect } from "chai";
 import { Interface, ParamType } from "ethers";
-import { ChaincallError, decodeRevert } from "../src";
+import { type ChaincallError, decodeRevert } from "../src";
 import { formatNamedArgs, formatValue, namedArgs, toJsonValue } from "../src/abi/formatValue";
 import { parseArgs } from "../src/abi/parseArgs";
 import { parseSignature } from "../src/abi/parseSignature";
 import { selectFunction } from "../src/abi/selectFunction";
-import { describeUrl, redact, registerSecret } from "../src/errors/redact";
+import { parseAccount, parseAddress, parseBlock, parseTarget, parseTxHash } from "../src/cli/parseInput";
+import { toRpcBlock } from "../src/client/blockSelector";
 import { JsonStreamSplitter } from "../src/client/JsonStreamSplitter";
 import { parseRpcUrl, registerUrlSecrets } from "../src/client/parseRpcUrl";
-import { toRpcBlock } from "../src/client/blockSelector";
-import { parseAccount, parseAddress, parseBlock, parseTarget, parseTxHash } from "../src/cli/parseInput";
+import { describeUrl, redact, registerSecret } from "../src/errors/redact";
 
 // Pure functions: no node needed.
 function codeOf(fn: () => unknown): string | undefined {
@@ -43,12 +43,20 @@ describe("parseSignature (cast-style)", () => {
     expect(f.outputs.map((o) => o.type)).to.deep.equal(["bool", "string"]);
   });
   it("rejects malformed signatures with INVALID_ARGUMENT", () => {
-    for (const bad of ["getYear(", "(uint256)", "f(uint257)", "f()(uint256", "f() junk"]) expect(codeOf(() => parseSignature(bad)), bad).to.equal("INVALID_ARGUMENT");
+    for (const bad of ["getYear(", "(uint256)", "f(uint257)", "f()(uint256", "f() junk"])
+      expect(
+        codeOf(() => parseSignature(bad)),
+        bad,
+      ).to.equal("INVALID_ARGUMENT");
   });
 });
 
 describe("selectFunction", () => {
-  const abi = new Interface(["function transfer(address,uint256)", "function transfer(address,uint256,bytes)", "function getYear() view returns (uint256)"]);
+  const abi = new Interface([
+    "function transfer(address,uint256)",
+    "function transfer(address,uint256,bytes)",
+    "function getYear() view returns (uint256)",
+  ]);
   it("picks by name, and by signature for overloads", () => {
     expect(selectFunction(abi, "getYear").format("sighash")).to.equal("getYear()");
     expect(selectFunction(abi, "transfer(address,uint256,bytes)").inputs).to.have.length(3);
@@ -59,7 +67,9 @@ describe("selectFunction", () => {
       expect.fail("should throw");
     } catch (err) {
       expect((err as ChaincallError).code).to.equal("INVALID_ARGUMENT");
-      expect((err as ChaincallError).metaMessages.join("\n")).to.include("transfer(address,uint256)").and.include("transfer(address,uint256,bytes)");
+      expect((err as ChaincallError).metaMessages.join("\n"))
+        .to.include("transfer(address,uint256)")
+        .and.include("transfer(address,uint256,bytes)");
     }
   });
   it("names the contract and its functions for an unknown function", () => {
@@ -71,7 +81,9 @@ describe("selectFunction", () => {
 describe("parseArgs (by ABI type, before any RPC)", () => {
   const f = (sig: string) => parseSignature(sig);
   it("parses integers in decimal, hex, scientific and units, and checks ranges", () => {
-    expect(parseArgs(f("f(uint256,uint256,uint256,uint256,int8,int256)"), ["2021", "0xff", "1e18", "1.5gwei", "-128", "-0x10"])).to.deep.equal([2021n, 255n, 10n ** 18n, 1_500_000_000n, -128n, -16n]);
+    expect(
+      parseArgs(f("f(uint256,uint256,uint256,uint256,int8,int256)"), ["2021", "0xff", "1e18", "1.5gwei", "-128", "-0x10"]),
+    ).to.deep.equal([2021n, 255n, 10n ** 18n, 1_500_000_000n, -128n, -16n]);
     expect(codeOf(() => parseArgs(f("f(uint8)"), ["256"]))).to.equal("INVALID_ARGUMENT");
     expect(codeOf(() => parseArgs(f("f(uint256)"), ["-1"]))).to.equal("INVALID_ARGUMENT");
     expect(codeOf(() => parseArgs(f("f(int8)"), ["-129"]))).to.equal("INVALID_ARGUMENT");
@@ -87,7 +99,13 @@ describe("parseArgs (by ABI type, before any RPC)", () => {
     expect(codeOf(() => parseArgs(f("f(address)"), ["0x123"]))).to.equal("INVALID_ARGUMENT");
   });
   it("parses bools, bytes (length-checked), strings with unicode", () => {
-    expect(parseArgs(f("f(bool,bool,bytes,bytes4,string)"), ["true", "false", "0xdeadbeef", "0x01020304", "héllo ✓"])).to.deep.equal([true, false, "0xdeadbeef", "0x01020304", "héllo ✓"]);
+    expect(parseArgs(f("f(bool,bool,bytes,bytes4,string)"), ["true", "false", "0xdeadbeef", "0x01020304", "héllo ✓"])).to.deep.equal([
+      true,
+      false,
+      "0xdeadbeef",
+      "0x01020304",
+      "héllo ✓",
+    ]);
     expect(codeOf(() => parseArgs(f("f(bool)"), ["yes"]))).to.equal("INVALID_ARGUMENT");
     expect(codeOf(() => parseArgs(f("f(bytes4)"), ["0x0102"]))).to.equal("INVALID_ARGUMENT");
     expect(codeOf(() => parseArgs(f("f(bytes)"), ["0x123"]))).to.equal("INVALID_ARGUMENT");
@@ -95,8 +113,14 @@ describe("parseArgs (by ABI type, before any RPC)", () => {
   it("parses JSON arrays and nested tuples, by position or by field name", () => {
     const fn = parseSignature("f((uint256 id,address owner)[] items, uint8[2] pair)");
     const owner = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
-    expect(parseArgs(fn, [`[[1,"${owner}"],{"id":"2","owner":"${owner.toLowerCase()}"}]`, "[3,4]"])).to.deep.equal([[[1n, owner], [2n, owner]], [3n, 4n]]);
-    expect(messageOf(() => parseArgs(fn, ["[[1,\"0x12\"]]", "[3,4]"]))).to.include("at [0].owner");
+    expect(parseArgs(fn, [`[[1,"${owner}"],{"id":"2","owner":"${owner.toLowerCase()}"}]`, "[3,4]"])).to.deep.equal([
+      [
+        [1n, owner],
+        [2n, owner],
+      ],
+      [3n, 4n],
+    ]);
+    expect(messageOf(() => parseArgs(fn, ['[[1,"0x12"]]', "[3,4]"]))).to.include("at [0].owner");
     expect(codeOf(() => parseArgs(fn, ["[]", "[1,2,3]"]))).to.equal("INVALID_ARGUMENT");
     expect(codeOf(() => parseArgs(fn, ["not json", "[1,2]"]))).to.equal("INVALID_ARGUMENT");
   });
@@ -127,7 +151,9 @@ describe("namedArgs / formatNamedArgs (the one named-args line)", () => {
     });
   });
   it("prints strings bare, control characters JSON-quoted, everything else as compact JSON", () => {
-    expect(formatNamedArgs("YearChanged", { previous: "2020", note: "a\nb", position: { id: "7" }, ok: true })).to.equal('YearChanged(previous=2020, note="a\\nb", position={"id":"7"}, ok=true)');
+    expect(formatNamedArgs("YearChanged", { previous: "2020", note: "a\nb", position: { id: "7" }, ok: true })).to.equal(
+      'YearChanged(previous=2020, note="a\\nb", position={"id":"7"}, ok=true)',
+    );
     expect(formatNamedArgs("Ping", {})).to.equal("Ping()");
   });
 });
@@ -155,10 +181,14 @@ describe("CLI input parsing (parseInput)", () => {
     expect(parseBlock("finalized")).to.deep.equal({ block: "finalized", shown: "finalized" });
     expect(parseBlock("0x10")).to.deep.equal({ block: 16, shown: 16 });
     expect(parseBlock(hash)).to.deep.equal({ block: { blockHash: hash.toLowerCase() }, shown: hash.toLowerCase() });
-    expect(messageOf(() => parseBlock("soon"))).to.equal('invalid --block "soon" (expected latest|pending|safe|finalized|earliest, a number or a block hash)');
+    expect(messageOf(() => parseBlock("soon"))).to.equal(
+      'invalid --block "soon" (expected latest|pending|safe|finalized|earliest, a number or a block hash)',
+    );
     const range = { option: "--from-block", tags: ["earliest", "latest", "safe", "finalized"], hashes: false };
     expect(parseBlock("12", range).shown).to.equal(12);
-    expect(messageOf(() => parseBlock("pending", range))).to.equal('invalid --from-block "pending" (expected a block number or one of earliest, latest, safe, finalized)');
+    expect(messageOf(() => parseBlock("pending", range))).to.equal(
+      'invalid --from-block "pending" (expected a block number or one of earliest, latest, safe, finalized)',
+    );
     expect(codeOf(() => parseBlock(hash, range))).to.equal("INVALID_ARGUMENT");
     expect(codeOf(() => parseBlock("99999999999999999"))).to.equal("INVALID_ARGUMENT");
   });
@@ -192,7 +222,9 @@ describe("decodeRevert", () => {
 
 describe("secrets never printed", () => {
   it("hides URL credentials and API-key path segments, keeping the host", () => {
-    expect(describeUrl("https://user:pw@rpc.example.com/v3/0123456789abcdef0123456789abcdef")).to.equal("https://***@rpc.example.com/v3/***");
+    expect(describeUrl("https://user:pw@rpc.example.com/v3/0123456789abcdef0123456789abcdef")).to.equal(
+      "https://***@rpc.example.com/v3/***",
+    );
     expect(describeUrl("http://127.0.0.1:8545")).to.equal("http://127.0.0.1:8545");
     // Every path segment is masked (providers put keys there), version segments (v3) excepted.
     expect(redact("failed: wss://a:b@node.example:8546/ws?key=zzz")).to.equal("failed: wss://***@node.example:8546/***?***");
@@ -213,7 +245,9 @@ describe("secrets never printed", () => {
   it("a malformed URL registers its user info and path as secrets, never its host", () => {
     registerUrlSecrets("http://10.11.12.13:8545:1/MALFORMEDPATHKEY");
     registerUrlSecrets("http://bob:malformedpass@203.0.113.77:99999");
-    expect(redact("cannot reach 10.11.12.13:8545 and 203.0.113.77 (MALFORMEDPATHKEY, malformedpass)")).to.equal("cannot reach 10.11.12.13:8545 and 203.0.113.77 (***, ***)");
+    expect(redact("cannot reach 10.11.12.13:8545 and 203.0.113.77 (MALFORMEDPATHKEY, malformedpass)")).to.equal(
+      "cannot reach 10.11.12.13:8545 and 203.0.113.77 (***, ***)",
+    );
   });
 });
 
@@ -233,7 +267,7 @@ describe("JsonStreamSplitter (IPC framing)", () => {
   });
   it("reassembles a 400 KB response fed in 1 KB chunks, and multi-byte UTF-8 split mid-character", () => {
     const s = new JsonStreamSplitter();
-    const big = JSON.stringify({ id: 7, result: "0x" + "ab".repeat(200_000), note: "✓ ünï" });
+    const big = JSON.stringify({ id: 7, result: `0x${"ab".repeat(200_000)}`, note: "✓ ünï" });
     const bytes = Buffer.from(big);
     const out: string[] = [];
     for (let i = 0; i < bytes.length; i += 1024) out.push(...s.push(bytes.subarray(i, i + 1024)));

@@ -49,7 +49,10 @@ export function jsonRpcOverFetch(timeoutMs: number): JsonRpcOverFetch {
   async function rpcBatch(rpcUrl: string, calls: Call[]): Promise<Answer[]> {
     let body: unknown;
     try {
-      body = await post(rpcUrl, calls.map((call, id) => ({ jsonrpc: "2.0", id, ...call })));
+      body = await post(
+        rpcUrl,
+        calls.map((call, id) => ({ jsonrpc: "2.0", id, ...call })),
+      );
     } catch (err) {
       return calls.map(() => ({ ok: false, error: `batch failed: ${describeFailure(err)}` }));
     }
@@ -89,7 +92,9 @@ function toAnswer(reply: Reply | undefined): Answer {
  * together: the error code and message, plus the node's own message when the library wrapped it.
  */
 export function describeFailure(err: unknown, folded = true): string {
-  const e = err as { code?: unknown; shortMessage?: unknown; message?: unknown; error?: { message?: unknown }; info?: { error?: { message?: unknown } } } | undefined;
+  const e = err as
+    | { code?: unknown; shortMessage?: unknown; message?: unknown; error?: { message?: unknown }; info?: { error?: { message?: unknown } } }
+    | undefined;
   let text = String(e?.shortMessage ?? e?.message ?? (typeof err === "object" ? JSON.stringify(err) : err));
   const nested = e?.info?.error?.message ?? e?.error?.message;
   if (typeof nested === "string" && !text.includes(nested)) text += ` (node: ${nested})`;
@@ -98,5 +103,9 @@ export function describeFailure(err: unknown, folded = true): string {
 }
 
 function fold(text: string): string {
-  return text.split("\n")[0].replace(/0x[0-9a-fA-F]+/g, "0x…").replace(/\d+/g, "N").slice(0, 140);
+  return text
+    .split("\n")[0]
+    .replace(/0x[0-9a-fA-F]+/g, "0x…")
+    .replace(/\d+/g, "N")
+    .slice(0, 140);
 }

@@ -10,7 +10,11 @@ export type BenchOption = { type: "string"; default: string } | { type: "boolean
  * @example const v = parseBenchOptions(argv, "usage: …", { count: { type: "string", default: "300" } });
  */
 export function parseBenchOptions(argv: string[], usage: string, options: Record<string, BenchOption>): Record<string, string | boolean> {
-  const { values } = parseArgs({ args: argv, options: { ...options, help: { type: "boolean", short: "h", default: false } }, strict: true });
+  const { values } = parseArgs({
+    args: argv,
+    options: { ...options, help: { type: "boolean", short: "h", default: false } },
+    strict: true,
+  });
   if (values.help) {
     console.log(usage);
     process.exit(0);
@@ -21,7 +25,8 @@ export function parseBenchOptions(argv: string[], usage: string, options: Record
 /** `--name`'s value as a positive integer. @throws naming the option when it is not one */
 export function positiveInteger(name: string, value: string | boolean): number {
   const n = Number(value);
-  if (typeof value !== "string" || !Number.isSafeInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, got ${JSON.stringify(value)}`);
+  if (typeof value !== "string" || !Number.isSafeInteger(n) || n < 1)
+    throw new Error(`--${name} must be a positive integer, got ${JSON.stringify(value)}`);
   return n;
 }
 

@@ -32,7 +32,7 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { connect, installMulticall3 } from "../../src";
 import { CallDemo__factory } from "../../typechain-types";
-import { castBinary, projectRoot, startAnvil, type LocalNode } from "../lib/localNode";
+import { castBinary, type LocalNode, projectRoot, startAnvil } from "../lib/localNode";
 import { median, parseBenchOptions, positiveInteger, progress } from "./benchSupport";
 
 /** Account 0 of the dev mnemonic both nodes use ("test test … junk"): a public test key, funded on both. */
@@ -151,7 +151,8 @@ async function runChecked(contender: Contender): Promise<Run> {
 
 function expectYear(stdout: string): void {
   // cast prints "2020"; newer versions may append " [2.02e3]" for big numbers; chaincall and the script print "2020".
-  if (stdout.trim().split(/\s/)[0] !== EXPECTED) throw new Error(`printed ${JSON.stringify(stdout.trim().slice(0, 80))}, expected ${EXPECTED}`);
+  if (stdout.trim().split(/\s/)[0] !== EXPECTED)
+    throw new Error(`printed ${JSON.stringify(stdout.trim().slice(0, 80))}, expected ${EXPECTED}`);
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -203,7 +204,13 @@ async function measureCalls(contenders: Contender[], options: Options): Promise<
     }
   }
   const medians = rounds.map((r) => median(r)!);
-  return contenders.map((c, j) => ({ contender: c.name, command: [c.command, ...c.args].join(" "), rounds: rounds[j], medianMs: medians[j], xNode: medians[j] / medians[0] }));
+  return contenders.map((c, j) => ({
+    contender: c.name,
+    command: [c.command, ...c.args].join(" "),
+    rounds: rounds[j],
+    medianMs: medians[j],
+    xNode: medians[j] / medians[0],
+  }));
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -211,7 +218,10 @@ async function measureCalls(contenders: Contender[], options: Options): Promise<
 
 async function measureBatch(node: LocalNode, address: string, dir: string, options: Options): Promise<BatchReport> {
   const file = join(dir, "reads.jsonl");
-  writeFileSync(file, `${Array.from({ length: options.reads }, () => JSON.stringify({ target: address, function: SIGNATURE })).join("\n")}\n`);
+  writeFileSync(
+    file,
+    `${Array.from({ length: options.reads }, () => JSON.stringify({ target: address, function: SIGNATURE })).join("\n")}\n`,
+  );
   const cli = join(projectRoot(), "dist", "src", "cli", "main.js");
   const batch: Contender = {
     name: "chaincall batch",
@@ -241,7 +251,16 @@ async function measureBatch(node: LocalNode, address: string, dir: string, optio
   const castsMs = performance.now() - started;
   const batchMs = median(batchRounds)!;
   const castsForReadsMs = (castsMs * options.reads) / castsRun;
-  return { reads: options.reads, batchRounds, batchMs, castsRun, castsMs, castsForReadsMs, extrapolated: castsRun < options.reads, speedup: castsForReadsMs / batchMs };
+  return {
+    reads: options.reads,
+    batchRounds,
+    batchMs,
+    castsRun,
+    castsMs,
+    castsForReadsMs,
+    extrapolated: castsRun < options.reads,
+    speedup: castsForReadsMs / batchMs,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -264,7 +283,12 @@ async function prepareNode(node: LocalNode): Promise<string> {
 
 function judge(call: CallLine[], batch: BatchReport): Verdict {
   const chaincall = call.find((l) => l.contender === "chaincall call")!;
-  return { callRatio: chaincall.xNode, callMet: chaincall.xNode <= TARGET_CALL_RATIO, batchSpeedup: batch.speedup, batchMet: batch.speedup >= TARGET_BATCH_SPEEDUP };
+  return {
+    callRatio: chaincall.xNode,
+    callMet: chaincall.xNode <= TARGET_CALL_RATIO,
+    batchSpeedup: batch.speedup,
+    batchMet: batch.speedup >= TARGET_BATCH_SPEEDUP,
+  };
 }
 
 function printReport(report: Report): void {
@@ -272,16 +296,25 @@ function printReport(report: Report): void {
   console.log(`\nAnvil (${report.version}), CallDemo at ${report.address}, Multicall3 installed`);
   console.log(`\nCold call: one new process each, wall time, median of ${options.repeat} rounds after a warm-up run`);
   const header = ["contender", "median ms", "min–max ms", "× node -e 0"];
-  const rows = report.call.map((l) => [l.contender, l.medianMs.toFixed(0), `${Math.min(...l.rounds).toFixed(0)}–${Math.max(...l.rounds).toFixed(0)}`, l.xNode.toFixed(2)]);
+  const rows = report.call.map((l) => [
+    l.contender,
+    l.medianMs.toFixed(0),
+    `${Math.min(...l.rounds).toFixed(0)}–${Math.max(...l.rounds).toFixed(0)}`,
+    l.xNode.toFixed(2),
+  ]);
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
   const line = (cells: string[]) => cells.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join("  ");
   console.log(line(header));
   for (const row of rows) console.log(line(row));
   console.log(`\n${batch.reads} reads of getYear():`);
-  console.log(`  chaincall batch (one process)     ${(batch.batchMs / 1000).toFixed(3)} s  (median of ${batch.batchRounds.length}; min ${(Math.min(...batch.batchRounds) / 1000).toFixed(3)} s)`);
+  console.log(
+    `  chaincall batch (one process)     ${(batch.batchMs / 1000).toFixed(3)} s  (median of ${batch.batchRounds.length}; min ${(Math.min(...batch.batchRounds) / 1000).toFixed(3)} s)`,
+  );
   console.log(
     `  cast call, ${batch.reads} processes       ${(batch.castsForReadsMs / 1000).toFixed(1)} s` +
-      (batch.extrapolated ? `  (extrapolated: ${batch.castsRun} processes took ${(batch.castsMs / 1000).toFixed(2)} s, ${(batch.castsMs / batch.castsRun).toFixed(1)} ms each)` : ""),
+      (batch.extrapolated
+        ? `  (extrapolated: ${batch.castsRun} processes took ${(batch.castsMs / 1000).toFixed(2)} s, ${(batch.castsMs / batch.castsRun).toFixed(1)} ms each)`
+        : ""),
   );
   console.log(`  speed-up                          ${batch.speedup.toFixed(0)} ×`);
 }
@@ -291,19 +324,29 @@ function printVerdict(report: Report): void {
   const b = report.batch;
   console.log(
     `\nSPEC "CLI cold call": chaincall/node -e 0 ${v.callRatio.toFixed(2)} (target ≤ ${TARGET_CALL_RATIO}): ${v.callMet ? "MET" : "NOT MET"}; ` +
-      `"batch of ${b.reads} reads": ${v.batchSpeedup.toFixed(0)} × ${b.reads} cast processes${b.extrapolated ? " (extrapolated from " + b.castsRun + ")" : ""} (target ≥ ${TARGET_BATCH_SPEEDUP} ×): ${v.batchMet ? "MET" : "NOT MET"}`,
+      `"batch of ${b.reads} reads": ${v.batchSpeedup.toFixed(0)} × ${b.reads} cast processes${b.extrapolated ? ` (extrapolated from ${b.castsRun})` : ""} (target ≥ ${TARGET_BATCH_SPEEDUP} ×): ${v.batchMet ? "MET" : "NOT MET"}`,
   );
 }
 
 function parseOptions(argv: string[]): Options {
-  const values = parseBenchOptions(argv, "usage: node dist/scripts/bench/cli.js [--repeat K (11 cold-call rounds)] [--reads N (1000)] [--casts M (100 cast processes, extrapolated to N)] [--batch-repeat K (5)] [--json]", {
-    repeat: { type: "string", default: "11" },
-    reads: { type: "string", default: "1000" },
-    casts: { type: "string", default: "100" },
-    "batch-repeat": { type: "string", default: "5" },
-    json: { type: "boolean", default: false },
-  });
-  return { repeat: positiveInteger("repeat", values["repeat"]), reads: positiveInteger("reads", values["reads"]), casts: positiveInteger("casts", values["casts"]), batchRepeat: positiveInteger("batch-repeat", values["batch-repeat"]), json: values.json === true };
+  const values = parseBenchOptions(
+    argv,
+    "usage: node dist/scripts/bench/cli.js [--repeat K (11 cold-call rounds)] [--reads N (1000)] [--casts M (100 cast processes, extrapolated to N)] [--batch-repeat K (5)] [--json]",
+    {
+      repeat: { type: "string", default: "11" },
+      reads: { type: "string", default: "1000" },
+      casts: { type: "string", default: "100" },
+      "batch-repeat": { type: "string", default: "5" },
+      json: { type: "boolean", default: false },
+    },
+  );
+  return {
+    repeat: positiveInteger("repeat", values.repeat),
+    reads: positiveInteger("reads", values.reads),
+    casts: positiveInteger("casts", values.casts),
+    batchRepeat: positiveInteger("batch-repeat", values["batch-repeat"]),
+    json: values.json === true,
+  };
 }
 
 async function main(): Promise<void> {
@@ -334,7 +377,11 @@ async function main(): Promise<void> {
 }
 
 async function clientVersion(rpcUrl: string): Promise<string> {
-  const response = await fetch(rpcUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "web3_clientVersion", params: [] }) });
+  const response = await fetch(rpcUrl, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "web3_clientVersion", params: [] }),
+  });
   return String(((await response.json()) as { result?: unknown }).result ?? "unknown");
 }
 

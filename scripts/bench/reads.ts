@@ -48,9 +48,9 @@ import { performance } from "node:perf_hooks";
 import { Interface, JsonRpcProvider, Wallet } from "ethers";
 import { connect, installMulticall3, MULTICALL3_ADDRESS } from "../../src";
 import { CallDemo__factory } from "../../typechain-types";
+import { type LocalNode, startAnvil, startGanache, startHardhatNode } from "../lib/localNode";
+import { type Call, describeFailure, jsonRpcOverFetch } from "./benchRpc";
 import { median, parseBenchOptions, positiveInteger, progress } from "./benchSupport";
-import { describeFailure, jsonRpcOverFetch, type Answer, type Call } from "./benchRpc";
-import { startAnvil, startGanache, startHardhatNode, type LocalNode } from "../lib/localNode";
 
 /** Account 0 of the dev mnemonic both nodes use ("test test … junk"): a public test key, funded on both. */
 const DEPLOYER_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
@@ -166,10 +166,18 @@ function contenders(reads: number): Contender[] {
     { name: "chaincall binding", group: "chaincall", prepare: (setup) => viaChaincall(setup, true) },
     { name: "chaincall, batch: false", group: "chaincall", prepare: (setup) => viaChaincall(setup, false) },
     { name: "ethers Promise.all", group: "ethers", prepare: viaEthers },
-    { name: `viem batch: true (batchSize ${VIEM_DEFAULT_HTTP_BATCH})`, group: "viem", prepare: (setup) => viaViem(setup, { httpBatch: true }) },
+    {
+      name: `viem batch: true (batchSize ${VIEM_DEFAULT_HTTP_BATCH})`,
+      group: "viem",
+      prepare: (setup) => viaViem(setup, { httpBatch: true }),
+    },
   ];
   if (reads > VIEM_DEFAULT_HTTP_BATCH) {
-    list.push({ name: `viem batch: { batchSize: ${reads} }`, group: "viem", prepare: (setup) => viaViem(setup, { httpBatch: { batchSize: reads } }) });
+    list.push({
+      name: `viem batch: { batchSize: ${reads} }`,
+      group: "viem",
+      prepare: (setup) => viaViem(setup, { httpBatch: { batchSize: reads } }),
+    });
   }
   list.push(
     { name: "viem multicall (batchSize 1 KiB)", group: "viem", prepare: (setup) => viaViem(setup, { multicall: true }) },
@@ -239,20 +247,32 @@ async function viaViem(
  * results decoded with ethers' Interface instead of by hand. See the header for what is inside the clock.
  */
 async function viaRawMulticall(setup: Setup, coder: "hand" | "ethers"): Promise<Prepared> {
-  const calls: Call3[] = Array.from({ length: setup.reads }, () => ({ target: setup.address, allowFailure: true, callData: GET_YEAR_DATA }));
+  const calls: Call3[] = Array.from({ length: setup.reads }, () => ({
+    target: setup.address,
+    allowFailure: true,
+    callData: GET_YEAR_DATA,
+  }));
   const encode = coder === "hand" ? encodeAggregate3 : (chunk: Call3[]) => MULTICALL3.encodeFunctionData("aggregate3", [chunk]);
   const decode =
     coder === "hand"
       ? decodeAggregate3
-      : (hex: string) => (MULTICALL3.decodeFunctionResult("aggregate3", hex)[0] as unknown as [boolean, string][]).map(([success, returnData]) => ({ success, returnData }));
+      : (hex: string) =>
+          (MULTICALL3.decodeFunctionResult("aggregate3", hex)[0] as unknown as [boolean, string][]).map(([success, returnData]) => ({
+            success,
+            returnData,
+          }));
   const decodeRead = coder === "hand" ? decodeUint256 : decodeYear;
   // Before the clock: the hand coder must agree with ethers' on a sample, or its speed would mean nothing.
   const sample = calls.slice(0, 3);
-  if (encodeAggregate3(sample) !== MULTICALL3.encodeFunctionData("aggregate3", [sample])) throw new Error("the hand-built aggregate3 encoding differs from ethers'");
+  if (encodeAggregate3(sample) !== MULTICALL3.encodeFunctionData("aggregate3", [sample]))
+    throw new Error("the hand-built aggregate3 encoding differs from ethers'");
   // Before the clock: the largest chunk the node accepts (halving on refusal; gas caps differ per node).
   let chunkSize = calls.length;
   while (true) {
-    const answer = await rpcOne(setup.rpcUrl, { method: "eth_call", params: [{ to: MULTICALL3_ADDRESS, data: encode(calls.slice(0, chunkSize)) }, "latest"] });
+    const answer = await rpcOne(setup.rpcUrl, {
+      method: "eth_call",
+      params: [{ to: MULTICALL3_ADDRESS, data: encode(calls.slice(0, chunkSize)) }, "latest"],
+    });
     if (answer.ok) {
       const expected = MULTICALL3.decodeFunctionResult("aggregate3", answer.result as string)[0] as unknown as [boolean, string][];
       const mine = decodeAggregate3(answer.result as string);
@@ -266,13 +286,19 @@ async function viaRawMulticall(setup: Setup, coder: "hand" | "ethers"): Promise<
   }
   const chunks: Call3[][] = [];
   for (let from = 0; from < calls.length; from += chunkSize) chunks.push(calls.slice(from, from + chunkSize));
-  const note = chunks.length > 1 ? `${chunks.length} concurrent aggregate3 calls of ≤ ${chunkSize} reads (the node refused ${calls.length} in one)` : undefined;
+  const note =
+    chunks.length > 1
+      ? `${chunks.length} concurrent aggregate3 calls of ≤ ${chunkSize} reads (the node refused ${calls.length} in one)`
+      : undefined;
 
   const run = async (): Promise<Round> => {
     const started = performance.now();
     const results = await Promise.all(
       chunks.map(async (chunk): Promise<Settled[]> => {
-        const answer = await rpcOne(setup.rpcUrl, { method: "eth_call", params: [{ to: MULTICALL3_ADDRESS, data: encode(chunk) }, "latest"] });
+        const answer = await rpcOne(setup.rpcUrl, {
+          method: "eth_call",
+          params: [{ to: MULTICALL3_ADDRESS, data: encode(chunk) }, "latest"],
+        });
         if (!answer.ok) return chunk.map(() => ({ status: "rejected", reason: answer.error }));
         let entries: { success: boolean; returnData: string }[];
         try {
@@ -280,8 +306,14 @@ async function viaRawMulticall(setup: Setup, coder: "hand" | "ethers"): Promise<
         } catch (err) {
           return chunk.map(() => ({ status: "rejected", reason: err }));
         }
-        if (entries.length !== chunk.length) return chunk.map(() => ({ status: "rejected", reason: `aggregate3 returned ${entries.length} results for ${chunk.length} calls` }));
-        return entries.map(({ success, returnData }) => (success ? decodeRead(returnData) : { status: "rejected", reason: `reverted: ${returnData}` }));
+        if (entries.length !== chunk.length)
+          return chunk.map(() => ({
+            status: "rejected",
+            reason: `aggregate3 returned ${entries.length} results for ${chunk.length} calls`,
+          }));
+        return entries.map(({ success, returnData }) =>
+          success ? decodeRead(returnData) : { status: "rejected", reason: `reverted: ${returnData}` },
+        );
       }),
     );
     return tally(results.flat(), (performance.now() - started) / 1000);
@@ -299,7 +331,9 @@ async function viaRawBatches(setup: Setup, size: number): Promise<Prepared> {
       batches.push(Array.from({ length: Math.min(size, setup.reads - from) }, () => ({ method: "eth_call", params: [call, "latest"] })));
     }
     const answers = await Promise.all(batches.map((batch) => rpcBatch(setup.rpcUrl, batch)));
-    const settled = answers.flat().map((answer): Settled => (answer.ok ? decodeUint256(answer.result as string) : { status: "rejected", reason: answer.error }));
+    const settled = answers
+      .flat()
+      .map((answer): Settled => (answer.ok ? decodeUint256(answer.result as string) : { status: "rejected", reason: answer.error }));
     return tally(settled, (performance.now() - started) / 1000);
   };
   return { run, close: async () => undefined };
@@ -327,7 +361,12 @@ function encodeAggregate3(calls: readonly Call3[]): string {
   for (const call of calls) {
     heads.push(word(offset));
     const data = call.callData.slice(2);
-    const tail = call.target.slice(2).toLowerCase().padStart(64, "0") + word(call.allowFailure ? 1 : 0) + word(0x60) + word(data.length / 2) + data.padEnd(Math.ceil(data.length / 64) * 64, "0");
+    const tail =
+      call.target.slice(2).toLowerCase().padStart(64, "0") +
+      word(call.allowFailure ? 1 : 0) +
+      word(0x60) +
+      word(data.length / 2) +
+      data.padEnd(Math.ceil(data.length / 64) * 64, "0");
     tails.push(tail);
     offset += tail.length / 2;
   }
@@ -351,7 +390,7 @@ function decodeAggregate3(hex: string): { success: boolean; returnData: string }
     const data = entry + at(entry + 32);
     const length = at(data);
     if ((data + 32 + length) * 2 > body.length) throw new Error("aggregate3 result: returnData out of range");
-    results.push({ success: at(entry) !== 0, returnData: "0x" + body.slice((data + 32) * 2, (data + 32 + length) * 2) });
+    results.push({ success: at(entry) !== 0, returnData: `0x${body.slice((data + 32) * 2, (data + 32 + length) * 2)}` });
   }
   return results;
 }
@@ -412,7 +451,8 @@ async function runOnNode(node: LocalNode, options: Options): Promise<{ version: 
         entry.prepared = await entry.contender.prepare(setup);
         entry.warmup = await entry.prepared.run();
         // A warm-up in which nothing answered: the contender cannot run here (it is reported, not timed).
-        if (entry.warmup.ok === 0 && entry.warmup.wrong.length === 0) throw new Error(`warm-up: all ${options.reads} reads failed: ${entry.warmup.failures[0] ?? "?"}`);
+        if (entry.warmup.ok === 0 && entry.warmup.wrong.length === 0)
+          throw new Error(`warm-up: all ${options.reads} reads failed: ${entry.warmup.failures[0] ?? "?"}`);
       } catch (err) {
         entry.error = describeFailure(err, false);
       }
@@ -543,7 +583,8 @@ function printVerdict(report: Report): void {
   const v = report.verdict;
   const ratio = (r: number | null) => (r === null ? "—" : r.toFixed(2));
   const met = (ok: boolean, r: number | null) => (r === null ? "NOT MEASURED" : ok ? "MET" : "NOT MET");
-  const info = report.node === "anvil" ? "" : ` [${report.node === "hardhat" ? "Hardhat" : "Ganache"}, for information: the SPEC judges on Anvil]`;
+  const info =
+    report.node === "anvil" ? "" : ` [${report.node === "hardhat" ? "Hardhat" : "Ganache"}, for information: the SPEC judges on Anvil]`;
   const batched = report.lines.find((l) => l.contender === "chaincall binding" && !l.error);
   const unbatched = report.lines.find((l) => l.contender === "chaincall, batch: false" && !l.error);
   if (batched && unbatched && unbatched.readsPerSecond > 0) {
@@ -571,14 +612,24 @@ interface Report {
 }
 
 function parseOptions(argv: string[]): Options {
-  const values = parseBenchOptions(argv, "usage: node dist/scripts/bench/reads.js [--reads N (2000)] [--repeat K (5 timed rounds)] [--node anvil|hardhat|ganache (anvil)] [--json]", {
-    reads: { type: "string", default: "2000" },
-    repeat: { type: "string", default: "5" },
-    node: { type: "string", default: "anvil" },
-    json: { type: "boolean", default: false },
-  });
-  if (values.node !== "anvil" && values.node !== "hardhat" && values.node !== "ganache") throw new Error(`--node must be anvil, hardhat or ganache, got ${JSON.stringify(values.node)}`);
-  return { reads: positiveInteger("reads", values["reads"]), repeat: positiveInteger("repeat", values["repeat"]), node: values.node, json: values.json === true };
+  const values = parseBenchOptions(
+    argv,
+    "usage: node dist/scripts/bench/reads.js [--reads N (2000)] [--repeat K (5 timed rounds)] [--node anvil|hardhat|ganache (anvil)] [--json]",
+    {
+      reads: { type: "string", default: "2000" },
+      repeat: { type: "string", default: "5" },
+      node: { type: "string", default: "anvil" },
+      json: { type: "boolean", default: false },
+    },
+  );
+  if (values.node !== "anvil" && values.node !== "hardhat" && values.node !== "ganache")
+    throw new Error(`--node must be anvil, hardhat or ganache, got ${JSON.stringify(values.node)}`);
+  return {
+    reads: positiveInteger("reads", values.reads),
+    repeat: positiveInteger("repeat", values.repeat),
+    node: values.node,
+    json: values.json === true,
+  };
 }
 
 async function main(): Promise<void> {

@@ -27,12 +27,12 @@
 // Usage: node dist/scripts/bench/sends.js [--count N] [--repeat K] [--batch B] [--json]
 // Exit code 0 when the SPEC target is met, 1 when it is not or the benchmark could not run.
 import { performance } from "node:perf_hooks";
-import { HDNodeWallet, JsonRpcProvider, NonceManager, Wallet, type ContractRunner } from "ethers";
-import { connect, type Client } from "../../src";
+import { type ContractRunner, HDNodeWallet, JsonRpcProvider, NonceManager, Wallet } from "ethers";
+import { type Client, connect } from "../../src";
 import { CallDemo__factory } from "../../typechain-types";
+import { type LocalNode, startAnvil, startHardhatNode } from "../lib/localNode";
+import { type Answer, describeFailure, jsonRpcOverFetch } from "./benchRpc";
 import { median, parseBenchOptions, positiveInteger, progress } from "./benchSupport";
-import { describeFailure, jsonRpcOverFetch, type Answer, type Call } from "./benchRpc";
-import { startAnvil, startHardhatNode, type LocalNode } from "../lib/localNode";
 
 /** Account 0 of the dev mnemonic both nodes use ("test test … junk"): a public test key, funded on both. */
 const SENDER_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
@@ -167,7 +167,9 @@ async function viaRaw(setup: Setup, mode: "batches" | "one at a time"): Promise<
   const data = (i: number) => demo.encodeFunctionData("setYear", [FIRST_YEAR + i]);
 
   // The fixed gas limit must be enough, or every send would revert and the "limit" would be meaningless.
-  const estimate = BigInt((await rpc(setup.rpcUrl, "eth_estimateGas", [{ from: wallet.address, to: setup.address, data: data(setup.count) }])) as string);
+  const estimate = BigInt(
+    (await rpc(setup.rpcUrl, "eth_estimateGas", [{ from: wallet.address, to: setup.address, data: data(setup.count) }])) as string,
+  );
   if (estimate > RAW_GAS_LIMIT) throw new Error(`setYear needs ${estimate} gas, more than the fixed ${RAW_GAS_LIMIT}`);
 
   const signStarted = performance.now();
@@ -266,7 +268,9 @@ async function runAll(kind: NodeKind, run: number, options: Options, stopOnSigna
     }
   }
   // A raw contender with failures measured how fast a node refuses, not the limit: the next one is the base.
-  const baseline = BASELINES.map((name) => outcomes.find((o) => o.contender === name)).find((o) => o && failuresOf(o, options.count) === 0 && o.txPerSecond > 0);
+  const baseline = BASELINES.map((name) => outcomes.find((o) => o.contender === name)).find(
+    (o) => o && failuresOf(o, options.count) === 0 && o.txPerSecond > 0,
+  );
   for (const outcome of outcomes) if (baseline && !outcome.error) outcome.ratio = outcome.txPerSecond / baseline.txPerSecond;
   return { node: kind, version, run, baseline: baseline?.contender ?? null, outcomes };
 }
@@ -283,7 +287,8 @@ async function prepareNode(node: LocalNode): Promise<string> {
     const hashes = [demo.deploymentTransaction()!.hash];
     for (let i = 0; i < WARMUP_SENDS; i++) hashes.push((await demo.setYear(1000 + i, { nonce: nonce++ })).hash);
     const check = await fetchReceipts(node.rpcUrl, hashes);
-    if (check.minedOk !== hashes.length) throw new Error(`setup: ${hashes.length - check.minedOk} of ${hashes.length} deploy/warm-up transactions not mined ok`);
+    if (check.minedOk !== hashes.length)
+      throw new Error(`setup: ${hashes.length - check.minedOk} of ${hashes.length} deploy/warm-up transactions not mined ok`);
     return await demo.getAddress();
   } finally {
     provider.destroy();
@@ -311,7 +316,18 @@ async function verify(contender: ContenderName, rpcUrl: string, attempt: Attempt
 }
 
 function notRun(contender: ContenderName, err: unknown): Outcome {
-  return { contender, sent: 0, failed: 0, minedOk: 0, reverted: 0, notMined: 0, seconds: 0, txPerSecond: 0, reasons: [], error: describeFailure(err, false) };
+  return {
+    contender,
+    sent: 0,
+    failed: 0,
+    minedOk: 0,
+    reverted: 0,
+    notMined: 0,
+    seconds: 0,
+    txPerSecond: 0,
+    reasons: [],
+    error: describeFailure(err, false),
+  };
 }
 
 /** A contender's failures in the SPEC's sense: every send that did not end mined with status 1. */
@@ -326,10 +342,11 @@ function judge(runs: Run[], options: Options): Verdict {
     const chaincall = run.outcomes.find((o) => o.contender === "chaincall binding")!;
     chaincallFailures[run.node] += failuresOf(chaincall, options.count);
     // The SPEC compares with the batched pre-signed rate: no fallback baseline counts for the verdict.
-    if (run.node === "anvil") anvilRatios.push(run.baseline === "raw pre-signed" ? chaincall.ratio ?? null : null);
+    if (run.node === "anvil") anvilRatios.push(run.baseline === "raw pre-signed" ? (chaincall.ratio ?? null) : null);
   }
   const anvilRatioMedian = median(anvilRatios.filter((r): r is number => r !== null)) ?? null;
-  const pass = chaincallFailures.anvil === 0 && chaincallFailures.hardhat === 0 && anvilRatioMedian !== null && anvilRatioMedian >= TARGET_RATIO;
+  const pass =
+    chaincallFailures.anvil === 0 && chaincallFailures.hardhat === 0 && anvilRatioMedian !== null && anvilRatioMedian >= TARGET_RATIO;
   return { chaincallFailures, anvilRatios, anvilRatioMedian, targetRatio: TARGET_RATIO, pass };
 }
 
@@ -340,7 +357,10 @@ function judge(runs: Run[], options: Options): Verdict {
  * Fetches the receipts of `hashes` (batches of 100), asking again for missing ones until all turned up or
  * none turned up for RECEIPT_PATIENCE_MS.
  */
-async function fetchReceipts(rpcUrl: string, hashes: readonly string[]): Promise<{ minedOk: number; reverted: number; notMined: number; notMinedDetail: string }> {
+async function fetchReceipts(
+  rpcUrl: string,
+  hashes: readonly string[],
+): Promise<{ minedOk: number; reverted: number; notMined: number; notMinedDetail: string }> {
   let missing = [...new Set(hashes)];
   let minedOk = 0;
   let reverted = 0;
@@ -349,7 +369,10 @@ async function fetchReceipts(rpcUrl: string, hashes: readonly string[]): Promise
     const stillMissing: string[] = [];
     for (let from = 0; from < missing.length; from += 100) {
       const chunk = missing.slice(from, from + 100);
-      const answers = await rpcBatch(rpcUrl, chunk.map((hash) => ({ method: "eth_getTransactionReceipt", params: [hash] })));
+      const answers = await rpcBatch(
+        rpcUrl,
+        chunk.map((hash) => ({ method: "eth_getTransactionReceipt", params: [hash] })),
+      );
       answers.forEach((answer, i) => {
         const receipt = answer.ok ? (answer.result as { status?: string } | null) : null;
         if (!receipt) stillMissing.push(chunk[i]);
@@ -366,7 +389,10 @@ async function fetchReceipts(rpcUrl: string, hashes: readonly string[]): Promise
   let notMinedDetail = "";
   const duplicates = hashes.length - new Set(hashes).size;
   if (missing.length > 0 || duplicates > 0) {
-    const known = await rpcBatch(rpcUrl, missing.map((hash) => ({ method: "eth_getTransactionByHash", params: [hash] })));
+    const known = await rpcBatch(
+      rpcUrl,
+      missing.map((hash) => ({ method: "eth_getTransactionByHash", params: [hash] })),
+    );
     const inPool = known.filter((answer) => answer.ok && answer.result).length;
     notMinedDetail = `${duplicates} hashes reported twice, ${inPool} still in the node's pool, ${missing.length - inPool} unknown to the node`;
   }
@@ -384,19 +410,35 @@ function printRun(run: Run, options: Options): void {
   const rows = run.outcomes.map((o) =>
     o.error
       ? [o.contender, "—", "—", "—", "—", "—", "—"]
-      : [o.contender, String(o.sent), String(o.failed), String(o.minedOk), o.seconds.toFixed(3), o.txPerSecond.toFixed(1), o.ratio === undefined ? "—" : o.ratio.toFixed(2)],
+      : [
+          o.contender,
+          String(o.sent),
+          String(o.failed),
+          String(o.minedOk),
+          o.seconds.toFixed(3),
+          o.txPerSecond.toFixed(1),
+          o.ratio === undefined ? "—" : o.ratio.toFixed(2),
+        ],
   );
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
   const line = (cells: string[]) => cells.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join("  ");
   console.log(line(header));
   for (const row of rows) console.log(line(row));
   if (run.baseline !== "raw pre-signed") {
-    console.log(run.baseline ? `  × raw is relative to "${run.baseline}": "raw pre-signed" had failures on this node` : "  × raw: no raw contender ran without failures");
+    console.log(
+      run.baseline
+        ? `  × raw is relative to "${run.baseline}": "raw pre-signed" had failures on this node`
+        : "  × raw: no raw contender ran without failures",
+    );
   }
   for (const o of run.outcomes) {
-    if (o.signSeconds !== undefined) console.log(`  ${o.contender}: signing the ${options.count} took ${o.signSeconds.toFixed(3)} s before the clock started`);
+    if (o.signSeconds !== undefined)
+      console.log(`  ${o.contender}: signing the ${options.count} took ${o.signSeconds.toFixed(3)} s before the clock started`);
     if (o.error) console.log(`  ${o.contender}: did not run: ${o.error}`);
-    if (o.reverted || o.notMined) console.log(`  ${o.contender}: of ${o.sent} sent, ${o.reverted} reverted and ${o.notMined} never mined (no receipt)${o.notMinedDetail ? `: ${o.notMinedDetail}` : ""}`);
+    if (o.reverted || o.notMined)
+      console.log(
+        `  ${o.contender}: of ${o.sent} sent, ${o.reverted} reverted and ${o.notMined} never mined (no receipt)${o.notMinedDetail ? `: ${o.notMinedDetail}` : ""}`,
+      );
     for (const { reason, count } of o.reasons.slice(0, 3)) console.log(`  ${o.contender}: ${count} × ${reason}`);
     if (o.reasons.length > 3) console.log(`  ${o.contender}: … ${o.reasons.length - 3} other reasons`);
   }
@@ -417,13 +459,22 @@ function printVerdict(verdict: Verdict): void {
 // Command line and lifecycle.
 
 function parseOptions(argv: string[]): Options {
-  const values = parseBenchOptions(argv, "usage: node dist/scripts/bench/sends.js [--count N (300)] [--repeat K (1, Anvil runs)] [--batch B (100, raw batch size)] [--json]", {
-    count: { type: "string", default: "300" },
-    repeat: { type: "string", default: "1" },
-    batch: { type: "string", default: "100" },
-    json: { type: "boolean", default: false },
-  });
-  return { count: positiveInteger("count", values["count"]), repeat: positiveInteger("repeat", values["repeat"]), batchSize: positiveInteger("batch", values["batch"]), json: values.json === true };
+  const values = parseBenchOptions(
+    argv,
+    "usage: node dist/scripts/bench/sends.js [--count N (300)] [--repeat K (1, Anvil runs)] [--batch B (100, raw batch size)] [--json]",
+    {
+      count: { type: "string", default: "300" },
+      repeat: { type: "string", default: "1" },
+      batch: { type: "string", default: "100" },
+      json: { type: "boolean", default: false },
+    },
+  );
+  return {
+    count: positiveInteger("count", values.count),
+    repeat: positiveInteger("repeat", values.repeat),
+    batchSize: positiveInteger("batch", values.batch),
+    json: values.json === true,
+  };
 }
 
 /** The nodes currently running, so Ctrl-C stops them too. */

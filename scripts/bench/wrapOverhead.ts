@@ -7,8 +7,8 @@
 //   node dist/scripts/bench/wrapOverhead.js [--reads 2000] [--rounds 5]
 import { AbiCoder, Contract, type ContractRunner, type TransactionRequest } from "ethers";
 import { connect, wrapContract } from "../../src";
-import { CallDemo__factory, type CallDemo } from "../../typechain-types";
-import { startAnvil, type LocalNode } from "../lib/localNode";
+import { type CallDemo, CallDemo__factory } from "../../typechain-types";
+import { type LocalNode, startAnvil } from "../lib/localNode";
 
 const argv = process.argv.slice(2);
 const option = (name: string, fallback: number): number => {
@@ -61,7 +61,8 @@ async function compare(label: string, make: (wrapped: boolean) => CallDemo, read
 }
 
 async function main(): Promise<void> {
-  const plainOf = (runner: ContractRunner | null, address: string) => new Contract(address, CallDemo__factory.abi, runner) as unknown as CallDemo;
+  const plainOf = (runner: ContractRunner | null, address: string) =>
+    new Contract(address, CallDemo__factory.abi, runner) as unknown as CallDemo;
   // The same contract object across a round, as a user keeps a binding: the wrapper's per-name cache counts.
   const instant = (wrapped: boolean) => (wrapped ? wrapContract(plainOf(instantRunner, ADDRESS)) : plainOf(instantRunner, ADDRESS));
   await compare("no node, one read at a time", instant, READS * 5, true);
@@ -71,12 +72,21 @@ async function main(): Promise<void> {
   const client = { close: async () => undefined } as { close(): Promise<void> };
   try {
     node = await startAnvil({ ipc: false });
-    const deployer = await connect({ rpcUrl: node.rpcUrl, signer: { privateKey: "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80" }, journal: false });
+    const deployer = await connect({
+      rpcUrl: node.rpcUrl,
+      signer: { privateKey: "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80" },
+      journal: false,
+    });
     const address = await (await new CallDemo__factory(deployer.signer!).deploy()).getAddress();
     await deployer.close();
     const reader = await connect({ rpcUrl: node.rpcUrl, journal: false });
     client.close = () => reader.close();
-    await compare("anvil, chaincall client (batched), concurrent", (wrapped) => (wrapped ? CallDemo__factory.connect(address, reader.runner) : plainOf(reader.runner, address)), READS, false);
+    await compare(
+      "anvil, chaincall client (batched), concurrent",
+      (wrapped) => (wrapped ? CallDemo__factory.connect(address, reader.runner) : plainOf(reader.runner, address)),
+      READS,
+      false,
+    );
   } finally {
     await client.close();
     await node?.stop();

@@ -1,5 +1,6 @@
 // What the demo uses from the SDK, in one place (the demo imports the SDK as a user would import "chaincall").
-export { connect, installMulticall3, MULTICALL3_ADDRESS, recordDeployment, type Client, type SignerOptions } from "../../src";
+export { type Client, connect, installMulticall3, MULTICALL3_ADDRESS, recordDeployment, type SignerOptions } from "../../src";
+
 import { reportError } from "../../src/cli/output";
 
 /** Prints a demo failure the way the CLI does (one `error:` line, secrets hidden) and returns the exit code. */

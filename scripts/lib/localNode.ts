@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -79,7 +79,15 @@ export async function startHardhatNode(options: StartOptions & { initialDate?: s
     options,
     (port) => ({
       command: process.execPath,
-      args: [cli, ...(configDir ? ["--config", join(configDir, "hardhat.config.js")] : []), "node", "--hostname", "127.0.0.1", "--port", String(port)],
+      args: [
+        cli,
+        ...(configDir ? ["--config", join(configDir, "hardhat.config.js")] : []),
+        "node",
+        "--hostname",
+        "127.0.0.1",
+        "--port",
+        String(port),
+      ],
       cwd: projectRoot(),
     }),
     configDir,
@@ -94,11 +102,16 @@ export async function startAnvil(options: StartOptions & { ipc?: boolean; args?:
   const binary = anvilBinary();
   const dir = options.ipc === false ? undefined : mkdtempSync(join(tmpdir(), "chaincall-anvil-"));
   const ipcPath = dir ? join(dir, "anvil.ipc") : undefined;
-  const node = await startWithRetry("anvil", options, (port) => ({
-    command: binary,
-    args: ["--host", "127.0.0.1", "--port", String(port), ...(ipcPath ? ["--ipc", ipcPath] : []), ...(options.args ?? [])],
-    cwd: projectRoot(),
-  }), dir);
+  const node = await startWithRetry(
+    "anvil",
+    options,
+    (port) => ({
+      command: binary,
+      args: ["--host", "127.0.0.1", "--port", String(port), ...(ipcPath ? ["--ipc", ipcPath] : []), ...(options.args ?? [])],
+      cwd: projectRoot(),
+    }),
+    dir,
+  );
   if (ipcPath) {
     node.ipcPath = ipcPath;
     // The IPC socket appears a moment after HTTP is up.
@@ -122,14 +135,22 @@ export async function startGanache(options: StartOptions & { args?: string[] } =
     command: process.execPath,
     args: [
       cli,
-      "--server.host", "127.0.0.1",
-      "--server.port", String(port),
-      "--server.ws", "true",
-      "--wallet.mnemonic", DEV_MNEMONIC,
-      "--wallet.totalAccounts", "20",
-      "--wallet.defaultBalance", "10000",
-      "--miner.blockTime", "0",
-      "--logging.quiet", "true",
+      "--server.host",
+      "127.0.0.1",
+      "--server.port",
+      String(port),
+      "--server.ws",
+      "true",
+      "--wallet.mnemonic",
+      DEV_MNEMONIC,
+      "--wallet.totalAccounts",
+      "20",
+      "--wallet.defaultBalance",
+      "10000",
+      "--miner.blockTime",
+      "0",
+      "--logging.quiet",
+      "true",
       ...(options.args ?? []),
     ],
     cwd: projectRoot(),
@@ -179,7 +200,12 @@ interface Launch {
   cwd: string;
 }
 
-async function startWithRetry(kind: LocalNode["kind"], options: StartOptions, launch: (port: number) => Launch, tempDir?: string): Promise<LocalNode> {
+async function startWithRetry(
+  kind: LocalNode["kind"],
+  options: StartOptions,
+  launch: (port: number) => Launch,
+  tempDir?: string,
+): Promise<LocalNode> {
   let lastError: unknown;
   // A free port can be taken by someone else between the check and the node's bind: try a few.
   for (let attempt = 0; attempt < (options.port ? 1 : 3); attempt++) {
@@ -194,7 +220,13 @@ async function startWithRetry(kind: LocalNode["kind"], options: StartOptions, la
   throw lastError;
 }
 
-async function startOnce(kind: LocalNode["kind"], port: number, launch: Launch, readyTimeoutMs: number, tempDir?: string): Promise<LocalNode> {
+async function startOnce(
+  kind: LocalNode["kind"],
+  port: number,
+  launch: Launch,
+  readyTimeoutMs: number,
+  tempDir?: string,
+): Promise<LocalNode> {
   const child = spawn(launch.command, launch.args, { cwd: launch.cwd, stdio: ["ignore", "pipe", "pipe"] });
   running.add(child);
   // The node's output must be read or its pipe fills and it blocks; keep only the tail.

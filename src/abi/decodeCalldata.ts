@@ -1,5 +1,5 @@
-import { AbiCoder, type FunctionFragment, type ParamType } from "./ethersAbi.js";
 import { ChaincallError } from "../errors/ChaincallError.js";
+import { AbiCoder, type FunctionFragment, type ParamType } from "./ethersAbi.js";
 
 /** Options of `decodeCalldata`. */
 export interface DecodeCalldataParameters {
@@ -32,15 +32,25 @@ export function decodeCalldata(fragment: FunctionFragment, data: string, options
     const odd = /^[0-9a-f]*$/.test(hex) ? "an odd number of hex digits" : "a character that is not hex";
     throw new ChaincallError("INVALID_ARGUMENT", `data is not hex bytes (${odd}): ${preview(data.trim())}`);
   }
-  if (options.output) return { params: fragment.outputs, values: decodeParams(fragment.outputs, `0x${hex}`, `the return values of ${signature}`) };
+  if (options.output)
+    return { params: fragment.outputs, values: decodeParams(fragment.outputs, `0x${hex}`, `the return values of ${signature}`) };
   if (hex.length < 8) {
-    throw new ChaincallError("INVALID_ARGUMENT", `calldata of ${hex.length / 2} bytes has no 4-byte selector`, { metaMessages: ["hint: for return data, add --output"] });
+    throw new ChaincallError("INVALID_ARGUMENT", `calldata of ${hex.length / 2} bytes has no 4-byte selector`, {
+      metaMessages: ["hint: for return data, add --output"],
+    });
   }
   const selector = `0x${hex.slice(0, 8)}`;
   if (selector !== fragment.selector) {
     const theirs = options.describeSelector?.(selector);
-    const hints = [theirs ? `hint: ${selector} is ${theirs}` : "", hex.length % 64 === 0 ? "hint: for return data, add --output" : ""].filter(Boolean);
-    throw new ChaincallError("INVALID_ARGUMENT", `calldata starts with ${selector}, not ${fragment.selector}, the selector of ${signature}`, { metaMessages: hints });
+    const hints = [
+      theirs ? `hint: ${selector} is ${theirs}` : "",
+      hex.length % 64 === 0 ? "hint: for return data, add --output" : "",
+    ].filter(Boolean);
+    throw new ChaincallError(
+      "INVALID_ARGUMENT",
+      `calldata starts with ${selector}, not ${fragment.selector}, the selector of ${signature}`,
+      { metaMessages: hints },
+    );
   }
   return { selector, params: fragment.inputs, values: decodeParams(fragment.inputs, `0x${hex.slice(8)}`, `the arguments of ${signature}`) };
 }

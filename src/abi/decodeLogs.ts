@@ -1,6 +1,6 @@
 import type { Interface, Log } from "ethers";
 import { createEventDecoder } from "../events/createLogDecoder.js";
-import { toJsonValue, type JsonValue } from "./formatValue.js";
+import { type JsonValue, toJsonValue } from "./formatValue.js";
 
 /** A log decoded with a known ABI. */
 export interface DecodedLog {

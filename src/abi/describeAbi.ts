@@ -73,12 +73,27 @@ export function describeAbi(abi: Interface, json: readonly unknown[] = []): Desc
     const outputs = f.outputs.map((p, i) => describe(p, original?.outputs?.[i]));
     const mutability = f.stateMutability === "nonpayable" ? "" : ` ${f.stateMutability}`;
     const returns = outputs.length ? ` returns (${declare(outputs)})` : "";
-    functions.push({ name: f.name, signature, selector: f.selector, declaration: `${f.name}(${declare(inputs)})${mutability}${returns}`, inputs, outputs, stateMutability: f.stateMutability });
+    functions.push({
+      name: f.name,
+      signature,
+      selector: f.selector,
+      declaration: `${f.name}(${declare(inputs)})${mutability}${returns}`,
+      inputs,
+      outputs,
+      stateMutability: f.stateMutability,
+    });
   });
   const events: AbiEntryDescription[] = [];
   abi.forEachEvent((e) => {
     const { signature, inputs } = entry("event", e);
-    events.push({ name: e.name, signature, selector: e.topicHash, declaration: `${e.name}(${declare(inputs)})${e.anonymous ? " anonymous" : ""}`, inputs, anonymous: e.anonymous });
+    events.push({
+      name: e.name,
+      signature,
+      selector: e.topicHash,
+      declaration: `${e.name}(${declare(inputs)})${e.anonymous ? " anonymous" : ""}`,
+      inputs,
+      anonymous: e.anonymous,
+    });
   });
   const errors: AbiEntryDescription[] = [];
   abi.forEachError((e) => {
@@ -87,11 +102,16 @@ export function describeAbi(abi: Interface, json: readonly unknown[] = []): Desc
   });
   const deploy = abi.deploy;
   const deployInputs = deploy.inputs.map((p, i) => describe(p, originals.get("constructor")?.inputs?.[i]));
-  const bySignature = (a: { signature?: string; name: string }, b: { signature?: string; name: string }) => compare(a.signature ?? a.name, b.signature ?? b.name);
+  const bySignature = (a: { signature?: string; name: string }, b: { signature?: string; name: string }) =>
+    compare(a.signature ?? a.name, b.signature ?? b.name);
   return {
     constructor:
       deployInputs.length || deploy.payable
-        ? { declaration: `constructor(${declare(deployInputs)})${deploy.payable ? " payable" : ""}`, inputs: deployInputs, stateMutability: deploy.payable ? "payable" : "nonpayable" }
+        ? {
+            declaration: `constructor(${declare(deployInputs)})${deploy.payable ? " payable" : ""}`,
+            inputs: deployInputs,
+            stateMutability: deploy.payable ? "payable" : "nonpayable",
+          }
         : null,
     functions: functions.sort(bySignature),
     events: events.sort(bySignature),
@@ -126,7 +146,8 @@ function indexJsonEntries(json: readonly unknown[]): Map<string, { inputs?: Json
     const e = item as { type?: string; inputs?: JsonParam[]; outputs?: JsonParam[] };
     try {
       if (e.type === "constructor") out.set("constructor", e);
-      else if (e.type === "function" || e.type === "event" || e.type === "error") out.set(`${e.type} ${Fragment.from(item as object).format("sighash")}`, e);
+      else if (e.type === "function" || e.type === "event" || e.type === "error")
+        out.set(`${e.type} ${Fragment.from(item as object).format("sighash")}`, e);
     } catch {
       // An entry ethers could not parse is not in the Interface either.
     }

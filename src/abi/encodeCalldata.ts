@@ -1,5 +1,5 @@
-import { AbiCoder, type FunctionFragment } from "./ethersAbi.js";
 import { ChaincallError } from "../errors/ChaincallError.js";
+import { AbiCoder, type FunctionFragment } from "./ethersAbi.js";
 
 /**
  * ABI-encodes a call: the function's 4-byte selector followed by its arguments (values as `parseArgs`

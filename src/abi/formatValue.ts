@@ -1,4 +1,4 @@
-import { Result, type ParamType } from "./ethersAbi.js";
+import { type ParamType, Result } from "./ethersAbi.js";
 
 /** A JSON-safe value: bigints become decimal strings, structs with named fields become objects. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -61,6 +61,8 @@ export function namedArgs(params: readonly ParamType[], values: ArrayLike<unknow
  * @example formatNamedArgs("YearChanged", { previous: "2020", current: "2021" }) // "YearChanged(previous=2020, current=2021)"
  */
 export function formatNamedArgs(name: string, args: Record<string, unknown>): string {
-  const shown = Object.entries(args).map(([key, value]) => `${key}=${typeof value === "string" && !/[\u0000-\u001f]/.test(value) ? value : JSON.stringify(value)}`);
+  const shown = Object.entries(args).map(
+    ([key, value]) => `${key}=${typeof value === "string" && !/[\u0000-\u001f]/.test(value) ? value : JSON.stringify(value)}`,
+  );
   return `${name}(${shown.join(", ")})`;
 }

@@ -1,11 +1,11 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Interface as InterfaceType } from "ethers";
-import { Fragment, Interface } from "./ethersAbi.js";
-import { contractNameOf, readArtifact } from "./readArtifact.js";
 import { checkString } from "../errors/assertArgument.js";
 import { ChaincallError } from "../errors/ChaincallError.js";
 import { isFile } from "../utils/isFile.js";
+import { Fragment, Interface } from "./ethersAbi.js";
+import { contractNameOf, readArtifact } from "./readArtifact.js";
 
 /** A contract's ABI (and creation bytecode, when known) as read from disk. */
 export interface ContractAbi {
@@ -41,7 +41,9 @@ export function loadContractAbi(nameOrFile: string, abiDir: string): ContractAbi
     const looked = isPathLike(nameOrFile) ? nameOrFile : `${join(abiDir, `${nameOrFile}.abi`)}, ${join(abiDir, `${nameOrFile}.json`)}`;
     const known = listContractNames(abiDir);
     throw new ChaincallError("NOT_FOUND", `no ABI for "${nameOrFile}" (looked for ${looked})`, {
-      metaMessages: [known.length ? `hint: known contracts in ${abiDir}: ${known.join(", ")}` : `hint: ${abiDir} holds no ABI files; set --abi-dir`],
+      metaMessages: [
+        known.length ? `hint: known contracts in ${abiDir}: ${known.join(", ")}` : `hint: ${abiDir} holds no ABI files; set --abi-dir`,
+      ],
     });
   }
   return readAbiFile(found);
@@ -74,12 +76,21 @@ export function readAbiFile(file: string): ContractAbi {
  */
 export function deployBytecode(contract: ContractAbi): string {
   if (contract.unlinkedLibraries?.length) {
-    throw new ChaincallError("INVALID_ARGUMENT", `${contract.name} cannot be deployed: its bytecode needs ${contract.unlinkedLibraries.length === 1 ? "library" : "libraries"} ${contract.unlinkedLibraries.join(", ")} linked first`, {
-      metaMessages: ["hint: deploy the library, then link its address into the bytecode (forge build --libraries, or Hardhat's libraries option)"],
-    });
+    throw new ChaincallError(
+      "INVALID_ARGUMENT",
+      `${contract.name} cannot be deployed: its bytecode needs ${contract.unlinkedLibraries.length === 1 ? "library" : "libraries"} ${contract.unlinkedLibraries.join(", ")} linked first`,
+      {
+        metaMessages: [
+          "hint: deploy the library, then link its address into the bytecode (forge build --libraries, or Hardhat's libraries option)",
+        ],
+      },
+    );
   }
   if (!contract.bytecode) {
-    throw new ChaincallError("INVALID_ARGUMENT", `${contract.name} has no bytecode (${contract.source} came without a .bin or artifact bytecode)`);
+    throw new ChaincallError(
+      "INVALID_ARGUMENT",
+      `${contract.name} has no bytecode (${contract.source} came without a .bin or artifact bytecode)`,
+    );
   }
   return contract.bytecode;
 }

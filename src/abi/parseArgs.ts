@@ -1,6 +1,6 @@
 import type { ConstructorFragment } from "ethers";
-import { getAddress, parseUnits, type FunctionFragment, type ParamType } from "./ethersAbi.js";
 import { ChaincallError } from "../errors/ChaincallError.js";
+import { type FunctionFragment, getAddress, type ParamType, parseUnits } from "./ethersAbi.js";
 
 /**
  * Turns command-line strings into values for a function's (or constructor's) parameters, checked against
@@ -12,7 +12,10 @@ import { ChaincallError } from "../errors/ChaincallError.js";
  * @example parseArgs(fragment, ["2021"]) // [2021n]
  */
 export function parseArgs(fragment: FunctionFragment | ConstructorFragment, raw: readonly unknown[]): unknown[] {
-  const signature = fragment.type === "constructor" ? `constructor(${fragment.inputs.map((p) => p.format("sighash")).join(",")})` : fragment.format("sighash");
+  const signature =
+    fragment.type === "constructor"
+      ? `constructor(${fragment.inputs.map((p) => p.format("sighash")).join(",")})`
+      : fragment.format("sighash");
   if (raw.length !== fragment.inputs.length) {
     const n = fragment.inputs.length;
     throw new ChaincallError("INVALID_ARGUMENT", `${signature} takes ${n} argument${n === 1 ? "" : "s"}, got ${raw.length}`, {
@@ -25,7 +28,9 @@ export function parseArgs(fragment: FunctionFragment | ConstructorFragment, raw:
     } catch (err) {
       const why = err instanceof ArgumentProblem ? err.describe() : String((err as Error).message ?? err);
       const label = `argument ${i + 1} (${param.format("full")})`;
-      throw new ChaincallError("INVALID_ARGUMENT", `${label} of ${signature}: ${why}`, { metaMessages: [`usage: ${describeParams(fragment)}`] });
+      throw new ChaincallError("INVALID_ARGUMENT", `${label} of ${signature}: ${why}`, {
+        metaMessages: [`usage: ${describeParams(fragment)}`],
+      });
     }
   });
 }
@@ -44,7 +49,8 @@ export function parseValue(param: ParamType, input: unknown): unknown {
     const value = typeof input === "string" ? parseJson(input, param) : input;
     const components = param.components;
     if (Array.isArray(value)) {
-      if (value.length !== components.length) throw new ArgumentProblem(`expected ${components.length} fields for ${param.format("sighash")}, got ${value.length}`);
+      if (value.length !== components.length)
+        throw new ArgumentProblem(`expected ${components.length} fields for ${param.format("sighash")}, got ${value.length}`);
       return components.map((c, i) => within(`.${c.name || i}`, () => parseValue(c, value[i])));
     }
     if (value && typeof value === "object") {
@@ -73,7 +79,8 @@ function parseScalar(param: ParamType, input: unknown): unknown {
     throw new ArgumentProblem(`expected true or false, got ${show(input)}`);
   }
   if (type === "address") {
-    if (typeof input !== "string" || !/^0x[0-9a-fA-F]{40}$/.test(input)) throw new ArgumentProblem(`expected a 0x address of 40 hex digits, got ${show(input)}`);
+    if (typeof input !== "string" || !/^0x[0-9a-fA-F]{40}$/.test(input))
+      throw new ArgumentProblem(`expected a 0x address of 40 hex digits, got ${show(input)}`);
     const mixedCase = input.slice(2) !== input.slice(2).toLowerCase() && input.slice(2) !== input.slice(2).toUpperCase();
     if (mixedCase) {
       try {
@@ -85,7 +92,8 @@ function parseScalar(param: ParamType, input: unknown): unknown {
     return getAddress(input.toLowerCase());
   }
   if (type.startsWith("bytes")) {
-    if (typeof input !== "string" || !/^0x([0-9a-fA-F]{2})*$/.test(input)) throw new ArgumentProblem(`expected 0x-prefixed hex bytes, got ${show(input)}`);
+    if (typeof input !== "string" || !/^0x([0-9a-fA-F]{2})*$/.test(input))
+      throw new ArgumentProblem(`expected 0x-prefixed hex bytes, got ${show(input)}`);
     const size = type === "bytes" ? undefined : Number(type.slice(5));
     const length = (input.length - 2) / 2;
     if (size !== undefined && length !== size) throw new ArgumentProblem(`expected exactly ${size} bytes, got ${length}`);
@@ -151,7 +159,10 @@ export function describeParams(fragment: FunctionFragment | ConstructorFragment)
 
 // A problem with one value; `path` says where inside an array or struct it sits (`[1].amount`).
 class ArgumentProblem extends Error {
-  constructor(message: string, readonly path = "") {
+  constructor(
+    message: string,
+    readonly path = "",
+  ) {
     super(message);
   }
   describe(): string {
@@ -221,7 +232,10 @@ function parseJsonExact(text: string): unknown {
     }
     for (;;) {
       item();
-      if (next() !== ",") return expect(close);
+      if (next() !== ",") {
+        expect(close);
+        return;
+      }
       at++;
     }
   };
@@ -246,7 +260,11 @@ function parseJsonExact(text: string): unknown {
       return record;
     }
     if (c === '"') return JSON.parse(token(JSON_STRING) ?? fail());
-    for (const [word, literal] of [["true", true], ["false", false], ["null", null]] as const) {
+    for (const [word, literal] of [
+      ["true", true],
+      ["false", false],
+      ["null", null],
+    ] as const) {
       if (text.startsWith(word, at)) {
         at += word.length;
         return literal;
@@ -272,7 +290,7 @@ function example(param: ParamType): string {
 function show(value: unknown): string {
   let text: string;
   try {
-    text = value instanceof JsonNumber ? value.text : JSON.stringify(value) ?? String(value);
+    text = value instanceof JsonNumber ? value.text : (JSON.stringify(value) ?? String(value));
   } catch {
     // A value nested thousands deep (from a batch line's JSON) overflows JSON.stringify's stack.
     text = Array.isArray(value) ? "a deeply nested array" : "a deeply nested value";

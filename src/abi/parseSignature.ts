@@ -1,5 +1,5 @@
-import { FunctionFragment, ParamType } from "./ethersAbi.js";
 import { ChaincallError } from "../errors/ChaincallError.js";
+import { FunctionFragment, ParamType } from "./ethersAbi.js";
 
 /**
  * Parses a cast-style signature `name(types)(returns)` (returns optional), e.g. `getYear()(uint256)` or
@@ -17,7 +17,10 @@ export function parseSignature(signature: string): FunctionFragment {
   const inputs = text.slice(open + 1, inputsEnd);
   let rest = text.slice(inputsEnd + 1).trim();
   // cast accepts both "f()(uint256)" and "f() returns (uint256)"; so do we, plus state mutability words.
-  rest = rest.replace(/^(external|public|view|pure|payable|nonpayable|\s)+/g, "").replace(/^returns\s*/, "").trim();
+  rest = rest
+    .replace(/^(external|public|view|pure|payable|nonpayable|\s)+/g, "")
+    .replace(/^returns\s*/, "")
+    .trim();
   let outputs = "";
   if (rest !== "") {
     if (!rest.startsWith("(")) throw bad(signature, `unexpected "${rest}"`);
@@ -30,7 +33,11 @@ export function parseSignature(signature: string): FunctionFragment {
     return FunctionFragment.from(`function ${name}(${inputs})${outputs.trim() ? ` returns (${outputs})` : ""}`);
   } catch (err) {
     const wrong = [...splitTopLevel(inputs), ...splitTopLevel(outputs)].find((type) => !isParamType(type));
-    throw bad(signature, wrong !== undefined ? `unknown type "${wrong}"` : ((err as { shortMessage?: string }).shortMessage ?? "unknown type"), err);
+    throw bad(
+      signature,
+      wrong !== undefined ? `unknown type "${wrong}"` : ((err as { shortMessage?: string }).shortMessage ?? "unknown type"),
+      err,
+    );
   }
 }
 

@@ -110,7 +110,11 @@ function readText(file: string, label: string): string {
     return readFileSync(file, "utf8");
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new ChaincallError(code === "ENOENT" ? "NOT_FOUND" : "INVALID_ARGUMENT", `cannot read ${label}: ${code ?? (err as Error).message}`, { cause: err });
+    throw new ChaincallError(
+      code === "ENOENT" ? "NOT_FOUND" : "INVALID_ARGUMENT",
+      `cannot read ${label}: ${code ?? (err as Error).message}`,
+      { cause: err },
+    );
   }
 }
 
@@ -120,14 +124,16 @@ function abiProblem(abi: unknown[]): string | undefined {
   for (const [i, entry] of abi.entries()) {
     if (!isRecord(entry)) return `entry ${i} is not an object`;
     if (typeof entry.type !== "string" || !ABI_ENTRY_TYPES.has(entry.type)) return `entry ${i} has no known "type"`;
-    if (["function", "event", "error"].includes(entry.type) && typeof entry.name !== "string") return `entry ${i} (${entry.type}) has no name`;
+    if (["function", "event", "error"].includes(entry.type) && typeof entry.name !== "string")
+      return `entry ${i} (${entry.type}) has no name`;
     for (const key of ["inputs", "outputs"]) {
       const params = entry[key];
       if (params === undefined) {
         if (key === "inputs" && entry.type !== "fallback" && entry.type !== "receive") return `entry ${i} has no inputs`;
         continue;
       }
-      if (!Array.isArray(params) || !params.every((p) => isRecord(p) && typeof p.type === "string")) return `entry ${i} has malformed ${key}`;
+      if (!Array.isArray(params) || !params.every((p) => isRecord(p) && typeof p.type === "string"))
+        return `entry ${i} has malformed ${key}`;
     }
     // Parsed here: ethers' Interface would skip a bad entry with a console.log warning (on stdout).
     try {
@@ -173,7 +179,9 @@ function unlinkedLibraries(body: string, linkReferences: Record<string, unknown>
   const placeholders = [...new Set((body.match(PLACEHOLDER_RE) ?? []).filter((chunk) => chunk.length === 40))];
   if (placeholders.length === 0) return [];
   if (linkReferences) {
-    const named = Object.entries(linkReferences).flatMap(([sourceName, libs]) => (isRecord(libs) ? Object.keys(libs).map((lib) => `${sourceName}:${lib}`) : []));
+    const named = Object.entries(linkReferences).flatMap(([sourceName, libs]) =>
+      isRecord(libs) ? Object.keys(libs).map((lib) => `${sourceName}:${lib}`) : [],
+    );
     if (named.length > 0) return named.sort();
   }
   // Old solc: `__` + the library's (truncated) `path:Name` padded with `_`; new: `__$` + hash + `$__` (named only in link references).

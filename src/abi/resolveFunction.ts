@@ -50,12 +50,18 @@ export function resolveFunction(spec: string, options: ResolveFunctionParameters
   const candidates = [...found.values()];
   if (candidates.length === 1) return { fragment: candidates[0].fragment, contractName: candidates[0].contracts[0], fromAbi: true };
   if (candidates.length > 1) {
-    throw new ChaincallError("INVALID_ARGUMENT", `"${wanted}" is declared more than one way in ${options.abiDir}; pick one by its signature or with --contract`, {
-      metaMessages: candidates.map((c) => `  ${c.fragment.format("sighash")}${returnsText(c.fragment)}  (${c.contracts.join(", ")})`),
-    });
+    throw new ChaincallError(
+      "INVALID_ARGUMENT",
+      `"${wanted}" is declared more than one way in ${options.abiDir}; pick one by its signature or with --contract`,
+      {
+        metaMessages: candidates.map((c) => `  ${c.fragment.format("sighash")}${returnsText(c.fragment)}  (${c.contracts.join(", ")})`),
+      },
+    );
   }
   throw new ChaincallError("INVALID_ARGUMENT", `no function "${wanted}" in the ABIs of ${options.abiDir}`, {
-    metaMessages: [`hint: give a signature, e.g. "${/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(wanted) ? wanted : "transfer"}(address,uint256)", or the ABI with --contract <Name|file>`],
+    metaMessages: [
+      `hint: give a signature, e.g. "${/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(wanted) ? wanted : "transfer"}(address,uint256)", or the ABI with --contract <Name|file>`,
+    ],
   });
 }
 

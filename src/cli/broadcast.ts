@@ -3,10 +3,10 @@ import type { Client } from "../client/connect.js";
 import { ChaincallError } from "../errors/ChaincallError.js";
 import { assertSendAllowed, guardedChainName } from "../tx/assertSendAllowed.js";
 import { resolveFees } from "../tx/resolveFees.js";
-import { sendTransaction, type SendTransactionParameters, type TransactionOverrides } from "../tx/sendTransaction.js";
+import { type SendTransactionParameters, sendTransaction, type TransactionOverrides } from "../tx/sendTransaction.js";
 import { waitForReceipt } from "../tx/waitForReceipt.js";
 import type { Output } from "./output.js";
-import { summarizeReceipt, type ReceiptSummary } from "./printReceipt.js";
+import { type ReceiptSummary, summarizeReceipt } from "./printReceipt.js";
 
 export interface BroadcastOptions {
   output: Output;
@@ -27,8 +27,15 @@ export interface BroadcastOptions {
  * transaction fails (exit 1).
  * @returns the hash, and the receipt summary unless `async`
  */
-export async function broadcastAndWait(client: Client, request: SendTransactionParameters, options: BroadcastOptions): Promise<{ hash: string; nonce: number; receipt?: ReceiptSummary }> {
-  const fees = await confirmMainnet(client, [{ to: request.to ?? null, value: request.value ?? 0n, describeTo: options.describeTo }], { yes: options.yes, overrides: request });
+export async function broadcastAndWait(
+  client: Client,
+  request: SendTransactionParameters,
+  options: BroadcastOptions,
+): Promise<{ hash: string; nonce: number; receipt?: ReceiptSummary }> {
+  const fees = await confirmMainnet(client, [{ to: request.to ?? null, value: request.value ?? 0n, describeTo: options.describeTo }], {
+    yes: options.yes,
+    overrides: request,
+  });
   const tx = await sendTransaction(client, { ...request, ...fees });
   // The hash comes first, before any wait, so a killed or timed-out run still tells what was sent.
   options.output.lines([options.async ? tx.hash : `hash        ${tx.hash}`]);
@@ -42,7 +49,11 @@ export async function broadcastAndWait(client: Client, request: SendTransactionP
  * stderr when it is a terminal. Dropped, replaced and reverted transactions end the wait with typed errors
  * (exit 1), never "success".
  */
-export async function waitWithProgress(client: Client, tx: TransactionResponse, options: Pick<BroadcastOptions, "output" | "confirmations" | "timeoutMs" | "interfaces">): Promise<ReceiptSummary> {
+export async function waitWithProgress(
+  client: Client,
+  tx: TransactionResponse,
+  options: Pick<BroadcastOptions, "output" | "confirmations" | "timeoutMs" | "interfaces">,
+): Promise<ReceiptSummary> {
   const started = Date.now();
   const receipt = await waitForReceipt(client, tx.hash, {
     confirmations: options.confirmations,
@@ -52,8 +63,14 @@ export async function waitWithProgress(client: Client, tx: TransactionResponse, 
     onProgress: (p) => {
       const seconds = `${((Date.now() - started) / 1000).toFixed(1)} s`;
       // Aligned with the result lines (`hash        0x…`, `status      success`) that frame them.
-      if (p.stage === "pending") options.output.progress(`pending     ${tx.hash} (nonce ${tx.nonce}), waiting for ${options.confirmations} confirmation${options.confirmations === 1 ? "" : "s"}`);
-      else options.output.progress(`${(p.stage === "mined" ? "mined" : "confirmed").padEnd(12)}in block ${p.blockNumber} (${p.confirmations}/${options.confirmations}) after ${seconds}`);
+      if (p.stage === "pending")
+        options.output.progress(
+          `pending     ${tx.hash} (nonce ${tx.nonce}), waiting for ${options.confirmations} confirmation${options.confirmations === 1 ? "" : "s"}`,
+        );
+      else
+        options.output.progress(
+          `${(p.stage === "mined" ? "mined" : "confirmed").padEnd(12)}in block ${p.blockNumber} (${p.confirmations}/${options.confirmations}) after ${seconds}`,
+        );
     },
   });
   return summarizeReceipt(receipt, options.interfaces);
@@ -86,15 +103,26 @@ export async function confirmMainnet(
   const canAsk = options.canAsk ?? Boolean(process.stdin.isTTY && process.stderr.isTTY);
   const what = sends.length === 1 ? "a transaction" : `${sends.length} transactions`;
   // Without a terminal there is nobody to ask: the guard refuses.
-  if (!canAsk) assertSendAllowed(client, { confirmed: false, count: sends.length, reason: "no terminal to ask on", hints: ["hint: pass --yes to broadcast on mainnet without a prompt"] });
+  if (!canAsk)
+    assertSendAllowed(client, {
+      confirmed: false,
+      count: sends.length,
+      reason: "no terminal to ask on",
+      hints: ["hint: pass --yes to broadcast on mainnet without a prompt"],
+    });
   // The fees the prompt shows, complete (the user's own where given, the node's suggestion otherwise): the
   // signer uses exactly these.
   const resolved = await resolveFees(client, options.overrides ?? {});
-  const fees: TransactionOverrides = resolved.type === 0 ? resolved : { maxFeePerGas: resolved.maxFeePerGas, maxPriorityFeePerGas: resolved.maxPriorityFeePerGas };
+  const fees: TransactionOverrides =
+    resolved.type === 0 ? resolved : { maxFeePerGas: resolved.maxFeePerGas, maxPriorityFeePerGas: resolved.maxPriorityFeePerGas };
   const { formatEther, formatUnits } = await import("ethers");
   const gwei = (wei: bigint) => `${formatUnits(wei, "gwei")} gwei`;
   const total = sends.reduce((sum, s) => sum + s.value, 0n);
-  const recipients = [...new Set(sends.map((s) => (s.to === null ? (s.describeTo ?? "a new contract") : `${s.to}${s.describeTo ? ` (${s.describeTo})` : ""}`)))];
+  const recipients = [
+    ...new Set(
+      sends.map((s) => (s.to === null ? (s.describeTo ?? "a new contract") : `${s.to}${s.describeTo ? ` (${s.describeTo})` : ""}`)),
+    ),
+  ];
   const lines = [
     `About to broadcast ${what} on ${chainName}:`,
     `  chain     ${client.chainId} (${chainName}) at ${client.endpoint}`,
@@ -102,7 +130,9 @@ export async function confirmMainnet(
     ...recipients.slice(0, 5).map((r, i) => `  ${i === 0 ? "to        " : "          "}${r}`),
     ...(recipients.length > 5 ? [`            … and ${recipients.length - 5} more`] : []),
     `  value     ${formatEther(total)} ETH${sends.length > 1 ? " in total" : ""}`,
-    fees.gasPrice !== undefined ? `  max fee   ${gwei(fees.gasPrice)} per gas (legacy gas price)` : `  max fee   ${gwei(fees.maxFeePerGas!)} per gas (priority fee ${gwei(fees.maxPriorityFeePerGas!)})`,
+    fees.gasPrice !== undefined
+      ? `  max fee   ${gwei(fees.gasPrice)} per gas (legacy gas price)`
+      : `  max fee   ${gwei(fees.maxFeePerGas!)} per gas (priority fee ${gwei(fees.maxPriorityFeePerGas!)})`,
   ];
   process.stderr.write(`${lines.join("\n")}\n`);
   const answer = await ask("Broadcast? [y/N] ");

@@ -1,6 +1,6 @@
+import type { JsonValue } from "../abi/formatValue.js";
 import type { ChaincallError } from "../errors/ChaincallError.js";
 import type { ContractRevertedError } from "../errors/ContractRevertedError.js";
-import type { JsonValue } from "../abi/formatValue.js";
 
 /**
  * An error as `--json` prints it (`{"error": …}`) and as a failed `batch` line carries it: the same fields

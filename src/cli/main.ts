@@ -14,7 +14,7 @@ import { journalCommand } from "./commands/journal.js";
 import { sendCommand } from "./commands/send.js";
 import { appendErrorLog } from "./errorLog.js";
 import { globalOptions, registerArgvSecrets, STREAMS_KEY } from "./options.js";
-import { reportError, type OutputStreams } from "./output.js";
+import { type OutputStreams, reportError } from "./output.js";
 import { closestName } from "./suggest.js";
 
 const COMMANDS = [callCommand, sendCommand, deployCommand, genCommand, ...abiCommands, ...chainCommands, ...batchCommands, journalCommand];
@@ -33,7 +33,12 @@ export interface MainOptions {
  * @example const streams = captureStreams(); const code = await main(["block-number", "-r", url], { streams });
  */
 export async function main(args: string[], options: MainOptions = {}): Promise<number> {
-  const flags = { streams: options.streams, json: args.includes("--json"), quiet: args.includes("-q") || args.includes("--quiet"), verbose: args.includes("-v") || args.includes("--verbose") };
+  const flags = {
+    streams: options.streams,
+    json: args.includes("--json"),
+    quiet: args.includes("-q") || args.includes("--quiet"),
+    verbose: args.includes("-v") || args.includes("--verbose"),
+  };
   // Secrets are known before anything can echo them: a key pasted into the wrong flag must not be printed.
   registerArgvSecrets(args);
   try {
@@ -60,7 +65,9 @@ export async function main(args: string[], options: MainOptions = {}): Promise<n
         if (err) throw err;
         const hint = `hint: chaincall ${commandOf(args)?.name ?? "<command>"} --help`;
         const suggestion = suggestOption(message, parser);
-        throw new ChaincallError("INVALID_ARGUMENT", cleanUsageMessage(message, args), { metaMessages: suggestion ? [suggestion, hint] : [hint] });
+        throw new ChaincallError("INVALID_ARGUMENT", cleanUsageMessage(message, args), {
+          metaMessages: suggestion ? [suggestion, hint] : [hint],
+        });
       })
       .epilogue("Exit codes: 0 success, 1 runtime failure (RPC, revert, timeout, chain mismatch), 2 bad input.\nDocs: README.md")
       // The streams travel in the parse context under a symbol: no option, and invisible to strict mode.
@@ -84,7 +91,11 @@ function normalizeArgv(argv: Record<string, unknown>): void {
 
 // Folders given as files and files given as folders are bad input, said in one line before any command
 // runs (not a raw ENOTDIR or EISDIR from deep inside one, after connecting).
-const PATH_OPTIONS: [option: string, kind: "folder" | "file"][] = [["abi-dir", "folder"], ["deployments", "folder"], ["journal", "file"]];
+const PATH_OPTIONS: [option: string, kind: "folder" | "file"][] = [
+  ["abi-dir", "folder"],
+  ["deployments", "folder"],
+  ["journal", "file"],
+];
 function checkPathOptions(argv: Record<string, unknown>): void {
   for (const [option, kind] of PATH_OPTIONS) {
     const value = argv[option];
@@ -99,8 +110,13 @@ function checkPathOptions(argv: Record<string, unknown>): void {
       continue; // unreadable: the command says so in its own words
     }
     if (isDirectory === undefined) continue; // not there yet: commands create or report it
-    if (kind === "folder" && !isDirectory) throw new ChaincallError("INVALID_ARGUMENT", `--${option} ${value} is a file; expected a folder`);
-    if (kind === "file" && isDirectory) throw new ChaincallError("INVALID_ARGUMENT", `--${option} ${value} is a folder; expected a file (e.g. ${value.replace(/\/+$/, "")}/journal.jsonl)`);
+    if (kind === "folder" && !isDirectory)
+      throw new ChaincallError("INVALID_ARGUMENT", `--${option} ${value} is a file; expected a folder`);
+    if (kind === "file" && isDirectory)
+      throw new ChaincallError(
+        "INVALID_ARGUMENT",
+        `--${option} ${value} is a folder; expected a file (e.g. ${value.replace(/\/+$/, "")}/journal.jsonl)`,
+      );
   }
 }
 
@@ -164,7 +180,10 @@ function cleanUnknownOptions(message: string): string {
   const unknown = /^Unknown arguments?: (.*)$/.exec(message);
   if (!unknown) return message;
   const names = unknown[1].split(", ");
-  const kept = names.filter((n) => !names.some((other) => other !== n && other.includes("-") && other.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()) === n));
+  const kept = names.filter(
+    (n) =>
+      !names.some((other) => other !== n && other.includes("-") && other.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()) === n),
+  );
   return `unknown option${kept.length > 1 ? "s" : ""} ${kept.map((n) => (n.length === 1 ? `-${n}` : `--${n}`)).join(", ")}`;
 }
 

@@ -9,7 +9,8 @@ export const globalOptions: Record<string, Options> = {
   "rpc-url": {
     alias: "r",
     type: "string",
-    describe: "node: http(s)://, ws(s):// or an IPC path; several nodes of one chain (repeat -r or comma-separate, at most 16) for failover [env ETH_RPC_URL] [default: http://127.0.0.1:8545]",
+    describe:
+      "node: http(s)://, ws(s):// or an IPC path; several nodes of one chain (repeat -r or comma-separate, at most 16) for failover [env ETH_RPC_URL] [default: http://127.0.0.1:8545]",
   },
   "chain-id": { type: "string", describe: "refuse to act on any other chain [env ETH_CHAIN_ID]" },
   "abi-dir": { type: "string", describe: "folder of ABI files (X.abi, X.bin, artifacts) [default: ./abi]" },
@@ -26,11 +27,18 @@ export const signerOptions: Record<string, Options> = {
     type: "string",
     // One value whatever it looks like: yargs would otherwise read "-" (stdin) as a positional.
     nargs: 1,
-    describe: "sign with this key, or - to read it from stdin (a hidden prompt on a terminal); a key written here is visible to other users (ps): prefer -, --private-key-file or env ETH_PRIVATE_KEY",
+    describe:
+      "sign with this key, or - to read it from stdin (a hidden prompt on a terminal); a key written here is visible to other users (ps): prefer -, --private-key-file or env ETH_PRIVATE_KEY",
   },
-  "private-key-file": { type: "string", describe: "sign with the key in this file (64 hex digits, optional 0x; surrounding whitespace ignored; keep it chmod 600)" },
+  "private-key-file": {
+    type: "string",
+    describe: "sign with the key in this file (64 hex digits, optional 0x; surrounding whitespace ignored; keep it chmod 600)",
+  },
   keystore: { type: "string", describe: "geth keystore v3 file, or keystore folder with --from <address> [env ETH_KEYSTORE]" },
-  "password-file": { type: "string", describe: "file whose first line is the keystore password [else env ETH_PASSWORD, else a prompt on a terminal]" },
+  "password-file": {
+    type: "string",
+    describe: "file whose first line is the keystore password [else env ETH_PASSWORD, else a prompt on a terminal]",
+  },
   from: { type: "string", describe: "send from a node-managed account (eth_sendTransaction), or pick the keystore account [env ETH_FROM]" },
   journal: { type: "string", describe: "journal of signed transactions [env CHAINCALL_JOURNAL] [default: ~/.chaincall/journal.jsonl]" },
 };
@@ -46,7 +54,11 @@ export const sendOptions: Record<string, Options> = {
   nonce: { type: "string", describe: "use this nonce instead of the next one" },
   async: { type: "boolean", describe: "print the hash and do not wait for the receipt" },
   confirmations: { type: "string", describe: "blocks to wait for [default: 1]" },
-  yes: { alias: "y", type: "boolean", describe: "on Ethereum mainnet (chain id 1), broadcast without asking (required when not on a terminal)" },
+  yes: {
+    alias: "y",
+    type: "boolean",
+    describe: "on Ethereum mainnet (chain id 1), broadcast without asking (required when not on a terminal)",
+  },
 };
 
 /** Settings common to all commands, with env fallbacks applied. */
@@ -79,13 +91,16 @@ export function readGlobals(argv: Record<string, unknown>): Globals {
   const chainText = (argv["chain-id"] as string | undefined) ?? env.ETH_CHAIN_ID;
   let chainId: bigint | undefined;
   if (chainText !== undefined && chainText !== "") {
-    if (!/^(\d+|0x[0-9a-fA-F]+)$/.test(chainText)) throw new ChaincallError("INVALID_ARGUMENT", `invalid chain id "${chainText}" (expected a number)`);
+    if (!/^(\d+|0x[0-9a-fA-F]+)$/.test(chainText))
+      throw new ChaincallError("INVALID_ARGUMENT", `invalid chain id "${chainText}" (expected a number)`);
     chainId = BigInt(chainText);
   }
   const timeoutRaw = argv.timeout ?? env.ETH_TIMEOUT;
   const timeoutText = timeoutRaw === undefined || timeoutRaw === "" ? undefined : String(timeoutRaw).trim();
-  const timeoutSeconds = timeoutText === undefined ? DEFAULT_TIMEOUT_SECONDS : /^\d+(\.\d+)?$/.test(timeoutText) ? Number(timeoutText) : NaN;
-  if (!(timeoutSeconds > 0) || !Number.isFinite(timeoutSeconds)) throw new ChaincallError("INVALID_ARGUMENT", `invalid timeout "${timeoutRaw}" (expected seconds > 0)`);
+  const timeoutSeconds =
+    timeoutText === undefined ? DEFAULT_TIMEOUT_SECONDS : /^\d+(\.\d+)?$/.test(timeoutText) ? Number(timeoutText) : NaN;
+  if (!(timeoutSeconds > 0) || !Number.isFinite(timeoutSeconds))
+    throw new ChaincallError("INVALID_ARGUMENT", `invalid timeout "${timeoutRaw}" (expected seconds > 0)`);
   return {
     rpcUrl: readRpcUrls(argv["rpc-url"], env.ETH_RPC_URL),
     chainId,
@@ -178,13 +193,13 @@ export function registerArgvSecrets(args: readonly string[], env: NodeJS.Process
   for (const name of ["ETH_FROM", "ETH_KEYSTORE", "ETH_CHAIN_ID", "ETH_TIMEOUT", "CHAINCALL_JOURNAL"]) registerKeyShaped(env[name]);
   let command: string | undefined;
   let positionals = 0;
-  let valueOf: string | undefined;
+  let pendingOption: string | undefined;
   let afterDashes = false;
   for (const arg of args) {
     if (typeof arg !== "string") continue;
-    if (valueOf !== undefined) {
-      const option = valueOf;
-      valueOf = undefined;
+    if (pendingOption !== undefined) {
+      const option = pendingOption;
+      pendingOption = undefined;
       if (option === "--private-key") registerSecret(arg);
       else if (option === "-r" || option === "--rpc-url") registerUrlListSecrets(arg);
       if (!HASH_OPTIONS.has(option)) registerKeyShaped(arg);
@@ -203,7 +218,7 @@ export function registerArgvSecrets(args: readonly string[], env: NodeJS.Process
         else if (option === "-r" || option === "--rpc-url") registerUrlListSecrets(value);
         if (!HASH_OPTIONS.has(option)) registerKeyShaped(value);
       } else if (!FLAG_OPTIONS.has(arg) && !arg.startsWith("--no-") && !/^-[a-zA-Z]{2,}$/.test(arg)) {
-        valueOf = arg;
+        pendingOption = arg;
       }
       registerKeyShaped(arg);
       continue;

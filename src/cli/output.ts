@@ -76,8 +76,12 @@ export function captureStreams(): OutputStreams & { stdoutText(): string; stderr
   let out = "";
   let err = "";
   return {
-    stdout: (text) => void (out += text),
-    stderr: (text) => void (err += text),
+    stdout: (text) => {
+      out += text;
+    },
+    stderr: (text) => {
+      err += text;
+    },
     stderrIsTTY: false,
     stdoutText: () => out,
     stderrText: () => err,

@@ -15,13 +15,16 @@ const NAME = /^[A-Za-z_$][A-Za-z0-9_$.-]*$/;
  * @example parseAddress("0x5fbdb2315678afecb367f032d93f642f64180aa3") // "0x5FbDB2315678afecb367f032d93F642f64180aa3"
  */
 export function parseAddress(text: string): string {
-  if (!/^0x[0-9a-fA-F]{40}$/.test(text)) throw new ChaincallError("INVALID_ARGUMENT", `invalid address "${text}" (expected 0x and 40 hex digits)`);
+  if (!/^0x[0-9a-fA-F]{40}$/.test(text))
+    throw new ChaincallError("INVALID_ARGUMENT", `invalid address "${text}" (expected 0x and 40 hex digits)`);
   const body = text.slice(2);
   if (body !== body.toLowerCase() && body !== body.toUpperCase()) {
     try {
       return getAddress(text);
     } catch {
-      throw new ChaincallError("INVALID_ARGUMENT", `bad checksum in address ${text}`, { metaMessages: [`hint: did you mean ${getAddress(text.toLowerCase())}?`] });
+      throw new ChaincallError("INVALID_ARGUMENT", `bad checksum in address ${text}`, {
+        metaMessages: [`hint: did you mean ${getAddress(text.toLowerCase())}?`],
+      });
     }
   }
   return getAddress(text.toLowerCase());
@@ -44,7 +47,8 @@ export function parseTarget(text: string): ParsedTarget {
   const name = at >= 0 ? text.slice(0, at) : isAddress ? undefined : text;
   const addressPart = at >= 0 ? text.slice(at + 1) : isAddress ? text : undefined;
   const address = addressPart === undefined ? undefined : parseAddress(addressPart);
-  if (name !== undefined && !NAME.test(name)) throw new ChaincallError("INVALID_ARGUMENT", `invalid target "${text}" (expected 0x…, Name, or Name@0x…)`);
+  if (name !== undefined && !NAME.test(name))
+    throw new ChaincallError("INVALID_ARGUMENT", `invalid target "${text}" (expected 0x…, Name, or Name@0x…)`);
   return { name, address };
 }
 
@@ -59,7 +63,11 @@ export type AccountArgument = { address: string; name?: undefined } | { name: st
  */
 export function parseAccount(text: string): AccountArgument {
   if (/^0x/i.test(text)) return { address: parseAddress(text) };
-  if (!NAME.test(text)) throw new ChaincallError("INVALID_ARGUMENT", `invalid address "${text}" (expected 0x and 40 hex digits, or a name from the address book)`);
+  if (!NAME.test(text))
+    throw new ChaincallError(
+      "INVALID_ARGUMENT",
+      `invalid address "${text}" (expected 0x and 40 hex digits, or a name from the address book)`,
+    );
   return { name: text };
 }
 
@@ -69,7 +77,8 @@ export function parseAccount(text: string): AccountArgument {
  * @example parseTxHash("0x9B27…0DEA") // "0x9b27…0dea"
  */
 export function parseTxHash(text: string): string {
-  if (!/^0x[0-9a-fA-F]{64}$/.test(text)) throw new ChaincallError("INVALID_ARGUMENT", `invalid transaction hash "${text}" (expected 0x and 64 hex digits)`);
+  if (!/^0x[0-9a-fA-F]{64}$/.test(text))
+    throw new ChaincallError("INVALID_ARGUMENT", `invalid transaction hash "${text}" (expected 0x and 64 hex digits)`);
   return text.toLowerCase();
 }
 

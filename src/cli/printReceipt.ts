@@ -1,5 +1,5 @@
 import type { Interface, TransactionReceipt } from "ethers";
-import { decodeLogs, type DecodedLog } from "../abi/decodeLogs.js";
+import { type DecodedLog, decodeLogs } from "../abi/decodeLogs.js";
 import { formatNamedArgs } from "../abi/formatValue.js";
 
 /** A receipt as the CLI reports it. */

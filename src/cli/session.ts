@@ -1,6 +1,6 @@
-import type { Interface } from "ethers";
 import { statSync } from "node:fs";
-import { connect, type Client } from "../client/connect.js";
+import type { Interface } from "ethers";
+import { type Client, connect } from "../client/connect.js";
 import { ChaincallError } from "../errors/ChaincallError.js";
 import type { SignerOptions } from "../signer/createSigner.js";
 import type { Globals } from "./options.js";
@@ -11,9 +11,20 @@ import { parseAddress } from "./parseInput.js";
  * Connects with the global options (and a signer for send/deploy), runs `work`, and always closes.
  * @example await withClient(globals, {}, async (client) => client.provider.getBlockNumber());
  */
-export async function withClient<T>(globals: Globals, extra: { signer?: CliSignerOptions; abis?: Interface[]; journal?: string }, work: (client: Client) => Promise<T>): Promise<T> {
+export async function withClient<T>(
+  globals: Globals,
+  extra: { signer?: CliSignerOptions; abis?: Interface[]; journal?: string },
+  work: (client: Client) => Promise<T>,
+): Promise<T> {
   const signer = extra.signer === undefined ? undefined : await resolveSigner(extra.signer);
-  const client = await connect({ rpcUrl: globals.rpcUrl, chainId: globals.chainId, timeoutMs: globals.timeoutMs, signer, abis: extra.abis, journal: extra.journal ?? true });
+  const client = await connect({
+    rpcUrl: globals.rpcUrl,
+    chainId: globals.chainId,
+    timeoutMs: globals.timeoutMs,
+    signer,
+    abis: extra.abis,
+    journal: extra.journal ?? true,
+  });
   try {
     return await work(client);
   } finally {
@@ -56,7 +67,9 @@ export function readSigner(argv: Record<string, unknown>, output: Output): CliSi
     return { privateKeySource: { stdin: true }, describe: "the key read from stdin" };
   }
   if (flagKey) {
-    output.warn("--private-key is visible to other users of this machine (ps); prefer ETH_PRIVATE_KEY, --private-key-file <file> or --private-key - (stdin)");
+    output.warn(
+      "--private-key is visible to other users of this machine (ps); prefer ETH_PRIVATE_KEY, --private-key-file <file> or --private-key - (stdin)",
+    );
     return { privateKey: checkKey(flagKey, "--private-key") };
   }
   const from = argv.from as string | undefined;
@@ -72,17 +85,25 @@ export function readSigner(argv: Record<string, unknown>, output: Output): CliSi
   if (env.ETH_PRIVATE_KEY) return { privateKey: checkKey(env.ETH_PRIVATE_KEY, "ETH_PRIVATE_KEY") };
   if (env.ETH_KEYSTORE) return keystoreSigner(env.ETH_KEYSTORE, env.ETH_FROM);
   if (env.ETH_FROM) return { from: parseAddress(env.ETH_FROM) };
-  throw new ChaincallError("INVALID_ARGUMENT", "no signer: set ETH_PRIVATE_KEY, use --private-key-file or --keystore, or pass --from <address> for a node-managed account");
+  throw new ChaincallError(
+    "INVALID_ARGUMENT",
+    "no signer: set ETH_PRIVATE_KEY, use --private-key-file or --keystore, or pass --from <address> for a node-managed account",
+  );
 }
 
 const SECP256K1_ORDER = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
 
 // Checked before connecting, so a mangled key is bad input (exit 2), never "cannot reach"; never echoed.
 function checkKey(key: string, source: string): string {
-  if (!/^(0x)?[0-9a-fA-F]{64}$/.test(key.trim())) throw new ChaincallError("INVALID_ARGUMENT", `${source} is not a private key (expected 64 hex digits, optional 0x)`);
+  if (!/^(0x)?[0-9a-fA-F]{64}$/.test(key.trim()))
+    throw new ChaincallError("INVALID_ARGUMENT", `${source} is not a private key (expected 64 hex digits, optional 0x)`);
   // 64 hex digits is not enough: a secp256k1 key lies in 1 … n−1 (0x00…0 is no key), else signing fails later.
   const value = BigInt(`0x${key.trim().replace(/^0x/, "")}`);
-  if (value === 0n || value >= SECP256K1_ORDER) throw new ChaincallError("INVALID_ARGUMENT", `${source} is not a valid secp256k1 private key (it must be between 1 and the curve order − 1)`);
+  if (value === 0n || value >= SECP256K1_ORDER)
+    throw new ChaincallError(
+      "INVALID_ARGUMENT",
+      `${source} is not a valid secp256k1 private key (it must be between 1 and the curve order − 1)`,
+    );
   return key.trim();
 }
 
@@ -97,11 +118,14 @@ function checkKeyFile(file: string, output: Output): void {
   } catch (err) {
     if (err instanceof ChaincallError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === "ENOENT" || code === "ENOTDIR") throw new ChaincallError("NOT_FOUND", `private key file ${file} not found`, { cause: err });
+    if (code === "ENOENT" || code === "ENOTDIR")
+      throw new ChaincallError("NOT_FOUND", `private key file ${file} not found`, { cause: err });
     throw new ChaincallError("INVALID_ARGUMENT", `cannot read private key file ${file}: ${code ?? (err as Error).message}`, { cause: err });
   }
   if (process.platform !== "win32" && (mode & 0o077) !== 0) {
-    output.warn(`private key file ${file} can be read by other users (mode ${(mode & 0o777).toString(8).padStart(4, "0")}); chmod 600 ${file}`);
+    output.warn(
+      `private key file ${file} can be read by other users (mode ${(mode & 0o777).toString(8).padStart(4, "0")}); chmod 600 ${file}`,
+    );
   }
 }
 

@@ -1,6 +1,6 @@
 import type { FunctionFragment, Interface } from "ethers";
-import { loadContractAbi, loadAllAbis, type ContractAbi } from "../abi/loadContractAbi.js";
-import { parseSignature, isSignature } from "../abi/parseSignature.js";
+import { type ContractAbi, loadAllAbis, loadContractAbi } from "../abi/loadContractAbi.js";
+import { isSignature, parseSignature } from "../abi/parseSignature.js";
 import { selectFunction } from "../abi/selectFunction.js";
 import type { Client } from "../client/connect.js";
 import { ChaincallError } from "../errors/ChaincallError.js";

@@ -28,7 +28,10 @@ export function readTxOverrides(argv: Record<string, unknown>): TransactionOverr
   if (nonce !== undefined) overrides.nonce = Number(nonce);
   if (argv.legacy || overrides.gasPrice !== undefined) {
     if (overrides.maxFeePerGas !== undefined || overrides.maxPriorityFeePerGas !== undefined) {
-      throw new ChaincallError("INVALID_ARGUMENT", "--max-fee/--priority-fee are EIP-1559 fees: do not combine them with --legacy or --gas-price");
+      throw new ChaincallError(
+        "INVALID_ARGUMENT",
+        "--max-fee/--priority-fee are EIP-1559 fees: do not combine them with --legacy or --gas-price",
+      );
     }
     overrides.type = 0;
   }
@@ -41,6 +44,7 @@ export function readConfirmations(argv: Record<string, unknown>): number {
   if (raw === undefined) return 1;
   // Digits only: Number() would take "1e3", "0x10", " " and "" (as 0).
   const n = /^\d{1,9}$/.test(String(raw).trim()) ? Number(String(raw).trim()) : NaN;
-  if (!Number.isInteger(n) || n < 0) throw new ChaincallError("INVALID_ARGUMENT", `invalid --confirmations "${raw}" (expected a whole number ≥ 0)`);
+  if (!Number.isInteger(n) || n < 0)
+    throw new ChaincallError("INVALID_ARGUMENT", `invalid --confirmations "${raw}" (expected a whole number ≥ 0)`);
   return n;
 }

@@ -24,6 +24,11 @@ export function toRpcBlock(block: BlockSelector | undefined, name: string): stri
     return `0x${block.toString(16)}`;
   }
   const hash = typeof block === "object" && block !== null ? (block as { blockHash?: unknown }).blockHash : undefined;
-  assertArgument(typeof hash === "string" && /^0x[0-9a-fA-F]{64}$/.test(hash), name, `${BLOCK_TAGS.join(", ")}, a block number, or { blockHash } (0x and 64 hex digits)`, block);
+  assertArgument(
+    typeof hash === "string" && /^0x[0-9a-fA-F]{64}$/.test(hash),
+    name,
+    `${BLOCK_TAGS.join(", ")}, a block number, or { blockHash } (0x and 64 hex digits)`,
+    block,
+  );
   return { blockHash: hash.toLowerCase() };
 }

@@ -1,20 +1,29 @@
 import type { ContractRunner, Interface, InterfaceAbi, TransactionReceipt } from "ethers";
-import { assertArgument, checkAbi, checkAbis, checkChainId, checkDuration, checkInteger, checkObject, checkOptionalSignal } from "../errors/assertArgument.js";
+import {
+  assertArgument,
+  checkAbi,
+  checkAbis,
+  checkChainId,
+  checkDuration,
+  checkInteger,
+  checkObject,
+  checkOptionalSignal,
+} from "../errors/assertArgument.js";
 import { ChainMismatchError } from "../errors/ChainMismatchError.js";
 import { registerSecret } from "../errors/redact.js";
 import type { ChaincallSigner } from "../signer/ChaincallSigner.js";
-import type { BatchOptions } from "./batch/ReadBatcher.js";
 import { checkSignerOptions, createSigner, type SignerOptions } from "../signer/createSigner.js";
-import { isDevChain } from "../utils/isDevChain.js";
 import { defaultJournalPath } from "../tx/journal.js";
-import { waitForReceipt, type WaitForReceiptParameters } from "../tx/waitForReceipt.js";
-import { createProvider, type ChaincallProvider } from "./createProvider.js";
-import { fetchGenesisHash } from "./transport/FailoverTransport.js";
-import { openNodes } from "./transport/openNodes.js";
-import type { Transport } from "./transport/types.js";
-import { openTransport } from "./transport/openTransport.js";
+import { type WaitForReceiptParameters, waitForReceipt } from "../tx/waitForReceipt.js";
+import { isDevChain } from "../utils/isDevChain.js";
+import type { BatchOptions } from "./batch/ReadBatcher.js";
+import { type ChaincallProvider, createProvider } from "./createProvider.js";
 import type { TransportKind } from "./parseRpcUrl.js";
 import { parseRpcUrls } from "./parseRpcUrls.js";
+import { fetchGenesisHash } from "./transport/FailoverTransport.js";
+import { openNodes } from "./transport/openNodes.js";
+import { openTransport } from "./transport/openTransport.js";
+import type { Transport } from "./transport/types.js";
 
 /** What `connect` connects to, and how: the node's address, the expected chain, the signer, limits. */
 export interface ConnectParameters {
@@ -120,9 +129,15 @@ export async function connect(parameters: ConnectParameters = {}): Promise<Clien
   checkOptionalSignal(parameters.signal, "signal");
   const interfaces = parameters.abis === undefined ? [] : checkAbis(parameters.abis, "abis");
   const journalOption = parameters.journal;
-  assertArgument(journalOption === undefined || typeof journalOption === "boolean" || (typeof journalOption === "string" && journalOption.trim() !== ""), "journal", "a file path, true or false", journalOption);
+  assertArgument(
+    journalOption === undefined || typeof journalOption === "boolean" || (typeof journalOption === "string" && journalOption.trim() !== ""),
+    "journal",
+    "a file path, true or false",
+    journalOption,
+  );
   const batch = checkBatchOptions(parameters.batch);
-  const maxResponseBytes = parameters.maxResponseBytes === undefined ? undefined : checkInteger(parameters.maxResponseBytes, "maxResponseBytes", 1);
+  const maxResponseBytes =
+    parameters.maxResponseBytes === undefined ? undefined : checkInteger(parameters.maxResponseBytes, "maxResponseBytes", 1);
   if (parameters.signer !== undefined) await checkSignerOptions(parameters.signer);
 
   const opening = { timeoutMs, signal: parameters.signal, maxResponseBytes };
@@ -131,7 +146,9 @@ export async function connect(parameters: ConnectParameters = {}): Promise<Clien
   const nodes =
     targets.length === 1
       ? { ...(await openTransport(target, opening)), genesis: undefined }
-      : await openNodes(targets, { ...opening, expectedChainId }, (member, limits) => openTransport(member, { ...limits, maxResponseBytes }));
+      : await openNodes(targets, { ...opening, expectedChainId }, (member, limits) =>
+          openTransport(member, { ...limits, maxResponseBytes }),
+        );
   const { transport, chainId } = nodes;
   const endpoint = transport.endpoint;
   const provider = createProvider(transport, chainId, { endpoint, requestTimeoutMs: timeoutMs, interfaces });
@@ -156,7 +173,11 @@ export async function connect(parameters: ConnectParameters = {}): Promise<Clien
       journal,
       async wait(tx, waitParameters = {}) {
         const known = typeof tx === "string" ? { hash: tx } : checkObject(tx, "tx");
-        return waitForReceipt({ provider, chainId }, known.hash, { nonce: known.nonce, from: known.from, ...checkObject(waitParameters, "parameters") });
+        return waitForReceipt({ provider, chainId }, known.hash, {
+          nonce: known.nonce,
+          from: known.from,
+          ...checkObject(waitParameters, "parameters"),
+        });
       },
       addAbi(abi) {
         interfaces.push(checkAbi(abi, "abi"));
@@ -186,7 +207,12 @@ function checkBatchOptions(batch: ConnectParameters["batch"]): BatchOptions | fa
   if (batch === undefined || batch === true) return {};
   if (batch === false) return false;
   checkObject(batch, "batch");
-  assertArgument(batch.multicall === undefined || typeof batch.multicall === "boolean", "batch.multicall", "true or false", batch.multicall);
+  assertArgument(
+    batch.multicall === undefined || typeof batch.multicall === "boolean",
+    "batch.multicall",
+    "true or false",
+    batch.multicall,
+  );
   if (batch.maxCalls !== undefined) checkInteger(batch.maxCalls, "batch.maxCalls", 1);
   if (batch.maxBytes !== undefined) checkInteger(batch.maxBytes, "batch.maxBytes", 1);
   return batch;

@@ -1,21 +1,21 @@
 import {
   getAddress,
-  JsonRpcApiProvider,
-  Network,
   type Interface,
+  JsonRpcApiProvider,
   type JsonRpcError,
   type JsonRpcPayload,
   type JsonRpcResult,
+  Network,
   type PerformActionRequest,
   type PerformActionTransaction,
   type TransactionRequest,
 } from "ethers";
 import { ChaincallError } from "../errors/ChaincallError.js";
-import { toChaincallError } from "../errors/toChaincallError.js";
 import { textSays } from "../errors/nodeMessages.js";
-import { ReadBatcher, type BatchOptions } from "./batch/ReadBatcher.js";
-import type { Transport } from "./transport/types.js";
+import { toChaincallError } from "../errors/toChaincallError.js";
 import { isDevChain } from "../utils/isDevChain.js";
+import { type BatchOptions, ReadBatcher } from "./batch/ReadBatcher.js";
+import type { Transport } from "./transport/types.js";
 
 /** What every chaincall provider knows, whatever its transport. */
 export interface BoundaryConfig {
@@ -61,11 +61,12 @@ class TransportProvider extends JsonRpcApiProvider {
   }
 
   // Reads a contract cannot tell from a plain eth_call go through the batcher; everything else as is.
-  override async _perform(req: PerformActionRequest): Promise<any> {
+  override async _perform<T = unknown>(req: PerformActionRequest): Promise<T> {
     if (req.method === "call" && this.batcher && batchable(req.transaction)) {
-      return this.batcher.read({ to: req.transaction.to!, data: req.transaction.data! }, String(req.blockTag ?? "latest"));
+      // ethers asks "call" for the hex string of the answer: what the batcher gives
+      return (await this.batcher.read({ to: req.transaction.to!, data: req.transaction.data! }, String(req.blockTag ?? "latest"))) as T;
     }
-    return super._perform(req);
+    return (await super._perform(req)) as T;
   }
 
   // The bindings' reads ({ to, data } and nothing else) skip ethers' request normalisation, whose address
@@ -96,7 +97,8 @@ class TransportProvider extends JsonRpcApiProvider {
     this.batcher = new ReadBatcher(
       {
         // Straight to JSON-RPC: ethers' request formatting would turn the (large) calldata into bytes and back.
-        call: (transaction, blockTag) => this.send("eth_call", [transaction.to ? { to: transaction.to, data: transaction.data } : { data: transaction.data }, blockTag]),
+        call: (transaction, blockTag) =>
+          this.send("eth_call", [transaction.to ? { to: transaction.to, data: transaction.data } : { data: transaction.data }, blockTag]),
         revertError: (read, blockTag, data) =>
           this.getRpcError(
             { method: "eth_call", params: [{ to: read.to, data: read.data }, blockTag], id: 0, jsonrpc: "2.0" },
@@ -105,13 +107,23 @@ class TransportProvider extends JsonRpcApiProvider {
         getCode: (address) => super._perform({ method: "getCode", address, blockTag: "latest" }),
         clientVersion: async () => String(await this.send("web3_clientVersion", [])),
         callMany: async (txs, blockTag) => {
-          const payloads: JsonRpcPayload[] = txs.map((tx) => ({ method: "eth_call", params: [{ to: tx.to, data: tx.data }, blockTag], id: `many-${++this.nowIds}` as unknown as number, jsonrpc: "2.0" }));
+          const payloads: JsonRpcPayload[] = txs.map((tx) => ({
+            method: "eth_call",
+            params: [{ to: tx.to, data: tx.data }, blockTag],
+            id: `many-${++this.nowIds}` as unknown as number,
+            jsonrpc: "2.0",
+          }));
           const answers = new Map((await this._send(payloads)).map((answer) => [answer.id as unknown, answer]));
           return payloads.map((payload) => {
             const answer = answers.get(payload.id);
             if (answer && "result" in answer) return { result: answer.result as string };
             if (answer && "error" in answer) return { error: this.getRpcError(payload, answer as JsonRpcError) };
-            return { error: new ChaincallError("RPC_ERROR", `${this.boundary.endpoint} gave no answer to eth_call in a batch of ${payloads.length}`) };
+            return {
+              error: new ChaincallError(
+                "RPC_ERROR",
+                `${this.boundary.endpoint} gave no answer to eth_call in a batch of ${payloads.length}`,
+              ),
+            };
           });
         },
       },
@@ -205,7 +217,14 @@ function checkedAddress(value: string): string | null {
 function batchable(tx: PerformActionTransaction): boolean {
   if (typeof tx.to !== "string" || typeof tx.data !== "string" || tx.data.length < 10) return false;
   if (tx.from != null || (tx.value != null && BigInt(tx.value) !== 0n)) return false;
-  return tx.gasLimit == null && tx.gasPrice == null && tx.maxFeePerGas == null && tx.maxPriorityFeePerGas == null && tx.accessList == null && tx.type == null;
+  return (
+    tx.gasLimit == null &&
+    tx.gasPrice == null &&
+    tx.maxFeePerGas == null &&
+    tx.maxPriorityFeePerGas == null &&
+    tx.accessList == null &&
+    tx.type == null
+  );
 }
 
 /**

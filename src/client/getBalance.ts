@@ -1,6 +1,6 @@
 import { checkAddress, checkClient, checkObject } from "../errors/assertArgument.js";
 import { ChaincallError } from "../errors/ChaincallError.js";
-import { toRpcBlock, type BlockSelector } from "./blockSelector.js";
+import { type BlockSelector, toRpcBlock } from "./blockSelector.js";
 import type { Client } from "./connect.js";
 
 /** What `getBalance` reads: an account, at a block. */
@@ -27,7 +27,11 @@ export async function getBalance(client: Client, parameters: GetBalanceParameter
  * before anything is sent.
  * @example const wei = await readAccountQuantity(client, { address }, "eth_getBalance");
  */
-export async function readAccountQuantity(client: Client, parameters: GetBalanceParameters, method: "eth_getBalance" | "eth_getTransactionCount"): Promise<bigint> {
+export async function readAccountQuantity(
+  client: Client,
+  parameters: GetBalanceParameters,
+  method: "eth_getBalance" | "eth_getTransactionCount",
+): Promise<bigint> {
   checkClient(client);
   checkObject(parameters, "parameters");
   const address = checkAddress(parameters.address, "parameters.address");

@@ -1,6 +1,6 @@
 import { checkClient, checkObject } from "../errors/assertArgument.js";
 import { ChaincallError } from "../errors/ChaincallError.js";
-import { toRpcBlock, type BlockSelector } from "./blockSelector.js";
+import { type BlockSelector, toRpcBlock } from "./blockSelector.js";
 import type { Client } from "./connect.js";
 import { describeAnswer } from "./getBalance.js";
 
@@ -26,7 +26,9 @@ export async function getBlockNumber(client: Client, parameters: GetBlockNumberP
   const block = toRpcBlock(parameters.block, "parameters.block");
   if (block === "latest") return parseBlockQuantity(await client.provider.send("eth_blockNumber", []), "eth_blockNumber", client.endpoint);
   const method = typeof block === "string" ? "eth_getBlockByNumber" : "eth_getBlockByHash";
-  const header = (await client.provider.send(method, [typeof block === "string" ? block : block.blockHash, false])) as { number?: unknown } | null;
+  const header = (await client.provider.send(method, [typeof block === "string" ? block : block.blockHash, false])) as {
+    number?: unknown;
+  } | null;
   if (!header?.number) return null;
   return parseBlockQuantity(header.number, method, client.endpoint);
 }
@@ -38,5 +40,8 @@ export async function getBlockNumber(client: Client, parameters: GetBlockNumberP
  */
 export function parseBlockQuantity(value: unknown, method: string, endpoint: string): number {
   if (typeof value === "string" && /^0x(0|[1-9a-fA-F][0-9a-fA-F]{0,12})$/.test(value)) return Number(value);
-  throw new ChaincallError("RPC_ERROR", `${endpoint} answered ${method} with ${describeAnswer(value)}, not a block number (0x-hex quantity)`);
+  throw new ChaincallError(
+    "RPC_ERROR",
+    `${endpoint} answered ${method} with ${describeAnswer(value)}, not a block number (0x-hex quantity)`,
+  );
 }

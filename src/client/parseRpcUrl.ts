@@ -54,9 +54,8 @@ export function parseRpcUrl(rpcUrl: string = DEFAULT_RPC_URL): ParsedRpcUrl {
   } catch {
     throw new ChaincallError("INVALID_ARGUMENT", `malformed RPC URL ${describeUrl(text)}`);
   }
-  const credentials = url.username || url.password
-    ? { username: safeDecode(url.username, false), password: safeDecode(url.password, false) }
-    : undefined;
+  const credentials =
+    url.username || url.password ? { username: safeDecode(url.username, false), password: safeDecode(url.password, false) } : undefined;
   url.username = "";
   url.password = "";
   return { kind: scheme.startsWith("ws") ? "ws" : "http", address: url.toString(), display: describeUrl(text), credentials };

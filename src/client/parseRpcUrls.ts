@@ -1,6 +1,6 @@
 import { assertArgument } from "../errors/assertArgument.js";
 import { ChaincallError } from "../errors/ChaincallError.js";
-import { DEFAULT_RPC_URL, parseRpcUrl, registerUrlSecrets, type ParsedRpcUrl } from "./parseRpcUrl.js";
+import { DEFAULT_RPC_URL, type ParsedRpcUrl, parseRpcUrl, registerUrlSecrets } from "./parseRpcUrl.js";
 
 /** The most nodes one client fails over between: more is a mistake (or a loop), not redundancy. */
 export const MAX_RPC_URLS = 16;

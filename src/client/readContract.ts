@@ -1,8 +1,9 @@
-import { FunctionFragment, Interface, type BlockTag } from "ethers";
+import { type BlockTag, FunctionFragment, Interface } from "ethers";
+import { encodeCalldata } from "../abi/encodeCalldata.js";
 import { assertArgument, checkAddress, checkClient, checkObject, invalidArgument } from "../errors/assertArgument.js";
 import { ChaincallError } from "../errors/ChaincallError.js";
 import { toChaincallError } from "../errors/toChaincallError.js";
-import { encodeCalldata } from "../abi/encodeCalldata.js";
+import { getOrAdd } from "../utils/getOrAdd.js";
 import { BLOCK_TAGS } from "./blockSelector.js";
 import type { Client } from "./connect.js";
 
@@ -24,8 +25,7 @@ export interface ReadContractParameters {
 // eth_call, and a batch reads the same fragment thousands of times. Weak, so fragments are not kept alive.
 const coders = new WeakMap<FunctionFragment, Interface>();
 function coderOf(fragment: FunctionFragment): Interface {
-  let coder = coders.get(fragment);
-  if (!coder) coders.set(fragment, (coder = new Interface([fragment])));
+  const coder = getOrAdd(coders, fragment, () => new Interface([fragment]));
   return coder;
 }
 
@@ -46,10 +46,14 @@ export async function readContract(client: Client, parameters: ReadContractParam
   try {
     return [...coderOf(fragment).decodeFunctionResult(fragment, result)];
   } catch (err) {
-    throw new ChaincallError("RPC_ERROR", `could not decode the result of ${fragment.format("sighash")} as (${fragment.outputs.map((o) => o.type).join(",")})`, {
-      cause: err,
-      details: `returned data: ${result.slice(0, 130)}`,
-    });
+    throw new ChaincallError(
+      "RPC_ERROR",
+      `could not decode the result of ${fragment.format("sighash")} as (${fragment.outputs.map((o) => o.type).join(",")})`,
+      {
+        cause: err,
+        details: `returned data: ${result.slice(0, 130)}`,
+      },
+    );
   }
 }
 
@@ -66,8 +70,18 @@ export async function callContract(client: Client, parameters: ReadContractParam
   checkObject(parameters, "parameters");
   const address = checkAddress(parameters.address, "address");
   const { fragment, args, blockTag } = parameters;
-  assertArgument(FunctionFragment.isFragment(fragment), "fragment", "a FunctionFragment (contract.interface.getFunction(name), or FunctionFragment.from(signature))", fragment);
-  assertArgument(Array.isArray(args), "args", `an array of ${fragment.inputs.length} argument${fragment.inputs.length === 1 ? "" : "s"} for ${fragment.format("sighash")}`, args);
+  assertArgument(
+    FunctionFragment.isFragment(fragment),
+    "fragment",
+    "a FunctionFragment (contract.interface.getFunction(name), or FunctionFragment.from(signature))",
+    fragment,
+  );
+  assertArgument(
+    Array.isArray(args),
+    "args",
+    `an array of ${fragment.inputs.length} argument${fragment.inputs.length === 1 ? "" : "s"} for ${fragment.format("sighash")}`,
+    args,
+  );
   const from = parameters.from === undefined ? undefined : checkAddress(parameters.from, "from");
   const blockOk =
     blockTag === undefined ||
@@ -81,7 +95,10 @@ export async function callContract(client: Client, parameters: ReadContractParam
     data = encodeCalldata(fragment, args);
   } catch (err) {
     // As every other parameter: named, with what it should have been (the encoder's own reason kept).
-    const reason = ((err as { cause?: { shortMessage?: string } }).cause?.shortMessage ?? (err as Error).message).replace(/^cannot encode the arguments of [^:]*: /, "");
+    const reason = ((err as { cause?: { shortMessage?: string } }).cause?.shortMessage ?? (err as Error).message).replace(
+      /^cannot encode the arguments of [^:]*: /,
+      "",
+    );
     throw invalidArgument("args", `arguments that fit ${fragment.format("full")} (${reason})`, args, {}, err);
   }
   try {

@@ -94,7 +94,7 @@ function collectCandidates(inputs: readonly string[], cwd: string, show: (f: str
   }
   for (const candidate of byRealPath.values()) {
     if (!candidate.file.endsWith(".bin")) continue;
-    const abiFile = candidate.file.slice(0, -".bin".length) + ".abi";
+    const abiFile = `${candidate.file.slice(0, -".bin".length)}.abi`;
     if (!isFile(abiFile)) {
       if (candidate.explicit) throw new ChaincallError("NOT_FOUND", `${show(candidate.file)} has no sibling ${path.basename(abiFile)}`);
       continue;

@@ -8,7 +8,7 @@ import { isFile } from "../utils/isFile.js";
 import { isRecord } from "../utils/isRecord.js";
 import { collectInputs } from "./collectInputs.js";
 import { displayPath, firstLine, truncate } from "./helpers.js";
-import { makeDirs, MANIFEST_VERSION, readManifest, removeStale, writeManifest, writeOutputs } from "./manifest.js";
+import { MANIFEST_VERSION, makeDirs, readManifest, removeStale, writeManifest, writeOutputs } from "./manifest.js";
 import { readGeneratorVersions, runTypeChain } from "./runTypeChain.js";
 
 /** What `generateBindings` reads and where it writes. */
@@ -126,7 +126,15 @@ async function generate(params: GenerateBindingsParameters): Promise<GenerateBin
     const generated = await runTypeChain(contracts, staging, cwd, flags.node16Modules);
     const files = writeOutputs(generated, outDir);
     if (previous) removeStale(previous.files, new Set(files), outDir);
-    writeManifest(outDir, { generator: "chaincall", version: MANIFEST_VERSION, hash, typechain: versions.typechain, target: versions.target, contracts: names, files });
+    writeManifest(outDir, {
+      generator: "chaincall",
+      version: MANIFEST_VERSION,
+      hash,
+      typechain: versions.typechain,
+      target: versions.target,
+      contracts: names,
+      files,
+    });
     return { contracts: names, filesWritten: files.length, cached: false, outDir };
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });

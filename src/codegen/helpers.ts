@@ -23,5 +23,10 @@ export function truncate(text: string, max = 240): string {
 
 /** The first non-blank line of `text`, trimmed. */
 export function firstLine(text: string): string {
-  return text.split("\n").find((line) => line.trim() !== "")?.trim() ?? "unknown error";
+  return (
+    text
+      .split("\n")
+      .find((line) => line.trim() !== "")
+      ?.trim() ?? "unknown error"
+  );
 }

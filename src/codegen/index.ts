@@ -8,5 +8,5 @@
  * import { generateBindings } from "chaincall/codegen";
  * await generateBindings({ inputs: ["abi"], outDir: "typechain-types" });
  */
-export { generateBindings, type GenerateBindingsParameters, type GenerateBindingsReturnType } from "./generateBindings.js";
+export { type GenerateBindingsParameters, type GenerateBindingsReturnType, generateBindings } from "./generateBindings.js";
 export { MANIFEST_FILE } from "./manifest.js";

@@ -22,7 +22,6 @@ export interface Manifest {
   files: string[];
 }
 
-
 /** Copies the generated files into `outDir`; returns their paths relative to it. */
 export function writeOutputs(generated: GeneratedFile[], outDir: string): string[] {
   try {
@@ -32,7 +31,9 @@ export function writeOutputs(generated: GeneratedFile[], outDir: string): string
       fs.copyFileSync(file.abs, dest);
     }
   } catch (err) {
-    throw new ChaincallError("CODEGEN_ERROR", `cannot write bindings to ${outDir}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { cause: err });
+    throw new ChaincallError("CODEGEN_ERROR", `cannot write bindings to ${outDir}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, {
+      cause: err,
+    });
   }
   return generated.map((f) => f.rel);
 }
@@ -52,7 +53,8 @@ export function makeDirs(dir: string, shown: string): void {
       if ((err as NodeJS.ErrnoException).code !== "ENOTDIR") throw cannotCreate(shown, err);
     }
     if (stat) {
-      if (!stat.isDirectory()) throw new ChaincallError("INVALID_ARGUMENT", `cannot write bindings to ${shown}: ${current} is a file, not a folder`);
+      if (!stat.isDirectory())
+        throw new ChaincallError("INVALID_ARGUMENT", `cannot write bindings to ${shown}: ${current} is a file, not a folder`);
       break;
     }
     if (path.dirname(current) === current) break;
@@ -68,7 +70,11 @@ export function makeDirs(dir: string, shown: string): void {
 }
 
 function cannotCreate(shown: string, err: unknown): ChaincallError {
-  return new ChaincallError("CODEGEN_ERROR", `cannot create the output folder ${shown}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { cause: err });
+  return new ChaincallError(
+    "CODEGEN_ERROR",
+    `cannot create the output folder ${shown}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+    { cause: err },
+  );
 }
 
 /** Deletes files the previous run generated and this one did not; only files the old manifest lists, only inside outDir. */
@@ -110,7 +116,7 @@ export function readManifest(outDir: string): Manifest | undefined {
 
 /** Writes the manifest into `outDir`, atomically (a crash leaves the old one or the new one). */
 export function writeManifest(outDir: string, manifest: Manifest): void {
-  writeFileAtomic(path.join(outDir, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + "\n");
+  writeFileAtomic(path.join(outDir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
 }
 
 function writeFileAtomic(file: string, contents: string): void {
@@ -120,7 +126,8 @@ function writeFileAtomic(file: string, contents: string): void {
     fs.renameSync(tmp, file);
   } catch (err) {
     fs.rmSync(tmp, { force: true });
-    throw new ChaincallError("CODEGEN_ERROR", `cannot write ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { cause: err });
+    throw new ChaincallError("CODEGEN_ERROR", `cannot write ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, {
+      cause: err,
+    });
   }
 }
-

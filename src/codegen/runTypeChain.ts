@@ -22,7 +22,12 @@ export interface GeneratedFile {
  * @returns the generated files, sorted by path
  * @throws ChaincallError `CODEGEN_ERROR` when TypeChain is missing or fails (naming the input it failed on)
  */
-export async function runTypeChain(contracts: StagedContract[], staging: string, cwd: string, node16Modules: boolean): Promise<GeneratedFile[]> {
+export async function runTypeChain(
+  contracts: StagedContract[],
+  staging: string,
+  cwd: string,
+  node16Modules: boolean,
+): Promise<GeneratedFile[]> {
   const stagedDir = path.join(staging, "abi");
   const stagedOut = path.join(staging, "out");
   fs.mkdirSync(stagedDir);
@@ -64,7 +69,7 @@ export async function runTypeChain(contracts: StagedContract[], staging: string,
       }
     });
     let message = err instanceof Error ? err.message : String(err);
-    contracts.forEach((c, i) => (message = message.split(stagedFiles[i]).join(displayPath(c.source, cwd))));
+    for (const [i, c] of contracts.entries()) message = message.split(stagedFiles[i]).join(displayPath(c.source, cwd));
     const where = culprit ? displayPath(culprit.source, cwd) : contracts.map((c) => displayPath(c.source, cwd)).join(", ");
     throw new ChaincallError("CODEGEN_ERROR", `TypeChain failed on ${truncate(where)}: ${truncate(firstLine(message))}`, { cause: err });
   }
@@ -176,4 +181,3 @@ export function readGeneratorVersions(cwd: string): { typechain: string; target:
   };
   return { typechain: version("typechain"), target: `${TARGET_PACKAGE}@${version(TARGET_PACKAGE)}` };
 }
-

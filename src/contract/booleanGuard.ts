@@ -30,7 +30,7 @@ export function booleanGuard(iface: Interface, key: string): ArgumentGuard | nul
         return false; // no overload fits: ethers says so
       }
     }
-    return fragment !== undefined && fragment.inputs.some((param, i) => findNonBoolean(param, args[i]) !== undefined);
+    return fragment?.inputs.some((param, i) => findNonBoolean(param, args[i]) !== undefined) === true;
   };
 }
 
@@ -69,6 +69,11 @@ function hasBool(param: ParamType): boolean {
 
 function isTypedBool(value: unknown): boolean {
   const typed = value as { _typedSymbol?: unknown; type?: unknown; value?: unknown } | null;
-  return typeof typed === "object" && typed !== null && typeof typed._typedSymbol === "symbol" && typed.type === "bool" && typeof typed.value === "boolean";
+  return (
+    typeof typed === "object" &&
+    typed !== null &&
+    typeof typed._typedSymbol === "symbol" &&
+    typed.type === "bool" &&
+    typeof typed.value === "boolean"
+  );
 }
-

@@ -13,7 +13,7 @@ import type { Interface } from "ethers";
  */
 export function cacheSelectors(iface: Interface): void {
   iface.forEachFunction((fragment) => {
-    if (Object.prototype.hasOwnProperty.call(fragment, "selector") || !Object.isExtensible(fragment)) return;
+    if (Object.hasOwn(fragment, "selector") || !Object.isExtensible(fragment)) return;
     Object.defineProperty(fragment, "selector", { value: fragment.selector, enumerable: false, writable: false, configurable: false });
   });
 }

@@ -66,7 +66,11 @@ export function toBindingErrorSync(err: unknown, call: BindingCall): ChaincallEr
       const what = sending ? "send transactions" : e.operation === "call" ? "make calls" : "estimate gas";
       return new ChaincallError("SIGNER_ERROR", `${call.key}: the binding's runner cannot ${what}`, {
         cause: err,
-        metaMessages: [sending ? "hint: use client.runner of a client made with a signer (connect({ signer }))" : "hint: connect the binding to client.runner"],
+        metaMessages: [
+          sending
+            ? "hint: use client.runner of a client made with a signer (connect({ signer }))"
+            : "hint: connect the binding to client.runner",
+        ],
       });
     }
     if (typeof e.operation === "string" && NAME_OPERATIONS.has(e.operation)) return argumentError(err, call);
@@ -97,7 +101,12 @@ function decodeWithBinding(err: ContractRevertedError, iface: Interface): Chainc
   if (err.errorName !== undefined || err.data.length < 10) return err;
   const decoded = decodeRevert(err.data, [iface]);
   if (decoded.errorName === undefined) return err;
-  return new ContractRevertedError(decoded, { cause: err, transactionHash: err.transactionHash, blockNumber: err.blockNumber, metaMessages: err.metaMessages });
+  return new ContractRevertedError(decoded, {
+    cause: err,
+    transactionHash: err.transactionHash,
+    blockNumber: err.blockNumber,
+    metaMessages: err.metaMessages,
+  });
 }
 
 /** The fragment the call meant: the constructor, the one function of that name or signature, or the overload the arguments pick. */
@@ -131,7 +140,10 @@ function argumentError(err: unknown, call: BindingCall): ChaincallError {
     });
     if (overloads.length > 1) {
       const shown = call.args.map((a) => describeValue(a)).join(", ");
-      return new ChaincallError("INVALID_ARGUMENT", `no overload of ${call.key} takes (${shown}): it is one of ${overloads.join(", ")}`, { cause: err, details: ethersReason });
+      return new ChaincallError("INVALID_ARGUMENT", `no overload of ${call.key} takes (${shown}): it is one of ${overloads.join(", ")}`, {
+        cause: err,
+        details: ethersReason,
+      });
     }
     const what = overloads.length === 0 ? `the ABI has no function ${call.key}` : `${call.key}: ${ethersReason}`;
     return new ChaincallError("INVALID_ARGUMENT", what, { cause: err });
@@ -167,7 +179,11 @@ export function diagnoseArguments(call: BindingCall, cause?: unknown): Chaincall
   if (args.length !== inputs.length && args.length !== inputs.length + 1) {
     const n = inputs.length;
     const params = inputs.map((p, i) => `${p.type} ${p.name || `#${i}`}`).join(", ");
-    return new ChaincallError("INVALID_ARGUMENT", `${signature} takes ${n} argument${n === 1 ? "" : "s"} (${params || "none"}) and optional overrides, got ${args.length}`, { cause });
+    return new ChaincallError(
+      "INVALID_ARGUMENT",
+      `${signature} takes ${n} argument${n === 1 ? "" : "s"} (${params || "none"}) and optional overrides, got ${args.length}`,
+      { cause },
+    );
   }
   const coder = AbiCoder.defaultAbiCoder();
   for (const [i, param] of inputs.entries()) {
@@ -185,7 +201,10 @@ export function diagnoseArguments(call: BindingCall, cause?: unknown): Chaincall
     }
     if (problem !== undefined) {
       const name = `${signature} argument ${i}${param.name ? ` "${param.name}"` : ""} (${param.type})`;
-      return new ChaincallError("INVALID_ARGUMENT", `${name} must be ${expectedFor(param)}, got ${describeValue(value)}`, { cause: cause ?? problem, details: reasonOf(problem) });
+      return new ChaincallError("INVALID_ARGUMENT", `${name} must be ${expectedFor(param)}, got ${describeValue(value)}`, {
+        cause: cause ?? problem,
+        details: reasonOf(problem),
+      });
     }
   }
   return undefined;

@@ -3,9 +3,9 @@ import { assertArgument } from "../errors/assertArgument.js";
 import { ChaincallError } from "../errors/ChaincallError.js";
 import { toChaincallError } from "../errors/toChaincallError.js";
 import { boundBindingWait } from "../tx/buildResponse.js";
-import { booleanGuard, type ArgumentGuard } from "./booleanGuard.js";
+import { type ArgumentGuard, booleanGuard } from "./booleanGuard.js";
 import { cacheSelectors } from "./cacheSelectors.js";
-import { diagnoseArguments, toBindingError, toBindingErrorSync, type BindingCall } from "./toBindingError.js";
+import { type BindingCall, diagnoseArguments, toBindingError, toBindingErrorSync } from "./toBindingError.js";
 
 // Marks a wrapped contract, so wrapping twice returns the same wrapper.
 const WRAPPED = Symbol.for("chaincall.wrappedContract");
@@ -124,14 +124,16 @@ class ContractWrapper<T extends BaseContract> implements ProxyHandler<T> {
       throw toBindingErrorSync(err, this.bindingCall(key, [])) ?? toChaincallError(err);
     }
     const guard: ArgumentGuard | null = booleanGuard(this.iface, key);
-    const refuse = (args: readonly unknown[]): ChaincallError | undefined => (guard && guard(args) ? diagnoseArguments(this.bindingCall(key, args)) : undefined);
+    const refuse = (args: readonly unknown[]): ChaincallError | undefined =>
+      guard?.(args) ? diagnoseArguments(this.bindingCall(key, args)) : undefined;
     const fail = (args: readonly unknown[]) => async (err: unknown) => {
       throw await toBindingError(err, this.bindingCall(key, args));
     };
     // A send's response waits through the bounded waitForReceipt (see boundBindingWait).
     const bounded = (result: unknown) => boundBindingWait(result, this.iface, this.contract.runner);
-    const wrapForm = (form: (...args: unknown[]) => Promise<unknown>) =>
-      function (...args: unknown[]): Promise<unknown> {
+    const wrapForm =
+      (form: (...args: unknown[]) => Promise<unknown>) =>
+      (...args: unknown[]): Promise<unknown> => {
         const refused = refuse(args);
         if (refused) return Promise.reject(refused);
         return form(...args).then(bounded, fail(args));

@@ -1,6 +1,6 @@
 import type { ContractRunner, Interface } from "ethers";
 import { assertArgument } from "../errors/assertArgument.js";
-import { diagnoseArguments, toBindingError, type BindingCall } from "./toBindingError.js";
+import { type BindingCall, diagnoseArguments, toBindingError } from "./toBindingError.js";
 import { wrapContract } from "./wrapContract.js";
 
 /** What `wrapDeploy` needs of a contract factory: its ABI and its runner. */
@@ -48,5 +48,11 @@ export async function wrapDeploy<R>(factory: DeployingFactory, args: unknown[], 
 
 function isContract(value: unknown): value is import("ethers").BaseContract {
   const v = value as { getFunction?: unknown; interface?: unknown; deploymentTransaction?: unknown } | null;
-  return typeof v === "object" && v !== null && typeof v.getFunction === "function" && typeof v.deploymentTransaction === "function" && typeof v.interface === "object";
+  return (
+    typeof v === "object" &&
+    v !== null &&
+    typeof v.getFunction === "function" &&
+    typeof v.deploymentTransaction === "function" &&
+    typeof v.interface === "object"
+  );
 }

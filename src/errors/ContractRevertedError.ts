@@ -40,8 +40,11 @@ export class ContractRevertedError extends ChaincallError {
    * @param options `cause`, and for a mined transaction its `transactionHash` and `blockNumber`
    */
   constructor(revert: DecodedRevert, options: ChaincallErrorOptions & { transactionHash?: string; blockNumber?: number } = {}) {
-    const what = revert.reason ?? (revert.data && revert.data !== "0x" ? `unknown error data ${revert.data.slice(0, 74)}` : "no reason given");
-    const where = options.transactionHash ? `transaction ${options.transactionHash} reverted in block ${options.blockNumber}` : "execution reverted";
+    const what =
+      revert.reason ?? (revert.data && revert.data !== "0x" ? `unknown error data ${revert.data.slice(0, 74)}` : "no reason given");
+    const where = options.transactionHash
+      ? `transaction ${options.transactionHash} reverted in block ${options.blockNumber}`
+      : "execution reverted";
     super("CALL_REVERTED", `${where}: ${what}`, options);
     this.transactionHash = options.transactionHash;
     this.blockNumber = options.blockNumber;

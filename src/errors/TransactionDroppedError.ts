@@ -18,9 +18,13 @@ export class TransactionDroppedError extends ChaincallError {
    * @param from its sender
    */
   constructor(hash: string, nonce: number, from: string) {
-    super("TX_DROPPED", `transaction ${hash} (nonce ${nonce} from ${from}) was dropped: the node no longer knows it and nothing was mined with its nonce`, {
-      metaMessages: ["hint: re-broadcast it with `chaincall journal --rebroadcast`, or send again"],
-    });
+    super(
+      "TX_DROPPED",
+      `transaction ${hash} (nonce ${nonce} from ${from}) was dropped: the node no longer knows it and nothing was mined with its nonce`,
+      {
+        metaMessages: ["hint: re-broadcast it with `chaincall journal --rebroadcast`, or send again"],
+      },
+    );
     this.hash = hash;
     this.nonce = nonce;
   }

@@ -26,7 +26,10 @@ export class TransactionReplacedError extends ChaincallError {
    * @param cancelled whether the replacement looks like a cancellation
    */
   constructor(hash: string, nonce: number, receipt: TransactionReceipt, cancelled: boolean) {
-    super("TX_REPLACED", `transaction ${hash} (nonce ${nonce}) was ${cancelled ? "cancelled" : "replaced"} by ${receipt.hash}, mined in block ${receipt.blockNumber} with status ${receipt.status === 1 ? "success" : "reverted"}`);
+    super(
+      "TX_REPLACED",
+      `transaction ${hash} (nonce ${nonce}) was ${cancelled ? "cancelled" : "replaced"} by ${receipt.hash}, mined in block ${receipt.blockNumber} with status ${receipt.status === 1 ? "success" : "reverted"}`,
+    );
     this.hash = hash;
     this.nonce = nonce;
     this.replacementHash = receipt.hash;

@@ -21,7 +21,13 @@ export interface ShowOptions {
  * @throws ChaincallError `INVALID_ARGUMENT`
  * @example assertArgument(typeof rpcUrl === "string", "rpcUrl", "a string", rpcUrl);
  */
-export function assertArgument(condition: unknown, name: string, expected: string, value: unknown, options: ShowOptions = {}): asserts condition {
+export function assertArgument(
+  condition: unknown,
+  name: string,
+  expected: string,
+  value: unknown,
+  options: ShowOptions = {},
+): asserts condition {
   if (!condition) throw invalidArgument(name, expected, value, options);
 }
 
@@ -29,7 +35,13 @@ export function assertArgument(condition: unknown, name: string, expected: strin
  * The `INVALID_ARGUMENT` error `assertArgument` throws, for callers that need to add a cause.
  * @example throw invalidArgument("abis[0]", "an ABI", abi, {}, err);
  */
-export function invalidArgument(name: string, expected: string, value: unknown, options: ShowOptions = {}, cause?: unknown): ChaincallError {
+export function invalidArgument(
+  name: string,
+  expected: string,
+  value: unknown,
+  options: ShowOptions = {},
+  cause?: unknown,
+): ChaincallError {
   return new ChaincallError("INVALID_ARGUMENT", `${name} must be ${expected}, got ${describeValue(value, options)}`, { cause });
 }
 
@@ -103,7 +115,10 @@ export function checkAddress(value: unknown, name: string): string {
  */
 export function checkHex(value: unknown, name: string, options: { bytes?: number } = {}): string {
   const what = options.bytes === undefined ? "0x-prefixed hex bytes" : `${options.bytes} bytes of 0x-prefixed hex`;
-  const ok = typeof value === "string" && /^0x([0-9a-fA-F]{2})*$/.test(value) && (options.bytes === undefined || value.length === 2 + 2 * options.bytes);
+  const ok =
+    typeof value === "string" &&
+    /^0x([0-9a-fA-F]{2})*$/.test(value) &&
+    (options.bytes === undefined || value.length === 2 + 2 * options.bytes);
   assertArgument(ok, name, what, value);
   return value as string;
 }
@@ -130,7 +145,12 @@ export function checkQuantity(value: unknown, name: string): bigint {
  * @example const timeoutMs = checkDuration(parameters.timeoutMs ?? DEFAULT_TIMEOUT_MS, "timeoutMs");
  */
 export function checkDuration(value: unknown, name: string): number {
-  assertArgument(typeof value === "number" && Number.isFinite(value) && value > 0, name, "a positive, finite number of milliseconds", value);
+  assertArgument(
+    typeof value === "number" && Number.isFinite(value) && value > 0,
+    name,
+    "a positive, finite number of milliseconds",
+    value,
+  );
   return value;
 }
 
@@ -162,7 +182,12 @@ export function checkOptionalFunction(value: unknown, name: string): void {
  * @example checkOptionalSignal(parameters.signal, "parameters.signal");
  */
 export function checkOptionalSignal(value: unknown, name: string): void {
-  const ok = value === undefined || (typeof value === "object" && value !== null && typeof (value as AbortSignal).aborted === "boolean" && typeof (value as AbortSignal).addEventListener === "function");
+  const ok =
+    value === undefined ||
+    (typeof value === "object" &&
+      value !== null &&
+      typeof (value as AbortSignal).aborted === "boolean" &&
+      typeof (value as AbortSignal).addEventListener === "function");
   assertArgument(ok, name, "an AbortSignal", value);
 }
 
@@ -180,7 +205,12 @@ export function checkOptionalBoolean(value: unknown, name: string): void {
  */
 export function checkClient(value: unknown, name = "client"): void {
   const client = value as { provider?: { send?: unknown; boundary?: unknown }; chainId?: unknown } | null | undefined;
-  const ok = typeof client === "object" && client !== null && typeof client.provider?.send === "function" && typeof client.provider.boundary === "object" && typeof client.chainId === "bigint";
+  const ok =
+    typeof client === "object" &&
+    client !== null &&
+    typeof client.provider?.send === "function" &&
+    typeof client.provider.boundary === "object" &&
+    typeof client.chainId === "bigint";
   assertArgument(ok, name, "a client from connect()", value);
 }
 

@@ -1,4 +1,4 @@
-import { AbiCoder, dataSlice, ErrorFragment, Interface, type ParamType } from "ethers";
+import { AbiCoder, dataSlice, type ErrorFragment, type Interface, type ParamType } from "ethers";
 import { checkAbis, checkHex } from "./assertArgument.js";
 import type { DecodedRevert } from "./ContractRevertedError.js";
 

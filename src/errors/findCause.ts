@@ -49,7 +49,11 @@ export function findCause(err: unknown, predicate: (candidate: object) => boolea
 export function links(value: Record<string, unknown>): unknown[] {
   const info = value.info as { error?: unknown } | null | undefined;
   const data = value.data;
-  return [value.cause, value.error, typeof info === "object" && info !== null ? info.error : undefined, value.revert, typeof data === "object" ? data : undefined].filter(
-    (link) => link !== undefined && link !== null,
-  );
+  return [
+    value.cause,
+    value.error,
+    typeof info === "object" && info !== null ? info.error : undefined,
+    value.revert,
+    typeof data === "object" ? data : undefined,
+  ].filter((link) => link !== undefined && link !== null);
 }

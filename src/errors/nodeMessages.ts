@@ -10,7 +10,9 @@ export const NODE_MESSAGES = {
    * "socket hang up", ENOENT for an absent IPC path; undici's fetch: "fetch failed"; ws: "WebSocket was
    * closed before the connection was established"; ethers' WebSocketProvider: "websocket closed".
    */
-  unreachable: [/ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|ECONNRESET|ENOENT|socket hang up|connect ECONN|fetch failed|websocket closed|WebSocket was closed/i],
+  unreachable: [
+    /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|ECONNRESET|ENOENT|socket hang up|connect ECONN|fetch failed|websocket closed|WebSocket was closed/i,
+  ],
   /**
    * A socket that never opened, so nothing was written (Node's `connect ECONNREFUSED …`, `getaddrinfo
    * ENOTFOUND …`, `connect ENOENT <ipc path>`): for a send, proof that nobody has the transaction. Read with
@@ -23,7 +25,9 @@ export const NODE_MESSAGES = {
    * A node or gateway refusing JSON-RPC batches as such: "batch requests are not supported", "batch size
    * too large", "no batch requests", "unsupported batch request".
    */
-  batchRefused: [/\bbatch[^.;]{0,60}\b(not (supported|allowed|enabled)|unsupported|disabled|too (large|big|many))|\b(unsupported|disabled|no)\b[^.;]{0,20}\bbatch/i],
+  batchRefused: [
+    /\bbatch[^.;]{0,60}\b(not (supported|allowed|enabled)|unsupported|disabled|too (large|big|many))|\b(unsupported|disabled|no)\b[^.;]{0,20}\bbatch/i,
+  ],
   /**
    * The call ran in the EVM and stopped: geth and Anvil "execution reverted", Hardhat "VM Exception while
    * processing transaction: …" and "Transaction reverted …", Anvil "EvmError: …", "invalid opcode".
@@ -87,7 +91,9 @@ export const NODE_MESSAGES = {
    * geth "opcode 0x5f not defined", "not activated"), creation code in `eth_call` refused, or an `eth_call`
    * without `to` refused ("missing to", "to field is required"), "method not found".
    */
-  aggregateBroken: [/invalid opcode|opcode 0x[0-9a-f]+ not defined|not activated|bad instruction|undefined instruction|not supported|unsupported|method not found|missing ["']?to["']?\b|["']?to["']? (field )?(is )?(missing|required)/i],
+  aggregateBroken: [
+    /invalid opcode|opcode 0x[0-9a-f]+ not defined|not activated|bad instruction|undefined instruction|not supported|unsupported|method not found|missing ["']?to["']?\b|["']?to["']? (field )?(is )?(missing|required)/i,
+  ],
   /**
    * A read aggregate too large for the node: Anvil "EVM error CreateContractSizeLimit", geth "max code size
    * exceeded", Ganache "code size to deposit exceeds maximum code size", Hardhat's gas cap words, a gateway's

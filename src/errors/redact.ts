@@ -63,13 +63,16 @@ export function redact(text: string): string {
 const AUTH_HEADER = /\b((?:proxy-)?authorization)(\\?["']?\s*[:=]\s*\\?["']?)(?:(basic|bearer|digest|token)\s+)?[^\s"'\\,;}&]+/gi;
 // "Basic dXNlcjpwYXNz" / "Bearer eyJhbGci…": a token is base64 or JWT-like, unlike the words after "basic" in prose.
 const AUTH_SCHEME = /\b(Bearer|Basic)(\s+)([A-Za-z0-9._~+/-]{8,}=*)/g;
-const KEY_FIELD = /\b(x-api-key|api[-_]?key|api[-_]?token|access[-_]?token|auth[-_]?token|secret[-_]?key|client[-_]?secret|password|passwd)(\\?["']?\s*[:=]\s*\\?["']?)[^\s"'\\,;}&]+/gi;
+const KEY_FIELD =
+  /\b(x-api-key|api[-_]?key|api[-_]?token|access[-_]?token|auth[-_]?token|secret[-_]?key|client[-_]?secret|password|passwd)(\\?["']?\s*[:=]\s*\\?["']?)[^\s"'\\,;}&]+/gi;
 const KEY_QUERY = /([?&](?:key|token|auth|secret|apikey|api_key|access_token|dkey|pass|password)=)[^\s"'\\&#<>]+/gi;
 
 function redactCredentialFields(text: string): string {
   return text
     .replace(AUTH_HEADER, (_all, name: string, sep: string, scheme?: string) => `${name}${sep}${scheme ? `${scheme} ` : ""}***`)
-    .replace(AUTH_SCHEME, (all, scheme: string, space: string, token: string) => (/[0-9+/=.]/.test(token) || (/[a-z]/.test(token) && /[A-Z]/.test(token)) ? `${scheme}${space}***` : all))
+    .replace(AUTH_SCHEME, (all, scheme: string, space: string, token: string) =>
+      /[0-9+/=.]/.test(token) || (/[a-z]/.test(token) && /[A-Z]/.test(token)) ? `${scheme}${space}***` : all,
+    )
     .replace(KEY_FIELD, "$1$2***")
     .replace(KEY_QUERY, "$1***");
 }

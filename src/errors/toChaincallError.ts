@@ -22,7 +22,12 @@ export interface ErrorContext {
  */
 export function toChaincallError(err: unknown, context: ErrorContext = {}): ChaincallError {
   if (err instanceof ChaincallError) return err;
-  const e = (err ?? {}) as Record<string, any>;
+  // The fields ethers' errors and nodes' JSON-RPC errors carry, all optional: read, never trusted.
+  interface Wordy {
+    message?: unknown;
+    code?: unknown;
+  }
+  const e = (err ?? {}) as Wordy & { shortMessage?: unknown; reason?: unknown; error?: Wordy; cause?: Wordy; info?: { error?: Wordy } };
   const ethersCode: string | undefined = typeof e.code === "string" ? e.code : undefined;
   // ethers' "could not coalesce error" says nothing: the node's own words are better.
   const own = String(e.shortMessage ?? e.message ?? err);

@@ -49,7 +49,10 @@ export class ReorgTracker {
    * The newest remembered block at or below `from` whose hash `hashAt` still gives: the fork. `deeper`
    * when none is (the reorg replaced more than the window): the fork is then taken below the oldest one.
    */
-  async findFork(from: number, hashAt: (n: number) => Promise<string | undefined>): Promise<{ fork: number; deeper: boolean; oldest: number }> {
+  async findFork(
+    from: number,
+    hashAt: (n: number) => Promise<string | undefined>,
+  ): Promise<{ fork: number; deeper: boolean; oldest: number }> {
     const oldest = Math.min(...this.#hashes.keys());
     for (let n = Math.min(from, this.#last); n >= oldest; n--) {
       const known = this.#hashes.get(n);

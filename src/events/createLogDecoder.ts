@@ -1,4 +1,5 @@
-import { getAddress, Interface, type EventFragment, type Result } from "ethers";
+import { type EventFragment, getAddress, Interface, type Result } from "ethers";
+import { getOrAdd } from "../utils/getOrAdd.js";
 
 /** A log as a node sends it in JSON-RPC (hex quantities). */
 export interface RpcLog {
@@ -74,7 +75,9 @@ export function createLogDecoder(interfaces: readonly Interface[], preferred?: E
       fragment: null,
     };
     const event = decodeEvent(log.topics, log.data);
-    return event ? { ...base, eventName: event.fragment.name, signature: event.fragment.format("sighash"), args: event.args, fragment: event.fragment } : base;
+    return event
+      ? { ...base, eventName: event.fragment.name, signature: event.fragment.format("sighash"), args: event.args, fragment: event.fragment }
+      : base;
   };
 }
 
@@ -84,7 +87,10 @@ export function createLogDecoder(interfaces: readonly Interface[], preferred?: E
  * of topics, the first that decodes winning; an anonymous `preferred` event is tried on every log.
  * @example const decodeEvent = createEventDecoder([erc20]); decodeEvent(log.topics, log.data)?.args.value
  */
-export function createEventDecoder(interfaces: readonly Interface[], preferred?: EventFragment): (topics: readonly string[], data: string) => DecodedEvent | null {
+export function createEventDecoder(
+  interfaces: readonly Interface[],
+  preferred?: EventFragment,
+): (topics: readonly string[], data: string) => DecodedEvent | null {
   const byTopic = new Map<string, { iface: Interface | null; fragment: EventFragment }[]>();
   const add = (iface: Interface | null, fragment: EventFragment) => {
     if (fragment.anonymous) return;
@@ -99,13 +105,12 @@ export function createEventDecoder(interfaces: readonly Interface[], preferred?:
   const coder = new Map<EventFragment, Interface>();
   const interfaceFor = (fragment: EventFragment, iface: Interface | null): Interface => {
     if (iface) return iface;
-    let made = coder.get(fragment);
-    if (!made) coder.set(fragment, (made = new Interface([fragment])));
+    const made = getOrAdd(coder, fragment, () => new Interface([fragment]));
     return made;
   };
 
   return (topics, data) => {
-    const candidates = anonymous ? [{ iface: null, fragment: anonymous }] : byTopic.get(topics[0]?.toLowerCase() ?? "") ?? [];
+    const candidates = anonymous ? [{ iface: null, fragment: anonymous }] : (byTopic.get(topics[0]?.toLowerCase() ?? "") ?? []);
     for (const { iface, fragment } of candidates) {
       const indexed = fragment.inputs.filter((input) => input.indexed).length;
       if (indexed + (fragment.anonymous ? 0 : 1) !== topics.length) continue;

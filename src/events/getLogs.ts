@@ -3,9 +3,9 @@ import { checkClient, checkObject, checkOptionalSignal, describeValue } from "..
 import { ChaincallError } from "../errors/ChaincallError.js";
 import { toChaincallError } from "../errors/toChaincallError.js";
 import { withDeadline } from "../utils/withDeadline.js";
-import { createLogDecoder, type ChainLog, type RpcLog } from "./createLogDecoder.js";
+import { type ChainLog, createLogDecoder, type RpcLog } from "./createLogDecoder.js";
 import { isRangeTooLarge, suggestedRangeEnd } from "./isRangeTooLarge.js";
-import { resolveLogFilter, type LogFilter, type ResolvedLogFilter } from "./resolveLogFilter.js";
+import { type LogFilter, type ResolvedLogFilter, resolveLogFilter } from "./resolveLogFilter.js";
 
 /** A block: its number, or a tag the node resolves (`latest`, `safe`, `finalized`, `earliest`). */
 export type BlockSpec = bigint | number | "earliest" | "latest" | "safe" | "finalized";
@@ -51,7 +51,11 @@ export async function getLogs(client: Client, parameters: GetLogsParameters): Pr
   const pageSize = checkPageSize(parameters.pageSize);
   checkOptionalSignal(parameters.signal, "signal");
   // Numbers are checked before the tags are resolved, so a bad range sends nothing.
-  for (const [name, block] of [["fromBlock", parameters.fromBlock], ["toBlock", parameters.toBlock ?? "latest"]] as const) checkBlockSpec(block, name);
+  for (const [name, block] of [
+    ["fromBlock", parameters.fromBlock],
+    ["toBlock", parameters.toBlock ?? "latest"],
+  ] as const)
+    checkBlockSpec(block, name);
   const request = clientRequest(client);
   const { signal } = parameters;
   try {
@@ -93,7 +97,13 @@ export interface FetchLogRangeOptions {
  * The paging and splitting engine behind `getLogs` and `watchLogs`: fetches [from, to] page by page,
  * splitting refused pages, and returns the decoded logs deduplicated by (block hash, log index), sorted.
  */
-export async function fetchLogRange(request: RpcRequest, filter: ResolvedLogFilter, from: number, to: number, options: FetchLogRangeOptions): Promise<ChainLog[]> {
+export async function fetchLogRange(
+  request: RpcRequest,
+  filter: ResolvedLogFilter,
+  from: number,
+  to: number,
+  options: FetchLogRangeOptions,
+): Promise<ChainLog[]> {
   const decode = createLogDecoder(filter.interfaces, filter.fragment);
   const found = new Map<string, ChainLog>();
   const { pages, signal } = options;
@@ -107,10 +117,14 @@ export async function fetchLogRange(request: RpcRequest, filter: ResolvedLogFilt
     } catch (err) {
       if (!isRangeTooLarge(err)) throw err;
       if (start === end) {
-        throw new ChaincallError("RPC_ERROR", `${options.endpoint} refuses eth_getLogs even for block ${start} alone: ${(err as Error).message}`, {
-          cause: err,
-          metaMessages: ["hint: narrow the filter (address, event, indexed args) so one block's logs fit in one answer"],
-        });
+        throw new ChaincallError(
+          "RPC_ERROR",
+          `${options.endpoint} refuses eth_getLogs even for block ${start} alone: ${(err as Error).message}`,
+          {
+            cause: err,
+            metaMessages: ["hint: narrow the filter (address, event, indexed args) so one block's logs fit in one answer"],
+          },
+        );
       }
       const suggested = suggestedRangeEnd(err, start, end);
       // Never grow back within a run: a node's block limit does not change, and a failed request costs more
@@ -118,7 +132,8 @@ export async function fetchLogRange(request: RpcRequest, filter: ResolvedLogFilt
       pages.size = suggested !== undefined ? suggested - start + 1 : Math.ceil((end - start + 1) / 2);
       continue;
     }
-    if (!Array.isArray(result)) throw new ChaincallError("RPC_ERROR", `${options.endpoint} answered eth_getLogs with something other than a list`);
+    if (!Array.isArray(result))
+      throw new ChaincallError("RPC_ERROR", `${options.endpoint} answered eth_getLogs with something other than a list`);
     for (const raw of result as RpcLog[]) {
       // Pending logs have no block yet; only mined ones are part of a range.
       if (!raw || raw.blockHash === null || raw.blockNumber === null || raw.logIndex === null) continue;
@@ -150,11 +165,15 @@ export function clientRequest(client: Client): RpcRequest {
 export function checkBlockSpec(block: unknown, name: string): number | undefined {
   if (typeof block === "bigint" || typeof block === "number") {
     const n = Number(block);
-    if (!Number.isSafeInteger(n) || n < 0) throw new ChaincallError("INVALID_ARGUMENT", `${name} must be a block number ≥ 0, got ${String(block)}`);
+    if (!Number.isSafeInteger(n) || n < 0)
+      throw new ChaincallError("INVALID_ARGUMENT", `${name} must be a block number ≥ 0, got ${String(block)}`);
     return n;
   }
   if (block !== "earliest" && block !== "latest" && block !== "safe" && block !== "finalized") {
-    throw new ChaincallError("INVALID_ARGUMENT", `${name} must be a block number or one of earliest, latest, safe, finalized; got ${describeValue(block)}`);
+    throw new ChaincallError(
+      "INVALID_ARGUMENT",
+      `${name} must be a block number or one of earliest, latest, safe, finalized; got ${describeValue(block)}`,
+    );
   }
   return undefined;
 }
@@ -172,7 +191,8 @@ export async function resolveBlock(request: RpcRequest, block: BlockSpec, name: 
 
 function checkPageSize(pageSize: number | undefined): number {
   const size = pageSize ?? DEFAULT_LOG_PAGE_SIZE;
-  if (!Number.isSafeInteger(size) || size < 1) throw new ChaincallError("INVALID_ARGUMENT", `pageSize must be a whole number of blocks ≥ 1, got ${pageSize}`);
+  if (!Number.isSafeInteger(size) || size < 1)
+    throw new ChaincallError("INVALID_ARGUMENT", `pageSize must be a whole number of blocks ≥ 1, got ${pageSize}`);
   return size;
 }
 

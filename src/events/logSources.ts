@@ -92,13 +92,20 @@ export class SubscriptionSource implements LogSource {
     } catch (err) {
       if (!opened.isOpen) throw err;
       // A node without subscriptions on this transport: keep the connection and poll over it.
-      context.report(new ChaincallError("RPC_ERROR", `${context.endpoint} refused eth_subscribe newHeads: polling it every ${context.pollIntervalMs} ms instead`, { cause: err }));
+      context.report(
+        new ChaincallError(
+          "RPC_ERROR",
+          `${context.endpoint} refused eth_subscribe newHeads: polling it every ${context.pollIntervalMs} ms instead`,
+          { cause: err },
+        ),
+      );
     }
     void opened.closed.then(context.wake);
   }
 
   request(): RpcRequest {
-    if (!this.#connection?.isOpen || !this.#request) throw new ChaincallError("RPC_ERROR", `lost the connection to ${this.context.endpoint}`);
+    if (!this.#connection?.isOpen || !this.#request)
+      throw new ChaincallError("RPC_ERROR", `lost the connection to ${this.context.endpoint}`);
     return this.#request;
   }
 

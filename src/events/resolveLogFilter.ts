@@ -45,7 +45,12 @@ export function resolveLogFilter(filter: LogFilter, known: readonly Interface[])
   const rpcFilter: ResolvedLogFilter["rpcFilter"] = {};
 
   if (filter.address !== undefined) {
-    assertArgument(typeof filter.address === "string" || Array.isArray(filter.address), "address", "an address or an array of addresses", filter.address);
+    assertArgument(
+      typeof filter.address === "string" || Array.isArray(filter.address),
+      "address",
+      "an address or an array of addresses",
+      filter.address,
+    );
     const list = (typeof filter.address === "string" ? [filter.address] : [...filter.address]).map(checkAddress);
     if (list.length === 0) throw new ChaincallError("INVALID_ARGUMENT", "address: an empty list matches no log");
     rpcFilter.address = list.length === 1 ? list[0] : list;
@@ -57,14 +62,26 @@ export function resolveLogFilter(filter: LogFilter, known: readonly Interface[])
   }
   let topics = filter.topics === undefined ? [] : checkTopics(filter.topics);
   if (filter.args !== undefined) {
-    assertArgument(typeof filter.args === "object" && filter.args !== null, "args", "an array (by position) or an object (by name) of indexed argument values", filter.args);
+    assertArgument(
+      typeof filter.args === "object" && filter.args !== null,
+      "args",
+      "an array (by position) or an object (by name) of indexed argument values",
+      filter.args,
+    );
     if (!fragment) throw new ChaincallError("INVALID_ARGUMENT", "args need an event to say which arguments they are");
     topics = encodeArgs(fragment, filter.args);
   }
   if (fragment && !fragment.anonymous) {
     const first = topics[0];
-    if (first !== undefined && first !== null && !(first === fragment.topicHash || (Array.isArray(first) && first.length === 1 && first[0] === fragment.topicHash))) {
-      throw new ChaincallError("INVALID_ARGUMENT", `topics[0] ${JSON.stringify(first)} is not the topic of ${fragment.format("sighash")} (${fragment.topicHash})`);
+    if (
+      first !== undefined &&
+      first !== null &&
+      !(first === fragment.topicHash || (Array.isArray(first) && first.length === 1 && first[0] === fragment.topicHash))
+    ) {
+      throw new ChaincallError(
+        "INVALID_ARGUMENT",
+        `topics[0] ${JSON.stringify(first)} is not the topic of ${fragment.format("sighash")} (${fragment.topicHash})`,
+      );
     }
     topics[0] = fragment.topicHash;
   }
@@ -98,7 +115,8 @@ function checkAddress(address: string): string {
 
 function findEvent(event: string | EventFragment, interfaces: readonly Interface[]): EventFragment {
   if (typeof event !== "string") {
-    if (!EventFragment.isFragment(event)) throw new ChaincallError("INVALID_ARGUMENT", "event must be a name, a signature or an EventFragment");
+    if (!EventFragment.isFragment(event))
+      throw new ChaincallError("INVALID_ARGUMENT", "event must be a name, a signature or an EventFragment");
     return event;
   }
   const text = event.trim();
@@ -130,9 +148,13 @@ function findEvent(event: string | EventFragment, interfaces: readonly Interface
       metaMessages: ["hint: pass the contract's ABI in abis (or connect({ abis })), or give the full signature"],
     });
   }
-  throw new ChaincallError("INVALID_ARGUMENT", `event name "${text}" is ambiguous: ${[...matches.values()].map((f) => f.format("sighash")).join(", ")}`, {
-    metaMessages: ["hint: give the full signature to pick one"],
-  });
+  throw new ChaincallError(
+    "INVALID_ARGUMENT",
+    `event name "${text}" is ambiguous: ${[...matches.values()].map((f) => f.format("sighash")).join(", ")}`,
+    {
+      metaMessages: ["hint: give the full signature to pick one"],
+    },
+  );
 }
 
 function encodeArgs(fragment: EventFragment, args: readonly unknown[] | Readonly<Record<string, unknown>>): (string | string[] | null)[] {
@@ -152,8 +174,15 @@ function encodeArgs(fragment: EventFragment, args: readonly unknown[] | Readonly
   try {
     // Positions are those of all the event's inputs (non-indexed ones must stay null); topic 0 comes first
     // unless the event is anonymous.
-    return new Interface([fragment]).encodeFilterTopics(fragment, values.map((v) => (v === undefined ? null : v)));
+    return new Interface([fragment]).encodeFilterTopics(
+      fragment,
+      values.map((v) => (v === undefined ? null : v)),
+    );
   } catch (err) {
-    throw new ChaincallError("INVALID_ARGUMENT", `args do not fit ${fragment.format("full")}: ${(err as { shortMessage?: string }).shortMessage ?? (err as Error).message}`, { cause: err });
+    throw new ChaincallError(
+      "INVALID_ARGUMENT",
+      `args do not fit ${fragment.format("full")}: ${(err as { shortMessage?: string }).shortMessage ?? (err as Error).message}`,
+      { cause: err },
+    );
   }
 }

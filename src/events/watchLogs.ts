@@ -3,9 +3,9 @@ import { checkClient, checkObject, checkOptionalFunction, checkOptionalSignal } 
 import { ChaincallError } from "../errors/ChaincallError.js";
 import type { ChainLog } from "./createLogDecoder.js";
 import { DEFAULT_LOG_PAGE_SIZE, fetchLogRange, hex, type PageState, type RpcRequest } from "./getLogs.js";
-import { pollingSource, SubscriptionSource, type LogSource } from "./logSources.js";
-import { ReorgTracker, type BlockHeader } from "./ReorgTracker.js";
-import { resolveLogFilter, type LogFilter } from "./resolveLogFilter.js";
+import { type LogSource, pollingSource, SubscriptionSource } from "./logSources.js";
+import { type BlockHeader, ReorgTracker } from "./ReorgTracker.js";
+import { type LogFilter, resolveLogFilter } from "./resolveLogFilter.js";
 import { Sleeper } from "./Sleeper.js";
 
 /** What a reorg took away. */
@@ -110,18 +110,20 @@ export async function watchLogs(client: Client, parameters: WatchLogsParameters)
   let fromBlock: number | undefined;
   if (parameters.fromBlock !== undefined) {
     fromBlock = typeof parameters.fromBlock === "bigint" || typeof parameters.fromBlock === "number" ? Number(parameters.fromBlock) : NaN;
-    if (!Number.isSafeInteger(fromBlock) || fromBlock < 0) throw new ChaincallError("INVALID_ARGUMENT", `fromBlock must be a block number ≥ 0, got ${String(parameters.fromBlock)}`);
+    if (!Number.isSafeInteger(fromBlock) || fromBlock < 0)
+      throw new ChaincallError("INVALID_ARGUMENT", `fromBlock must be a block number ≥ 0, got ${String(parameters.fromBlock)}`);
   }
   const pollIntervalMs = positive(parameters.pollIntervalMs ?? client.provider.pollingInterval, "pollIntervalMs");
   const tracker = new ReorgTracker(positive(parameters.reorgWindow ?? DEFAULT_REORG_WINDOW, "reorgWindow"));
   const maxRetryDelayMs = positive(parameters.maxRetryDelayMs ?? DEFAULT_MAX_RETRY_DELAY_MS, "maxRetryDelayMs");
   const pages: PageState = { size: positive(parameters.pageSize ?? DEFAULT_LOG_PAGE_SIZE, "pageSize") };
   const mode = (parameters.mode ?? "auto") === "auto" ? (client.transport === "http" ? "poll" : "subscribe") : parameters.mode!;
-  if (mode !== "poll" && mode !== "subscribe") throw new ChaincallError("INVALID_ARGUMENT", `mode must be auto, poll or subscribe, got ${JSON.stringify(parameters.mode)}`);
+  if (mode !== "poll" && mode !== "subscribe")
+    throw new ChaincallError("INVALID_ARGUMENT", `mode must be auto, poll or subscribe, got ${JSON.stringify(parameters.mode)}`);
   const transport = client.provider.transport;
   if (mode === "subscribe" && !transport.openDedicated) {
     throw new ChaincallError("INVALID_ARGUMENT", `subscribing needs a WebSocket or IPC client; ${client.endpoint} is ${client.transport}`, {
-      metaMessages: ["hint: connect with ws://… or an IPC path, or use mode: \"poll\""],
+      metaMessages: ['hint: connect with ws://… or an IPC path, or use mode: "poll"'],
     });
   }
   const endpoint = client.endpoint;
@@ -155,11 +157,23 @@ export async function watchLogs(client: Client, parameters: WatchLogsParameters)
     }
   };
 
-  const context = { endpoint, timeoutMs: client.provider.boundary.requestTimeoutMs, pollIntervalMs, signal: controller.signal, wake: () => sleeper.wake(), report };
-  const source: LogSource = mode === "poll" ? pollingSource(client) : new SubscriptionSource((options) => transport.openDedicated!(options), context);
+  const context = {
+    endpoint,
+    timeoutMs: client.provider.boundary.requestTimeoutMs,
+    pollIntervalMs,
+    signal: controller.signal,
+    wake: () => sleeper.wake(),
+    report,
+  };
+  const source: LogSource =
+    mode === "poll" ? pollingSource(client) : new SubscriptionSource((options) => transport.openDedicated!(options), context);
 
   const header = async (rpc: RpcRequest, n: number): Promise<BlockHeader | null> => {
-    const block = (await rpc("eth_getBlockByNumber", [hex(n), false], controller.signal)) as { number: string; hash: string; parentHash: string } | null;
+    const block = (await rpc("eth_getBlockByNumber", [hex(n), false], controller.signal)) as {
+      number: string;
+      hash: string;
+      parentHash: string;
+    } | null;
     return block ? { number: Number(block.number), hash: block.hash, parentHash: block.parentHash } : null;
   };
 
@@ -173,7 +187,12 @@ export async function watchLogs(client: Client, parameters: WatchLogsParameters)
     if (tracker.empty) return;
     const { fork, deeper, oldest } = await tracker.findFork(from, async (n) => (await header(rpc, n))?.hash);
     if (deeper) {
-      report(new ChaincallError("RPC_ERROR", `a reorg on ${endpoint} replaced more than the ${tracker.window} blocks the watcher remembers; logs before block ${oldest} may be stale`));
+      report(
+        new ChaincallError(
+          "RPC_ERROR",
+          `a reorg on ${endpoint} replaced more than the ${tracker.window} blocks the watcher remembers; logs before block ${oldest} may be stale`,
+        ),
+      );
     }
     const { removed, depth } = tracker.removedAfter(fork);
     await deliver(removed);
@@ -300,7 +319,8 @@ export async function watchLogs(client: Client, parameters: WatchLogsParameters)
 }
 
 function positive(value: number, name: string): number {
-  if (!Number.isFinite(value) || value <= 0) throw new ChaincallError("INVALID_ARGUMENT", `${name} must be a positive number, got ${value}`);
+  if (!Number.isFinite(value) || value <= 0)
+    throw new ChaincallError("INVALID_ARGUMENT", `${name} must be a positive number, got ${value}`);
   return Math.floor(value) || 1;
 }
 

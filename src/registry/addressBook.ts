@@ -4,7 +4,7 @@ import { getAddress } from "ethers";
 import { assertArgument, checkAddress, checkHex, checkInteger, checkObject, checkString } from "../errors/assertArgument.js";
 import { ChaincallError } from "../errors/ChaincallError.js";
 import { isDevChain } from "../utils/isDevChain.js";
-import { checkNodeIdentity, matchIdentity, shortGenesis, type NodeIdentity } from "./nodeIdentity.js";
+import { checkNodeIdentity, matchIdentity, type NodeIdentity, shortGenesis } from "./nodeIdentity.js";
 
 /** One named deployment on one chain. */
 export interface Deployment {
@@ -88,7 +88,11 @@ function readBookFile(path: string): AddressBook {
   try {
     text = readFileSync(path, "utf8");
   } catch (err) {
-    throw new ChaincallError("INVALID_ARGUMENT", `cannot read the address book ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { cause: err });
+    throw new ChaincallError(
+      "INVALID_ARGUMENT",
+      `cannot read the address book ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+      { cause: err },
+    );
   }
   let parsed: unknown;
   try {
@@ -96,7 +100,8 @@ function readBookFile(path: string): AddressBook {
   } catch (err) {
     throw new ChaincallError("INVALID_ARGUMENT", `${path} is not valid JSON`, { cause: err });
   }
-  if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) throw new ChaincallError("INVALID_ARGUMENT", `${path} is not an address book (expected an object of names)`);
+  if (!parsed || typeof parsed !== "object" || Array.isArray(parsed))
+    throw new ChaincallError("INVALID_ARGUMENT", `${path} is not an address book (expected an object of names)`);
   const book: AddressBook = {};
   for (const [name, entry] of Object.entries(parsed as Record<string, unknown>)) {
     // Accept the short form { "Name": "0x…" } as well as full entries.
@@ -104,7 +109,10 @@ function readBookFile(path: string): AddressBook {
     if (typeof address !== "string" || !/^0x[0-9a-fA-F]{40}$/.test(address)) {
       throw new ChaincallError("INVALID_ARGUMENT", `${path}: entry "${name}" has no valid address`);
     }
-    const value = typeof entry === "string" ? { address: getAddress(address.toLowerCase()) } : { ...(entry as Deployment), address: getAddress(address.toLowerCase()) };
+    const value =
+      typeof entry === "string"
+        ? { address: getAddress(address.toLowerCase()) }
+        : { ...(entry as Deployment), address: getAddress(address.toLowerCase()) };
     // Defined, not assigned: an entry named "__proto__" must stay an entry, not become the book's prototype.
     Object.defineProperty(book, name, { value, enumerable: true, writable: true, configurable: true });
   }
@@ -142,7 +150,11 @@ export function recordDeployment(dir: string, chainId: bigint | NodeIdentity, na
     renameSync(temp, path);
   } catch (err) {
     rmSync(temp, { force: true });
-    throw new ChaincallError("INVALID_ARGUMENT", `cannot write the address book ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { cause: err });
+    throw new ChaincallError(
+      "INVALID_ARGUMENT",
+      `cannot write the address book ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+      { cause: err },
+    );
   }
   return path;
 }
@@ -155,7 +167,12 @@ function checkDeployment(deployment: unknown): Deployment {
   if (entry.txHash !== undefined) checkHex(entry.txHash, "deployment.txHash", { bytes: 32 });
   if (entry.blockNumber !== undefined) checkInteger(entry.blockNumber, "deployment.blockNumber");
   if (entry.deployedAt !== undefined) {
-    assertArgument(typeof entry.deployedAt === "string" && !Number.isNaN(Date.parse(entry.deployedAt)), "deployment.deployedAt", "an ISO time", entry.deployedAt);
+    assertArgument(
+      typeof entry.deployedAt === "string" && !Number.isNaN(Date.parse(entry.deployedAt)),
+      "deployment.deployedAt",
+      "an ISO time",
+      entry.deployedAt,
+    );
   }
   return entry;
 }
@@ -182,10 +199,16 @@ export function resolveDeployment(dir: string, chainId: bigint | NodeIdentity, n
   const elsewhere = findOtherNodes(folder, node, name);
   if (elsewhere.length) {
     const known = elsewhere.filter((g) => g !== undefined) as string[];
-    const which = known.length ? `another node (genesis ${known.map(shortGenesis).join(", ")})` : "an unknown node (an entry without a genesis hash, from before nodes were told apart)";
-    throw new ChaincallError("NOT_FOUND", `${name} is recorded for ${which}, not for this one (chain ${node.chainId}${node.genesis ? `, genesis ${shortGenesis(node.genesis)}` : ""}): deploy it here or give ${name}@0xaddress`, {
-      metaMessages: [`hint: chaincall deploy ${name}, or give the address as ${name}@0x…`],
-    });
+    const which = known.length
+      ? `another node (genesis ${known.map(shortGenesis).join(", ")})`
+      : "an unknown node (an entry without a genesis hash, from before nodes were told apart)";
+    throw new ChaincallError(
+      "NOT_FOUND",
+      `${name} is recorded for ${which}, not for this one (chain ${node.chainId}${node.genesis ? `, genesis ${shortGenesis(node.genesis)}` : ""}): deploy it here or give ${name}@0xaddress`,
+      {
+        metaMessages: [`hint: chaincall deploy ${name}, or give the address as ${name}@0x…`],
+      },
+    );
   }
   const names = Object.keys(book);
   if (names.length === 0) {
@@ -221,7 +244,8 @@ function findOtherNodes(folder: string, node: NodeIdentity, name: string): (stri
     }
     if (!Object.hasOwn(other, name)) continue;
     const entry = other[name];
-    const genesis = entry.genesis?.toLowerCase() ?? (/-([0-9a-f]{8})\.json$/.exec(file) ? `0x${/-([0-9a-f]{8})\.json$/.exec(file)![1]}` : undefined);
+    const genesis =
+      entry.genesis?.toLowerCase() ?? (/-([0-9a-f]{8})\.json$/.exec(file) ? `0x${/-([0-9a-f]{8})\.json$/.exec(file)![1]}` : undefined);
     if (matchIdentity({ chainId: entry.chainId, genesis }, node) !== "same" && !found.includes(genesis)) found.push(genesis);
   }
   return found;

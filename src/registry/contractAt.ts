@@ -37,7 +37,10 @@ export const DEFAULT_DEPLOYMENTS_DIR = "deployments";
  */
 export function contractAt<T>(client: Client, factory: BindingFactory<T>, parameters: ContractAtParameters = {}): T {
   checkClient(client);
-  const valid = (typeof factory === "function" || (typeof factory === "object" && factory !== null)) && typeof factory.connect === "function" && typeof factory.name === "string";
+  const valid =
+    (typeof factory === "function" || (typeof factory === "object" && factory !== null)) &&
+    typeof factory.connect === "function" &&
+    typeof factory.name === "string";
   assertArgument(valid, "factory", "a TypeChain factory class (e.g. CallDemo__factory)", factory);
   const abi = checkAbi(factory.abi, "factory.abi");
   checkObject(parameters, "parameters");

@@ -76,7 +76,10 @@ export function countIgnored(tally: IgnoredEntries, recorded: { genesis?: unknow
 export function describeIgnored(tally: IgnoredEntries, what = "entries"): string {
   if (tally.count === 0) return "";
   const parts: string[] = [];
-  if (tally.genesis.length) parts.push(`genesis ${tally.genesis.slice(0, 3).map(shortGenesis).join(", ")}${tally.genesis.length > 3 ? ` and ${tally.genesis.length - 3} more` : ""}`);
+  if (tally.genesis.length)
+    parts.push(
+      `genesis ${tally.genesis.slice(0, 3).map(shortGenesis).join(", ")}${tally.genesis.length > 3 ? ` and ${tally.genesis.length - 3} more` : ""}`,
+    );
   if (tally.unknown) parts.push(`${tally.unknown} recorded without a node identity`);
   const one = tally.count === 1 ? what.replace(/ies$/, "y").replace(/s$/, "") : what;
   return `ignored ${tally.count} ${one} from another node (${parts.join("; ")})`;

@@ -74,7 +74,8 @@ export class ChaincallSigner extends AbstractSigner<ChaincallProvider> {
 
   /** Returns this signer for its own provider; refuses any other (`INVALID_ARGUMENT`): nonces are kept per client. */
   override connect(provider: Provider | null): ChaincallSigner {
-    if (provider !== this.provider) throw new ChaincallError("INVALID_ARGUMENT", "a chaincall signer stays with its client: connect() a new client instead");
+    if (provider !== this.provider)
+      throw new ChaincallError("INVALID_ARGUMENT", "a chaincall signer stays with its client: connect() a new client instead");
     return this;
   }
 
@@ -90,7 +91,11 @@ export class ChaincallSigner extends AbstractSigner<ChaincallProvider> {
   }
 
   /** Signs EIP-712 typed data. */
-  override async signTypedData(domain: TypedDataDomain, types: Record<string, TypedDataField[]>, value: Record<string, any>): Promise<string> {
+  override async signTypedData(
+    domain: TypedDataDomain,
+    types: Record<string, TypedDataField[]>,
+    value: Record<string, unknown>,
+  ): Promise<string> {
     return this.translated(this.inner.signTypedData(domain, types, value));
   }
 

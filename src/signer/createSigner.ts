@@ -51,7 +51,13 @@ export async function checkSignerOptions(options: SignerOptions): Promise<Signer
   } else if (kind[0] === "keystore" && "keystore" in options) {
     checkString(options.keystore, "signer.keystore");
     if (options.password !== undefined) registerSecret(options.password);
-    assertArgument(options.password === undefined || typeof options.password === "string", "signer.password", "a string", options.password, { secret: true });
+    assertArgument(
+      options.password === undefined || typeof options.password === "string",
+      "signer.password",
+      "a string",
+      options.password,
+      { secret: true },
+    );
     if (options.address !== undefined) checkAddress(options.address, "signer.address");
     if (options.passwordFile !== undefined) checkString(options.passwordFile, "signer.passwordFile");
     checkOptionalBoolean(options.prompt, "signer.prompt");
@@ -80,7 +86,11 @@ function checkPrivateKey(key: string): string {
  *   `INVALID_ARGUMENT` for malformed options (see `checkSignerOptions`), `NOT_FOUND` for a missing keystore
  * @example const signer = await createSigner(provider, { privateKey: process.env.ETH_PRIVATE_KEY! }, { chainId, journal: null });
  */
-export async function createSigner(provider: ChaincallProvider, options: SignerOptions, context: CreateSignerContext): Promise<ChaincallSigner> {
+export async function createSigner(
+  provider: ChaincallProvider,
+  options: SignerOptions,
+  context: CreateSignerContext,
+): Promise<ChaincallSigner> {
   const kind = await checkSignerOptions(options);
   if (kind === "privateKey" && "privateKey" in options) {
     const hex = checkPrivateKey(options.privateKey);
@@ -94,7 +104,11 @@ export async function createSigner(provider: ChaincallProvider, options: SignerO
   }
   if (kind === "keystore" && "keystore" in options) {
     const [{ loadKeystore }, { readPassword }] = await Promise.all([import("./loadKeystore.js"), import("./readPassword.js")]);
-    const password = await readPassword({ password: options.password, passwordFile: options.passwordFile, prompt: options.prompt ?? false });
+    const password = await readPassword({
+      password: options.password,
+      passwordFile: options.passwordFile,
+      prompt: options.prompt ?? false,
+    });
     const wallet = (await loadKeystore({ path: options.keystore, address: options.address, password })).connect(provider);
     return new ChaincallSigner(wallet, wallet.address, provider, context);
   }

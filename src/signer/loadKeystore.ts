@@ -1,4 +1,4 @@
-import { open, readdir, stat } from "node:fs/promises";
+import { type FileHandle, open, readdir, stat } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { decryptKeystoreJson, getAddress, isError, Wallet } from "ethers";
 import { checkObject } from "../errors/assertArgument.js";
@@ -95,7 +95,10 @@ export async function loadKeystore(parameters: LoadKeystoreParameters): Promise<
   const wallet = new Wallet(privateKey);
   const actual = wallet.address.slice(2).toLowerCase();
   if (keystore.address && keystore.address !== actual) {
-    throw new ChaincallError("SIGNER_ERROR", `keystore ${file} is corrupt: its address field says ${checksum(keystore.address)} but the key is ${wallet.address}`);
+    throw new ChaincallError(
+      "SIGNER_ERROR",
+      `keystore ${file} is corrupt: its address field says ${checksum(keystore.address)} but the key is ${wallet.address}`,
+    );
   }
   if (wanted && wanted !== actual) {
     throw new ChaincallError("NOT_FOUND", `keystore ${file} holds ${wallet.address}, not ${checksum(wanted)}`);
@@ -125,7 +128,8 @@ export function checkKdfParams(kdf: unknown, kdfparams: unknown, options: CheckK
   const integer = (name: string): number => {
     const raw = params[name];
     const value = typeof raw === "string" && /^[0-9]{1,16}$/.test(raw) ? Number(raw) : raw;
-    if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 1) return refuse(`has kdfparams.${name}=${show(raw)}, not a usable positive integer`);
+    if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 1)
+      return refuse(`has kdfparams.${name}=${show(raw)}, not a usable positive integer`);
     return value;
   };
   const salt = params.salt;
@@ -143,10 +147,16 @@ export function checkKdfParams(kdf: unknown, kdfparams: unknown, options: CheckK
     const limit = options.maxKdfMemoryBytes ?? DEFAULT_MAX_KDF_MEMORY_BYTES;
     const memory = scryptMemoryBytes(n, r);
     if (memory > limit) return refuse(`asks for ${formatBytes(memory)} of scrypt memory (N=${n}, r=${r})`);
-    if (128 * r * (n + p) > ETHERS_SCRYPT_MAX_BYTES) return refuse(`asks for ${formatBytes(128 * r * (n + p))} of scrypt memory (N=${n}, r=${r}, p=${p}), more than ethers' scrypt allows`);
-    if (n * r * p > MAX_SCRYPT_WORK) return refuse(`asks for scrypt work N·r·p = ${n}·${r}·${p} = ${n * r * p} (at most ${MAX_SCRYPT_WORK} = 2^23, 4 × geth's standard)`);
+    if (128 * r * (n + p) > ETHERS_SCRYPT_MAX_BYTES)
+      return refuse(
+        `asks for ${formatBytes(128 * r * (n + p))} of scrypt memory (N=${n}, r=${r}, p=${p}), more than ethers' scrypt allows`,
+      );
+    if (n * r * p > MAX_SCRYPT_WORK)
+      return refuse(`asks for scrypt work N·r·p = ${n}·${r}·${p} = ${n * r * p} (at most ${MAX_SCRYPT_WORK} = 2^23, 4 × geth's standard)`);
     if (16 * r < 32 && n >= 2 ** (16 * r)) {
-      return refuse(`uses scrypt N=${n} with r=${r}, which RFC 7914 forbids (N must be below 2^(16·r)) and ethers cannot decrypt (re-encrypt it with \`geth account update\`)`);
+      return refuse(
+        `uses scrypt N=${n} with r=${r}, which RFC 7914 forbids (N must be below 2^(16·r)) and ethers cannot decrypt (re-encrypt it with \`geth account update\`)`,
+      );
     }
     return { kdf: "scrypt", n, r, p, dklen: 32, salt: strip0x(salt) };
   }
@@ -172,7 +182,14 @@ export function scryptMemoryBytes(n: number, r: number): number {
 interface CheckedKeystore {
   /** Lowercase, no 0x; absent when the file has none. */
   address?: string;
-  crypto: { cipher: "aes-128-ctr"; cipherparams: { iv: string }; ciphertext: string; kdf: string; kdfparams: Record<string, unknown>; mac: string };
+  crypto: {
+    cipher: "aes-128-ctr";
+    cipherparams: { iv: string };
+    ciphertext: string;
+    kdf: string;
+    kdfparams: Record<string, unknown>;
+    mac: string;
+  };
 }
 
 function parseKeystore(text: string, file: string, maxKdfMemoryBytes: number): CheckedKeystore {
@@ -187,7 +204,8 @@ function parseKeystore(text: string, file: string, maxKdfMemoryBytes: number): C
   }
   const data = lowerKeys(json);
   if (!data) return bad("is not a JSON object");
-  if (data.version !== 3 && data.version !== "3") return bad(`has version ${show(data.version)}; only version 3 (geth's format) is supported`);
+  if (data.version !== 3 && data.version !== "3")
+    return bad(`has version ${show(data.version)}; only version 3 (geth's format) is supported`);
   const crypto = lowerKeys(data.crypto);
   if (!crypto) return bad('has no "crypto" object');
   if (crypto.cipher !== "aes-128-ctr") return bad(`uses cipher ${show(crypto.cipher)} (expected aes-128-ctr)`);
@@ -203,7 +221,14 @@ function parseKeystore(text: string, file: string, maxKdfMemoryBytes: number): C
     if (!address) return bad(`has a malformed address field (${show(data.address)})`);
   }
   // ethers compares the mac as a bare lowercase hex string: hand it every hex field in that form.
-  const crypt = { cipher: "aes-128-ctr" as const, cipherparams: { iv: strip0x(iv) }, ciphertext: strip0x(crypto.ciphertext), kdf: kdfName, kdfparams, mac: strip0x(crypto.mac) };
+  const crypt = {
+    cipher: "aes-128-ctr" as const,
+    cipherparams: { iv: strip0x(iv) },
+    ciphertext: strip0x(crypto.ciphertext),
+    kdf: kdfName,
+    kdfparams,
+    mac: strip0x(crypto.mac),
+  };
   return { address, crypto: crypt };
 }
 
@@ -246,7 +271,10 @@ async function selectKeyFile(dir: string, wanted: string | undefined): Promise<s
     const match = keys.find((key) => key.address === wanted);
     if (match) return match.file;
     if (keys.length === 1 && keys[0].address === undefined) return keys[0].file;
-    throw new ChaincallError("NOT_FOUND", `no key for ${checksum(wanted)} in keystore ${dir}${keys.length ? ` (it holds ${listed})` : " (it holds no keys)"}`);
+    throw new ChaincallError(
+      "NOT_FOUND",
+      `no key for ${checksum(wanted)} in keystore ${dir}${keys.length ? ` (it holds ${listed})` : " (it holds no keys)"}`,
+    );
   }
   if (keys.length === 1) return keys[0].file;
   if (keys.length === 0) throw new ChaincallError("NOT_FOUND", `keystore directory ${dir} holds no key files`);
@@ -275,7 +303,7 @@ async function peekKeyFile(file: string): Promise<{ file: string; address?: stri
  * open file, and by reading at most one byte past the cap, so a growing file or a device cannot slip through).
  */
 export async function readCapped(file: string, what: string, maxBytes = MAX_KEYSTORE_FILE_BYTES): Promise<string> {
-  let handle;
+  let handle: FileHandle;
   try {
     handle = await open(file, "r");
   } catch (err) {
@@ -286,7 +314,8 @@ export async function readCapped(file: string, what: string, maxBytes = MAX_KEYS
   try {
     const info = await handle.stat();
     if (!info.isFile()) throw new ChaincallError("SIGNER_ERROR", `${what} file ${file} is not a regular file`);
-    const tooBig = () => new ChaincallError("SIGNER_ERROR", `${what} file ${file} is larger than ${formatBytes(maxBytes)}; it is not a ${what} file`);
+    const tooBig = () =>
+      new ChaincallError("SIGNER_ERROR", `${what} file ${file} is larger than ${formatBytes(maxBytes)}; it is not a ${what} file`);
     if (info.size > maxBytes) throw tooBig();
     const buffer = Buffer.alloc(maxBytes + 1);
     let length = 0;
@@ -366,7 +395,11 @@ function show(value: unknown): string {
 }
 
 function formatBytes(bytes: number): string {
-  for (const [unit, size] of [["GiB", GIB], ["MiB", 1024 ** 2], ["KiB", 1024]] as const) {
+  for (const [unit, size] of [
+    ["GiB", GIB],
+    ["MiB", 1024 ** 2],
+    ["KiB", 1024],
+  ] as const) {
     if (bytes >= size) return `${Number((bytes / size).toFixed(1))} ${unit}`;
   }
   return `${bytes} bytes`;

@@ -52,7 +52,12 @@ export async function readPassword(parameters: ReadPasswordParameters = {}): Pro
  */
 export function assertPasswordSource(parameters: ReadPasswordParameters = {}): void {
   const envVar = parameters.envVar ?? "ETH_PASSWORD";
-  if (parameters.password === undefined && parameters.passwordFile === undefined && process.env[envVar] === undefined && !canPrompt(parameters)) {
+  if (
+    parameters.password === undefined &&
+    parameters.passwordFile === undefined &&
+    process.env[envVar] === undefined &&
+    !canPrompt(parameters)
+  ) {
     throw noPassword(envVar);
   }
 }
@@ -123,7 +128,8 @@ function readStdin(maxBytes: number): Promise<string> {
     const onData = (chunk: Buffer | string) => {
       const buffer = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
       length += buffer.length;
-      if (length > maxBytes) return done(new ChaincallError("SIGNER_ERROR", `stdin holds more than ${maxBytes} bytes: it is not a private key`));
+      if (length > maxBytes)
+        return done(new ChaincallError("SIGNER_ERROR", `stdin holds more than ${maxBytes} bytes: it is not a private key`));
       chunks.push(buffer);
     };
     const onEnd = () => done();
@@ -147,7 +153,7 @@ export function promptHidden(promptText: string, streams: PromptStreams): Promis
   return new Promise<string>((resolve, reject) => {
     const wasRaw = input.isRaw ?? false;
     let chars: string[] = [];
-    let escape: "" | "esc" | "csi" = "";
+    let inEscape: "" | "esc" | "csi" = "";
     // A multi-byte character may be split across chunks.
     const decoder = new StringDecoder("utf8");
     const finish = (error?: ChaincallError) => {
@@ -165,15 +171,15 @@ export function promptHidden(promptText: string, streams: PromptStreams): Promis
     const onData = (chunk: string | Buffer) => {
       for (const ch of typeof chunk === "string" ? chunk : decoder.write(chunk)) {
         // Skip ESC [ params final-byte (CSI) and ESC x (two-character) sequences.
-        if (escape === "esc") {
-          escape = ch === "[" ? "csi" : "";
+        if (inEscape === "esc") {
+          inEscape = ch === "[" ? "csi" : "";
           continue;
         }
-        if (escape === "csi") {
-          if (ch >= "@" && ch <= "~") escape = "";
+        if (inEscape === "csi") {
+          if (ch >= "@" && ch <= "~") inEscape = "";
           continue;
         }
-        if (ch === "\u001b") escape = "esc";
+        if (ch === "\u001b") inEscape = "esc";
         else if (ch === "\r" || ch === "\n") return finish();
         else if (ch === "\u0003") return finish(new ChaincallError("ABORTED", "password prompt cancelled (Ctrl-C)"));
         else if (ch === "\u0004") return finish(new ChaincallError("ABORTED", "password prompt closed (Ctrl-D)"));

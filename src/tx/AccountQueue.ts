@@ -88,7 +88,13 @@ export class AccountQueue {
    */
   submit<S, T>(account: QueueAccount, job: QueueJob<S, T>, explicitNonce?: number): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.waiting.push({ account, job: job as QueueJob<unknown, unknown>, explicitNonce, resolve: resolve as (v: unknown) => void, reject });
+      this.waiting.push({
+        account,
+        job: job as QueueJob<unknown, unknown>,
+        explicitNonce,
+        resolve: resolve as (v: unknown) => void,
+        reject,
+      });
       if (!this.draining) {
         this.draining = true;
         // Sends issued in the same tick join the first group.
@@ -121,10 +127,14 @@ export class AccountQueue {
       // An explicit nonce is the caller's decision (a replacement): it does not wait for unknown outcomes.
       if (!this.recovered) {
         this.recovered = true;
-        for (const pending of group[0].account.recover?.() ?? []) if (!this.unresolved.has(pending.nonce)) this.unresolved.set(pending.nonce, pending);
+        for (const pending of group[0].account.recover?.() ?? [])
+          if (!this.unresolved.has(pending.nonce)) this.unresolved.set(pending.nonce, pending);
       }
       if (explicit === undefined) await this.settleUnknown(group[0].account);
-      base = explicit ?? (this.next ??= await group[0].account.fetchNonce());
+      if (explicit === undefined) {
+        this.next ??= await group[0].account.fetchNonce();
+        base = this.next;
+      } else base = explicit;
     } catch (err) {
       for (const item of group) item.reject(err);
       return;
@@ -150,10 +160,16 @@ export class AccountQueue {
       }
       const item = group[i];
       const mine = signed[i];
-      const broadcast = previous.then((before) => (before?.status === "rejected" && haltsGroup(before.reason) ? Promise.reject(notSent(base + i, before.reason)) : item.job.send(mine))).then(
-        (value): PromiseSettledResult<unknown> => ({ status: "fulfilled", value }),
-        (reason): PromiseSettledResult<unknown> => ({ status: "rejected", reason }),
-      );
+      const broadcast = previous
+        .then((before) =>
+          before?.status === "rejected" && haltsGroup(before.reason)
+            ? Promise.reject(notSent(base + i, before.reason))
+            : item.job.send(mine),
+        )
+        .then(
+          (value): PromiseSettledResult<unknown> => ({ status: "fulfilled", value }),
+          (reason): PromiseSettledResult<unknown> => ({ status: "rejected", reason }),
+        );
       broadcasts.push(broadcast);
       previous = broadcast;
     }
@@ -161,7 +177,7 @@ export class AccountQueue {
     const results = await Promise.all(broadcasts);
     let highestAccepted = -1;
     // A transaction of unknown fate may be at the node: its nonce counts as used until the chain says otherwise.
-    results.forEach((r, i) => (r.status === "fulfilled" || r.reason instanceof UnknownOutcomeError) && (highestAccepted = i));
+    for (const [i, r] of results.entries()) if (r.status === "fulfilled" || r.reason instanceof UnknownOutcomeError) highestAccepted = i;
     let resync = false;
     const retry: Waiting[] = [];
     for (let i = 0; i < group.length; i++) {
@@ -209,10 +225,14 @@ export class AccountQueue {
       try {
         there = await (account.settle ? account.settle(pending) : pending.settle());
       } catch (err) {
-        throw new ChaincallError("RPC_ERROR", `nonce ${nonce} is taken by ${pending.hash ? `transaction ${pending.hash}` : "a transaction the node signed"}, whose fate is still unknown: no other transaction is signed for it until the node can tell`, {
-          cause: err,
-          metaMessages: ["hint: `chaincall journal` reports it once the node answers"],
-        });
+        throw new ChaincallError(
+          "RPC_ERROR",
+          `nonce ${nonce} is taken by ${pending.hash ? `transaction ${pending.hash}` : "a transaction the node signed"}, whose fate is still unknown: no other transaction is signed for it until the node can tell`,
+          {
+            cause: err,
+            metaMessages: ["hint: `chaincall journal` reports it once the node answers"],
+          },
+        );
       }
       this.unresolved.delete(nonce);
       if (!there) this.next = undefined;
@@ -241,7 +261,11 @@ function haltsGroup(err: unknown): boolean {
 
 // The error of a transaction the group did not send, because the one before it could not reach the node.
 function notSent(nonce: number, before: unknown): ChaincallError {
-  const err = new ChaincallError("RPC_ERROR", `not sent: the node could not be reached for the transaction before it (nonce ${nonce - 1}), so this one (nonce ${nonce}) was kept back`, { cause: before });
+  const err = new ChaincallError(
+    "RPC_ERROR",
+    `not sent: the node could not be reached for the transaction before it (nonce ${nonce - 1}), so this one (nonce ${nonce}) was kept back`,
+    { cause: before },
+  );
   skipped.add(err);
   return err;
 }

@@ -34,10 +34,14 @@ export class UnknownOutcomeError extends ChaincallError {
     settle: () => Promise<boolean>,
     cause: unknown,
   ) {
-    super("RPC_ERROR", `the outcome of ${hash ? `transaction ${hash}` : "the transaction the node signed"} (nonce ${nonce}) is unknown: the node's answer did not say whether it took it, and the chain could not be asked`, {
-      cause,
-      metaMessages: ["hint: check it with `chaincall journal` once the node answers; its nonce is not reused until then"],
-    });
+    super(
+      "RPC_ERROR",
+      `the outcome of ${hash ? `transaction ${hash}` : "the transaction the node signed"} (nonce ${nonce}) is unknown: the node's answer did not say whether it took it, and the chain could not be asked`,
+      {
+        cause,
+        metaMessages: ["hint: check it with `chaincall journal` once the node answers; its nonce is not reused until then"],
+      },
+    );
     Object.defineProperty(this, "settle", { value: settle, enumerable: false });
   }
 

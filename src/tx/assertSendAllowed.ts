@@ -35,7 +35,11 @@ export function assertSendAllowed(source: { chainId: bigint }, parameters: Asser
   const count = parameters.count ?? 1;
   if (!chainName || parameters.confirmed || count === 0) return;
   const what = count === 1 ? "a transaction" : `${count} transactions`;
-  throw new ChaincallError("INVALID_ARGUMENT", `refusing to broadcast ${what} on ${chainName} (chain id ${source.chainId}) without confirmation${parameters.reason ? `: ${parameters.reason}` : ""}`, {
-    metaMessages: parameters.hints,
-  });
+  throw new ChaincallError(
+    "INVALID_ARGUMENT",
+    `refusing to broadcast ${what} on ${chainName} (chain id ${source.chainId}) without confirmation${parameters.reason ? `: ${parameters.reason}` : ""}`,
+    {
+      metaMessages: parameters.hints,
+    },
+  );
 }

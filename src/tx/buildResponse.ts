@@ -1,4 +1,12 @@
-import { ContractTransactionReceipt, ContractTransactionResponse, TransactionResponse, type Interface, type Transaction, type TransactionReceipt, type TransactionResponseParams } from "ethers";
+import {
+  ContractTransactionReceipt,
+  ContractTransactionResponse,
+  type Interface,
+  type Transaction,
+  type TransactionReceipt,
+  TransactionResponse,
+  type TransactionResponseParams,
+} from "ethers";
 import type { ChaincallProvider } from "../client/createProvider.js";
 import type { Sender } from "./Sender.js";
 import { waitForReceipt } from "./waitForReceipt.js";
@@ -7,7 +15,12 @@ type WaitSource = { provider: ChaincallProvider; chainId: bigint };
 
 // ethers' wait(confirms, timeout) through waitForReceipt: `confirms` blocks (default 1; 0 answers at once,
 // the receipt or null), at most `timeout` ms (default 2 min).
-function boundedWait(source: WaitSource, tx: TransactionResponse, confirms?: number, timeout?: number | null): Promise<TransactionReceipt | null> {
+function boundedWait(
+  source: WaitSource,
+  tx: TransactionResponse,
+  confirms?: number,
+  timeout?: number | null,
+): Promise<TransactionReceipt | null> {
   if (confirms === 0) return source.provider.getTransactionReceipt(tx.hash);
   return waitForReceipt(source, tx.hash, { confirmations: confirms ?? 1, timeoutMs: timeout ?? undefined, nonce: tx.nonce, from: tx.from });
 }
@@ -37,7 +50,10 @@ class BoundedTransactionResponse extends TransactionResponse {
  * sender (no recovery of the public key from the signature).
  * @example const response = buildResponse(source, await provider.getTransaction(hash));
  */
-export function buildResponse(source: WaitSource, tx: TransactionResponse | { signed: Transaction; hash: string; from: string }): TransactionResponse {
+export function buildResponse(
+  source: WaitSource,
+  tx: TransactionResponse | { signed: Transaction; hash: string; from: string },
+): TransactionResponse {
   if (tx instanceof TransactionResponse) return new BoundedTransactionResponse(tx, source);
   const { signed, hash, from } = tx;
   const params: TransactionResponseParams = {

@@ -1,12 +1,13 @@
 import { statSync } from "node:fs";
 import type { ChaincallProvider } from "../client/createProvider.js";
 import { assertArgument, checkClient, checkHex, checkInteger, checkObject, checkString } from "../errors/assertArgument.js";
-import { ChainMismatchError } from "../errors/ChainMismatchError.js";
 import { ChaincallError } from "../errors/ChaincallError.js";
+import { ChainMismatchError } from "../errors/ChainMismatchError.js";
 import { toChaincallError } from "../errors/toChaincallError.js";
-import { matchIdentity, shortGenesis, type IgnoredEntries } from "../registry/nodeIdentity.js";
+import { type IgnoredEntries, matchIdentity, shortGenesis } from "../registry/nodeIdentity.js";
+import { getOrAdd } from "../utils/getOrAdd.js";
 import { isAlreadyKnown } from "./classifyBroadcastFailure.js";
-import { readNodeJournal, type JournalEntry } from "./journal.js";
+import { type JournalEntry, readNodeJournal } from "./journal.js";
 import { waitForReceipt } from "./waitForReceipt.js";
 
 /** What the journal functions need of a client (a `Client` from `connect()` is one). */
@@ -70,13 +71,16 @@ export async function checkJournal(client: JournalClient, path: string, options:
   try {
     ({ entries, ignored } = readNodeJournal(path, { chainId: client.chainId, genesis: client.genesis }));
   } catch (err) {
-    throw new ChaincallError("INVALID_ARGUMENT", `cannot read the journal ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { cause: err });
+    throw new ChaincallError(
+      "INVALID_ARGUMENT",
+      `cannot read the journal ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+      { cause: err },
+    );
   }
   if (options.last !== undefined) entries = options.last === 0 ? [] : entries.slice(-options.last);
   const nonces = new Map<string, Promise<number>>();
   const latestNonce = (from: string) => {
-    let n = nonces.get(from);
-    if (!n) nonces.set(from, (n = client.provider.getTransactionCount(from, "latest")));
+    const n = getOrAdd(nonces, from, () => client.provider.getTransactionCount(from, "latest"));
     return n;
   };
   try {
@@ -120,11 +124,18 @@ export async function rebroadcast(client: JournalClient, entry: JournalEntry): P
   if (BigInt(entry.chainId) !== client.chainId) throw new ChainMismatchError(BigInt(entry.chainId), client.chainId, client.endpoint);
   const match = matchIdentity(entry, { chainId: client.chainId, genesis: client.genesis });
   if (match !== "same") {
-    const which = match === "other-node" ? `another node (genesis ${shortGenesis(String(entry.genesis))})` : "an unknown node (no genesis recorded)";
-    throw new ChaincallError("INVALID_ARGUMENT", `transaction ${entry.hash} was sent to ${which}, not to ${client.endpoint} (genesis ${shortGenesis(client.genesis!)}): not re-broadcast`);
+    const which =
+      match === "other-node" ? `another node (genesis ${shortGenesis(String(entry.genesis))})` : "an unknown node (no genesis recorded)";
+    throw new ChaincallError(
+      "INVALID_ARGUMENT",
+      `transaction ${entry.hash} was sent to ${which}, not to ${client.endpoint} (genesis ${shortGenesis(client.genesis!)}): not re-broadcast`,
+    );
   }
   if (!entry.raw) {
-    throw new ChaincallError("INVALID_ARGUMENT", `transaction ${entry.hash} was signed by the node (eth_sendTransaction): there are no signed bytes to re-broadcast`);
+    throw new ChaincallError(
+      "INVALID_ARGUMENT",
+      `transaction ${entry.hash} was signed by the node (eth_sendTransaction): there are no signed bytes to re-broadcast`,
+    );
   }
   try {
     return (await client.provider.send("eth_sendRawTransaction", [entry.raw])) as string;
@@ -150,7 +161,11 @@ export type RebroadcastAction = "rebroadcast" | "skipped";
  * @throws ChaincallError as `rebroadcast`; `TIMEOUT` when Hardhat does not mine one in time
  * @example await rebroadcastDropped(client, await checkJournal(client, path));
  */
-export async function rebroadcastDropped(client: JournalClient, reports: readonly JournalReport[], options: { timeoutMs?: number } = {}): Promise<Map<JournalReport, RebroadcastAction>> {
+export async function rebroadcastDropped(
+  client: JournalClient,
+  reports: readonly JournalReport[],
+  options: { timeoutMs?: number } = {},
+): Promise<Map<JournalReport, RebroadcastAction>> {
   checkClient(client);
   const done = new Map<JournalReport, RebroadcastAction>();
   const chosen = new Map<string, JournalReport>();
@@ -169,7 +184,12 @@ export async function rebroadcastDropped(client: JournalClient, reports: readonl
     done.set(report, "rebroadcast");
     if (!waitMined) continue;
     try {
-      await waitForReceipt(client, hash, { confirmations: 1, timeoutMs: options.timeoutMs ?? 60_000, nonce: report.entry.nonce, from: report.entry.from });
+      await waitForReceipt(client, hash, {
+        confirmations: 1,
+        timeoutMs: options.timeoutMs ?? 60_000,
+        nonce: report.entry.nonce,
+        from: report.entry.from,
+      });
     } catch (err) {
       // Mined and reverted uses its nonce all the same: the next one can follow.
       if (!(err instanceof ChaincallError && err.code === "CALL_REVERTED")) throw err;

@@ -34,7 +34,8 @@ export function classifyBroadcastFailure(err: unknown): BroadcastFailure {
     // (`httpStatus`: the HTTP transport's HttpAnswerError; the others: ethers' own HTTP errors.)
     if (e.code === "SERVER_ERROR" || typeof e.httpStatus === "number" || typeof e.response?.statusCode === "number") return "unknown";
     if (typeof e.code === "string" && NEVER_CONNECTED.test(e.code)) neverConnected = true;
-    if (typeof e.message === "string" && textSays(e.message, "neverConnected") && !textSays(e.message, "connectionLost")) neverConnected = true;
+    if (typeof e.message === "string" && textSays(e.message, "neverConnected") && !textSays(e.message, "connectionLost"))
+      neverConnected = true;
   }
   const rpcCode = rpcErrorCode(err);
   if (rpcCode !== undefined) return rpcCode === INTERNAL_ERROR ? "unknown" : "refused";

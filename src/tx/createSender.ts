@@ -72,7 +72,16 @@ export function createSender(provider: ChaincallProvider, parameters: CreateSend
       // ones have no hash to ask about).
       recover: () =>
         key
-          ? journal.unsettled().map((e) => unknownOutcome(sender, e.hash, e.nonce, new ChaincallError("RPC_ERROR", `transaction ${e.hash} was journalled with an unknown outcome`)))
+          ? journal
+              .unsettled()
+              .map((e) =>
+                unknownOutcome(
+                  sender,
+                  e.hash,
+                  e.nonce,
+                  new ChaincallError("RPC_ERROR", `transaction ${e.hash} was journalled with an unknown outcome`),
+                ),
+              )
           : [],
       // A node-signed one (no hash) is asked about through the client that sent it: it knows what was sent.
       settle: (pending) => (pending.hash ? unknownOutcome(sender, pending.hash, pending.nonce, pending).settle() : pending.settle()),

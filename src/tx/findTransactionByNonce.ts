@@ -1,4 +1,4 @@
-import { getAddress, toQuantity, type TransactionResponse } from "ethers";
+import { getAddress, type TransactionResponse, toQuantity } from "ethers";
 import type { ChaincallProvider } from "../client/createProvider.js";
 
 /** Most blocks `findTransactionByNonce` reads looking for a mined transaction. */
@@ -23,12 +23,22 @@ interface RpcBlock {
  * @throws the node's errors (the chain cannot be asked)
  * @example const tx = await findTransactionByNonce(client.provider, from, 7, blockBeforeSend);
  */
-export async function findTransactionByNonce(provider: ChaincallProvider, from: string, nonce: number, fromBlock: number): Promise<TransactionResponse | null | undefined> {
-  const [pending, latest] = await Promise.all([provider.getTransactionCount(from, "pending"), provider.getTransactionCount(from, "latest")]);
+export async function findTransactionByNonce(
+  provider: ChaincallProvider,
+  from: string,
+  nonce: number,
+  fromBlock: number,
+): Promise<TransactionResponse | null | undefined> {
+  const [pending, latest] = await Promise.all([
+    provider.getTransactionCount(from, "pending"),
+    provider.getTransactionCount(from, "latest"),
+  ]);
   if (pending <= nonce) return null;
   const sender = getAddress(from);
   const find = (block: RpcBlock | null) =>
-    block?.transactions?.find((t) => typeof t.from === "string" && getAddress(t.from) === sender && t.nonce !== undefined && Number(t.nonce) === nonce)?.hash;
+    block?.transactions?.find(
+      (t) => typeof t.from === "string" && getAddress(t.from) === sender && t.nonce !== undefined && Number(t.nonce) === nonce,
+    )?.hash;
   let hash: string | undefined;
   if (latest > nonce) {
     const head = await provider.getBlockNumber();

@@ -1,6 +1,6 @@
 import type { TransactionReceipt, TransactionResponse } from "ethers";
-import { checkClient, checkHex, checkObject } from "../errors/assertArgument.js";
 import type { Client } from "../client/connect.js";
+import { checkClient, checkHex, checkObject } from "../errors/assertArgument.js";
 
 /** What `getReceiptState` looks up. */
 export interface GetReceiptStateParameters {
@@ -12,7 +12,10 @@ export interface GetReceiptStateParameters {
  * Where a transaction stands on the node: mined (with its receipt), pending (in the node's pool, no receipt
  * yet), or unknown (another network's, or dropped).
  */
-export type ReceiptState = { state: "mined"; receipt: TransactionReceipt } | { state: "pending"; transaction: TransactionResponse } | { state: "unknown" };
+export type ReceiptState =
+  | { state: "mined"; receipt: TransactionReceipt }
+  | { state: "pending"; transaction: TransactionResponse }
+  | { state: "unknown" };
 
 /**
  * A transaction's receipt, or why there is none: asks for the receipt and, when there is none, for the

@@ -1,6 +1,6 @@
 import type { FunctionFragment, Interface, TransactionResponse } from "ethers";
-import { checkAbis, checkClient, checkHex, checkObject } from "../errors/assertArgument.js";
 import type { Client } from "../client/connect.js";
+import { checkAbis, checkClient, checkHex, checkObject } from "../errors/assertArgument.js";
 
 /** What `getTransaction` looks up: a transaction hash, and the ABIs to decode its input with. */
 export interface GetTransactionParameters {

@@ -5,7 +5,11 @@ import { getBytes } from "ethers";
  * words, EIP-2930 access lists): a gas limit below it can never be mined.
  * @example intrinsicGas({ to: "0x…", data: "0x" }) // 21000n
  */
-export function intrinsicGas(tx: { to?: string | null; data?: string | null; accessList?: readonly { storageKeys: readonly string[] }[] | null }): bigint {
+export function intrinsicGas(tx: {
+  to?: string | null;
+  data?: string | null;
+  accessList?: readonly { storageKeys: readonly string[] }[] | null;
+}): bigint {
   const data = tx.data ? getBytes(tx.data) : new Uint8Array();
   let gas = 21_000n;
   let zeros = 0n;

@@ -1,7 +1,7 @@
 import { appendFileSync, chmodSync, existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
-import { countIgnored, matchIdentity, noIgnoredEntries, type IgnoredEntries, type NodeIdentity } from "../registry/nodeIdentity.js";
+import { countIgnored, type IgnoredEntries, matchIdentity, type NodeIdentity, noIgnoredEntries } from "../registry/nodeIdentity.js";
 
 /**
  * One signed (or node-signed) transaction, appended to the journal before it is broadcast.

@@ -1,4 +1,4 @@
-import { keccak256, Transaction, type SigningKey, type TransactionLike, type TransactionResponse } from "ethers";
+import { keccak256, type SigningKey, Transaction, type TransactionLike, type TransactionResponse } from "ethers";
 import { ChaincallError } from "../errors/ChaincallError.js";
 import { minedDespiteError, toChaincallError } from "../errors/toChaincallError.js";
 import type { QueueJob } from "./AccountQueue.js";

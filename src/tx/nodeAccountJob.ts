@@ -39,7 +39,8 @@ export function nodeAccountJob(sender: Sender, tx: TransactionLike<string>): Que
       } catch (err) {
         const mined = minedDespiteError(err);
         if (mined) hash = mined;
-        else if (classifyBroadcastFailure(err) === "unknown") return buildResponse(sender, await settleNodeSigned(sender, tx, nonce, err, await recentBlock));
+        else if (classifyBroadcastFailure(err) === "unknown")
+          return buildResponse(sender, await settleNodeSigned(sender, tx, nonce, err, await recentBlock));
         else throw err;
       }
       sender.journal.entry({ hash, nonce, to: tx.to ?? null });
@@ -62,7 +63,11 @@ async function fetchAccepted(sender: Sender, hash: string): Promise<TransactionR
 // cannot tell): same recipient, value and calldata.
 function isSameSend(found: TransactionResponse, tx: TransactionLike<string>): boolean {
   const to = tx.to ? getAddress(tx.to) : null;
-  return (found.to ? getAddress(found.to) : null) === to && found.value === BigInt(tx.value ?? 0) && found.data.toLowerCase() === String(tx.data ?? "0x").toLowerCase();
+  return (
+    (found.to ? getAddress(found.to) : null) === to &&
+    found.value === BigInt(tx.value ?? 0) &&
+    found.data.toLowerCase() === String(tx.data ?? "0x").toLowerCase()
+  );
 }
 
 /**
@@ -74,13 +79,23 @@ function isSameSend(found: TransactionResponse, tx: TransactionLike<string>): bo
  * again. While the chain cannot be asked, or the nonce is used but the transaction not found, the outcome
  * stays unknown and the queue keeps the nonce.
  */
-async function settleNodeSigned(sender: Sender, tx: TransactionLike<string>, nonce: number, err: unknown, fromBlock: number): Promise<TransactionResponse> {
+async function settleNodeSigned(
+  sender: Sender,
+  tx: TransactionLike<string>,
+  nonce: number,
+  err: unknown,
+  fromBlock: number,
+): Promise<TransactionResponse> {
   const to = tx.to ?? null;
   let journalled = false;
   const lookUp = async (): Promise<TransactionResponse | null | undefined> => {
     const found = await findTransactionByNonce(sender.provider, sender.address, nonce, fromBlock);
     if (found && !isSameSend(found, tx)) {
-      throw settled(new ChaincallError("NONCE_ERROR", `the node has another transaction (${found.hash}) with nonce ${nonce}: this send is not there`, { cause: err }));
+      throw settled(
+        new ChaincallError("NONCE_ERROR", `the node has another transaction (${found.hash}) with nonce ${nonce}: this send is not there`, {
+          cause: err,
+        }),
+      );
     }
     // Asked again by the queue and by the caller's settle(): journalled once.
     if (found && !journalled) {

@@ -1,4 +1,4 @@
-import { getAddress, resolveAddress, type BigNumberish, type TransactionLike, type TransactionRequest } from "ethers";
+import { type BigNumberish, getAddress, resolveAddress, type TransactionLike, type TransactionRequest } from "ethers";
 import { ChaincallError } from "../errors/ChaincallError.js";
 import { ChainMismatchError } from "../errors/ChainMismatchError.js";
 import { intrinsicGas } from "./intrinsicGas.js";
@@ -29,7 +29,8 @@ export async function prepareTransaction(sender: Sender, request: TransactionReq
   }
   if (request.from) {
     const from = await resolveAddress(request.from, provider);
-    if (getAddress(from) !== address) throw new ChaincallError("INVALID_ARGUMENT", `the transaction's from (${from}) is not this signer (${address})`);
+    if (getAddress(from) !== address)
+      throw new ChaincallError("INVALID_ARGUMENT", `the transaction's from (${from}) is not this signer (${address})`);
   }
   const to = request.to ? await resolveAddress(request.to, provider) : null;
   const data = request.data ?? "0x";
@@ -48,7 +49,10 @@ export async function prepareTransaction(sender: Sender, request: TransactionReq
   if (request.gasLimit !== undefined && request.gasLimit !== null) {
     tx.gasLimit = BigInt(request.gasLimit);
     if (tx.gasLimit < floor) {
-      throw new ChaincallError("INVALID_ARGUMENT", `gas limit ${tx.gasLimit} is below the intrinsic gas of this transaction (${floor}): it could never be mined`);
+      throw new ChaincallError(
+        "INVALID_ARGUMENT",
+        `gas limit ${tx.gasLimit} is below the intrinsic gas of this transaction (${floor}): it could never be mined`,
+      );
     }
   } else {
     const estimate = await provider.estimateGas({ from: address, to, data, value, accessList: tx.accessList });

@@ -19,7 +19,10 @@ export interface FeeOverrides {
  * @param overrides the caller's fee fields
  * @example const fees = await resolveFees(client, { maxPriorityFeePerGas: 2_000_000_000n }); // { type: 2, maxFeePerGas, maxPriorityFeePerGas }
  */
-export async function resolveFees(source: { provider: JsonRpcApiProvider; chainId: bigint }, overrides: FeeOverrides = {}): Promise<FeeSettings> {
+export async function resolveFees(
+  source: { provider: JsonRpcApiProvider; chainId: bigint },
+  overrides: FeeOverrides = {},
+): Promise<FeeSettings> {
   const { gasPrice, maxFeePerGas, maxPriorityFeePerGas } = overrides;
   if (gasPrice !== undefined && gasPrice !== null) return { type: 0, gasPrice };
   if (overrides.type === 0) return { type: 0, gasPrice: BigInt((await source.provider.send("eth_gasPrice", [])) as string) };
@@ -28,5 +31,6 @@ export async function resolveFees(source: { provider: JsonRpcApiProvider; chainI
   if (suggested.type === 0) return suggested;
   const tip = maxPriorityFeePerGas ?? suggested.maxPriorityFeePerGas;
   const max = maxFeePerGas ?? suggested.maxFeePerGas - suggested.maxPriorityFeePerGas + tip;
+  // biome-ignore lint/complexity/useMathMinMax: bigints (Math.min takes numbers)
   return { type: 2, maxFeePerGas: max, maxPriorityFeePerGas: tip > max ? max : tip };
 }

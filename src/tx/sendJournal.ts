@@ -1,7 +1,15 @@
 import { ChaincallError } from "../errors/ChaincallError.js";
 import type { NodeIdentity } from "../registry/nodeIdentity.js";
-import { appendJournal, appendJournalOutcome, appendJournalRefusal, openJournal, readNodeJournal, type JournalEntry, type JournalOutcome } from "./journal.js";
-import { standingTransactions, type StandingTransactions } from "./standingTransactions.js";
+import {
+  appendJournal,
+  appendJournalOutcome,
+  appendJournalRefusal,
+  type JournalEntry,
+  type JournalOutcome,
+  openJournal,
+  readNodeJournal,
+} from "./journal.js";
+import { type StandingTransactions, standingTransactions } from "./standingTransactions.js";
 
 /** What one transaction's journal entry records (the node's identity, sender and time are added). */
 export interface SendJournalEntry {
@@ -52,7 +60,16 @@ export function createSendJournal(path: string | null, node: NodeIdentity, addre
     entry(entry) {
       // Read before the append: the record starts from what the journal held before this transaction.
       const record = standing();
-      written(path, () => appendJournal(path, { v: 1, chainId: node.chainId.toString(), ...(node.genesis ? { genesis: node.genesis } : {}), from: address, time: new Date().toISOString(), ...entry }));
+      written(path, () =>
+        appendJournal(path, {
+          v: 1,
+          chainId: node.chainId.toString(),
+          ...(node.genesis ? { genesis: node.genesis } : {}),
+          from: address,
+          time: new Date().toISOString(),
+          ...entry,
+        }),
+      );
       record.add(entry.nonce, entry.hash);
     },
     assertWritable() {

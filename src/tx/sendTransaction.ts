@@ -99,7 +99,12 @@ function checkSendParameters(parameters: SendTransactionParameters, chainId: big
   const { to, data, nonce, type } = parameters;
   if (to !== undefined && to !== null) request.to = checkAddress(to, "to");
   if (data !== undefined) request.data = checkHex(data, "data");
-  assertArgument(request.to !== undefined || (request.data !== undefined && request.data !== "0x"), "to", "an address (or give the creation code as data to deploy a contract)", to);
+  assertArgument(
+    request.to !== undefined || (request.data !== undefined && request.data !== "0x"),
+    "to",
+    "an address (or give the creation code as data to deploy a contract)",
+    to,
+  );
   for (const field of QUANTITY_FIELDS) if (parameters[field] !== undefined) request[field] = checkQuantity(parameters[field], field);
   if (nonce !== undefined) request.nonce = checkInteger(nonce, "nonce");
   if (type !== undefined) {
@@ -107,7 +112,17 @@ function checkSendParameters(parameters: SendTransactionParameters, chainId: big
     request.type = type;
   }
   const eip1559 = parameters.maxFeePerGas !== undefined || parameters.maxPriorityFeePerGas !== undefined;
-  assertArgument(!(eip1559 && (parameters.gasPrice !== undefined || type === 0)), "gasPrice", "left out with maxFeePerGas/maxPriorityFeePerGas (legacy and EIP-1559 fees do not mix)", parameters.gasPrice);
-  assertArgument(!(type === 2 && parameters.gasPrice !== undefined), "gasPrice", "left out for a type 2 transaction (use maxFeePerGas)", parameters.gasPrice);
+  assertArgument(
+    !(eip1559 && (parameters.gasPrice !== undefined || type === 0)),
+    "gasPrice",
+    "left out with maxFeePerGas/maxPriorityFeePerGas (legacy and EIP-1559 fees do not mix)",
+    parameters.gasPrice,
+  );
+  assertArgument(
+    !(type === 2 && parameters.gasPrice !== undefined),
+    "gasPrice",
+    "left out for a type 2 transaction (use maxFeePerGas)",
+    parameters.gasPrice,
+  );
   return request;
 }

@@ -46,7 +46,9 @@ async function lookUpSent(sender: Sender, hash: string, nonce: number): Promise<
     found = await provider.getTransaction(hash);
     if (!found) {
       journal.outcome(hash, "gone");
-      throw settled(new ChaincallError("NONCE_ERROR", `transaction ${hash} is not on the chain and its nonce ${nonce} was used by another transaction`));
+      throw settled(
+        new ChaincallError("NONCE_ERROR", `transaction ${hash} is not on the chain and its nonce ${nonce} was used by another transaction`),
+      );
     }
   }
   if (found) {
@@ -59,7 +61,12 @@ async function lookUpSent(sender: Sender, hash: string, nonce: number): Promise<
 
 /** The error of a held key's send whose outcome is unknown; the queue asks its `settle` before it signs another. */
 export function unknownOutcome(sender: Sender, hash: string, nonce: number, cause: unknown): UnknownOutcomeError {
-  return new UnknownOutcomeError(hash, nonce, settleBy(() => lookUpSent(sender, hash, nonce)), cause);
+  return new UnknownOutcomeError(
+    hash,
+    nonce,
+    settleBy(() => lookUpSent(sender, hash, nonce)),
+    cause,
+  );
 }
 
 /**

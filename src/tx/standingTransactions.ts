@@ -1,5 +1,6 @@
 import type { NodeIdentity } from "../registry/nodeIdentity.js";
-import { readNodeJournal, type JournalEntry } from "./journal.js";
+import { getOrAdd } from "../utils/getOrAdd.js";
+import { type JournalEntry, readNodeJournal } from "./journal.js";
 
 /**
  * An account's journalled transactions that stand for their nonces: signed and handed to the node, and not
@@ -54,8 +55,7 @@ function readStanding(path: string, node: NodeIdentity, address: string): Journa
 function createRecord(initial: JournalEntry[]): StandingTransactions {
   const byNonce = new Map<number, Set<string>>();
   const add = (nonce: number, hash: string) => {
-    let hashes = byNonce.get(nonce);
-    if (!hashes) byNonce.set(nonce, (hashes = new Set()));
+    const hashes = getOrAdd(byNonce, nonce, () => new Set<string>());
     hashes.add(hash);
     // Nonces mostly arrive in increasing order: the first key is (nearly) the lowest.
     if (byNonce.size > MAX_STANDING) byNonce.delete(byNonce.keys().next().value!);

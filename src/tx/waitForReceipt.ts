@@ -1,14 +1,24 @@
 import type { TransactionReceipt, TransactionResponse } from "ethers";
 import type { ChaincallProvider } from "../client/createProvider.js";
-import { assertArgument, checkAddress, checkClient, checkDuration, checkHex, checkInteger, checkObject, checkOptionalFunction, checkOptionalSignal } from "../errors/assertArgument.js";
+import {
+  assertArgument,
+  checkAddress,
+  checkClient,
+  checkDuration,
+  checkHex,
+  checkInteger,
+  checkObject,
+  checkOptionalFunction,
+  checkOptionalSignal,
+} from "../errors/assertArgument.js";
 import { ChaincallError } from "../errors/ChaincallError.js";
 import { ContractRevertedError } from "../errors/ContractRevertedError.js";
 import { TransactionDroppedError } from "../errors/TransactionDroppedError.js";
 import { TransactionReplacedError } from "../errors/TransactionReplacedError.js";
 import { toChaincallError } from "../errors/toChaincallError.js";
-import { withDeadline } from "../utils/withDeadline.js";
-import { sleep } from "../utils/time.js";
 import { isDevChain } from "../utils/isDevChain.js";
+import { sleep } from "../utils/time.js";
+import { withDeadline } from "../utils/withDeadline.js";
 
 /** How long and for what `waitForReceipt` (and `client.wait`) waits. */
 export interface WaitForReceiptParameters {
@@ -60,7 +70,11 @@ const REPLACEMENT_SCAN_BLOCKS = 256;
  *   `TIMEOUT` / `ABORTED`, `RPC_ERROR`
  * @example const receipt = await waitForReceipt(client, tx.hash, { confirmations: 2, timeoutMs: 60_000 });
  */
-export async function waitForReceipt(source: WaitSource, hash: string, parameters: WaitForReceiptParameters = {}): Promise<TransactionReceipt> {
+export async function waitForReceipt(
+  source: WaitSource,
+  hash: string,
+  parameters: WaitForReceiptParameters = {},
+): Promise<TransactionReceipt> {
   checkClient(source, "source");
   checkHex(hash, "hash", { bytes: 32 });
   checkObject(parameters, "parameters");
@@ -70,7 +84,12 @@ export async function waitForReceipt(source: WaitSource, hash: string, parameter
   checkOptionalFunction(parameters.onProgress, "onProgress");
   if (parameters.nonce !== undefined) checkInteger(parameters.nonce, "nonce");
   if (parameters.from !== undefined) checkAddress(parameters.from, "from");
-  assertArgument(parameters.throwOnRevert === undefined || typeof parameters.throwOnRevert === "boolean", "throwOnRevert", "true or false", parameters.throwOnRevert);
+  assertArgument(
+    parameters.throwOnRevert === undefined || typeof parameters.throwOnRevert === "boolean",
+    "throwOnRevert",
+    "true or false",
+    parameters.throwOnRevert,
+  );
   const local = isDevChain(source.chainId);
   const interval = checkDuration(parameters.pollIntervalMs ?? (local ? 100 : 1_000), "pollIntervalMs");
   const provider = source.provider;
@@ -87,7 +106,8 @@ export async function waitForReceipt(source: WaitSource, hash: string, parameter
           const head = confirmations > 1 ? await provider.getBlockNumber() : receipt.blockNumber;
           const have = head - receipt.blockNumber + 1;
           if (reported === 0) parameters.onProgress?.({ stage: "mined", confirmations: 1, blockNumber: receipt.blockNumber });
-          else if (have > reported) parameters.onProgress?.({ stage: "confirmations", confirmations: have, blockNumber: receipt.blockNumber });
+          else if (have > reported)
+            parameters.onProgress?.({ stage: "confirmations", confirmations: have, blockNumber: receipt.blockNumber });
           reported = Math.max(reported, have);
           if (have >= confirmations) {
             if (receipt.status === 0 && parameters.throwOnRevert !== false) throw await revertOf(source, receipt);
@@ -101,7 +121,10 @@ export async function waitForReceipt(source: WaitSource, hash: string, parameter
             identity ??= { nonce: tx.nonce, from: tx.from };
           } else if (++unknownPolls >= UNKNOWN_POLLS_BEFORE_GONE) {
             if (!identity) {
-              throw new ChaincallError("NOT_FOUND", `the node does not know transaction ${hash} (wrong network, or dropped before this wait began)`);
+              throw new ChaincallError(
+                "NOT_FOUND",
+                `the node does not know transaction ${hash} (wrong network, or dropped before this wait began)`,
+              );
             }
             await explainDisappearance(provider, hash, identity, startBlock);
           }
@@ -118,19 +141,34 @@ export async function waitForReceipt(source: WaitSource, hash: string, parameter
 
 // The transaction is unknown to the node. Its nonce tells what happened: used by a mined transaction
 // (replaced), claimed by another pending one (keep waiting), or free (dropped).
-async function explainDisappearance(provider: ChaincallProvider, hash: string, identity: { nonce: number; from: string }, startBlock: number): Promise<void> {
-  const [latest, pending] = await Promise.all([provider.getTransactionCount(identity.from, "latest"), provider.getTransactionCount(identity.from, "pending")]);
+async function explainDisappearance(
+  provider: ChaincallProvider,
+  hash: string,
+  identity: { nonce: number; from: string },
+  startBlock: number,
+): Promise<void> {
+  const [latest, pending] = await Promise.all([
+    provider.getTransactionCount(identity.from, "latest"),
+    provider.getTransactionCount(identity.from, "pending"),
+  ]);
   if (latest > identity.nonce) {
     // It may have been mined between the two look-ups: only a missing receipt means another took its place.
     if (await provider.getTransactionReceipt(hash)) return;
     const replacement = await findReplacement(provider, identity, startBlock);
     if (replacement) throw new TransactionReplacedError(hash, identity.nonce, replacement.receipt, replacement.cancelled);
-    throw new ChaincallError("TX_REPLACED", `transaction ${hash} (nonce ${identity.nonce}) was not mined: another transaction used its nonce (not found in the last ${REPLACEMENT_SCAN_BLOCKS} blocks)`);
+    throw new ChaincallError(
+      "TX_REPLACED",
+      `transaction ${hash} (nonce ${identity.nonce}) was not mined: another transaction used its nonce (not found in the last ${REPLACEMENT_SCAN_BLOCKS} blocks)`,
+    );
   }
   if (pending <= identity.nonce) throw new TransactionDroppedError(hash, identity.nonce, identity.from);
 }
 
-async function findReplacement(provider: ChaincallProvider, identity: { nonce: number; from: string }, startBlock: number): Promise<{ receipt: TransactionReceipt; cancelled: boolean } | undefined> {
+async function findReplacement(
+  provider: ChaincallProvider,
+  identity: { nonce: number; from: string },
+  startBlock: number,
+): Promise<{ receipt: TransactionReceipt; cancelled: boolean } | undefined> {
   const head = await provider.getBlockNumber();
   const from = identity.from.toLowerCase();
   const lowest = Math.max(0, Math.min(startBlock - 1, head - REPLACEMENT_SCAN_BLOCKS));
@@ -152,10 +190,20 @@ async function revertOf(source: WaitSource, receipt: TransactionReceipt): Promis
   const options = { transactionHash: receipt.hash, blockNumber: receipt.blockNumber };
   if (tx) {
     try {
-      await source.provider.call({ from: tx.from, to: tx.to, data: tx.data, value: tx.value, gasLimit: tx.gasLimit, blockTag: receipt.blockNumber - 1 });
+      await source.provider.call({
+        from: tx.from,
+        to: tx.to,
+        data: tx.data,
+        value: tx.value,
+        gasLimit: tx.gasLimit,
+        blockTag: receipt.blockNumber - 1,
+      });
     } catch (err) {
       if (err instanceof ContractRevertedError) {
-        return new ContractRevertedError({ errorName: err.errorName, signature: err.signature, args: err.args, reason: err.reason, data: err.data }, { ...options, cause: err });
+        return new ContractRevertedError(
+          { errorName: err.errorName, signature: err.signature, args: err.args, reason: err.reason, data: err.data },
+          { ...options, cause: err },
+        );
       }
     }
   }

@@ -26,11 +26,14 @@ export async function withDeadline<T>(work: (signal: AbortSignal) => Promise<T>,
   const stop = new Promise<never>((_, reject) => {
     if (options.timeoutMs && options.timeoutMs > 0) {
       // Clamped: Node fires a timer of more than 2^31 - 1 ms at once (with a warning), not never.
-      timer = setTimeout(() => {
-        const err = new ChaincallError("TIMEOUT", `timed out after ${formatSeconds(options.timeoutMs!)} waiting for ${options.what}`);
-        controller.abort(err);
-        reject(err);
-      }, Math.min(options.timeoutMs, MAX_TIMER_MS));
+      timer = setTimeout(
+        () => {
+          const err = new ChaincallError("TIMEOUT", `timed out after ${formatSeconds(options.timeoutMs!)} waiting for ${options.what}`);
+          controller.abort(err);
+          reject(err);
+        },
+        Math.min(options.timeoutMs, MAX_TIMER_MS),
+      );
     }
     if (options.signal) {
       onAbort = () => {

@@ -1,5 +1,5 @@
-import { expect } from "chai";
 import { existsSync, readFileSync } from "node:fs";
+import { expect } from "chai";
 import { TEST_SECRETS } from "../fixtures/secrets";
 
 // Runs last (listed after the *.test.js files in .mocharc.json): every ChaincallError created during the run,
@@ -16,7 +16,16 @@ describe("secrets audit of every error message of this run", () => {
   it("saw the run's errors (the audit is not vacuous)", () => {
     const codes = new Set(lines.map((l) => (JSON.parse(l) as { code: string }).code));
     expect(lines.length).to.be.above(30);
-    for (const code of ["CALL_REVERTED", "SIGNER_ERROR", "INVALID_ARGUMENT", "TX_DROPPED", "TX_REPLACED", "INSUFFICIENT_FUNDS", "RPC_ERROR"]) expect([...codes]).to.include(code);
+    for (const code of [
+      "CALL_REVERTED",
+      "SIGNER_ERROR",
+      "INVALID_ARGUMENT",
+      "TX_DROPPED",
+      "TX_REPLACED",
+      "INSUFFICIENT_FUNDS",
+      "RPC_ERROR",
+    ])
+      expect([...codes]).to.include(code);
   });
 
   it("finds no private key, password or URL credential", () => {

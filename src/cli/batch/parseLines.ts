@@ -1,7 +1,8 @@
 import { parseArgs, parseInteger } from "../../abi/parseArgs.js";
 import { ChaincallError } from "../../errors/ChaincallError.js";
+import { getOrAdd } from "../../utils/getOrAdd.js";
 import type { Globals } from "../options.js";
-import { prepareTarget, type PreparedTarget } from "../target.js";
+import { type PreparedTarget, prepareTarget } from "../target.js";
 
 // The fields of one input line.
 export const FIELDS = ["target", "function", "args", "send", "value", "gasLimit", "force"];
@@ -52,8 +53,10 @@ export function parseLines(text: string, globals: Globals): { lines: Line[]; inv
 function parseLine(raw: string, number: number, globals: Globals, cache: Map<string, PreparedTarget>): Line {
   const fields = parseFields(raw);
   const { target, function: functionSpec, args = [], send = false, force = false } = fields;
-  if (typeof target !== "string" || target === "") throw new ChaincallError("INVALID_ARGUMENT", '"target" must be a string: 0x…, a name from the address book, or Name@0x…');
-  if (typeof functionSpec !== "string" || functionSpec === "") throw new ChaincallError("INVALID_ARGUMENT", '"function" must be a string: a name, name(types), or "name(types)(returns)"');
+  if (typeof target !== "string" || target === "")
+    throw new ChaincallError("INVALID_ARGUMENT", '"target" must be a string: 0x…, a name from the address book, or Name@0x…');
+  if (typeof functionSpec !== "string" || functionSpec === "")
+    throw new ChaincallError("INVALID_ARGUMENT", '"function" must be a string: a name, name(types), or "name(types)(returns)"');
   if (!Array.isArray(args)) throw new ChaincallError("INVALID_ARGUMENT", '"args" must be a JSON array');
   if (typeof send !== "boolean") throw new ChaincallError("INVALID_ARGUMENT", '"send" must be true or false');
   if (typeof force !== "boolean") throw new ChaincallError("INVALID_ARGUMENT", '"force" must be true or false');
@@ -62,20 +65,31 @@ function parseLine(raw: string, number: number, globals: Globals, cache: Map<str
     throw new ChaincallError("INVALID_ARGUMENT", `"${fields.value !== undefined ? "value" : "gasLimit"}" needs "send": true`);
   }
   const key = `${target}\u0000${functionSpec}`;
-  let prepared = cache.get(key);
-  if (!prepared) cache.set(key, (prepared = prepareTarget(target, functionSpec, globals)));
+  const prepared = getOrAdd(cache, key, () => prepareTarget(target, functionSpec, globals));
   // JSON values go to the ABI parser as they are (it takes strings, numbers, booleans, arrays and objects):
   // a number beyond 2^53 is refused there rather than silently rounded.
   const values = parseArgs(prepared.fragment, args);
   if (send && prepared.fragment.constant && !force) {
-    throw new ChaincallError("INVALID_ARGUMENT", `${prepared.fragment.format("sighash")} is ${prepared.fragment.stateMutability}: a transaction would change nothing (leave out "send" to read it, or add "force": true)`);
+    throw new ChaincallError(
+      "INVALID_ARGUMENT",
+      `${prepared.fragment.format("sighash")} is ${prepared.fragment.stateMutability}: a transaction would change nothing (leave out "send" to read it, or add "force": true)`,
+    );
   }
   const value = parseAmount(fields, "value");
   if (value !== undefined && value > 0n && !prepared.fragment.payable) {
     throw new ChaincallError("INVALID_ARGUMENT", `${prepared.fragment.format("sighash")} is not payable: it cannot take a value`);
   }
   const argsText = args.map((a) => (typeof a === "string" ? a : JSON.stringify(a)));
-  return { line: number, target: prepared, targetText: target, argsText, args: values, send, value, gasLimit: parseAmount(fields, "gasLimit") };
+  return {
+    line: number,
+    target: prepared,
+    targetText: target,
+    argsText,
+    args: values,
+    send,
+    value,
+    gasLimit: parseAmount(fields, "gasLimit"),
+  };
 }
 
 // A JSON object with known fields only.
@@ -91,7 +105,8 @@ function parseFields(raw: string): Record<string, unknown> {
   }
   const fields = parsed as Record<string, unknown>;
   const unknownField = Object.keys(fields).find((k) => !FIELDS.includes(k));
-  if (unknownField !== undefined) throw new ChaincallError("INVALID_ARGUMENT", `unknown field "${unknownField}" (expected ${FIELDS.join(", ")})`);
+  if (unknownField !== undefined)
+    throw new ChaincallError("INVALID_ARGUMENT", `unknown field "${unknownField}" (expected ${FIELDS.join(", ")})`);
   return fields;
 }
 

@@ -1,6 +1,6 @@
 import type { ChaincallError } from "../../errors/ChaincallError.js";
 import { errorJson } from "../errorJson.js";
-import { ReportedFailure, stringifyJson, type Output } from "../output.js";
+import { type Output, ReportedFailure, stringifyJson } from "../output.js";
 import type { Failed } from "./parseLines.js";
 
 /** What one line came to: its result, or its error (a send's hash and receipt fields beside either). */
@@ -44,7 +44,10 @@ export function failInvalid(invalid: Failed[], total: number, output: Output): n
   invalid.sort((a, b) => a.line - b.line);
   output.write(invalid.map((f) => `${stringifyJson({ line: f.line, error: errorJson(errorOf(f.error)) })}\n`).join(""));
   const first = invalid[0];
-  throw new ReportedFailure(2, `${invalid.length} of ${total} line${total === 1 ? " is" : "s are"} invalid, nothing was sent (first: line ${first.line}: ${errorOf(first.error).message})`);
+  throw new ReportedFailure(
+    2,
+    `${invalid.length} of ${total} line${total === 1 ? " is" : "s are"} invalid, nothing was sent (first: line ${first.line}: ${errorOf(first.error).message})`,
+  );
 }
 
 /**
@@ -52,7 +55,10 @@ export function failInvalid(invalid: Failed[], total: number, output: Output): n
  * @example if (failures.length > 0) throw failedLines(failures, lines.length);
  */
 export function failedLines(failures: Failed[], total: number): ReportedFailure {
-  return new ReportedFailure(1, `${failures.length} of ${total} line${total === 1 ? "" : "s"} failed (first: line ${failures[0].line}: ${errorOf(failures[0].error).message})`);
+  return new ReportedFailure(
+    1,
+    `${failures.length} of ${total} line${total === 1 ? "" : "s"} failed (first: line ${failures[0].line}: ${errorOf(failures[0].error).message})`,
+  );
 }
 
 // Error translation loads ethers: required here, when a line has failed (ethers is loaded by then), so that

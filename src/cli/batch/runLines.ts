@@ -20,9 +20,11 @@ export async function runRead(client: Client, line: Line): Promise<Outcome> {
   const parameters = { address: line.address!, fragment, args: line.args };
   try {
     // A signature without return types: the raw return data, as `call` prints it.
-    if (line.target.contract === undefined && fragment.outputs.length === 0) return { line: line.line, result: await callContract(client, parameters) };
+    if (line.target.contract === undefined && fragment.outputs.length === 0)
+      return { line: line.line, result: await callContract(client, parameters) };
     const values = await readContract(client, parameters);
-    if (fragment.outputs.length === 0) return { line: line.line, result: [], note: nothingReturnedNote(fragment, line.targetText, line.argsText) };
+    if (fragment.outputs.length === 0)
+      return { line: line.line, result: [], note: nothingReturnedNote(fragment, line.targetText, line.argsText) };
     return { line: line.line, result: values.map((v, i) => toJsonValue(v, fragment.outputs[i])) };
   } catch (err) {
     return { line: line.line, error: err };

@@ -8,7 +8,11 @@ export const balanceCommand: CommandModule = {
   describe: "Print an account's balance in wei (eth_getBalance)",
   builder: (yargs: Argv) =>
     withOptions(yargs, "Balance options:", {
-      block: { alias: "b", type: "string", describe: "block: latest|pending|safe|finalized|earliest, a number or a hash [default: latest]" },
+      block: {
+        alias: "b",
+        type: "string",
+        describe: "block: latest|pending|safe|finalized|earliest, a number or a hash [default: latest]",
+      },
       ether: { alias: "e", type: "boolean", describe: "print ether with 18 decimals instead of wei (as cast balance --ether)" },
     })
       .positional("address", { type: "string", describe: "0x address, or a contract name from the address book" })

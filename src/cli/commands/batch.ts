@@ -57,16 +57,23 @@ export const batchCommand: CommandModule = {
     const file = argv.file === undefined || argv.file === "-" || argv.file === "" ? undefined : String(argv.file);
     if (file === undefined && process.stdin.isTTY) output.progress("reading JSON lines from stdin (end with Ctrl-D)");
     const text = await readInput(file);
-    const [{ resolveTargetAddress, knownInterfaces }, { parseLines }, { runRead, runSend, countProgress }, { OrderedPrinter, failInvalid, failedLines }, { withClient, readSigner }, { readTxOverrides, readConfirmations }, { confirmMainnet }] =
-      await Promise.all([
-        import("../target.js"),
-        import("../batch/parseLines.js"),
-        import("../batch/runLines.js"),
-        import("../batch/printLines.js"),
-        import("../session.js"),
-        import("../txOptions.js"),
-        import("../broadcast.js"),
-      ]);
+    const [
+      { resolveTargetAddress, knownInterfaces },
+      { parseLines },
+      { runRead, runSend, countProgress },
+      { OrderedPrinter, failInvalid, failedLines },
+      { withClient, readSigner },
+      { readTxOverrides, readConfirmations },
+      { confirmMainnet },
+    ] = await Promise.all([
+      import("../target.js"),
+      import("../batch/parseLines.js"),
+      import("../batch/runLines.js"),
+      import("../batch/printLines.js"),
+      import("../session.js"),
+      import("../txOptions.js"),
+      import("../broadcast.js"),
+    ]);
 
     // 1. Every line checked before connecting: bad input sends nothing.
     const { lines, invalid } = parseLines(text, globals);
@@ -108,8 +115,17 @@ export const batchCommand: CommandModule = {
       await Promise.all(reads.map((line) => runRead(client, line).then((r) => results.set(line.line, r))));
       if (sends.length) {
         const progress = countProgress(output, sends.length, Boolean(argv.async));
-        const options = { output: { ...output, progress: () => undefined }, confirmations, async: Boolean(argv.async), timeoutMs: globals.timeoutMs, interfaces, progress };
-        await Promise.all(sends.map((line) => runSend(client, line, { ...overrides, ...fees }, options).then((r) => results.set(line.line, r))));
+        const options = {
+          output: { ...output, progress: () => undefined },
+          confirmations,
+          async: Boolean(argv.async),
+          timeoutMs: globals.timeoutMs,
+          interfaces,
+          progress,
+        };
+        await Promise.all(
+          sends.map((line) => runSend(client, line, { ...overrides, ...fees }, options).then((r) => results.set(line.line, r))),
+        );
       }
       failures = results.failures;
     });
@@ -128,7 +144,10 @@ async function readInput(file: string | undefined): Promise<string> {
       return await readFile(file, "utf8");
     } catch (err) {
       const code = (err as { code?: string }).code;
-      throw new ChaincallError(code === "ENOENT" ? "NOT_FOUND" : "INVALID_ARGUMENT", `cannot read ${file}: ${code === "ENOENT" ? "no such file" : (err as Error).message}`);
+      throw new ChaincallError(
+        code === "ENOENT" ? "NOT_FOUND" : "INVALID_ARGUMENT",
+        `cannot read ${file}: ${code === "ENOENT" ? "no such file" : (err as Error).message}`,
+      );
     }
   }
   const chunks: Buffer[] = [];

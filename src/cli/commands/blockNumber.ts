@@ -8,7 +8,10 @@ export const blockNumberCommand: CommandModule = {
   describe: "Print the latest block number (eth_blockNumber), or the number of a tagged block or block hash",
   builder: (yargs: Argv) =>
     yargs
-      .positional("block", { type: "string", describe: "latest|pending|safe|finalized|earliest, a number or a block hash [default: latest]" })
+      .positional("block", {
+        type: "string",
+        describe: "latest|pending|safe|finalized|earliest, a number or a block hash [default: latest]",
+      })
       .epilogue(
         examples([
           ["chaincall block-number", "the chain's height"],

@@ -9,11 +9,18 @@ export const callCommand: CommandModule = {
   describe: "Call a view function (eth_call) and print its decoded outputs",
   builder: (yargs: Argv) =>
     withOptions(yargs, "Call options:", {
-      block: { alias: "b", type: "string", describe: "block: latest|pending|safe|finalized|earliest, a number or a hash [default: latest]" },
+      block: {
+        alias: "b",
+        type: "string",
+        describe: "block: latest|pending|safe|finalized|earliest, a number or a hash [default: latest]",
+      },
       from: { type: "string", describe: "msg.sender for the call" },
     })
       .positional("target", { type: "string", describe: "0x address, a name from the address book, or Name@0x…" })
-      .positional("function", { type: "string", describe: 'function name, name(types) for an overload, or "name(types)(returns)" for a bare address' })
+      .positional("function", {
+        type: "string",
+        describe: 'function name, name(types) for an overload, or "name(types)(returns)" for a bare address',
+      })
       .positional("args", { type: "string", array: true, describe: "arguments, parsed by their ABI types" })
       .epilogue(
         examples([
@@ -25,7 +32,14 @@ export const callCommand: CommandModule = {
   handler: async (argv) => {
     const globals = readGlobals(argv);
     const output = createOutput(globals);
-    const [{ prepareTarget, resolveTargetAddress, knownInterfaces }, { parseAddress, parseBlock }, { parseArgs }, { withClient }, { readContract, callContract }, { formatValue, toJsonValue }] = await Promise.all([
+    const [
+      { prepareTarget, resolveTargetAddress, knownInterfaces },
+      { parseAddress, parseBlock },
+      { parseArgs },
+      { withClient },
+      { readContract, callContract },
+      { formatValue, toJsonValue },
+    ] = await Promise.all([
       import("../target.js"),
       import("../parseInput.js"),
       import("../../abi/parseArgs.js"),

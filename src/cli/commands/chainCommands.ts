@@ -10,4 +10,14 @@ import { receiptCommand } from "./receipt.js";
 import { txCommand } from "./tx.js";
 
 /** Commands registered by this group (see src/cli/main.ts): chain queries, logs and shell completion. */
-export const chainCommands: CommandModule[] = [logsCommand, receiptCommand, txCommand, balanceCommand, nonceCommand, blockNumberCommand, chainIdCommand, accountsCommand, completionCommand];
+export const chainCommands: CommandModule[] = [
+  logsCommand,
+  receiptCommand,
+  txCommand,
+  balanceCommand,
+  nonceCommand,
+  blockNumberCommand,
+  chainIdCommand,
+  accountsCommand,
+  completionCommand,
+];

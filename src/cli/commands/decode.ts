@@ -16,9 +16,15 @@ export const decodeCommand: CommandModule = {
       .positional("data", { type: "string", describe: "hex data [default: read from stdin; also with -]" })
       .epilogue(
         examples([
-          ['chaincall encode "setYear(uint256)" 2021 | chaincall decode "setYear(uint256)"', "calldata, piped in or as the second argument (cast decode-calldata)"],
+          [
+            'chaincall encode "setYear(uint256)" 2021 | chaincall decode "setYear(uint256)"',
+            "calldata, piped in or as the second argument (cast decode-calldata)",
+          ],
           ['chaincall decode "getYear()(uint256)" --output 0x$(printf %064x 2020)', "return data (cast abi-decode): prints 2020"],
-          ["chaincall decode setYear --contract CallDemo --json 0xbdd85ffa$(printf %064x 2021)", "a function by name from ./abi/CallDemo.abi, as JSON"],
+          [
+            "chaincall decode setYear --contract CallDemo --json 0xbdd85ffa$(printf %064x 2021)",
+            "a function by name from ./abi/CallDemo.abi, as JSON",
+          ],
         ]),
       ),
   handler: async (argv) => {
@@ -29,20 +35,31 @@ export const decodeCommand: CommandModule = {
       import("../../abi/decodeCalldata.js"),
       import("../../abi/formatValue.js"),
     ]);
-    const { fragment, contractName, fromAbi } = resolveFunction(String(argv.function), { contract: argv.contract as string | undefined, abiDir: globals.abiDir });
+    const { fragment, contractName, fromAbi } = resolveFunction(String(argv.function), {
+      contract: argv.contract as string | undefined,
+      abiDir: globals.abiDir,
+    });
     const returnData = Boolean(argv.output);
     // A signature without return types has nothing to decode return data with (an ABI's function may truly return nothing).
     if (returnData && !fromAbi && fragment.outputs.length === 0) {
       throw new ChaincallError("INVALID_ARGUMENT", `--output needs the return types: "${fragment.format("sighash")}(types)"`, {
-        metaMessages: [`hint: e.g. chaincall decode "${fragment.format("sighash")}(uint256)" 0x… --output, or take the function from an ABI with --contract`],
+        metaMessages: [
+          `hint: e.g. chaincall decode "${fragment.format("sighash")}(uint256)" 0x… --output, or take the function from an ABI with --contract`,
+        ],
       });
     }
     const data = argv.data === undefined || argv.data === "-" ? await readStdin() : String(argv.data);
     // Like every other hex input (encode, call, receipt…): "0x" says it is hex, so "1234" is never a number read as bytes.
     if (!/^0x/i.test(data.trim())) {
-      throw new ChaincallError("INVALID_ARGUMENT", `data must start with 0x: ${data.trim().slice(0, 20)}${data.trim().length > 20 ? "…" : ""}`, {
-        metaMessages: [`hint: chaincall decode "${fragment.format("sighash")}" 0x${data.trim().slice(0, 8)}…${returnData ? " --output" : ""}`],
-      });
+      throw new ChaincallError(
+        "INVALID_ARGUMENT",
+        `data must start with 0x: ${data.trim().slice(0, 20)}${data.trim().length > 20 ? "…" : ""}`,
+        {
+          metaMessages: [
+            `hint: chaincall decode "${fragment.format("sighash")}" 0x${data.trim().slice(0, 8)}…${returnData ? " --output" : ""}`,
+          ],
+        },
+      );
     }
     const decoded = decodeCalldata(fragment, data, {
       output: returnData,

@@ -21,7 +21,15 @@ export const deployCommand: CommandModule = {
   handler: async (argv) => {
     const globals = readGlobals(argv);
     const output = createOutput(globals);
-    const [{ loadContractAbi, deployBytecode }, { parseArgs }, { withClient, readSigner }, { readTxOverrides, readConfirmations }, { broadcastAndWait }, { knownInterfaces }, { checkDeploymentName, recordDeployment }] = await Promise.all([
+    const [
+      { loadContractAbi, deployBytecode },
+      { parseArgs },
+      { withClient, readSigner },
+      { readTxOverrides, readConfirmations },
+      { broadcastAndWait },
+      { knownInterfaces },
+      { checkDeploymentName, recordDeployment },
+    ] = await Promise.all([
       import("../../abi/loadContractAbi.js"),
       import("../../abi/parseArgs.js"),
       import("../session.js"),
@@ -33,20 +41,36 @@ export const deployCommand: CommandModule = {
     const contract = loadContractAbi(String(argv.contract), globals.abiDir);
     const bytecode = deployBytecode(contract);
     // Checked now: a name the address book refuses must stop the deploy before it is sent, not after.
-    const name = checkDeploymentName((argv.name as string | undefined) ?? contract.name, argv.name === undefined ? "the contract's name" : "--name");
+    const name = checkDeploymentName(
+      (argv.name as string | undefined) ?? contract.name,
+      argv.name === undefined ? "the contract's name" : "--name",
+    );
     const args = parseArgs(contract.abi.deploy, commandArgs(argv));
     const overrides = readTxOverrides(argv);
     if (overrides.value && overrides.value > 0n && !contract.abi.deploy.payable) {
       throw new ChaincallError("INVALID_ARGUMENT", `the constructor of ${contract.name} is not payable: it cannot take --value`);
     }
-    if (argv.async) throw new ChaincallError("INVALID_ARGUMENT", "deploy waits for the receipt to learn the address: --async is not supported");
+    if (argv.async)
+      throw new ChaincallError("INVALID_ARGUMENT", "deploy waits for the receipt to learn the address: --async is not supported");
     const confirmations = Math.max(1, readConfirmations(argv));
     const signer = readSigner(argv, output);
     const data = bytecode + contract.abi.encodeDeploy(args).slice(2);
     const interfaces = knownInterfaces(globals, contract.abi);
     const result = await withClient(globals, { signer, abis: interfaces, journal: argv.journal as string | undefined }, async (client) => {
       output.progress(`deploying ${contract.name} on chain ${client.chainId}`);
-      const sent = await broadcastAndWait(client, { ...overrides, data }, { output: quietHash(output), confirmations, async: false, timeoutMs: globals.timeoutMs, interfaces, yes: Boolean(argv.yes), describeTo: `a new ${contract.name} contract` });
+      const sent = await broadcastAndWait(
+        client,
+        { ...overrides, data },
+        {
+          output: quietHash(output),
+          confirmations,
+          async: false,
+          timeoutMs: globals.timeoutMs,
+          interfaces,
+          yes: Boolean(argv.yes),
+          describeTo: `a new ${contract.name} contract`,
+        },
+      );
       const receipt = sent.receipt!;
       const address = receipt.contractAddress!;
       const book = recordDeployment(globals.deploymentsDir, client, name, {
@@ -57,7 +81,15 @@ export const deployCommand: CommandModule = {
         deployedAt: new Date().toISOString(),
       });
       output.progress(`deployed ${name} at ${address} (tx ${sent.hash}); recorded in ${book}`);
-      return { chainId: client.chainId, ...(client.genesis ? { genesis: client.genesis } : {}), address, hash: sent.hash, blockNumber: receipt.blockNumber, gasUsed: receipt.gasUsed, addressBook: book };
+      return {
+        chainId: client.chainId,
+        ...(client.genesis ? { genesis: client.genesis } : {}),
+        address,
+        hash: sent.hash,
+        blockNumber: receipt.blockNumber,
+        gasUsed: receipt.gasUsed,
+        addressBook: book,
+      };
     });
     output.lines([result.address]);
     output.document({ contract: contract.name, name, ...result });

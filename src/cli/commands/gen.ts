@@ -8,10 +8,14 @@ export const genCommand: CommandModule = {
   describe: "Generate typed TypeScript bindings (TypeChain, ethers v6) from ABI files and artifacts",
   builder: (yargs: Argv) =>
     yargs
-      .positional("inputs", { type: "string", array: true, describe: "ABI files (X.abi + X.bin), artifact JSON, or folders [default: --abi-dir]" })
+      .positional("inputs", {
+        type: "string",
+        array: true,
+        describe: "ABI files (X.abi + X.bin), artifact JSON, or folders [default: --abi-dir]",
+      })
       .option("out", { alias: "o", type: "string", default: "typechain-types", describe: "output folder" })
       .option("force", { type: "boolean", describe: "regenerate even when the inputs did not change" })
-      .option("node16-modules", { type: "boolean", describe: "emit .js extensions in imports (default: on in a \"type\": \"module\" package)" })
+      .option("node16-modules", { type: "boolean", describe: 'emit .js extensions in imports (default: on in a "type": "module" package)' })
       .epilogue(
         examples([
           ["chaincall gen abi --out typechain-types", "like abigen --abi CallDemo.abi --bin CallDemo.bin --pkg main"],
@@ -32,7 +36,12 @@ export const genCommand: CommandModule = {
     });
     const names = result.contracts.join(", ");
     // Like abigen, nothing to say on success with --quiet (the build uses that).
-    if (!globals.quiet) output.lines([result.cached ? `up to date: ${result.contracts.length} contract(s) in ${result.outDir} (${names})` : `generated ${result.contracts.length} contract(s) in ${result.outDir} (${names}): ${result.filesWritten} files`]);
+    if (!globals.quiet)
+      output.lines([
+        result.cached
+          ? `up to date: ${result.contracts.length} contract(s) in ${result.outDir} (${names})`
+          : `generated ${result.contracts.length} contract(s) in ${result.outDir} (${names}): ${result.filesWritten} files`,
+      ]);
     output.document(result);
   },
 };

@@ -11,8 +11,15 @@ export const journalCommand: CommandModule = {
     yargs
       .option("journal", { type: "string", describe: "journal file [env CHAINCALL_JOURNAL] [default: ~/.chaincall/journal.jsonl]" })
       .option("last", { type: "string", describe: "only the last N entries of this node" })
-      .option("rebroadcast", { type: "boolean", describe: "send the signed bytes of every dropped transaction again (one per nonce, in nonce order)" })
-      .option("yes", { alias: "y", type: "boolean", describe: "on Ethereum mainnet (chain id 1), re-broadcast without asking (required when not on a terminal)" })
+      .option("rebroadcast", {
+        type: "boolean",
+        describe: "send the signed bytes of every dropped transaction again (one per nonce, in nonce order)",
+      })
+      .option("yes", {
+        alias: "y",
+        type: "boolean",
+        describe: "on Ethereum mainnet (chain id 1), re-broadcast without asking (required when not on a terminal)",
+      })
       .epilogue(
         examples([
           ["chaincall journal -r http://127.0.0.1:8545", "after a crash or a node restart: what happened to what was sent"],
@@ -22,16 +29,18 @@ export const journalCommand: CommandModule = {
   handler: async (argv) => {
     const globals = readGlobals(argv);
     const output = createOutput(globals);
-    const [{ withClient }, { checkJournal, rebroadcastDropped }, { defaultJournalPath }, { confirmMainnet }, { describeIgnored }] = await Promise.all([
-      import("../session.js"),
-      import("../../tx/checkJournal.js"),
-      import("../../tx/journal.js"),
-      import("../broadcast.js"),
-      import("../../registry/nodeIdentity.js"),
-    ]);
+    const [{ withClient }, { checkJournal, rebroadcastDropped }, { defaultJournalPath }, { confirmMainnet }, { describeIgnored }] =
+      await Promise.all([
+        import("../session.js"),
+        import("../../tx/checkJournal.js"),
+        import("../../tx/journal.js"),
+        import("../broadcast.js"),
+        import("../../registry/nodeIdentity.js"),
+      ]);
     const path = (argv.journal as string | undefined) ?? defaultJournalPath();
     const lastText = argv.last as string | undefined;
-    if (lastText !== undefined && !/^\d+$/.test(lastText)) throw new ChaincallError("INVALID_ARGUMENT", `invalid --last "${lastText}" (expected a whole number)`);
+    if (lastText !== undefined && !/^\d+$/.test(lastText))
+      throw new ChaincallError("INVALID_ARGUMENT", `invalid --last "${lastText}" (expected a whole number)`);
     const { rows, ignored } = await withClient(globals, {}, async (client) => {
       const reports = await checkJournal(client, path, { last: lastText === undefined ? undefined : Number(lastText) });
       const note = describeIgnored(reports.ignored);
@@ -40,8 +49,13 @@ export const journalCommand: CommandModule = {
       if (argv.rebroadcast) {
         const dropped = reports.filter((r) => r.status === "dropped" && r.entry.raw);
         // The mainnet guard, as for send: nothing is broadcast on chain 1 without --yes or a prompt.
-        await confirmMainnet(client, dropped.map((r) => ({ to: r.entry.to, value: 0n, describeTo: `re-broadcast of ${r.entry.hash}` })), { yes: Boolean(argv.yes) });
-        for (const [report, action] of await rebroadcastDropped(client, reports, { timeoutMs: globals.timeoutMs })) actions.set(report, action);
+        await confirmMainnet(
+          client,
+          dropped.map((r) => ({ to: r.entry.to, value: 0n, describeTo: `re-broadcast of ${r.entry.hash}` })),
+          { yes: Boolean(argv.yes) },
+        );
+        for (const [report, action] of await rebroadcastDropped(client, reports, { timeoutMs: globals.timeoutMs }))
+          actions.set(report, action);
       }
       const rows = reports.map((r) => ({
         hash: r.entry.hash,
@@ -54,7 +68,14 @@ export const journalCommand: CommandModule = {
       }));
       return { rows, ignored: { ...reports.ignored, note } };
     });
-    output.lines(rows.length ? rows.map((r) => `${r.hash}  nonce ${String(r.nonce).padEnd(5)} ${r.status.padEnd(11)}${r.blockNumber === null ? "" : ` block ${r.blockNumber}`}`) : [`no journalled transactions for this node in ${path}`]);
+    output.lines(
+      rows.length
+        ? rows.map(
+            (r) =>
+              `${r.hash}  nonce ${String(r.nonce).padEnd(5)} ${r.status.padEnd(11)}${r.blockNumber === null ? "" : ` block ${r.blockNumber}`}`,
+          )
+        : [`no journalled transactions for this node in ${path}`],
+    );
     output.document({ journal: path, transactions: rows, ignored });
   },
 };

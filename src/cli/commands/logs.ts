@@ -1,8 +1,8 @@
 import type { EventFragment, Interface } from "ethers";
 import type { Argv, CommandModule } from "yargs";
 import { ChaincallError } from "../../errors/ChaincallError.js";
-import type { BlockSpec } from "../../events/getLogs.js";
 import type { ChainLog } from "../../events/createLogDecoder.js";
+import type { BlockSpec } from "../../events/getLogs.js";
 import { commandArgs, examples, readGlobals, withOptions } from "../options.js";
 import { createOutput } from "../output.js";
 
@@ -14,25 +14,50 @@ export const logsCommand: CommandModule = {
   describe: "Print a contract's logs over a block range, decoded (eth_getLogs, paged and split as the node requires)",
   builder: (yargs: Argv) =>
     withOptions(yargs, "Log options:", {
-      "from-block": { type: "string", describe: "first block: a number, or earliest|latest|safe|finalized [default: the address book's deployment block, else 0]" },
+      "from-block": {
+        type: "string",
+        describe: "first block: a number, or earliest|latest|safe|finalized [default: the address book's deployment block, else 0]",
+      },
       "to-block": { type: "string", describe: "last block: a number, or earliest|latest|safe|finalized [default: latest]" },
-      "page-size": { type: "string", describe: "blocks per eth_getLogs request (halved automatically when the node says too many) [default: 5000]" },
+      "page-size": {
+        type: "string",
+        describe: "blocks per eth_getLogs request (halved automatically when the node says too many) [default: 5000]",
+      },
     })
       .positional("target", { type: "string", describe: "0x address, a name from the address book, or Name@0x…" })
-      .positional("event", { type: "string", describe: "only this event: a name from the ABI, or a signature such as \"Transfer(address,address,uint256)\"" })
+      .positional("event", {
+        type: "string",
+        describe: 'only this event: a name from the ABI, or a signature such as "Transfer(address,address,uint256)"',
+      })
       .positional("args", { type: "string", array: true, describe: "values of the event's indexed arguments, in order; _ matches any" })
       .epilogue(
         examples([
           ["chaincall logs CallDemo", "every event of the address book's CallDemo, decoded"],
-          ["chaincall logs CallDemo YearChanged _ 2021 --from-block 0 --to-block latest", "YearChanged events whose second indexed argument is 2021"],
-          ['chaincall logs 0x5FbDB2315678afecb367f032d93F642f64180aa3 "YearChanged(uint256,uint256,address)"', "a bare address with an event signature"],
+          [
+            "chaincall logs CallDemo YearChanged _ 2021 --from-block 0 --to-block latest",
+            "YearChanged events whose second indexed argument is 2021",
+          ],
+          [
+            'chaincall logs 0x5FbDB2315678afecb367f032d93F642f64180aa3 "YearChanged(uint256,uint256,address)"',
+            "a bare address with an event signature",
+          ],
           ["chaincall logs CallDemo --from-block 100 --to-block 200 --json", "a block range, as one JSON array"],
         ]),
       ),
   handler: async (argv) => {
     const globals = readGlobals(argv);
     const output = createOutput(globals);
-    const [{ knownInterfaces }, { parseTarget, parseBlock }, { loadContractAbi }, { resolveLogFilter }, { getLogs }, { resolveDeployment }, { parseValue }, { namedArgs, formatNamedArgs }, { withClient }] = await Promise.all([
+    const [
+      { knownInterfaces },
+      { parseTarget, parseBlock },
+      { loadContractAbi },
+      { resolveLogFilter },
+      { getLogs },
+      { resolveDeployment },
+      { parseValue },
+      { namedArgs, formatNamedArgs },
+      { withClient },
+    ] = await Promise.all([
       import("../target.js"),
       import("../parseInput.js"),
       import("../../abi/loadContractAbi.js"),
@@ -59,7 +84,9 @@ export const logsCommand: CommandModule = {
         if (contract) {
           const names = eventNames(contract.abi);
           throw new ChaincallError("INVALID_ARGUMENT", `${contract.name} has no event named "${eventSpec}"`, {
-            metaMessages: [names.length ? `hint: events of ${contract.name}: ${names.join(", ")}` : `hint: ${contract.name} declares no events`],
+            metaMessages: [
+              names.length ? `hint: events of ${contract.name}: ${names.join(", ")}` : `hint: ${contract.name} declares no events`,
+            ],
           });
         }
         throw new ChaincallError("INVALID_ARGUMENT", `no known ABI (in ${globals.abiDir}) has an event named "${eventSpec}"`, {
@@ -106,26 +133,51 @@ function eventNames(iface: Interface): string[] {
 }
 
 /** A log in the shape `send` and `receipt` print events in, plus its place in the chain. */
-type PrintedLog = Pick<ChainLog, "address" | "blockNumber" | "blockHash" | "transactionHash" | "transactionIndex" | "logIndex" | "topics" | "data"> & {
+type PrintedLog = Pick<
+  ChainLog,
+  "address" | "blockNumber" | "blockHash" | "transactionHash" | "transactionIndex" | "logIndex" | "topics" | "data"
+> & {
   name?: string;
   signature?: string;
   args: Record<string, unknown>;
 };
 
 function toDecodedLog(log: ChainLog, namedArgs: typeof import("../../abi/formatValue.js")["namedArgs"]): PrintedLog {
-  const place = { address: log.address, blockNumber: log.blockNumber, blockHash: log.blockHash, transactionHash: log.transactionHash, transactionIndex: log.transactionIndex, logIndex: log.logIndex };
+  const place = {
+    address: log.address,
+    blockNumber: log.blockNumber,
+    blockHash: log.blockHash,
+    transactionHash: log.transactionHash,
+    transactionIndex: log.transactionIndex,
+    logIndex: log.logIndex,
+  };
   const fragment = log.fragment;
   if (!fragment || !log.args) return { ...place, args: {}, topics: log.topics, data: log.data };
-  return { ...place, name: fragment.name, signature: log.signature!, args: namedArgs(fragment.inputs, log.args), topics: log.topics, data: log.data };
+  return {
+    ...place,
+    name: fragment.name,
+    signature: log.signature!,
+    args: namedArgs(fragment.inputs, log.args),
+    topics: log.topics,
+    data: log.data,
+  };
 }
 
 /** Positional values for the event's indexed arguments, `_` for any; as `LogFilter.args` by position. */
-function parseIndexedArgs(fragment: EventFragment, raw: readonly string[], parseValue: typeof import("../../abi/parseArgs.js")["parseValue"]): unknown[] {
+function parseIndexedArgs(
+  fragment: EventFragment,
+  raw: readonly string[],
+  parseValue: typeof import("../../abi/parseArgs.js")["parseValue"],
+): unknown[] {
   const indexed = fragment.inputs.filter((input) => input.indexed);
   if (raw.length > indexed.length) {
-    throw new ChaincallError("INVALID_ARGUMENT", `${fragment.format("sighash")} has ${indexed.length} indexed argument${indexed.length === 1 ? "" : "s"}, got ${raw.length} values`, {
-      metaMessages: [`hint: indexed: ${indexed.map((i) => i.format("full")).join(", ") || "none"}`],
-    });
+    throw new ChaincallError(
+      "INVALID_ARGUMENT",
+      `${fragment.format("sighash")} has ${indexed.length} indexed argument${indexed.length === 1 ? "" : "s"}, got ${raw.length} values`,
+      {
+        metaMessages: [`hint: indexed: ${indexed.map((i) => i.format("full")).join(", ") || "none"}`],
+      },
+    );
   }
   let next = 0;
   return fragment.inputs.map((input) => {
@@ -136,14 +188,25 @@ function parseIndexedArgs(fragment: EventFragment, raw: readonly string[], parse
     try {
       return parseValue(input, text);
     } catch (err) {
-      const why = typeof (err as { describe?: unknown }).describe === "function" ? (err as { describe(): string }).describe() : String((err as Error).message ?? err);
-      throw new ChaincallError("INVALID_ARGUMENT", `indexed argument ${position + 1} (${input.format("full")}) of ${fragment.format("sighash")}: ${why}`, { cause: err });
+      const why =
+        typeof (err as { describe?: unknown }).describe === "function"
+          ? (err as { describe(): string }).describe()
+          : String((err as Error).message ?? err);
+      throw new ChaincallError(
+        "INVALID_ARGUMENT",
+        `indexed argument ${position + 1} (${input.format("full")}) of ${fragment.format("sighash")}: ${why}`,
+        { cause: err },
+      );
     }
   });
 }
 
 /** `--from-block`/`--to-block`: a number (decimal or 0x) or a tag `eth_getLogs` ranges accept. */
-function parseLogBlock(value: string | undefined, option: string, parseBlock: typeof import("../parseInput.js")["parseBlock"]): BlockSpec | undefined {
+function parseLogBlock(
+  value: string | undefined,
+  option: string,
+  parseBlock: typeof import("../parseInput.js")["parseBlock"],
+): BlockSpec | undefined {
   if (value === undefined || value === "") return undefined;
   // A number or a tag the range takes: as parsed, it is what getLogs takes.
   return parseBlock(value, { option, tags: LOG_BLOCK_TAGS, hashes: false }).shown as BlockSpec;

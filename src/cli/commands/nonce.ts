@@ -8,7 +8,11 @@ export const nonceCommand: CommandModule = {
   describe: "Print an account's nonce: its transaction count (eth_getTransactionCount)",
   builder: (yargs: Argv) =>
     withOptions(yargs, "Nonce options:", {
-      block: { alias: "b", type: "string", describe: "block: latest|pending|safe|finalized|earliest, a number or a hash [default: latest]" },
+      block: {
+        alias: "b",
+        type: "string",
+        describe: "block: latest|pending|safe|finalized|earliest, a number or a hash [default: latest]",
+      },
     })
       .positional("address", { type: "string", describe: "0x address, or a contract name from the address book" })
       .epilogue(

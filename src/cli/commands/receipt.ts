@@ -7,18 +7,23 @@ export const receiptCommand: CommandModule = {
   command: "receipt <hash>",
   describe: "Print a transaction's receipt: status, block, gas, and events decoded with the ABIs in --abi-dir",
   builder: (yargs: Argv) =>
-    yargs
-      .positional("hash", { type: "string", describe: "transaction hash (0x and 64 hex digits)" })
-      .epilogue(
-        examples([
-          ["chaincall receipt 0x9b27c0d5a9c1ac8e47a3d1e9b6d2f2f8ac3fa1c5a2d3e4f5a6b7c8d9e0f10dea", "status, gas and decoded events"],
-          ["chaincall receipt $(chaincall send CallDemo setYear 2021 --async) --json | jq .status", "check a send made with --async"],
-        ]),
-      ),
+    yargs.positional("hash", { type: "string", describe: "transaction hash (0x and 64 hex digits)" }).epilogue(
+      examples([
+        ["chaincall receipt 0x9b27c0d5a9c1ac8e47a3d1e9b6d2f2f8ac3fa1c5a2d3e4f5a6b7c8d9e0f10dea", "status, gas and decoded events"],
+        ["chaincall receipt $(chaincall send CallDemo setYear 2021 --async) --json | jq .status", "check a send made with --async"],
+      ]),
+    ),
   handler: async (argv) => {
     const globals = readGlobals(argv);
     const output = createOutput(globals);
-    const [{ parseTxHash }, { notOnChain, keyValueLines }, { withClient }, { knownInterfaces }, { summarizeReceipt, eventLine }, { getReceiptState }] = await Promise.all([
+    const [
+      { parseTxHash },
+      { notOnChain, keyValueLines },
+      { withClient },
+      { knownInterfaces },
+      { summarizeReceipt, eventLine },
+      { getReceiptState },
+    ] = await Promise.all([
       import("../parseInput.js"),
       import("../chainArgs.js"),
       import("../session.js"),
@@ -31,7 +36,10 @@ export const receiptCommand: CommandModule = {
     const receipt = await withClient(globals, { abis: interfaces }, async (client) => {
       const found = await getReceiptState(client, { hash });
       if (found.state === "mined") return found.receipt;
-      if (found.state === "pending") throw notOnChain(`transaction ${hash} is pending: it has no receipt yet`, ["hint: chaincall tx <hash> shows it; ask again once it is mined"]);
+      if (found.state === "pending")
+        throw notOnChain(`transaction ${hash} is pending: it has no receipt yet`, [
+          "hint: chaincall tx <hash> shows it; ask again once it is mined",
+        ]);
       throw notOnChain(`${client.endpoint} does not know transaction ${hash}`, ["hint: is --rpc-url the network it was sent to?"]);
     });
     const summary = summarizeReceipt(receipt, interfaces);

@@ -26,7 +26,14 @@ export const sendCommand: CommandModule = {
   handler: async (argv) => {
     const globals = readGlobals(argv);
     const output = createOutput(globals);
-    const [{ prepareTarget, resolveTargetAddress, knownInterfaces }, { parseArgs }, { withClient, readSigner }, { readTxOverrides, readConfirmations }, { broadcastAndWait }, { receiptLines }] = await Promise.all([
+    const [
+      { prepareTarget, resolveTargetAddress, knownInterfaces },
+      { parseArgs },
+      { withClient, readSigner },
+      { readTxOverrides, readConfirmations },
+      { broadcastAndWait },
+      { receiptLines },
+    ] = await Promise.all([
       import("../target.js"),
       import("../../abi/parseArgs.js"),
       import("../session.js"),
@@ -38,9 +45,15 @@ export const sendCommand: CommandModule = {
     const args = parseArgs(prepared.fragment, commandArgs(argv));
     if (prepared.fragment.constant && !argv.force) {
       // A transaction to a view function pays gas to change nothing, and its result is lost.
-      throw new ChaincallError("INVALID_ARGUMENT", `${prepared.fragment.format("sighash")} is ${prepared.fragment.stateMutability}: a transaction would change nothing`, {
-        metaMessages: [`hint: read it with chaincall call ${String(argv.target)} ${String(argv.function)}${commandArgs(argv).length ? " …" : ""}, or add --force to send anyway`],
-      });
+      throw new ChaincallError(
+        "INVALID_ARGUMENT",
+        `${prepared.fragment.format("sighash")} is ${prepared.fragment.stateMutability}: a transaction would change nothing`,
+        {
+          metaMessages: [
+            `hint: read it with chaincall call ${String(argv.target)} ${String(argv.function)}${commandArgs(argv).length ? " …" : ""}, or add --force to send anyway`,
+          ],
+        },
+      );
     }
     const overrides = readTxOverrides(argv);
     const confirmations = readConfirmations(argv);
@@ -54,7 +67,11 @@ export const sendCommand: CommandModule = {
     const result = await withClient(globals, { signer, abis: interfaces, journal: argv.journal as string | undefined }, async (client) => {
       const to = resolveTargetAddress(prepared, client, globals);
       const describeTo = `${prepared.contractName ? `${prepared.contractName}.` : ""}${prepared.fragment.format("sighash")}`;
-      return broadcastAndWait(client, { ...overrides, to, data }, { output, confirmations, async: Boolean(argv.async), timeoutMs: globals.timeoutMs, interfaces, yes: Boolean(argv.yes), describeTo });
+      return broadcastAndWait(
+        client,
+        { ...overrides, to, data },
+        { output, confirmations, async: Boolean(argv.async), timeoutMs: globals.timeoutMs, interfaces, yes: Boolean(argv.yes), describeTo },
+      );
     });
     if (result.receipt) output.lines(receiptLines(result.receipt));
     output.document(result.receipt ? { ...result.receipt, nonce: result.nonce } : { hash: result.hash, nonce: result.nonce });

@@ -7,18 +7,26 @@ export const txCommand: CommandModule = {
   command: "tx <hash>",
   describe: "Print a transaction: sender, recipient, value, nonce, fees, input (decoded with the ABIs in --abi-dir)",
   builder: (yargs: Argv) =>
-    yargs
-      .positional("hash", { type: "string", describe: "transaction hash (0x and 64 hex digits)" })
-      .epilogue(
-        examples([
-          ["chaincall tx 0x9b27c0d5a9c1ac8e47a3d1e9b6d2f2f8ac3fa1c5a2d3e4f5a6b7c8d9e0f10dea", "mined or pending; the input decoded when an ABI knows it"],
-          ["chaincall tx $HASH --json | jq -r .nonce", "one field, through jq"],
-        ]),
-      ),
+    yargs.positional("hash", { type: "string", describe: "transaction hash (0x and 64 hex digits)" }).epilogue(
+      examples([
+        [
+          "chaincall tx 0x9b27c0d5a9c1ac8e47a3d1e9b6d2f2f8ac3fa1c5a2d3e4f5a6b7c8d9e0f10dea",
+          "mined or pending; the input decoded when an ABI knows it",
+        ],
+        ["chaincall tx $HASH --json | jq -r .nonce", "one field, through jq"],
+      ]),
+    ),
   handler: async (argv) => {
     const globals = readGlobals(argv);
     const output = createOutput(globals);
-    const [{ parseTxHash }, { notOnChain, keyValueLines }, { withClient }, { knownInterfaces }, { namedArgs, formatNamedArgs }, { getTransaction }] = await Promise.all([
+    const [
+      { parseTxHash },
+      { notOnChain, keyValueLines },
+      { withClient },
+      { knownInterfaces },
+      { namedArgs, formatNamedArgs },
+      { getTransaction },
+    ] = await Promise.all([
       import("../parseInput.js"),
       import("../chainArgs.js"),
       import("../session.js"),
@@ -30,11 +38,16 @@ export const txCommand: CommandModule = {
     const interfaces = knownInterfaces(globals);
     const found = await withClient(globals, {}, async (client) => {
       const result = await getTransaction(client, { hash, abis: interfaces });
-      if (!result) throw notOnChain(`${client.endpoint} does not know transaction ${hash}`, ["hint: is --rpc-url the network it was sent to?"]);
+      if (!result)
+        throw notOnChain(`${client.endpoint} does not know transaction ${hash}`, ["hint: is --rpc-url the network it was sent to?"]);
       return result;
     });
     const tx = found.transaction;
-    const call = found.call && { name: found.call.name, signature: found.call.signature, args: namedArgs(found.call.fragment.inputs, found.call.args) };
+    const call = found.call && {
+      name: found.call.name,
+      signature: found.call.signature,
+      args: namedArgs(found.call.fragment.inputs, found.call.args),
+    };
     const mined = tx.blockNumber !== null;
     output.lines(
       keyValueLines([

@@ -1,4 +1,5 @@
 import { isUnreachable, nodeSaid } from "../../errors/classify.js";
+import { getOrAdd } from "../../utils/getOrAdd.js";
 import { DEPLOYLESS_MULTICALL3_CODE } from "./bytecode.js";
 import { decodeResults, encodeAggregate3, encodeDeploylessArgs, type Read } from "./encoding.js";
 
@@ -111,8 +112,7 @@ export class ReadBatcher {
   /** Queues one read at `blockTag`; resolves with its return data, or rejects as a plain `eth_call` would. */
   read(read: Read, blockTag: string): Promise<string> {
     return new Promise<string>((resolve, reject) => {
-      let group = this.groups.get(blockTag);
-      if (!group) this.groups.set(blockTag, (group = []));
+      const group = getOrAdd(this.groups, blockTag, () => []);
       group.push({ to: read.to, data: read.data, resolve, reject });
       if (!this.scheduled) {
         this.scheduled = true;
@@ -263,8 +263,15 @@ export class ReadBatcher {
             slice.map((read) => ({ to: read.to, data: read.data })),
             blockTag,
           ).then(
-            (answers) => answers.forEach((answer, i) => ("error" in answer ? slice[i].reject(answer.error) : slice[i].resolve(answer.result))),
-            (err) => slice.forEach((read) => read.reject(err)),
+            (answers) => {
+              for (const [i, answer] of answers.entries()) {
+                if ("error" in answer) slice[i].reject(answer.error);
+                else slice[i].resolve(answer.result);
+              }
+            },
+            (err) => {
+              for (const read of slice) read.reject(err);
+            },
           ),
         ),
       );

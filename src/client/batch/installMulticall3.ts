@@ -21,7 +21,12 @@ export interface RpcSender {
  * @example await installMulticall3(client.provider); // then concurrent reads aggregate through it
  */
 export async function installMulticall3(node: RpcSender): Promise<boolean> {
-  assertArgument(typeof (node as RpcSender | undefined)?.send === "function", "node", "a provider (anything with send(method, params))", node);
+  assertArgument(
+    typeof (node as RpcSender | undefined)?.send === "function",
+    "node",
+    "a provider (anything with send(method, params))",
+    node,
+  );
   let existing: unknown;
   try {
     existing = await node.send("eth_getCode", [MULTICALL3_ADDRESS, "latest"]);

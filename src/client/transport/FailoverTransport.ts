@@ -1,9 +1,9 @@
 import type { JsonRpcPayload } from "ethers";
 import { ChaincallError, type ErrorCode } from "../../errors/ChaincallError.js";
-import { isDevChain } from "../../utils/isDevChain.js";
 import { classifyBroadcastFailure } from "../../tx/classifyBroadcastFailure.js";
+import { isDevChain } from "../../utils/isDevChain.js";
 import type { ParsedRpcUrl } from "../parseRpcUrl.js";
-import { NON_IDEMPOTENT_METHODS, type JsonRpcAnswer, type RequestOptions, type SubscriptionConnection, type Transport } from "./types.js";
+import { type JsonRpcAnswer, NON_IDEMPOTENT_METHODS, type RequestOptions, type SubscriptionConnection, type Transport } from "./types.js";
 
 /** Opens one node's transport and asks its chain id (the real one is `openTransport`; tests inject fakes). */
 export type OpenMember = (target: ParsedRpcUrl, options: RequestOptions) => Promise<{ transport: Transport; chainId: bigint }>;
@@ -110,10 +110,14 @@ export class FailoverTransport implements Transport {
     });
     if (this.#members.some((member) => member.target.kind !== "http")) {
       this.openDedicated = (options) =>
-        this.#firstSuccess(this.#candidates().filter((member) => member.target.kind !== "http"), options, (transport, limits) => {
-          if (!transport.openDedicated) throw new ChaincallError("RPC_ERROR", `${transport.endpoint} cannot subscribe`);
-          return transport.openDedicated(limits);
-        });
+        this.#firstSuccess(
+          this.#candidates().filter((member) => member.target.kind !== "http"),
+          options,
+          (transport, limits) => {
+            if (!transport.openDedicated) throw new ChaincallError("RPC_ERROR", `${transport.endpoint} cannot subscribe`);
+            return transport.openDedicated(limits);
+          },
+        );
     }
   }
 
@@ -135,7 +139,12 @@ export class FailoverTransport implements Transport {
 
   // `attempt` on each candidate in turn until one succeeds, all within the caller's one deadline; a
   // candidate that fails rests for the cool-down. An error `isFinal` calls final is rethrown untouched.
-  async #firstSuccess<T>(candidates: Member[], options: RequestOptions, attempt: (transport: Transport, limits: RequestOptions) => Promise<T>, isFinal?: (err: unknown) => boolean): Promise<T> {
+  async #firstSuccess<T>(
+    candidates: Member[],
+    options: RequestOptions,
+    attempt: (transport: Transport, limits: RequestOptions) => Promise<T>,
+    isFinal?: (err: unknown) => boolean,
+  ): Promise<T> {
     const now = this.#options.now;
     const deadline = now() + options.timeoutMs;
     const failures: string[] = [];
@@ -236,7 +245,10 @@ export class FailoverTransport implements Transport {
       }
       if (genesis === undefined) {
         transport.close();
-        const err = new ChaincallError("RPC_ERROR", `${member.target.display} did not give its genesis block: cannot tell it is the same node's chain`);
+        const err = new ChaincallError(
+          "RPC_ERROR",
+          `${member.target.display} did not give its genesis block: cannot tell it is the same node's chain`,
+        );
         this.#fail(member, err);
         throw err;
       }

@@ -5,10 +5,17 @@ import { assertArgument } from "../../errors/assertArgument.js";
 import { ChaincallError } from "../../errors/ChaincallError.js";
 import { textSays } from "../../errors/nodeMessages.js";
 import { toChaincallError } from "../../errors/toChaincallError.js";
+import { formatSeconds, sleep } from "../../utils/time.js";
 import { MAX_TIMER_MS } from "../../utils/withDeadline.js";
 import { authorizationHeaders, type ParsedRpcUrl } from "../parseRpcUrl.js";
-import { DEFAULT_MAX_RESPONSE_BYTES, NON_IDEMPOTENT_METHODS, type JsonRpcAnswer, type RequestOptions, type Transport, type TransportOptions } from "./types.js";
-import { formatSeconds, sleep } from "../../utils/time.js";
+import {
+  DEFAULT_MAX_RESPONSE_BYTES,
+  type JsonRpcAnswer,
+  NON_IDEMPOTENT_METHODS,
+  type RequestOptions,
+  type Transport,
+  type TransportOptions,
+} from "./types.js";
 
 /** HTTP statuses after which an idempotent request is tried again: rate limited, or a gateway's passing trouble. */
 const RETRY_STATUSES = new Set([429, 502, 503, 504]);
@@ -31,7 +38,10 @@ export class HttpAnswerError extends Error {
    * @param httpStatus the HTTP status the node or its gateway answered
    * @param message what was wrong with the answer
    */
-  constructor(readonly httpStatus: number, message: string) {
+  constructor(
+    readonly httpStatus: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -59,12 +69,21 @@ interface AttemptFailure {
  */
 export function createHttpTransport(target: ParsedRpcUrl, options: TransportOptions = {}): Transport {
   const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-  assertArgument(Number.isSafeInteger(maxResponseBytes) && maxResponseBytes > 0, "maxResponseBytes", "a whole number of bytes > 0", maxResponseBytes);
+  assertArgument(
+    Number.isSafeInteger(maxResponseBytes) && maxResponseBytes > 0,
+    "maxResponseBytes",
+    "a whole number of bytes > 0",
+    maxResponseBytes,
+  );
   const url = new URL(target.address);
   const secure = url.protocol === "https:";
   const send = secure ? httpsRequest : httpRequest;
   const agent = secure ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true });
-  const baseHeaders: Record<string, string> = { "content-type": "application/json", accept: "application/json", ...authorizationHeaders(target) };
+  const baseHeaders: Record<string, string> = {
+    "content-type": "application/json",
+    accept: "application/json",
+    ...authorizationHeaders(target),
+  };
   const endpoint = target.display;
   // Every pending request's abort, so close() can end them all.
   const pending = new Set<(reason: ChaincallError) => void>();
@@ -148,12 +167,20 @@ export function createHttpTransport(target: ParsedRpcUrl, options: TransportOpti
       cause: new HttpAnswerError(status, `HTTP ${status}`),
       details: snippet(text) || undefined,
     });
-    return { error, retryable: RETRY_STATUSES.has(status), retryAfterMs: status === 429 || status === 503 ? parseRetryAfter(headers["retry-after"]) : undefined };
+    return {
+      error,
+      retryable: RETRY_STATUSES.has(status),
+      retryAfterMs: status === 429 || status === 503 ? parseRetryAfter(headers["retry-after"]) : undefined,
+    };
   }
 
   function socketFailure(err: NodeJS.ErrnoException, what: string): AttemptFailure {
     const code = typeof err.code === "string" ? err.code : "";
-    const error = new ChaincallError("RPC_ERROR", `cannot reach ${endpoint}`, { cause: err, details: `${what}: ${code || err.message}`, failure: "unreachable" });
+    const error = new ChaincallError("RPC_ERROR", `cannot reach ${endpoint}`, {
+      cause: err,
+      details: `${what}: ${code || err.message}`,
+      failure: "unreachable",
+    });
     return { error, retryable: RETRY_SOCKET_CODES.has(code) || textSays(err.message, "connectionLost") };
   }
 
@@ -177,8 +204,12 @@ export function createHttpTransport(target: ParsedRpcUrl, options: TransportOpti
       const end = (reason: ChaincallError) => {
         if (!stop.signal.aborted) stop.abort(reason);
       };
-      const timer = setTimeout(() => end(new ChaincallError("TIMEOUT", `timed out after ${formatSeconds(limitMs)} waiting for ${what} from ${endpoint}`)), limitMs);
-      const onAbort = () => end(new ChaincallError("ABORTED", `aborted while waiting for ${what} from ${endpoint}`, { cause: signal?.reason }));
+      const timer = setTimeout(
+        () => end(new ChaincallError("TIMEOUT", `timed out after ${formatSeconds(limitMs)} waiting for ${what} from ${endpoint}`)),
+        limitMs,
+      );
+      const onAbort = () =>
+        end(new ChaincallError("ABORTED", `aborted while waiting for ${what} from ${endpoint}`, { cause: signal?.reason }));
       if (signal?.aborted) onAbort();
       else signal?.addEventListener("abort", onAbort, { once: true });
       pending.add(end);
@@ -199,10 +230,14 @@ export function createHttpTransport(target: ParsedRpcUrl, options: TransportOpti
           const left = deadline - Date.now();
           if (delay >= left) {
             if (failure.retryAfterMs === undefined) throw failure.error;
-            throw new ChaincallError("RPC_ERROR", `${failure.error.shortMessage} and asks to retry in ${formatSeconds(failure.retryAfterMs)}, after the deadline (${formatSeconds(Math.max(0, left))} left)`, {
-              cause: failure.error,
-              details: failure.error.details,
-            });
+            throw new ChaincallError(
+              "RPC_ERROR",
+              `${failure.error.shortMessage} and asks to retry in ${formatSeconds(failure.retryAfterMs)}, after the deadline (${formatSeconds(Math.max(0, left))} left)`,
+              {
+                cause: failure.error,
+                details: failure.error.details,
+              },
+            );
           }
           await sleep(delay, stop.signal);
         }
@@ -222,16 +257,25 @@ export function createHttpTransport(target: ParsedRpcUrl, options: TransportOpti
 }
 
 function isAttemptFailure(value: unknown): value is AttemptFailure {
-  return typeof value === "object" && value !== null && (value as AttemptFailure).error instanceof ChaincallError && typeof (value as AttemptFailure).retryable === "boolean";
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    (value as AttemptFailure).error instanceof ChaincallError &&
+    typeof (value as AttemptFailure).retryable === "boolean"
+  );
 }
 
 // A deadline (or abort) that ended a request after failed tries says what the last try got.
 function explainStop(reason: ChaincallError, previous: AttemptFailure | undefined, failedTries: number): ChaincallError {
   if (!previous || failedTries === 0) return reason;
-  return new ChaincallError(reason.code, `${reason.shortMessage} (after ${failedTries} failed ${failedTries === 1 ? "try" : "tries"}, the last: ${previous.error.shortMessage})`, {
-    cause: previous.error,
-    details: previous.error.details,
-  });
+  return new ChaincallError(
+    reason.code,
+    `${reason.shortMessage} (after ${failedTries} failed ${failedTries === 1 ? "try" : "tries"}, the last: ${previous.error.shortMessage})`,
+    {
+      cause: previous.error,
+      details: previous.error.details,
+    },
+  );
 }
 
 // A JSON-RPC answer is an object, or an array of objects (a batch); anything else is not one.

@@ -1,7 +1,7 @@
 import { connect as netConnect } from "node:net";
 import { JsonStreamSplitter } from "../JsonStreamSplitter.js";
 import type { ParsedRpcUrl } from "../parseRpcUrl.js";
-import { openSocketTransport, type Connector } from "./socketTransport.js";
+import { type Connector, openSocketTransport } from "./socketTransport.js";
 import type { SubscriptionConnection, TransportOptions } from "./types.js";
 
 /**
@@ -13,7 +13,10 @@ import type { SubscriptionConnection, TransportOptions } from "./types.js";
  * @throws ChaincallError `RPC_ERROR` ("cannot reach <path>", the socket error as `cause`), `TIMEOUT`, `ABORTED`
  * @example const t = await openIpcTransport(parseRpcUrl("/tmp/anvil.ipc"), { timeoutMs: 10_000 }); t.close();
  */
-export function openIpcTransport(target: ParsedRpcUrl, options: TransportOptions & { timeoutMs: number; signal?: AbortSignal }): Promise<SubscriptionConnection> {
+export function openIpcTransport(
+  target: ParsedRpcUrl,
+  options: TransportOptions & { timeoutMs: number; signal?: AbortSignal },
+): Promise<SubscriptionConnection> {
   return openSocketTransport("ipc", target, connectIpc(target), options);
 }
 

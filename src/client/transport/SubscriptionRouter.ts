@@ -27,7 +27,10 @@ export class SubscriptionRouter {
     const params = message.params as { subscription?: unknown; result?: unknown } | undefined;
     if (message.method !== "eth_subscription" || typeof params?.subscription !== "string") return;
     const handler = this.handlers.get(params.subscription);
-    if (handler) return handler(params.result);
+    if (handler) {
+      handler(params.result);
+      return;
+    }
     if (this.early.size > MAX_EARLY_SUBSCRIPTIONS) this.early.clear();
     const queued = this.early.get(params.subscription) ?? [];
     if (queued.length < MAX_EARLY_PER_SUBSCRIPTION) queued.push(params.result);

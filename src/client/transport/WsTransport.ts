@@ -1,7 +1,7 @@
-import type { RawData, WebSocket } from "ws";
+import type { RawData } from "ws";
 import { ChaincallError } from "../../errors/ChaincallError.js";
 import { authorizationHeaders, type ParsedRpcUrl } from "../parseRpcUrl.js";
-import { openSocketTransport, type Connector, type SocketLink } from "./socketTransport.js";
+import { type Connector, openSocketTransport, type SocketLink } from "./socketTransport.js";
 import type { SubscriptionConnection, TransportOptions } from "./types.js";
 
 /**
@@ -17,7 +17,10 @@ import type { SubscriptionConnection, TransportOptions } from "./types.js";
  * @throws ChaincallError `RPC_ERROR` ("cannot reach <node>", the socket error as `cause`), `TIMEOUT`, `ABORTED`
  * @example const t = await openWsTransport(parseRpcUrl("ws://127.0.0.1:8546"), { timeoutMs: 10_000 }); t.close();
  */
-export function openWsTransport(target: ParsedRpcUrl, options: TransportOptions & { timeoutMs: number; signal?: AbortSignal }): Promise<SubscriptionConnection> {
+export function openWsTransport(
+  target: ParsedRpcUrl,
+  options: TransportOptions & { timeoutMs: number; signal?: AbortSignal },
+): Promise<SubscriptionConnection> {
   return openSocketTransport("ws", target, connectWs(target), options);
 }
 
@@ -70,7 +73,11 @@ function connectWs(target: ParsedRpcUrl): Connector {
       ws.once("unexpected-response", (_req, res) => {
         settle();
         ws.terminate();
-        reject(new ChaincallError("RPC_ERROR", `cannot reach ${target.display}: it answered HTTP ${res.statusCode} to the WebSocket upgrade`, { failure: "unreachable" }));
+        reject(
+          new ChaincallError("RPC_ERROR", `cannot reach ${target.display}: it answered HTTP ${res.statusCode} to the WebSocket upgrade`, {
+            failure: "unreachable",
+          }),
+        );
       });
       ws.once("close", () => {
         settle();

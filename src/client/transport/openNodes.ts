@@ -2,7 +2,14 @@ import { ChaincallError } from "../../errors/ChaincallError.js";
 import { ChainMismatchError } from "../../errors/ChainMismatchError.js";
 import { isDevChain } from "../../utils/isDevChain.js";
 import type { ParsedRpcUrl } from "../parseRpcUrl.js";
-import { describeFailure, fetchGenesisHash, FailoverTransport, type FailoverOptions, type FetchGenesis, type OpenMember } from "./FailoverTransport.js";
+import {
+  describeFailure,
+  type FailoverOptions,
+  FailoverTransport,
+  type FetchGenesis,
+  fetchGenesisHash,
+  type OpenMember,
+} from "./FailoverTransport.js";
 import type { Transport } from "./types.js";
 
 /** Limits and checks of `openNodes`. */
@@ -46,15 +53,21 @@ export async function openNodes(targets: readonly ParsedRpcUrl[], options: OpenN
   const limits = { timeoutMs: options.timeoutMs, signal: options.signal };
   const settled = await Promise.allSettled(targets.map((target) => open(target, limits)));
   const opened: (Transport | undefined)[] = settled.map((result) => (result.status === "fulfilled" ? result.value.transport : undefined));
-  const closeAll = () => opened.forEach((transport) => transport?.close());
+  const closeAll = () => {
+    for (const transport of opened) transport?.close();
+  };
   if (options.signal?.aborted) {
     closeAll();
     throw new ChaincallError("ABORTED", "connecting aborted", { cause: options.signal.reason });
   }
   const reached = settled.flatMap((result, index) => (result.status === "fulfilled" ? [{ index, ...result.value }] : []));
   if (reached.length === 0) {
-    const failures = settled.map((result, index) => `${targets[index].display}: ${describeFailure((result as PromiseRejectedResult).reason)}`);
-    const allTimedOut = settled.every((result) => result.status === "rejected" && result.reason instanceof ChaincallError && result.reason.code === "TIMEOUT");
+    const failures = settled.map(
+      (result, index) => `${targets[index].display}: ${describeFailure((result as PromiseRejectedResult).reason)}`,
+    );
+    const allTimedOut = settled.every(
+      (result) => result.status === "rejected" && result.reason instanceof ChaincallError && result.reason.code === "TIMEOUT",
+    );
     throw new ChaincallError(allTimedOut ? "TIMEOUT" : "RPC_ERROR", `cannot reach any node: ${failures.join("; ")}`, {
       cause: (settled[settled.length - 1] as PromiseRejectedResult).reason,
       failure: allTimedOut ? undefined : "unreachable",
@@ -75,9 +88,13 @@ export async function openNodes(targets: readonly ParsedRpcUrl[], options: OpenN
       if (hash !== undefined && genesis !== undefined && hash !== genesis) {
         closeAll();
         const first = targets[reached[hashes.indexOf(genesis)].index].display;
-        throw new ChaincallError("CHAIN_MISMATCH", `${targets[node.index].display} and ${first} are different chain ${chainId} nodes (genesis ${hash.slice(0, 10)}… and ${genesis.slice(0, 10)}…)`, {
-          metaMessages: ["hint: every --rpc-url must be a node of the same chain"],
-        });
+        throw new ChaincallError(
+          "CHAIN_MISMATCH",
+          `${targets[node.index].display} and ${first} are different chain ${chainId} nodes (genesis ${hash.slice(0, 10)}… and ${genesis.slice(0, 10)}…)`,
+          {
+            metaMessages: ["hint: every --rpc-url must be a node of the same chain"],
+          },
+        );
       }
       if (hash === undefined && genesis !== undefined) {
         // Not provably the same node's chain: left for a later, checked opening.

@@ -48,7 +48,10 @@ export async function openTransport(target: ParsedRpcUrl, options: OpenOptions):
     // so that its timeout message names the caller's limit).
     const timeoutMs = target.kind === "http" ? options.timeoutMs : options.timeoutMs - (Date.now() - started);
     if (timeoutMs <= 0) throw new ChaincallError("TIMEOUT", `timed out after ${options.timeoutMs} ms connecting to ${target.display}`);
-    const answers = await transport.request({ jsonrpc: "2.0", id: PROBE_ID, method: "eth_chainId", params: [] }, { timeoutMs, signal: options.signal });
+    const answers = await transport.request(
+      { jsonrpc: "2.0", id: PROBE_ID, method: "eth_chainId", params: [] },
+      { timeoutMs, signal: options.signal },
+    );
     return { transport, chainId: chainIdFrom(answers, target) };
   } catch (err) {
     transport?.close();
@@ -66,7 +69,9 @@ export async function openTransport(target: ParsedRpcUrl, options: OpenOptions):
 
 // The chain id from the probe's answer: a JSON-RPC quantity (0x, hex digits, nothing else) up to 2^64.
 function chainIdFrom(answers: JsonRpcAnswer[], target: ParsedRpcUrl): bigint {
-  const answer = (answers.find((a) => (a as { id?: unknown }).id === PROBE_ID) ?? answers[0]) as { result?: unknown; error?: { message?: unknown } } | undefined;
+  const answer = (answers.find((a) => (a as { id?: unknown }).id === PROBE_ID) ?? answers[0]) as
+    | { result?: unknown; error?: { message?: unknown } }
+    | undefined;
   if (!answer) throw new ChaincallError("RPC_ERROR", `${target.display} gave no answer to eth_chainId`);
   if (answer.error) {
     const message = typeof answer.error.message === "string" ? answer.error.message : "unknown error";
@@ -74,7 +79,12 @@ function chainIdFrom(answers: JsonRpcAnswer[], target: ParsedRpcUrl): bigint {
   }
   const result = answer.result;
   if (typeof result !== "string" || !/^0x0*[0-9a-fA-F]{1,17}$/.test(result) || BigInt(result) > MAX_CHAIN_ID) {
-    const shown = typeof result === "string" ? (result.length > 24 ? `${JSON.stringify(result.slice(0, 24))}… (${result.length} characters)` : JSON.stringify(result)) : typeof result;
+    const shown =
+      typeof result === "string"
+        ? result.length > 24
+          ? `${JSON.stringify(result.slice(0, 24))}… (${result.length} characters)`
+          : JSON.stringify(result)
+        : typeof result;
     throw new ChaincallError("RPC_ERROR", `${target.display} gave a chain id that is not a sane quantity: ${shown}`);
   }
   return BigInt(result);

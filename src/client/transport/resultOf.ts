@@ -26,7 +26,10 @@ export function resultOf(answers: readonly JsonRpcAnswer[], method: string, endp
  * bounded by `timeoutMs` and the signal it is given: what `getLogs`' paging takes as an `RpcRequest`.
  * @example const request = requestResults(connection, 30_000); const head = await request("eth_blockNumber", []);
  */
-export function requestResults(transport: Transport, timeoutMs: number): (method: string, params: unknown[], signal?: AbortSignal) => Promise<unknown> {
+export function requestResults(
+  transport: Transport,
+  timeoutMs: number,
+): (method: string, params: unknown[], signal?: AbortSignal) => Promise<unknown> {
   let nextId = 1;
   return async (method, params, signal) => {
     const options: RequestOptions = { timeoutMs, signal };

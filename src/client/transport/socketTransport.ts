@@ -4,8 +4,15 @@ import { ChaincallError } from "../../errors/ChaincallError.js";
 import { MAX_TIMER_MS, withDeadline } from "../../utils/withDeadline.js";
 import type { ParsedRpcUrl } from "../parseRpcUrl.js";
 import { resultOf } from "./resultOf.js";
-import { SubscriptionRouter, type JsonRpcNotification } from "./SubscriptionRouter.js";
-import { DEFAULT_MAX_RESPONSE_BYTES, NON_IDEMPOTENT_METHODS, type JsonRpcAnswer, type RequestOptions, type SubscriptionConnection, type TransportOptions } from "./types.js";
+import { type JsonRpcNotification, SubscriptionRouter } from "./SubscriptionRouter.js";
+import {
+  DEFAULT_MAX_RESPONSE_BYTES,
+  type JsonRpcAnswer,
+  NON_IDEMPOTENT_METHODS,
+  type RequestOptions,
+  type SubscriptionConnection,
+  type TransportOptions,
+} from "./types.js";
 
 // The part of the WebSocket and IPC transports that does not care what carries the bytes: ids of our own,
 // answers matched to requests, subscriptions, deadlines, malformed frames, dropped connections and
@@ -70,11 +77,24 @@ class ConnectionLostError extends ChaincallError {}
  * @throws ChaincallError `RPC_ERROR` ("cannot reach <node>"), `TIMEOUT`, `ABORTED`, `INVALID_ARGUMENT`
  * @example const t = await openSocketTransport("ipc", target, connectIpc(target), { timeoutMs: 10_000 });
  */
-export async function openSocketTransport(kind: "ws" | "ipc", target: ParsedRpcUrl, connector: Connector, options: SocketTransportOptions): Promise<SocketTransport> {
+export async function openSocketTransport(
+  kind: "ws" | "ipc",
+  target: ParsedRpcUrl,
+  connector: Connector,
+  options: SocketTransportOptions,
+): Promise<SocketTransport> {
   checkTimeout(options.timeoutMs, "timeoutMs");
   const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-  assertArgument(Number.isSafeInteger(maxResponseBytes) && maxResponseBytes > 0, "maxResponseBytes", "a positive whole number of bytes", maxResponseBytes);
-  const transport = new SocketTransport(kind, target, connector, { ...options, maxResponseBytes: Math.min(maxResponseBytes, MAX_RESPONSE_LIMIT) });
+  assertArgument(
+    Number.isSafeInteger(maxResponseBytes) && maxResponseBytes > 0,
+    "maxResponseBytes",
+    "a positive whole number of bytes",
+    maxResponseBytes,
+  );
+  const transport = new SocketTransport(kind, target, connector, {
+    ...options,
+    maxResponseBytes: Math.min(maxResponseBytes, MAX_RESPONSE_LIMIT),
+  });
   await withDeadline((signal) => transport.connect(signal), {
     timeoutMs: Math.min(options.timeoutMs, MAX_TIMER_MS),
     signal: options.signal,
@@ -124,7 +144,14 @@ export class SocketTransport implements SubscriptionConnection {
     const timeoutMs = checkTimeout(options.timeoutMs, "options.timeoutMs");
     const batch = Array.isArray(payload);
     const payloads = batch ? payload : [payload];
-    payloads.forEach((p, i) => assertArgument(p !== null && typeof p === "object" && typeof p.method === "string", batch ? `payload[${i}]` : "payload", "a JSON-RPC request with a method", p));
+    for (const [i, p] of payloads.entries()) {
+      assertArgument(
+        p !== null && typeof p === "object" && typeof p.method === "string",
+        batch ? `payload[${i}]` : "payload",
+        "a JSON-RPC request with a method",
+        p,
+      );
+    }
     if (payloads.length === 0) return [];
     const idempotent = payloads.every((p) => !NON_IDEMPOTENT_METHODS.has(p.method));
     const what = batch ? `a batch of ${payloads.length} requests` : payloads[0].method;
@@ -136,7 +163,8 @@ export class SocketTransport implements SubscriptionConnection {
             return await this.exchange(link, payloads, batch, signal);
           } catch (err) {
             // Only a lost connection is worth one more try, only for what may run twice, only in time.
-            if (!(err instanceof ConnectionLostError) || !idempotent || attempt > 0 || signal.aborted || this.options.reconnect === false) throw err;
+            if (!(err instanceof ConnectionLostError) || !idempotent || attempt > 0 || signal.aborted || this.options.reconnect === false)
+              throw err;
           }
         }
       },
@@ -163,7 +191,12 @@ export class SocketTransport implements SubscriptionConnection {
   openDedicated(options: RequestOptions): Promise<SocketTransport> {
     if (this.ended) return Promise.reject(this.ended);
     const { maxResponseBytes } = this.options;
-    return openSocketTransport(this.kind, this.target, this.connector, { timeoutMs: options.timeoutMs, signal: options.signal, maxResponseBytes, reconnect: false });
+    return openSocketTransport(this.kind, this.target, this.connector, {
+      timeoutMs: options.timeoutMs,
+      signal: options.signal,
+      maxResponseBytes,
+      reconnect: false,
+    });
   }
 
   /** Opens the first connection (see `openSocketTransport`). */
@@ -214,7 +247,11 @@ export class SocketTransport implements SubscriptionConnection {
         if (this.connecting?.controller === controller) this.connecting = undefined;
         throw err instanceof ChaincallError
           ? err
-          : new ChaincallError("RPC_ERROR", `cannot reach ${this.endpoint}`, { cause: err, details: describeCause(err), failure: "unreachable" });
+          : new ChaincallError("RPC_ERROR", `cannot reach ${this.endpoint}`, {
+              cause: err,
+              details: describeCause(err),
+              failure: "unreachable",
+            });
       },
     );
     promise.catch(() => undefined);
@@ -225,7 +262,13 @@ export class SocketTransport implements SubscriptionConnection {
     return new Promise((resolve, reject) => {
       // Closed or dropped while this request waited for the connection.
       if (this.ended) return reject(this.ended);
-      if (link !== this.link) return reject(new ConnectionLostError("RPC_ERROR", `lost the connection to ${this.endpoint} before sending ${describeMethods(payloads.map((p) => p.method))}`));
+      if (link !== this.link)
+        return reject(
+          new ConnectionLostError(
+            "RPC_ERROR",
+            `lost the connection to ${this.endpoint} before sending ${describeMethods(payloads.map((p) => p.method))}`,
+          ),
+        );
       const callerIds = new Map<number, unknown>();
       const wire = payloads.map((p) => {
         const id = this.nextId++;
@@ -256,7 +299,11 @@ export class SocketTransport implements SubscriptionConnection {
         link.send(text);
       } catch (err) {
         this.forget(entry);
-        reject(new ChaincallError("RPC_ERROR", `lost the connection to ${this.endpoint} before sending ${describeMethods(entry.methods)}`, { cause: err }));
+        reject(
+          new ChaincallError("RPC_ERROR", `lost the connection to ${this.endpoint} before sending ${describeMethods(entry.methods)}`, {
+            cause: err,
+          }),
+        );
       }
     });
   }
@@ -271,27 +318,38 @@ export class SocketTransport implements SubscriptionConnection {
     try {
       parsed = JSON.parse(text);
     } catch {
-      return this.malformed("not JSON");
+      this.malformed("not JSON");
+      return;
     }
     const messages = Array.isArray(parsed) ? parsed : [parsed];
-    if (messages.length === 0) return this.malformed("an empty array");
+    if (messages.length === 0) {
+      this.malformed("an empty array");
+      return;
+    }
     // Checked whole before any of it is used: a frame is either all answers we can place, or malformed.
     const answers: Array<{ entry: Pending; answer: JsonRpcAnswer; callerId: unknown }> = [];
     const notifications: JsonRpcNotification[] = [];
     for (const message of messages) {
       const m = message as Record<string, unknown> | null;
-      if (m === null || typeof m !== "object" || Array.isArray(m)) return this.malformed("not a JSON-RPC message");
+      if (m === null || typeof m !== "object" || Array.isArray(m)) {
+        this.malformed("not a JSON-RPC message");
+        return;
+      }
       if (typeof m.method === "string" && m.id === undefined) {
         notifications.push(m as unknown as JsonRpcNotification);
         continue;
       }
       const isAnswer = "result" in m || (m.error !== null && typeof m.error === "object");
-      if (!isAnswer || typeof m.id !== "number") return this.malformed(isAnswer ? `an answer with id ${shortJson(m.id)}${nodeMessage(m.error)}` : "not a JSON-RPC answer");
+      if (!isAnswer || typeof m.id !== "number") {
+        this.malformed(isAnswer ? `an answer with id ${shortJson(m.id)}${nodeMessage(m.error)}` : "not a JSON-RPC answer");
+        return;
+      }
       const entry = this.pending.get(m.id);
       if (!entry) {
         // Ours but given up (timed out, aborted): a late answer, not a broken node.
         if (Number.isSafeInteger(m.id) && m.id > 0 && m.id < this.nextId) continue;
-        return this.malformed(`an answer to id ${m.id}, which was never asked`);
+        this.malformed(`an answer to id ${m.id}, which was never asked`);
+        return;
       }
       answers.push({ entry, answer: m as unknown as JsonRpcAnswer, callerId: entry.callerIds.get(m.id) });
     }
@@ -325,9 +383,17 @@ export class SocketTransport implements SubscriptionConnection {
     this.link = undefined;
     this.generation++;
     this.subscriptions.clear();
-    const closedAfterWriting = Object.assign(new Error(`the connection to ${this.endpoint} closed after the request was written`), { cause });
+    const closedAfterWriting = Object.assign(new Error(`the connection to ${this.endpoint} closed after the request was written`), {
+      cause,
+    });
     for (const entry of this.takePending()) {
-      entry.reject(new ConnectionLostError("RPC_ERROR", `lost the connection to ${this.endpoint} while waiting for ${describeMethods(entry.methods)}`, { cause: closedAfterWriting }));
+      entry.reject(
+        new ConnectionLostError(
+          "RPC_ERROR",
+          `lost the connection to ${this.endpoint} while waiting for ${describeMethods(entry.methods)}`,
+          { cause: closedAfterWriting },
+        ),
+      );
     }
     if (this.options.reconnect === false) this.fail(new ChaincallError("RPC_ERROR", `lost the connection to ${this.endpoint}`, { cause }));
   }
