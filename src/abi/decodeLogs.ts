@@ -1,6 +1,6 @@
 import type { Interface, Log } from "ethers";
 import { createEventDecoder } from "../events/createLogDecoder.js";
-import { type JsonValue, toJsonValue } from "./formatValue.js";
+import { type JsonValue, namedArgs } from "./formatValue.js";
 
 /** A log decoded with a known ABI. */
 export interface DecodedLog {
@@ -29,10 +29,11 @@ export function decodeLogs(logs: readonly Log[], interfaces: readonly Interface[
     const base = { address: log.address, logIndex: log.index, topics: log.topics, data: log.data };
     const event = decodeEvent(log.topics, log.data);
     if (!event) return { ...base, args: {} };
-    const args: Record<string, JsonValue> = {};
-    event.fragment.inputs.forEach((input, i) => {
-      args[input.name || String(i)] = toJsonValue(event.args[i], input);
-    });
-    return { ...base, name: event.fragment.name, signature: event.fragment.format("sighash"), args };
+    return {
+      ...base,
+      name: event.fragment.name,
+      signature: event.fragment.format("sighash"),
+      args: namedArgs(event.fragment.inputs, event.args),
+    };
   });
 }

@@ -48,9 +48,7 @@ export function formatValue(value: unknown, param?: ParamType): string {
  */
 export function namedArgs(params: readonly ParamType[], values: ArrayLike<unknown>): Record<string, JsonValue> {
   const args: Record<string, JsonValue> = {};
-  params.forEach((param, i) => {
-    args[param.name || String(i)] = toJsonValue(values[i], param);
-  });
+  for (const [i, param] of params.entries()) args[param.name || String(i)] = toJsonValue(values[i], param);
   return args;
 }
 

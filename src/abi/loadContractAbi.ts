@@ -50,7 +50,7 @@ export function loadContractAbi(nameOrFile: string, abiDir: string): ContractAbi
 }
 
 /** Reads one ABI file (`.abi`, plain-ABI `.json`, or an artifact) with the rules of `readArtifact`. */
-export function readAbiFile(file: string): ContractAbi {
+function readAbiFile(file: string): ContractAbi {
   const artifact = readArtifact(file);
   let abi: Interface;
   try {

@@ -1,6 +1,7 @@
 import type { ConstructorFragment } from "ethers";
 import { ChaincallError } from "../errors/ChaincallError.js";
-import { type FunctionFragment, getAddress, type ParamType, parseUnits } from "./ethersAbi.js";
+import { readAddress } from "../utils/address.js";
+import { type FunctionFragment, type ParamType, parseUnits } from "./ethersAbi.js";
 
 /**
  * Turns command-line strings into values for a function's (or constructor's) parameters, checked against
@@ -79,17 +80,10 @@ function parseScalar(param: ParamType, input: unknown): unknown {
     throw new ArgumentProblem(`expected true or false, got ${show(input)}`);
   }
   if (type === "address") {
-    if (typeof input !== "string" || !/^0x[0-9a-fA-F]{40}$/.test(input))
-      throw new ArgumentProblem(`expected a 0x address of 40 hex digits, got ${show(input)}`);
-    const mixedCase = input.slice(2) !== input.slice(2).toLowerCase() && input.slice(2) !== input.slice(2).toUpperCase();
-    if (mixedCase) {
-      try {
-        return getAddress(input);
-      } catch {
-        throw new ArgumentProblem(`bad address checksum in ${input} (expected ${getAddress(input.toLowerCase())})`);
-      }
-    }
-    return getAddress(input.toLowerCase());
+    const read = readAddress(input);
+    if (read.ok) return read.address;
+    if (read.problem === "format") throw new ArgumentProblem(`expected a 0x address of 40 hex digits, got ${show(input)}`);
+    throw new ArgumentProblem(`bad address checksum in ${input as string} (expected ${read.expected})`);
   }
   if (type.startsWith("bytes")) {
     if (typeof input !== "string" || !/^0x([0-9a-fA-F]{2})*$/.test(input))
@@ -152,7 +146,7 @@ function exactUnits(amount: string, decimals: number, text: string): bigint {
 }
 
 /** The parameter list with types and names, e.g. `setYear(uint256 newYear)`. */
-export function describeParams(fragment: FunctionFragment | ConstructorFragment): string {
+function describeParams(fragment: FunctionFragment | ConstructorFragment): string {
   const name = fragment.type === "constructor" ? "constructor" : (fragment as FunctionFragment).name;
   return `${name}(${fragment.inputs.map((p) => p.format("full")).join(", ")})`;
 }

@@ -101,7 +101,7 @@ export function contractNameOf(file: string): string {
 }
 
 /** `text` without a leading UTF-8 byte-order mark. */
-export function stripBom(text: string): string {
+function stripBom(text: string): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 

@@ -1,4 +1,4 @@
-import type { Interface, TransactionResponse } from "ethers";
+import { formatEther, formatUnits, type Interface, type TransactionResponse } from "ethers";
 import type { Client } from "../client/connect.js";
 import { ChaincallError } from "../errors/ChaincallError.js";
 import { assertSendAllowed, guardedChainName } from "../tx/assertSendAllowed.js";
@@ -115,7 +115,6 @@ export async function confirmMainnet(
   const resolved = await resolveFees(client, options.overrides ?? {});
   const fees: TransactionOverrides =
     resolved.type === 0 ? resolved : { maxFeePerGas: resolved.maxFeePerGas, maxPriorityFeePerGas: resolved.maxPriorityFeePerGas };
-  const { formatEther, formatUnits } = await import("ethers");
   const gwei = (wei: bigint) => `${formatUnits(wei, "gwei")} gwei`;
   const total = sends.reduce((sum, s) => sum + s.value, 0n);
   const recipients = [

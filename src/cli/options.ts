@@ -80,7 +80,7 @@ export interface Globals {
 export const STREAMS_KEY = Symbol("chaincall.streams");
 
 /** Default of `--timeout`, in seconds. */
-export const DEFAULT_TIMEOUT_SECONDS = 60;
+const DEFAULT_TIMEOUT_SECONDS = 60;
 
 /**
  * Reads the global options, falling back to ETH_RPC_URL, ETH_CHAIN_ID and ETH_TIMEOUT.

@@ -2,10 +2,8 @@ import { ChaincallError } from "../errors/ChaincallError.js";
 import { cleanMessage } from "../errors/redact.js";
 import { errorJson } from "./errorJson.js";
 
-/** Exit codes (SPEC §4). */
-export const EXIT_OK = 0;
+/** The exit code of a runtime failure (SPEC §4); bad input is 2, declared on each error (`ChaincallError.exitCode`). */
 export const EXIT_FAILURE = 1;
-export const EXIT_USAGE = 2;
 
 /**
  * The one JSON codec of the CLI: bigints as decimal strings, byte arrays as hex, everything else as JSON.
@@ -49,7 +47,7 @@ let stdoutClosed = false;
  * the run still happens (sends are not cut off half-way), its output is dropped, and no EPIPE stack trace
  * is printed.
  */
-export const processStreams: OutputStreams = {
+const processStreams: OutputStreams = {
   stdout(text) {
     if (stdoutClosed) return;
     if (process.stdout.listenerCount("error") === 0) {

@@ -1,6 +1,6 @@
-import { getAddress } from "ethers";
 import { BLOCK_TAGS, type BlockSelector } from "../client/blockSelector.js";
 import { ChaincallError } from "../errors/ChaincallError.js";
+import { readAddress } from "../utils/address.js";
 
 // The one parser of what a user types for an address, a target, an account, a block or a transaction hash:
 // every command checks its input here, before any connection.
@@ -15,19 +15,12 @@ const NAME = /^[A-Za-z_$][A-Za-z0-9_$.-]*$/;
  * @example parseAddress("0x5fbdb2315678afecb367f032d93f642f64180aa3") // "0x5FbDB2315678afecb367f032d93F642f64180aa3"
  */
 export function parseAddress(text: string): string {
-  if (!/^0x[0-9a-fA-F]{40}$/.test(text))
-    throw new ChaincallError("INVALID_ARGUMENT", `invalid address "${text}" (expected 0x and 40 hex digits)`);
-  const body = text.slice(2);
-  if (body !== body.toLowerCase() && body !== body.toUpperCase()) {
-    try {
-      return getAddress(text);
-    } catch {
-      throw new ChaincallError("INVALID_ARGUMENT", `bad checksum in address ${text}`, {
-        metaMessages: [`hint: did you mean ${getAddress(text.toLowerCase())}?`],
-      });
-    }
-  }
-  return getAddress(text.toLowerCase());
+  const read = readAddress(text);
+  if (read.ok) return read.address;
+  if (read.problem === "format") throw new ChaincallError("INVALID_ARGUMENT", `invalid address "${text}" (expected 0x and 40 hex digits)`);
+  throw new ChaincallError("INVALID_ARGUMENT", `bad checksum in address ${text}`, {
+    metaMessages: [`hint: did you mean ${read.expected}?`],
+  });
 }
 
 /** A `<target>` checked: a name (ABI and address book entry), an address, or both. */
@@ -121,7 +114,7 @@ export function parseBlock(value: string | undefined, options: ParseBlockOptions
  * A block number as decimal or 0x hex, within JavaScript's safe integers; undefined when `value` is not one.
  * @example parseBlockNumber("0x10") // 16
  */
-export function parseBlockNumber(value: string): number | undefined {
+function parseBlockNumber(value: string): number | undefined {
   if (!/^(\d{1,16}|0x[0-9a-fA-F]{1,13})$/.test(value)) return undefined;
   const n = Number(value.startsWith("0x") ? BigInt(value) : value);
   return Number.isSafeInteger(n) ? n : undefined;

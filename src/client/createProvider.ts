@@ -1,5 +1,4 @@
 import {
-  getAddress,
   type Interface,
   JsonRpcApiProvider,
   type JsonRpcError,
@@ -13,6 +12,7 @@ import {
 import { ChaincallError } from "../errors/ChaincallError.js";
 import { textSays } from "../errors/nodeMessages.js";
 import { toChaincallError } from "../errors/toChaincallError.js";
+import { readAddress } from "../utils/address.js";
 import { isDevChain } from "../utils/isDevChain.js";
 import { type BatchOptions, ReadBatcher } from "./batch/ReadBatcher.js";
 import type { Transport } from "./transport/types.js";
@@ -202,12 +202,9 @@ const checkedAddresses = new Map<string, string>();
 function checkedAddress(value: string): string | null {
   let checked = checkedAddresses.get(value);
   if (checked) return checked;
-  if (!/^0x[0-9a-fA-F]{40}$/.test(value)) return null;
-  try {
-    checked = getAddress(value);
-  } catch {
-    return null;
-  }
+  const read = readAddress(value);
+  if (!read.ok) return null;
+  checked = read.address;
   if (checkedAddresses.size >= 10_000) checkedAddresses.clear();
   checkedAddresses.set(value, checked);
   return checked;

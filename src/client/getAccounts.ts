@@ -1,6 +1,7 @@
 import { getAddress } from "ethers";
 import { checkClient } from "../errors/assertArgument.js";
 import { ChaincallError } from "../errors/ChaincallError.js";
+import { ADDRESS_PATTERN } from "../utils/address.js";
 import type { Client } from "./connect.js";
 
 /**
@@ -13,7 +14,7 @@ import type { Client } from "./connect.js";
 export async function getAccounts(client: Client): Promise<string[]> {
   checkClient(client);
   const raw: unknown = await client.provider.send("eth_accounts", []);
-  if (!Array.isArray(raw) || raw.some((a) => typeof a !== "string" || !/^0x[0-9a-fA-F]{40}$/.test(a))) {
+  if (!Array.isArray(raw) || raw.some((a) => typeof a !== "string" || !ADDRESS_PATTERN.test(a))) {
     throw new ChaincallError("RPC_ERROR", "the node answered eth_accounts with something other than a list of addresses");
   }
   return (raw as string[]).map((a) => getAddress(a.toLowerCase()));

@@ -43,7 +43,7 @@ export async function readAccountQuantity(
  * A JSON-RPC quantity as a bigint, or an `RPC_ERROR` naming the node: a garbled answer is never a number.
  * @example parseQuantity("0x10", "eth_getBalance", endpoint) // 16n
  */
-export function parseQuantity(value: unknown, method: string, endpoint: string): bigint {
+function parseQuantity(value: unknown, method: string, endpoint: string): bigint {
   if (typeof value === "string" && /^0x[0-9a-fA-F]{1,64}$/.test(value)) return BigInt(value);
   throw new ChaincallError("RPC_ERROR", `${endpoint} answered ${method} with ${describeAnswer(value)}, not a quantity (0x-hex)`);
 }

@@ -38,7 +38,7 @@ export async function getBlockNumber(client: Client, parameters: GetBlockNumberP
  * integer), or an `RPC_ERROR` naming the node: a garbled answer must never print as `NaN` or `Infinity`.
  * @example parseBlockQuantity("0x10", "eth_blockNumber", "http://127.0.0.1:8545") // 16
  */
-export function parseBlockQuantity(value: unknown, method: string, endpoint: string): number {
+function parseBlockQuantity(value: unknown, method: string, endpoint: string): number {
   if (typeof value === "string" && /^0x(0|[1-9a-fA-F][0-9a-fA-F]{0,12})$/.test(value)) return Number(value);
   throw new ChaincallError(
     "RPC_ERROR",

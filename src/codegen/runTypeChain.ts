@@ -7,7 +7,7 @@ import type { StagedContract } from "./collectInputs.js";
 import { displayPath, firstLine, truncate } from "./helpers.js";
 
 /** The TypeChain target chaincall generates with. */
-export const TARGET_PACKAGE = "@typechain/ethers-v6";
+const TARGET_PACKAGE = "@typechain/ethers-v6";
 
 /** A file TypeChain generated, in the staging folder. */
 export interface GeneratedFile {

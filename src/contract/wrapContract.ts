@@ -3,6 +3,7 @@ import { assertArgument } from "../errors/assertArgument.js";
 import { ChaincallError } from "../errors/ChaincallError.js";
 import { toChaincallError } from "../errors/toChaincallError.js";
 import { boundBindingWait } from "../tx/buildResponse.js";
+import { ADDRESS_PATTERN } from "../utils/address.js";
 import { type ArgumentGuard, booleanGuard } from "./booleanGuard.js";
 import { cacheSelectors } from "./cacheSelectors.js";
 import { type BindingCall, diagnoseArguments, toBindingError, toBindingErrorSync } from "./toBindingError.js";
@@ -73,7 +74,7 @@ class ContractWrapper<T extends BaseContract> implements ProxyHandler<T> {
       for (const key of [f.name, f.format("sighash")]) if (!isMember(key)) this.functionKeys.add(key);
     });
     const target = contract.target;
-    this.address = typeof target === "string" && /^0x[0-9a-fA-F]{40}$/.test(target) ? target : undefined;
+    this.address = typeof target === "string" && ADDRESS_PATTERN.test(target) ? target : undefined;
   }
 
   get(target: T, prop: string | symbol, receiver: unknown): unknown {

@@ -21,7 +21,7 @@ export type ErrorCode =
   | "JOURNAL_ERROR";
 
 /** Codes that mean "the caller gave bad input" (the CLI exits 2 for these, 1 for the rest). */
-export const USAGE_ERROR_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(["INVALID_ARGUMENT", "NOT_FOUND"]);
+const USAGE_ERROR_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(["INVALID_ARGUMENT", "NOT_FOUND"]);
 
 /**
  * Why an `RPC_ERROR` happened, when chaincall knows more than its code says: `"unreachable"` means no node

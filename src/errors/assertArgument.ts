@@ -1,5 +1,5 @@
 import { Fragment, Interface } from "ethers/abi";
-import { getAddress } from "ethers/address";
+import { readAddress } from "../utils/address.js";
 import { ChaincallError } from "./ChaincallError.js";
 import { PRIVATE_KEY_SHAPE } from "./redact.js";
 
@@ -97,16 +97,10 @@ export function checkString(value: unknown, name: string, options: ShowOptions =
  * @example checkAddress("0x5fbdb2315678afecb367f032d93f642f64180aa3", "parameters.address") // "0x5FbDB…"
  */
 export function checkAddress(value: unknown, name: string): string {
-  assertArgument(typeof value === "string" && /^0x[0-9a-fA-F]{40}$/.test(value), name, "an address (0x and 40 hex digits)", value);
-  const body = value.slice(2);
-  if (body !== body.toLowerCase() && body !== body.toUpperCase()) {
-    try {
-      return getAddress(value);
-    } catch (err) {
-      throw invalidArgument(name, "an address with a valid EIP-55 checksum (or all one case)", value, {}, err);
-    }
-  }
-  return getAddress(value.toLowerCase());
+  const read = readAddress(value);
+  if (read.ok) return read.address;
+  if (read.problem === "format") throw invalidArgument(name, "an address (0x and 40 hex digits)", value);
+  throw invalidArgument(name, "an address with a valid EIP-55 checksum (or all one case)", value);
 }
 
 /**

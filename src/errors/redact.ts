@@ -83,7 +83,7 @@ function redactCredentialFields(text: string): string {
  * and the Unicode bidirectional overrides, each as `\xNN` or `\uNNNN`.
  * @example escapeControlCharacters("a\u001b[2Jb") // "a\\x1b[2Jb"
  */
-export function escapeControlCharacters(text: string): string {
+function escapeControlCharacters(text: string): string {
   return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (ch) => {
     const code = ch.charCodeAt(0);
     return code <= 0xff ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u${code.toString(16).padStart(4, "0")}`;
@@ -91,7 +91,7 @@ export function escapeControlCharacters(text: string): string {
 }
 
 /** How many characters of a long message are kept (see `cleanMessage`). */
-export const MESSAGE_KEEP = 500;
+const MESSAGE_KEEP = 500;
 
 /**
  * `redact`, then cuts a long text (a node's 5 MB error page) to its first `keep` characters plus

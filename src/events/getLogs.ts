@@ -162,7 +162,7 @@ export function clientRequest(client: Client): RpcRequest {
 }
 
 /** Checks a block spec without asking the node; returns its number, or undefined for a tag. */
-export function checkBlockSpec(block: unknown, name: string): number | undefined {
+function checkBlockSpec(block: unknown, name: string): number | undefined {
   if (typeof block === "bigint" || typeof block === "number") {
     const n = Number(block);
     if (!Number.isSafeInteger(n) || n < 0)
@@ -179,7 +179,7 @@ export function checkBlockSpec(block: unknown, name: string): number | undefined
 }
 
 /** Resolves a block spec to a number (tags through the node). */
-export async function resolveBlock(request: RpcRequest, block: BlockSpec, name: string, signal?: AbortSignal): Promise<number> {
+async function resolveBlock(request: RpcRequest, block: BlockSpec, name: string, signal?: AbortSignal): Promise<number> {
   const n = checkBlockSpec(block, name);
   if (n !== undefined) return n;
   if (block === "earliest") return 0;

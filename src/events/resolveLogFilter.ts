@@ -1,6 +1,7 @@
-import { EventFragment, getAddress, Interface, type InterfaceAbi } from "ethers";
+import { EventFragment, Interface, type InterfaceAbi } from "ethers";
 import { assertArgument, checkAbis, checkObject } from "../errors/assertArgument.js";
 import { ChaincallError } from "../errors/ChaincallError.js";
+import { readAddress } from "../utils/address.js";
 
 /** Which logs: the filter part shared by `getLogs` and `watchLogs`. */
 export interface LogFilter {
@@ -106,11 +107,9 @@ function checkTopics(topics: unknown): (string | string[] | null)[] {
 }
 
 function checkAddress(address: string): string {
-  try {
-    return getAddress(address).toLowerCase();
-  } catch (err) {
-    throw new ChaincallError("INVALID_ARGUMENT", `not an address (or a wrong checksum): ${JSON.stringify(address)}`, { cause: err });
-  }
+  const read = readAddress(address);
+  if (read.ok) return read.address.toLowerCase();
+  throw new ChaincallError("INVALID_ARGUMENT", `not an address (or a wrong checksum): ${JSON.stringify(address)}`);
 }
 
 function findEvent(event: string | EventFragment, interfaces: readonly Interface[]): EventFragment {

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { getAddress } from "ethers";
 import { assertArgument, checkAddress, checkHex, checkInteger, checkObject, checkString } from "../errors/assertArgument.js";
 import { ChaincallError } from "../errors/ChaincallError.js";
+import { ADDRESS_PATTERN } from "../utils/address.js";
 import { isDevChain } from "../utils/isDevChain.js";
 import { checkNodeIdentity, matchIdentity, type NodeIdentity, shortGenesis } from "./nodeIdentity.js";
 
@@ -106,7 +107,7 @@ function readBookFile(path: string): AddressBook {
   for (const [name, entry] of Object.entries(parsed as Record<string, unknown>)) {
     // Accept the short form { "Name": "0x…" } as well as full entries.
     const address = typeof entry === "string" ? entry : (entry as Deployment | null)?.address;
-    if (typeof address !== "string" || !/^0x[0-9a-fA-F]{40}$/.test(address)) {
+    if (typeof address !== "string" || !ADDRESS_PATTERN.test(address)) {
       throw new ChaincallError("INVALID_ARGUMENT", `${path}: entry "${name}" has no valid address`);
     }
     const value =

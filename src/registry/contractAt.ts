@@ -23,7 +23,7 @@ export interface ContractAtParameters {
 }
 
 /** The address book folder used when none is given, relative to the working directory. */
-export const DEFAULT_DEPLOYMENTS_DIR = "deployments";
+const DEFAULT_DEPLOYMENTS_DIR = "deployments";
 
 /**
  * The typed binding of a contract named in the address book (`deployments/<chainId>.json`) of the client's

@@ -52,7 +52,7 @@ export async function getTransaction(client: Client, parameters: GetTransactionP
  * arguments; null otherwise (no selector, or no ABI fits).
  * @example decodeTransactionInput([iface], "0x7f3d1a83…07e5", 0n)?.args // [2021n]
  */
-export function decodeTransactionInput(abis: readonly Interface[], data: string, value: bigint): DecodedCall | null {
+function decodeTransactionInput(abis: readonly Interface[], data: string, value: bigint): DecodedCall | null {
   if (data.length < 10) return null;
   for (const iface of abis) {
     try {

@@ -5,7 +5,7 @@ import type { Globals } from "../options.js";
 import { type PreparedTarget, prepareTarget } from "../target.js";
 
 // The fields of one input line.
-export const FIELDS = ["target", "function", "args", "send", "value", "gasLimit", "force"];
+const FIELDS = ["target", "function", "args", "send", "value", "gasLimit", "force"];
 
 /** One checked input line of `batch`. */
 export interface Line {

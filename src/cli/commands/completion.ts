@@ -36,7 +36,7 @@ export const completionCommand: CommandModule = {
  * The completion script for `shell`, for the program `name` (found on PATH when completing).
  * @example completionScript("bash", "chaincall") // "###-begin-chaincall-completions-###\n…"
  */
-export function completionScript(shell: Shell, name: string): string {
+function completionScript(shell: Shell, name: string): string {
   const fn = `_${name.replace(/[^A-Za-z0-9_]/g, "_")}_completions`;
   if (shell === "zsh") {
     return `#compdef ${name}

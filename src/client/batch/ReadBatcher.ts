@@ -299,7 +299,7 @@ function isUnanswered(err: unknown): boolean {
  * does not know, creation code in eth_call refused), "tooBig" when this one was too large (gas cap, code
  * or request size), "failed" otherwise (its reads go plain, nothing is learned).
  */
-export function classifyAggregateFailure(err: unknown): "broken" | "tooBig" | "failed" {
+function classifyAggregateFailure(err: unknown): "broken" | "tooBig" | "failed" {
   // What the node said, along the whole cause chain (a translated revert's own message is "execution
   // reverted: no reason given"; the node's words are further down). The wordings: NODE_MESSAGES.
   if (nodeSaid(err, "aggregateBroken")) return "broken";

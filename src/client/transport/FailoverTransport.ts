@@ -42,7 +42,7 @@ export interface FailoverOptions {
 const MIN_ATTEMPT_MS = 5;
 
 /** How long a failed member is skipped before it is tried again: 30 s. */
-export const DEFAULT_COOLDOWN_MS = 30_000;
+const DEFAULT_COOLDOWN_MS = 30_000;
 
 /** What a `FailoverTransport` knows of one member, as `status()` gives it. */
 export interface MemberStatus {
