@@ -122,9 +122,13 @@ class TransportProvider extends JsonRpcApiProvider {
   enableBatching(options: BatchOptions): void {
     this.batcher = new ReadBatcher(
       {
-        // Straight to JSON-RPC: ethers' request formatting would turn the (large) calldata into bytes and back.
+        // Straight to the transport: ethers' request formatting would turn the (large) calldata into bytes and
+        // back, and its request queue would hold the aggregate for a timer tick. Errors as from `send`.
         call: (transaction, blockTag) =>
-          this.send("eth_call", [transaction.to ? { to: transaction.to, data: transaction.data } : { data: transaction.data }, blockTag]),
+          this.sendNow("eth_call", [
+            transaction.to ? { to: transaction.to, data: transaction.data } : { data: transaction.data },
+            blockTag,
+          ]) as Promise<string>,
         revertError: (read, blockTag, data) =>
           this.getRpcError(
             { method: "eth_call", params: [{ to: read.to, data: read.data }, blockTag], id: 0, jsonrpc: "2.0" },
