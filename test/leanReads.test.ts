@@ -1,7 +1,8 @@
 import { expect } from "chai";
-import { type BaseContract, Contract, type Interface, JsonRpcProvider, Result, Typed } from "ethers";
+import { type BaseContract, Contract, Interface, JsonRpcProvider, Result, Typed } from "ethers";
 import type { LocalNode } from "../scripts/lib/localNode";
 import { type Client, connect, isChaincallError } from "../src";
+import { compileLeanRead, NOT_LEAN } from "../src/contract/compileLeanRead";
 import { CallDemo__factory, Echo__factory, Oracle__factory, Reader__factory, Vault__factory } from "../typechain-types";
 import { type CountingProxy, countingProxy } from "./fixtures/countingProxy";
 import { anvil, DEV_ACCOUNT, devClient, hardhat, isolateState } from "./fixtures/nodes";
@@ -92,6 +93,92 @@ interface Case {
   fn: string;
   args: () => unknown[];
 }
+
+describe("lean coders: every calldata and result they give is ethers' own, the rest they leave to ethers", () => {
+  const iface = new Interface([
+    "function u(uint8 a, uint64 b, uint256 c) view returns (uint8)",
+    "function i(int8 a, int128 b, int256 c) view returns (int16, int256)",
+    "function s(address who, bool flag, bytes4 tag, bytes32 word) view returns (address, bool, bytes4, bytes32)",
+  ]);
+  const random = seeded(0xc0de);
+  const bytes = (n: number): unknown[] => [
+    `0x${"ab".repeat(n)}`,
+    `0x${"AB".repeat(n)}`,
+    `0x${"ab".repeat(n + 1)}`,
+    "0x",
+    new Uint8Array(n),
+    "zz",
+  ];
+  const pools: Record<string, unknown[][]> = {
+    u: [uints(8), uints(64), uints(256)],
+    i: [ints(8), ints(128), ints(256)],
+    s: [addresses, [true, false, 1, "true", null], bytes(4), bytes(32)],
+  };
+  const word = (n: bigint): string => n.toString(16).padStart(64, "0");
+  const answers = [
+    "0x",
+    "0x1",
+    `0x${word(2020n)}`,
+    `0x${word(2020n).toUpperCase()}`,
+    `0x${word(2020n).slice(0, 63)} `,
+    `0x${word(2020n)}00`,
+    `0x${word(2020n)}${word(1n)}`,
+    `0x${"f".repeat(64)}`,
+    `0x${"f".repeat(64)}${"f".repeat(64)}`,
+    `0x${word(0xabcn)}${word(1n)}${word(0xdeadn)}${"12".repeat(32)}`,
+    `0x${word(0xabcn)}${word(2n)}${"ff".repeat(32)}${"12".repeat(32)}`,
+    `0x${"1".repeat(64)}${word(0n)}${"AB".repeat(32)}${"CD".repeat(32)}`,
+    `0x${"gg".repeat(32)}`,
+    `0x${"0".repeat(62)}zz`,
+  ];
+
+  it("1,500 random argument lists: lean calldata equals ethers' encodeFunctionData, or the lean coder hands over", () => {
+    let lean = 0;
+    for (let n = 0; n < 500; n++) {
+      for (const name of ["u", "i", "s"]) {
+        const fragment = iface.getFunction(name)!;
+        const args = pools[name].map((pool) => random.pick(pool));
+        const data = compileLeanRead(fragment)!.encode(args);
+        let expected: string | undefined;
+        try {
+          // bool: chaincall's bindings refuse anything but a boolean before ethers sees it.
+          if (fragment.inputs.some((p, k) => p.type === "bool" && typeof args[k] !== "boolean")) throw new Error("not a boolean");
+          expected = iface.encodeFunctionData(fragment, args);
+        } catch {
+          expected = undefined;
+        }
+        if (data !== undefined) {
+          lean++;
+          expect(data, `${name}(${args.map(String).join(", ")})`).to.equal(expected);
+        }
+      }
+    }
+    expect(lean, "argument lists the lean coder encoded").to.be.greaterThan(100);
+  });
+
+  it("answers: a lean result equals ethers' decodeFunctionResult; what ethers refuses the lean decoder hands over", () => {
+    let lean = 0;
+    for (const name of ["u", "i", "s"]) {
+      const fragment = iface.getFunction(name)!;
+      for (const answer of answers) {
+        const value = compileLeanRead(fragment)!.decode(answer);
+        let expected: unknown;
+        let refused = false;
+        try {
+          const result = iface.decodeFunctionResult(fragment, answer);
+          expected = result.length === 1 ? result[0] : result;
+        } catch {
+          refused = true;
+        }
+        if (value === NOT_LEAN) continue;
+        lean++;
+        expect(refused, `${name} ← ${answer}: ethers refuses it`).to.equal(false);
+        expect(plain(value), `${name} ← ${answer}`).to.deep.equal(plain(expected));
+      }
+    }
+    expect(lean, "answers the lean decoder took").to.be.greaterThan(8);
+  });
+});
 
 for (const [label, node] of [
   ["Hardhat", hardhat],

@@ -20,7 +20,15 @@ export interface LeanRead {
 export const NOT_LEAN: unique symbol = Symbol("chaincall.notLean");
 
 type Encoder = (value: unknown) => string | undefined;
+/** Decodes one 64-digit word (lower-case hex; any case for integers). */
 type Decoder = (word: string) => unknown;
+
+interface StaticCoder {
+  encode: Encoder;
+  decode: Decoder;
+  /** An integer type: its decoder reads the word with BigInt, which refuses anything but hex digits. */
+  integer?: boolean;
+}
 
 const ZERO_WORD = "0".repeat(64);
 const TWO_256 = 1n << 256n;
@@ -53,10 +61,12 @@ function build(fragment: FunctionFragment): LeanRead | null {
     encoders.push(coder.encode);
   }
   const decoders: Decoder[] = [];
+  let integersOnly = true;
   for (const param of fragment.outputs) {
     const coder = staticCoder(param);
     if (!coder) return null;
     decoders.push(coder.decode);
+    integersOnly &&= coder.integer === true;
   }
   const selector = fragment.selector;
   const keys = fragment.outputs.map((param) => param.name || null);
@@ -74,21 +84,30 @@ function build(fragment: FunctionFragment): LeanRead | null {
     },
     decode(hex) {
       // ethers decodes whole words only, and at least as many as the outputs (extra ones are ignored).
-      if (typeof hex !== "string" || (hex.length - 2) % 64 !== 0 || hex.length < 2 + 64 * count || !HEX_ANSWER.test(hex)) return NOT_LEAN;
-      const body = hex.toLowerCase();
-      if (count === 1) return decoders[0](body.slice(2, 66));
-      const values: unknown[] = [];
-      for (let i = 0; i < count; i++) {
-        const value = decoders[i](body.slice(2 + 64 * i, 66 + 64 * i));
-        if (value === NOT_LEAN) return NOT_LEAN;
-        values.push(value);
+      if (typeof hex !== "string" || (hex.length - 2) % 64 !== 0 || hex.length < 2 + 64 * count || !hex.startsWith("0x")) return NOT_LEAN;
+      // Integers need no check of the digits (BigInt refuses a non-hex one: then ethers decides); the rest does.
+      let body = hex;
+      if (!integersOnly) {
+        if (!HEX_ANSWER.test(hex)) return NOT_LEAN;
+        body = hex.toLowerCase();
       }
-      return Result.fromItems(values, keys);
+      try {
+        if (count === 1) return decoders[0](body.length === 66 ? body.slice(2) : body.slice(2, 66));
+        const values: unknown[] = [];
+        for (let i = 0; i < count; i++) {
+          const value = decoders[i](body.slice(2 + 64 * i, 66 + 64 * i));
+          if (value === NOT_LEAN) return NOT_LEAN;
+          values.push(value);
+        }
+        return Result.fromItems(values, keys);
+      } catch {
+        return NOT_LEAN;
+      }
     },
   };
 }
 
-function staticCoder(param: ParamType): { encode: Encoder; decode: Decoder } | null {
+function staticCoder(param: ParamType): StaticCoder | null {
   const type = param.type;
   if (type === "bool") return { encode: encodeBool, decode: (word) => word !== ZERO_WORD };
   if (type === "address") return { encode: encodeAddress, decode: decodeAddress };
@@ -114,36 +133,49 @@ function toBigint(value: unknown): bigint | undefined {
   return typeof value === "number" && Number.isSafeInteger(value) ? BigInt(value) : undefined;
 }
 
-function uintCoder(bits: number): { encode: Encoder; decode: Decoder } {
+function uintCoder(bits: number): StaticCoder {
   const max = (1n << BigInt(bits)) - 1n;
   return {
+    integer: true,
     encode(value) {
       const n = toBigint(value);
       return n === undefined || n < 0n || n > max ? undefined : n.toString(16).padStart(64, "0");
     },
     // Like ethers, the bits above the type's width are ignored.
-    decode: bits === 256 ? (word) => BigInt(`0x${word}`) : (word) => BigInt(`0x${word}`) & max,
+    decode: bits === 256 ? (word) => readWord(word) : (word) => readWord(word) & max,
   };
 }
 
-function intCoder(bits: number): { encode: Encoder; decode: Decoder } {
+function intCoder(bits: number): StaticCoder {
   const width = BigInt(bits);
   const bound = (1n << (width - 1n)) - 1n;
   const mask = (1n << width) - 1n;
   return {
+    integer: true,
     encode(value) {
       const n = toBigint(value);
       if (n === undefined || n > bound || n < -bound - 1n) return undefined;
       return (n < 0n ? n + TWO_256 : n).toString(16).padStart(64, "0");
     },
     decode(word) {
-      const n = BigInt(`0x${word}`) & mask;
+      const n = readWord(word) & mask;
       return n > bound ? n - mask - 1n : n;
     },
   };
 }
 
-function fixedBytesCoder(size: number): { encode: Encoder; decode: Decoder } {
+/**
+ * A word as an unsigned integer. BigInt refuses every non-hex digit but trailing white space, which it trims:
+ * the last digit is checked, so a word ethers would refuse throws here too (and ethers decides).
+ */
+function readWord(word: string): bigint {
+  const last = word.charCodeAt(63);
+  const hex = (last >= 48 && last <= 57) || (last >= 97 && last <= 102) || (last >= 65 && last <= 70);
+  if (!hex) throw new SyntaxError("not a hex word");
+  return BigInt(`0x${word}`);
+}
+
+function fixedBytesCoder(size: number): StaticCoder {
   const pattern = new RegExp(`^0x[0-9a-fA-F]{${size * 2}}$`);
   return {
     encode: (value) => (typeof value === "string" && pattern.test(value) ? value.slice(2).toLowerCase().padEnd(64, "0") : undefined),
