@@ -61,6 +61,7 @@ import { type LocalNode, startAnvil, startGanache, startHardhatNode } from "../l
 import { type Call, describeFailure, jsonRpcOverFetch } from "./benchRpc";
 import { median, parseBenchOptions, positiveInteger, progress } from "./benchSupport";
 import { type DelayProxy, startDelayProxy } from "./delayProxy";
+import { watchNode } from "./nodeWatchdog";
 import { type RawHttp, rawHttp } from "./rawHttp";
 
 /** Account 0 of the dev mnemonic both nodes use ("test test … junk"): a public test key, funded on both. */
@@ -257,7 +258,14 @@ function contenders(reads: number): Contender[] {
           ? skip(`skipped above ${HEAVY_READS} reads: ran out of its 4 GB heap at 20,000 (exit 134)`)
           : viaViem(setup, { multicall: { batchSize: VIEM_LARGE_MULTICALL_BYTES } }),
     },
-    { name: "viem multicall + batch: true", group: "viem", prepare: (setup) => viaViem(setup, { multicall: true, httpBatch: true }) },
+    {
+      name: "viem multicall + batch: true",
+      group: "viem",
+      prepare: (setup) =>
+        reads > HEAVY_READS
+          ? skip(`skipped above ${HEAVY_READS} reads: ran out of its 4 GB heap at 20,000 (exit 134)`)
+          : viaViem(setup, { multicall: true, httpBatch: true }),
+    },
     { name: "raw Multicall3 aggregate3", group: "raw", prepare: (setup) => viaRawMulticall(setup, "hand") },
     {
       name: "raw Multicall3, ethers coder",
@@ -753,11 +761,13 @@ function parseOptions(argv: string[]): Options {
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   let node: LocalNode | undefined;
+  let unwatch: (() => void) | undefined;
   // Ctrl-C: stop the node, then leave (a node still starting is killed by localNode's exit hook).
   process.once("SIGINT", () => void (node?.stop() ?? Promise.resolve()).finally(() => process.exit(130)));
   try {
     progress(options, `starting ${options.node} …`);
     node = await (options.node === "anvil" ? startAnvil({ ipc: false }) : options.node === "ganache" ? startGanache() : startHardhatNode());
+    unwatch = watchNode(node.pid);
     const { version, multicallInstalled, lines } = await runOnNode(node, options);
     const verdict = judge(lines);
     const report: Report = { options, node: options.node, version, multicallInstalled, lines, verdict };
@@ -774,6 +784,7 @@ async function main(): Promise<void> {
     process.exitCode = wrong.length > 0 || unmeasured ? 1 : 0;
   } finally {
     await node?.stop();
+    unwatch?.();
   }
 }
 
