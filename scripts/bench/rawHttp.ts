@@ -22,6 +22,7 @@ export function rawHttp(rpcUrl: string, timeoutMs: number): RawHttp {
   const url = new URL(rpcUrl);
   if (url.protocol !== "http:") throw new Error(`rawHttp takes an http:// URL, got ${url.protocol}`);
   const agent = new Agent({ keepAlive: true });
+  const guarded = new WeakSet<object>();
   const post = (body: string): Promise<unknown> =>
     new Promise((resolve, reject) => {
       const bytes = Buffer.from(body, "utf8");
@@ -44,6 +45,13 @@ export function rawHttp(rpcUrl: string, timeoutMs: number): RawHttp {
       req.setHeader("content-type", "application/json");
       req.setHeader("content-length", bytes.length);
       req.on("timeout", () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+      // A node that answers a refused (huge) batch and closes before reading it all leaves the rest of the
+      // write to fail on a socket no request owns any more: the request already settled, the error is moot.
+      req.on("socket", (socket) => {
+        if (guarded.has(socket)) return;
+        guarded.add(socket);
+        socket.on("error", () => undefined);
+      });
       req.on("error", reject);
       req.end(bytes);
     });

@@ -1,6 +1,7 @@
 // Benchmark of concurrent typed reads, side by side on ONE node (SPEC target: "typed concurrent reads through
 // the bindings: ≥ 0.5 × the raw limit (best of one big Multicall3 call or raw JSON-RPC batches) in the same
-// run, and ≥ 2 × viem's best configuration").
+// run, and ≥ 2 × viem's best configuration"; issue 14 raised it to ≥ 0.7 × raw and ≥ 2 × viem, and behind
+// 20 ms of latency ≥ 0.8 × raw and ≥ 1.5 × viem: the verdict line judges by these).
 //
 // One Anvil (or, with `--node hardhat` or `--node ganache`, one Hardhat node or one Ganache, for information) is started; a CallDemo is deployed
 // there from a dev key and Multicall3 is installed at its canonical address. Every contender then issues N
@@ -73,8 +74,9 @@ const DEPOSIT = 4_242n;
 /** Above this many reads, the configurations that run out of memory or time are skipped (the reason is printed). */
 const HEAVY_READS = 5_000;
 /** The SPEC targets: chaincall / raw limit, and chaincall / viem's best configuration. */
-const TARGET_RAW_RATIO = 0.5;
-const TARGET_VIEM_RATIO = 2;
+const TARGETS = { raw: 0.7, viem: 2 };
+/** Issue 14's targets behind latency (`--latency`). */
+const LATENCY_TARGETS = { raw: 0.8, viem: 1.5 };
 /** viem's multicall batchSize of the "large" configuration, in calldata bytes (getYear is 4 bytes a read). */
 const VIEM_LARGE_MULTICALL_BYTES = 64 * 1024;
 /** viem's http transport default batchSize (requests per JSON-RPC batch). */
@@ -245,7 +247,10 @@ function contenders(reads: number): Contender[] {
     list.push({
       name: `viem batch: { batchSize: ${reads} }`,
       group: "viem",
-      prepare: (setup) => viaViem(setup, { httpBatch: { batchSize: reads } }),
+      prepare: (setup) =>
+        reads > HEAVY_READS
+          ? skip(`skipped above ${HEAVY_READS} reads: Anvil refuses a JSON-RPC batch of 20,000 ("Invalid request"), ~10 s a round`)
+          : viaViem(setup, { httpBatch: { batchSize: reads } }),
     });
   }
   list.push(
@@ -274,7 +279,8 @@ function contenders(reads: number): Contender[] {
         reads > HEAVY_READS ? skip(`skipped above ${HEAVY_READS} reads: seconds per round`) : viaRawMulticall(setup, "ethers"),
     },
   );
-  for (const size of [...new Set([...RAW_BATCH_SIZES.filter((s) => s < reads), reads])]) {
+  // One batch of N too, up to a size nodes take (Anvil refuses a batch of 20,000).
+  for (const size of [...new Set([...RAW_BATCH_SIZES.filter((s) => s < reads), Math.min(reads, HEAVY_READS)])]) {
     list.push({ name: `raw JSON-RPC batches of ${size}`, group: "raw", prepare: (setup) => viaRawBatches(setup, size) });
   }
   return list;
@@ -632,7 +638,8 @@ function best(lines: Line[], group: Group): Line | undefined {
   return lines.filter((l) => l.group === group && !l.error && l.readsPerSecond > 0).sort((a, b) => b.readsPerSecond - a.readsPerSecond)[0];
 }
 
-function judge(lines: Line[]): Verdict {
+function judge(lines: Line[], latency: number): Verdict {
+  const targets = latency > 0 ? LATENCY_TARGETS : TARGETS;
   const chaincallLine = lines.find((l) => l.contender === "chaincall binding" && !l.error && l.readsPerSecond > 0);
   const raw = best(lines, "raw");
   const viem = best(lines, "viem");
@@ -650,10 +657,10 @@ function judge(lines: Line[]): Verdict {
     viemBest: viem ? { contender: viem.contender, readsPerSecond: viem.readsPerSecond } : null,
     rawRatio,
     viemRatio,
-    targetRawRatio: TARGET_RAW_RATIO,
-    targetViemRatio: TARGET_VIEM_RATIO,
-    rawMet: rawRatio !== null && rawRatio >= TARGET_RAW_RATIO,
-    viemMet: viemRatio !== null && viemRatio >= TARGET_VIEM_RATIO,
+    targetRawRatio: targets.raw,
+    targetViemRatio: targets.viem,
+    rawMet: rawRatio !== null && rawRatio >= targets.raw,
+    viemMet: viemRatio !== null && viemRatio >= targets.viem,
   };
 }
 
@@ -713,7 +720,7 @@ function printVerdict(report: Report): void {
     );
   }
   console.log(
-    `\nSPEC "typed concurrent reads": chaincall/raw limit ${ratio(v.rawRatio)} (target ≥ ${v.targetRawRatio}): ${met(v.rawMet, v.rawRatio)}; ` +
+    `\ntyped concurrent reads (issue 14 targets): chaincall/raw limit ${ratio(v.rawRatio)} (target ≥ ${v.targetRawRatio}): ${met(v.rawMet, v.rawRatio)}; ` +
       `chaincall/viem best ${ratio(v.viemRatio)} (target ≥ ${v.targetViemRatio}): ${met(v.viemMet, v.viemRatio)}${info}`,
   );
 }
@@ -769,7 +776,7 @@ async function main(): Promise<void> {
     node = await (options.node === "anvil" ? startAnvil({ ipc: false }) : options.node === "ganache" ? startGanache() : startHardhatNode());
     unwatch = watchNode(node.pid);
     const { version, multicallInstalled, lines } = await runOnNode(node, options);
-    const verdict = judge(lines);
+    const verdict = judge(lines, options.latency);
     const report: Report = { options, node: options.node, version, multicallInstalled, lines, verdict };
     if (options.json) {
       console.log(JSON.stringify(report, null, 2));
