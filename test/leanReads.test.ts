@@ -6,6 +6,7 @@ import { compileLeanRead, NOT_LEAN } from "../src/contract/compileLeanRead";
 import { CallDemo__factory, Echo__factory, Oracle__factory, Reader__factory, Vault__factory } from "../typechain-types";
 import { type CountingProxy, countingProxy } from "./fixtures/countingProxy";
 import { anvil, DEV_ACCOUNT, devClient, hardhat, isolateState } from "./fixtures/nodes";
+import { deployTestContracts, type TestContracts } from "./fixtures/testContracts";
 
 // Issue 14 item 1: plain view calls of generated bindings take the lean read path (coders built once per
 // function, straight into the batcher). It must answer exactly what ethers' own method answers: the same
@@ -190,7 +191,7 @@ for (const [label, node] of [
     let reader: Client;
     let signerClient: Client;
     let plainProvider: JsonRpcProvider;
-    let at: Record<Case["contract"], string>;
+    let at: TestContracts;
     const abis: Record<Case["contract"], { abi: unknown; connect(address: string, runner: never): BaseContract }> = {
       demo: CallDemo__factory,
       echo: Echo__factory,
@@ -201,21 +202,10 @@ for (const [label, node] of [
 
     before(async function () {
       this.timeout(60_000);
+      at = await deployTestContracts(node());
       const deployer = await devClient(node());
       try {
-        const signer = deployer.signer!;
-        const deployed = async (pending: Promise<BaseContract>): Promise<string> =>
-          (await (await pending).waitForDeployment()).getAddress();
-        const oracle = await deployed(new Oracle__factory(signer).deploy(1_000n, 1n));
-        const vault = await deployed(new Vault__factory(signer).deploy(DEV_ACCOUNT, oracle));
-        await (await Vault__factory.connect(vault, signer).deposit({ value: 12_345n })).wait();
-        at = {
-          demo: await deployed(new CallDemo__factory(signer).deploy()),
-          echo: await deployed(new Echo__factory(signer).deploy()),
-          reader: await deployed(new Reader__factory(signer).deploy()),
-          vault,
-          oracle,
-        };
+        await (await Vault__factory.connect(at.vault, deployer.signer!).deposit({ value: 12_345n })).wait();
       } finally {
         await deployer.close();
       }
