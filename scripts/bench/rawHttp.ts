@@ -23,7 +23,7 @@ export function rawHttp(rpcUrl: string, timeoutMs: number): RawHttp {
   if (url.protocol !== "http:") throw new Error(`rawHttp takes an http:// URL, got ${url.protocol}`);
   const agent = new Agent({ keepAlive: true });
   const guarded = new WeakSet<object>();
-  const post = (body: string): Promise<unknown> =>
+  const post = (body: string, retried = false): Promise<unknown> =>
     new Promise((resolve, reject) => {
       const bytes = Buffer.from(body, "utf8");
       const req = request(
@@ -52,7 +52,12 @@ export function rawHttp(rpcUrl: string, timeoutMs: number): RawHttp {
         guarded.add(socket);
         socket.on("error", () => undefined);
       });
-      req.on("error", reject);
+      req.on("error", (err: NodeJS.ErrnoException) => {
+        // The node closed an idle keep-alive socket just as it was reused (Hardhat does, after 5 s): the
+        // request never reached it, so it is sent once more on a fresh socket, as Node's docs advise.
+        if (!retried && req.reusedSocket && err.code === "ECONNRESET") post(body, true).then(resolve, reject);
+        else reject(err);
+      });
       req.end(bytes);
     });
   const toAnswer = (reply: { result?: unknown; error?: { message?: string } } | undefined): Answer =>
