@@ -214,10 +214,15 @@ class ContractWrapper<T extends BaseContract> implements ProxyHandler<T> {
     if (data === undefined) return undefined;
     // ethers sends the target as given; the provider checksums it, so both reach the node the same.
     const leanCall = runner[LEAN_CALL];
-    const pending =
-      typeof leanCall === "function"
-        ? leanCall.call(runner, this.leanTarget!, data)
-        : runner.call({ to: this.contract.target as string, data });
+    let pending: Promise<string>;
+    try {
+      pending =
+        typeof leanCall === "function"
+          ? leanCall.call(runner, this.leanTarget!, data)
+          : runner.call({ to: this.contract.target as string, data });
+    } catch (err) {
+      return fail(err); // a runner that throws at once: a rejection, as from ethers' async method
+    }
     return pending.then(
       (hex) => {
         try {
