@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { AbiCoder, type BaseContract, Contract, JsonRpcProvider, Result, Wallet } from "ethers";
+import { AbiCoder, Contract, JsonRpcProvider, Result, Wallet } from "ethers";
 import type { LocalNode } from "../scripts/lib/localNode";
 import { type Client, ContractRevertedError, connect, type ErrorCode, isChaincallError, wrapContract, wrapDeploy } from "../src";
 import {
@@ -15,6 +15,7 @@ import {
 } from "../typechain-types";
 import { type CountingProxy, countingProxy } from "./fixtures/countingProxy";
 import { anvil, DEV_ACCOUNT, DEV_PRIVATE_KEY, devClient, hardhat, isolateState, rpc } from "./fixtures/nodes";
+import { deployTestContracts } from "./fixtures/testContracts";
 
 // Issue 11 item 6: every misuse of a generated binding — a bad argument to a method, a constructor or the
 // overrides, a wrong count, a call to an address without code — is a ChaincallError with a code, naming the
@@ -70,22 +71,7 @@ for (const [label, node] of [
 
     before(async function () {
       this.timeout(60_000);
-      const deployer = await devClient(node());
-      try {
-        const signer = deployer.signer!;
-        const deployed = async (pending: Promise<BaseContract>): Promise<string> =>
-          (await (await pending).waitForDeployment()).getAddress();
-        const oracle = await deployed(new Oracle__factory(signer).deploy(1_000n, 1n));
-        addresses = {
-          demo: await deployed(new CallDemo__factory(signer).deploy()),
-          echo: await deployed(new Echo__factory(signer).deploy()),
-          reader: await deployed(new Reader__factory(signer).deploy()),
-          vault: await deployed(new Vault__factory(signer).deploy(DEV_ACCOUNT, oracle)),
-          oracle,
-        };
-      } finally {
-        await deployer.close();
-      }
+      addresses = await deployTestContracts(node());
       proxy = await countingProxy(node().rpcUrl);
       reader = await connect({ rpcUrl: proxy.url, journal: false });
       sender = await connect({ rpcUrl: proxy.url, signer: { privateKey: DEV_PRIVATE_KEY }, journal: false });

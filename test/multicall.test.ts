@@ -2,6 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { expect } from "chai";
 import { AbiCoder, hexlify, randomBytes, Wallet } from "ethers";
+import { startDelayProxy } from "../scripts/bench/delayProxy";
 import type { LocalNode } from "../scripts/lib/localNode";
 import { type Client, ContractRevertedError, connect, installMulticall3, MULTICALL3_ADDRESS } from "../src";
 import { decodeResults, encodeAggregate3, encodeDeploylessArgs } from "../src/client/batch/encoding";
@@ -166,6 +167,32 @@ for (const { name, node } of NODES) {
           expect(aggregated, JSON.stringify([...proxy.counts])).to.be.within(1, 40);
           expect(proxy.get(multicall3 ? "eth_call deployless" : "eth_call multicall3")).to.equal(0);
           expect(proxy.get("eth_call plain")).to.equal(1);
+        });
+
+        it("behind a slow link, reads that trickle in while a round is in flight gather into one aggregate (the window)", async () => {
+          // 30 ms added to each request: the first round is surely in flight while the later reads come.
+          const delay = await startDelayProxy(proxyUrl, 30);
+          const client = await connect({ rpcUrl: delay.url, abis: [Reader__factory.abi], timeoutMs: 60_000 });
+          try {
+            const reader = Reader__factory.connect(readerAddress, client.runner);
+            await Promise.all([reader.check(1), reader.check(1)]); // the batcher learns the node's mode
+            proxy.reset();
+            const first = Promise.all([reader.check(2), reader.check(3)]);
+            const later: Promise<bigint>[] = [];
+            for (let i = 0; i < 5; i++) {
+              await new Promise((resolve) => setImmediate(resolve)); // one read per turn of the event loop
+              later.push(reader.check(20 + i));
+            }
+            expect(await first).to.deep.equal([4n, 6n]);
+            expect(await Promise.all(later)).to.deep.equal([40n, 42n, 44n, 46n, 48n]);
+            // Without the window: one aggregate, then five plain calls (one per turn). With it: the five
+            // together (a loaded machine may split them once more).
+            expect(proxy.get("eth_call"), JSON.stringify([...proxy.counts])).to.be.at.most(3);
+            expect(proxy.get("eth_call plain"), JSON.stringify([...proxy.counts])).to.be.at.most(1);
+          } finally {
+            await client.close();
+            await delay.close();
+          }
         });
 
         it("the same reads with batching off come to exactly the same outcomes, one eth_call each", async () => {

@@ -1,4 +1,5 @@
 import {
+  type BlockTag,
   type Interface,
   JsonRpcApiProvider,
   type JsonRpcError,
@@ -42,6 +43,18 @@ export type ChaincallProvider = JsonRpcApiProvider & {
   sendNow(method: string, params: unknown[]): Promise<unknown>;
 };
 
+/**
+ * The key of a chaincall provider's lean read: `(to, data) => Promise<string>`, an `eth_call` of calldata a
+ * binding built itself, to a checksummed address, straight into the batcher; answers and errors are those of
+ * `provider.call({ to, data })`. Bindings (src/contract) call it when their runner has it.
+ */
+export const LEAN_CALL: unique symbol = Symbol.for("chaincall.leanCall");
+
+/** What a runner with a lean read offers (see `LEAN_CALL`). */
+export interface LeanCallRunner {
+  [LEAN_CALL](to: string, data: string): Promise<string>;
+}
+
 // The SDK boundary: errors from the node or the socket are translated here, once; every request goes through
 // the transport, which bounds it in time, whatever carries it.
 class TransportProvider extends JsonRpcApiProvider {
@@ -79,26 +92,43 @@ class TransportProvider extends JsonRpcApiProvider {
     } else {
       result = await super.call(tx);
     }
-    // A call with calldata that came back empty: if the target has no code, say so (NO_CONTRACT), instead of
-    // leaving a binding to fail decoding "0x" with ethers' BAD_DATA.
-    if (result === "0x" && typeof tx.data === "string" && tx.data.length >= 10 && typeof to === "string" && checkedAddress(to)) {
-      const code = await this.getCode(to, tx.blockTag ?? "latest");
-      if (code === "0x") {
-        throw new ChaincallError("NO_CONTRACT", `no contract at ${checkedAddress(to)} on chain ${this._network.chainId}`, {
-          metaMessages: ["hint: wrong address, wrong network, or the node was restarted since the deploy"],
-        });
-      }
+    if (result === "0x" && typeof tx.data === "string" && typeof to === "string" && checkedAddress(to)) {
+      await this.assertCode(checkedAddress(to)!, tx.data, tx.blockTag ?? "latest");
     }
     return result;
+  }
+
+  // The lean read path of bindings (see LEAN_CALL): `to` is checksummed and `data` well-formed calldata already.
+  [LEAN_CALL](to: string, data: string): Promise<string> {
+    if (!this.batcher) return this.call({ to, data });
+    return this.batcher
+      .read({ to, data }, "latest")
+      .then((result) => (result === "0x" ? this.assertCode(to, data, "latest").then(() => result) : result));
+  }
+
+  // A call with calldata that came back empty: if the target has no code, say so (NO_CONTRACT), instead of
+  // leaving a binding to fail decoding "0x" with ethers' BAD_DATA.
+  private async assertCode(to: string, data: string, blockTag: BlockTag): Promise<void> {
+    if (data.length < 10) return;
+    const code = await this.getCode(to, blockTag);
+    if (code === "0x") {
+      throw new ChaincallError("NO_CONTRACT", `no contract at ${to} on chain ${this._network.chainId}`, {
+        metaMessages: ["hint: wrong address, wrong network, or the node was restarted since the deploy"],
+      });
+    }
   }
 
   /** Starts batching reads (see `ReadBatcher`). */
   enableBatching(options: BatchOptions): void {
     this.batcher = new ReadBatcher(
       {
-        // Straight to JSON-RPC: ethers' request formatting would turn the (large) calldata into bytes and back.
+        // Straight to the transport: ethers' request formatting would turn the (large) calldata into bytes and
+        // back, and its request queue would hold the aggregate for a timer tick. Errors as from `send`.
         call: (transaction, blockTag) =>
-          this.send("eth_call", [transaction.to ? { to: transaction.to, data: transaction.data } : { data: transaction.data }, blockTag]),
+          this.sendNow("eth_call", [
+            transaction.to ? { to: transaction.to, data: transaction.data } : { data: transaction.data },
+            blockTag,
+          ]) as Promise<string>,
         revertError: (read, blockTag, data) =>
           this.getRpcError(
             { method: "eth_call", params: [{ to: read.to, data: read.data }, blockTag], id: 0, jsonrpc: "2.0" },

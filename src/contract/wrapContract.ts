@@ -1,11 +1,13 @@
-import { BaseContract, type ContractRunner, type Interface } from "ethers";
+import { BaseContract, type ContractRunner, type FunctionFragment, type Interface, isCallException } from "ethers";
+import { LEAN_CALL, type LeanCallRunner } from "../client/createProvider.js";
 import { assertArgument } from "../errors/assertArgument.js";
 import { ChaincallError } from "../errors/ChaincallError.js";
 import { toChaincallError } from "../errors/toChaincallError.js";
 import { boundBindingWait } from "../tx/buildResponse.js";
-import { ADDRESS_PATTERN } from "../utils/address.js";
+import { ADDRESS_PATTERN, readAddress } from "../utils/address.js";
 import { type ArgumentGuard, booleanGuard } from "./booleanGuard.js";
 import { cacheSelectors } from "./cacheSelectors.js";
+import { compileLeanRead, type LeanRead, NOT_LEAN } from "./compileLeanRead.js";
 import { type BindingCall, diagnoseArguments, toBindingError, toBindingErrorSync } from "./toBindingError.js";
 
 // Marks a wrapped contract, so wrapping twice returns the same wrapper.
@@ -35,7 +37,11 @@ type Method = ((...args: unknown[]) => Promise<unknown>) & Record<string, unknow
  *
  * Stricter than ethers in one place: where the ABI says `bool`, only a boolean is accepted (ethers would
  * encode `"false"` as true).
- * Faster in one: the selectors of the contract's own functions are computed once (see `cacheSelectors`).
+ * Faster in two: the selectors of the contract's own functions are computed once (see `cacheSelectors`), and
+ * a plain call of a view/pure function of static types (`c.getYear()`, `c.balanceOf(addr)`: no overrides,
+ * name not overloaded) is encoded and decoded by coders built once per function (see `compileLeanRead`) and
+ * goes straight to the batcher of a chaincall provider; anything else takes ethers' own method, so results
+ * and errors are the same either way.
  *
  * @param contract an ethers v6 contract, e.g. `new Contract(address, abi, runner)`
  * @returns the same contract, behind a wrapper (the methods are built once per name, not per access)
@@ -54,8 +60,8 @@ export function wrapContract<T extends BaseContract>(contract: T): T {
   return handler.proxy;
 }
 
-// The one hook between generated factories and ethers' Contract: a lean read path (issue 14) belongs here,
-// answering plain view calls itself and handing everything else to the methods built below.
+// The one hook between generated factories and ethers' Contract: the lean read path (issue 14) answers plain
+// view calls itself (readLean) and hands everything else to ethers' methods, wrapped below.
 
 /** The Proxy handler of one wrapped contract: its methods, built on first use and kept. */
 class ContractWrapper<T extends BaseContract> implements ProxyHandler<T> {
@@ -63,6 +69,8 @@ class ContractWrapper<T extends BaseContract> implements ProxyHandler<T> {
   private readonly methods = new Map<string, unknown>();
   private readonly functionKeys = new Set<string>();
   private readonly address: string | undefined;
+  // The target checksummed, when it is a valid address: what the lean read path sends to (else it stays off).
+  private readonly leanTarget: string | undefined;
   /** The wrapped contract (this handler's Proxy): what `waitForDeployment` returns and `_contract` is. */
   proxy!: T;
 
@@ -75,6 +83,8 @@ class ContractWrapper<T extends BaseContract> implements ProxyHandler<T> {
     });
     const target = contract.target;
     this.address = typeof target === "string" && ADDRESS_PATTERN.test(target) ? target : undefined;
+    const reading = readAddress(target);
+    this.leanTarget = reading.ok ? reading.address : undefined;
   }
 
   get(target: T, prop: string | symbol, receiver: unknown): unknown {
@@ -139,7 +149,13 @@ class ContractWrapper<T extends BaseContract> implements ProxyHandler<T> {
         if (refused) return Promise.reject(refused);
         return form(...args).then(bounded, fail(args));
       };
-    const method = wrapForm(raw) as Method;
+    const lean = this.leanReadOf(key);
+    const wrapped = wrapForm(raw);
+    const method = (
+      lean
+        ? (...args: unknown[]): Promise<unknown> => this.readLean(lean.read, lean.fragment, args, fail(args)) ?? wrapped(...args)
+        : wrapped
+    ) as Method;
     const forms: PropertyDescriptorMap = {};
     for (const name of ASYNC_FORMS) forms[name] = { value: wrapForm(raw[name] as Method), enumerable: true };
     forms.getFragment = {
@@ -167,6 +183,67 @@ class ContractWrapper<T extends BaseContract> implements ProxyHandler<T> {
     Object.defineProperty(method, "_contract", { enumerable: true, get: () => this.proxy });
     Object.defineProperties(method, forms);
     return method;
+  }
+
+  /** The lean read of the function `key` names, when it names exactly one that has one (see `compileLeanRead`). */
+  private leanReadOf(key: string): { read: LeanRead; fragment: FunctionFragment } | undefined {
+    if (!this.leanTarget) return undefined;
+    const matches: FunctionFragment[] = [];
+    this.iface.forEachFunction((f) => {
+      if (f.name === key || f.format("sighash") === key) matches.push(f);
+    });
+    const read = matches.length === 1 ? compileLeanRead(matches[0]) : null;
+    return read ? { read, fragment: matches[0] } : undefined;
+  }
+
+  /**
+   * One lean read: undefined when the arguments or the runner need ethers' method. Otherwise what ethers'
+   * method would do for these arguments, minus its rebuilt coders: the call goes to the runner (a chaincall
+   * provider's batcher directly), a revert with data is decoded with the binding's ABI the way ethers does, and
+   * an answer the lean decoder does not take is decoded by ethers (its BAD_DATA included).
+   */
+  private readLean(
+    read: LeanRead,
+    fragment: FunctionFragment,
+    args: unknown[],
+    fail: (err: unknown) => Promise<never>,
+  ): Promise<unknown> | undefined {
+    const runner = this.contract.runner as (ContractRunner & Partial<LeanCallRunner>) | null;
+    if (!runner || typeof runner.call !== "function") return undefined;
+    const data = read.encode(args);
+    if (data === undefined) return undefined;
+    // ethers sends the target as given; the provider checksums it, so both reach the node the same.
+    const leanCall = runner[LEAN_CALL];
+    let pending: Promise<string>;
+    try {
+      pending =
+        typeof leanCall === "function"
+          ? leanCall.call(runner, this.leanTarget!, data)
+          : runner.call({ to: this.contract.target as string, data });
+    } catch (err) {
+      return fail(err); // a runner that throws at once: a rejection, as from ethers' async method
+    }
+    return pending.then(
+      (hex) => {
+        try {
+          const value = read.decode(hex);
+          if (value !== NOT_LEAN) return value;
+          const result = this.iface.decodeFunctionResult(fragment, hex);
+          return result.length === 1 ? result[0] : result;
+        } catch (err) {
+          return fail(err);
+        }
+      },
+      (err: unknown) => {
+        // As ethers' method does: a call exception with revert data becomes the ABI's error (or a panic, a reason).
+        const revert = (err as { data?: unknown } | null)?.data;
+        const thrown =
+          isCallException(err) && typeof revert === "string" && revert
+            ? this.iface.makeError(revert, { to: this.contract.target as string, data })
+            : err;
+        return fail(thrown);
+      },
+    );
   }
 
   /** The receive/fallback function (null when the ABI has neither), its failures translated. */

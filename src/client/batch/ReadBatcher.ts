@@ -61,6 +61,13 @@ const MAX_INITCODE_BYTES = 49_152;
 const MAX_CODE_BYTES = 24_576;
 const MIN_RESULT_BYTES = 160;
 
+/**
+ * How long reads issued while one of this batcher's requests is in flight wait for company. A read with
+ * nothing in flight goes out in its own tick (never slowed); behind a slow link, reads that trickle in while
+ * a round trip runs gather into one aggregate instead of one request each.
+ */
+const WINDOW_MS = 2;
+
 /** Below this many reads, an aggregate too big for the node is not split further: its reads go plain. */
 const MIN_SPLIT = 8;
 
@@ -72,7 +79,8 @@ const MIN_SPLIT = 8;
  * - if the node refuses even that, as plain `eth_call`s (the provider puts those in JSON-RPC batches).
  * Every read gets its own result or its own revert, exactly as a plain `eth_call` would have: a read that
  * failed inside an aggregate without revert data (which may be an out-of-gas of the aggregate rather than
- * its own failure) is run again on its own. A read alone in its tick goes out as a plain `eth_call`.
+ * its own failure) is run again on its own. A read alone in its tick goes out as a plain `eth_call`. While
+ * one of the batcher's requests is in flight, new reads wait a short window (2 ms) for others to join them.
  *
  * Batching never costs more requests than it saves. Until an aggregate has worked once on this provider,
  * the first chunk of a burst goes alone, and the rest follow only once it has. An aggregate the node cannot
@@ -100,6 +108,8 @@ export class ReadBatcher {
   private readonly maxBytes: number;
   // Reads per JSON-RPC batch of plain calls sent by the batcher itself; 0: left to the provider (ethers' 100).
   private rpcBatch = 0;
+  // Rounds (flushed groups) not yet settled: while there are some, new reads wait WINDOW_MS for company.
+  private inFlight = 0;
 
   constructor(
     private readonly transport: BatchTransport,
@@ -116,8 +126,10 @@ export class ReadBatcher {
       group.push({ to: read.to, data: read.data, resolve, reject });
       if (!this.scheduled) {
         this.scheduled = true;
-        // Everything issued before the event loop turns joins this round (Promise.all of bindings included).
-        setImmediate(() => this.flush());
+        // Everything issued before the event loop turns joins this round (Promise.all of bindings included);
+        // with a round still in flight, everything issued within the window too.
+        if (this.inFlight > 0) setTimeout(() => this.flush(), WINDOW_MS);
+        else setImmediate(() => this.flush());
       }
     });
   }
@@ -126,7 +138,10 @@ export class ReadBatcher {
     this.scheduled = false;
     const groups = [...this.groups];
     this.groups.clear();
-    for (const [blockTag, reads] of groups) void this.run(reads, blockTag);
+    for (const [blockTag, reads] of groups) {
+      this.inFlight++;
+      void this.run(reads, blockTag).finally(() => this.inFlight--);
+    }
   }
 
   private async run(reads: Pending[], blockTag: string): Promise<void> {

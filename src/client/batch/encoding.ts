@@ -23,20 +23,38 @@ export function encodeDeploylessArgs(reads: readonly Read[]): string {
 
 // abi.encode of one dynamic array of tuples (address target, [bool allowFailure,] bytes callData).
 function encodeCallArray(reads: readonly Read[], withAllowFailure: boolean): string {
+  // Each entry's head: its target, [allowFailure = true,] and the offset of its bytes (fixed per layout).
+  const fixed = withAllowFailure ? WORD_1 + WORD_96 : WORD_64;
   const headWords = withAllowFailure ? 3 : 2;
-  const parts: string[] = [word(32), word(reads.length)];
-  const tails: string[] = [];
+  let heads = word(32) + word(reads.length);
+  let tails = "";
   let offset = reads.length * 32;
   for (const read of reads) {
-    parts.push(word(offset));
+    heads += word(offset);
     const hex = read.data.startsWith("0x") ? read.data.slice(2) : read.data;
     const length = hex.length / 2;
-    const padded = hex.padEnd(Math.ceil(length / 32) * 64, "0");
-    const target = read.to.slice(2).toLowerCase().padStart(64, "0");
-    tails.push(target, withAllowFailure ? word(1) : "", word(headWords * 32), word(length), padded);
-    offset += (headWords + 1) * 32 + padded.length / 2;
+    const paddedLength = Math.ceil(length / 32) * 64;
+    tails += paddedTarget(read.to) + fixed + word(length) + (hex.length === paddedLength ? hex : hex.padEnd(paddedLength, "0"));
+    offset += (headWords + 1) * 32 + paddedLength / 2;
   }
-  return parts.join("") + tails.join("");
+  return heads + tails;
+}
+
+const WORD_1 = word(1);
+const WORD_64 = word(64);
+const WORD_96 = word(96);
+
+// A burst reads from few contracts: each target's word is built once (bounded: cleared when large).
+const targets = new Map<string, string>();
+
+function paddedTarget(to: string): string {
+  let padded = targets.get(to);
+  if (padded === undefined) {
+    padded = to.slice(2).toLowerCase().padStart(64, "0");
+    if (targets.size >= 1_000) targets.clear();
+    targets.set(to, padded);
+  }
+  return padded;
 }
 
 function word(value: number): string {
