@@ -39,6 +39,7 @@
 import { performance } from "node:perf_hooks";
 import { type ContractRunner, HDNodeWallet, JsonRpcProvider, NonceManager, Transaction, type TransactionLike, Wallet } from "ethers";
 import { type Client, connect } from "../../src";
+import { signPrepared } from "../../src/tx/signPrepared";
 import { CallDemo__factory } from "../../typechain-types";
 import { type LocalNode, startAnvil, startHardhatNode } from "../lib/localNode";
 import { type Answer, describeFailure, jsonRpcOverFetch } from "./benchRpc";
@@ -558,6 +559,58 @@ function printRun(run: Run, options: Options): void {
   }
 }
 
+/** Client CPU of signing alone, µs per transaction: ethers' Transaction against chaincall's signPrepared, alternated in one run. */
+interface SigningFigures {
+  ethersMicros: number;
+  leanMicros: number;
+}
+
+/**
+ * Signs `count` setYear transactions both ways, five alternating rounds after a warm-up, and takes each
+ * one's median (no node involved): the part of a send's client CPU the lean signer replaces.
+ */
+function compareSigners(count: number): SigningFigures {
+  const wallet = new Wallet(SENDER_KEY);
+  const demo = CallDemo__factory.createInterface();
+  const tx = (i: number): TransactionLike<string> => ({
+    type: 2,
+    chainId: 31337n,
+    to: wallet.address,
+    data: demo.encodeFunctionData("setYear", [FIRST_YEAR + i]),
+    value: 0n,
+    gasLimit: RAW_GAS_LIMIT,
+    maxFeePerGas: 3n * RAW_TIP,
+    maxPriorityFeePerGas: RAW_TIP,
+  });
+  const viaEthersTransaction = (i: number) => {
+    const signed = Transaction.from({ ...tx(i), nonce: i });
+    signed.signature = wallet.signingKey.sign(signed.unsignedHash);
+    return signed.serialized;
+  };
+  const viaLean = (i: number) => signPrepared(wallet.signingKey, tx(i), i).raw;
+  const time = (sign: (i: number) => string) => {
+    const started = performance.now();
+    for (let i = 0; i < count; i++) sign(i);
+    return ((performance.now() - started) * 1000) / count;
+  };
+  time(viaEthersTransaction);
+  time(viaLean);
+  const ethers: number[] = [];
+  const lean: number[] = [];
+  for (let round = 0; round < 5; round++) {
+    ethers.push(time(viaEthersTransaction));
+    lean.push(time(viaLean));
+  }
+  return { ethersMicros: median(ethers)!, leanMicros: median(lean)! };
+}
+
+function printSigning(figures: SigningFigures): void {
+  console.log(
+    `\nSigning alone (no node, median of 5 alternating rounds): ethers' Transaction ${figures.ethersMicros.toFixed(0)} µs, ` +
+      `chaincall's signPrepared ${figures.leanMicros.toFixed(0)} µs per transaction (${(figures.leanMicros / figures.ethersMicros).toFixed(2)}× the time)`,
+  );
+}
+
 function printVerdict(verdict: Verdict): void {
   const f = verdict.chaincallFailures;
   console.log(`\nchaincall failures: Hardhat ${f.hardhat}, Anvil ${f.anvil} (target 0)`);
@@ -618,10 +671,14 @@ async function main(): Promise<void> {
     for (let run = 1; run <= options.repeat; run++) runs.push(await runAll("anvil", run, options, nodes));
     runs.push(await runAll("hardhat", 1, options, nodes));
     const verdict = judge(runs, options);
+    const signing = compareSigners(options.count);
     if (options.json) {
-      console.log(JSON.stringify({ count: options.count, repeat: options.repeat, batchSize: options.batchSize, runs, verdict }, null, 2));
+      console.log(
+        JSON.stringify({ count: options.count, repeat: options.repeat, batchSize: options.batchSize, runs, verdict, signing }, null, 2),
+      );
     } else {
       for (const run of runs) printRun(run, options);
+      printSigning(signing);
       printVerdict(verdict);
     }
     process.exitCode = verdict.pass ? 0 : 1;
