@@ -111,6 +111,10 @@ interface Attempt {
   seconds: number;
   /** Raw contenders: the time signing took, before the clock started. */
   signSeconds?: number;
+  /** chaincall: closes the client, once the sends are verified (its stall check works while it is open). */
+  close?: () => Promise<void>;
+  /** chaincall: transactions its stall check re-broadcast, per stall (set while the client is open). */
+  stalls?: number[];
 }
 
 /** One contender's line of the table. */
@@ -135,6 +139,8 @@ interface Outcome {
   ratio?: number;
   /** Raw contenders: the time signing took, before the clock started (not in `seconds`). */
   signSeconds?: number;
+  /** chaincall: transactions its stall check re-broadcast, per stall, until verified. */
+  stalls?: number[];
   /** Failure descriptions (numbers and hex folded) with their counts, most frequent first. */
   reasons: { reason: string; count: number }[];
   /** Set when the contender could not run at all (setup failed); the other fields are then zero. */
@@ -321,12 +327,24 @@ async function viaEthers(setup: Setup, wrap: (wallet: Wallet) => ContractRunner)
 async function viaChaincall(setup: Setup, gasLimit: bigint | undefined): Promise<Attempt> {
   const client: Client = await connect({ rpcUrl: setup.rpcUrl, signer: { privateKey: SENDER_KEY }, journal: false, timeoutMs: 30_000 });
   try {
+    // What the stall check does is reported: a stall it healed is no failure, but it is not hidden either.
+    const stalls: number[] = [];
+    const check = client.signer!.sender.stall!;
+    const afterBurst = check.afterBurst.bind(check);
+    check.afterBurst = async () => {
+      const stall = await afterBurst();
+      if (stall) stalls.push(stall.rebroadcast.length);
+      return stall;
+    };
     const demo = CallDemo__factory.connect(setup.address, client.runner);
-    return await timedBurst(setup.count, (i) =>
+    const attempt = await timedBurst(setup.count, (i) =>
       gasLimit === undefined ? demo.setYear(FIRST_YEAR + i) : demo.setYear(FIRST_YEAR + i, { gasLimit }),
     );
-  } finally {
+    // Closed once verified, as an application waiting for its receipts would keep it open.
+    return { ...attempt, stalls, close: () => client.close() };
+  } catch (err) {
     await client.close();
+    throw err;
   }
 }
 
@@ -366,7 +384,11 @@ async function runAll(kind: NodeKind, run: number, options: Options, stopOnSigna
         batchSize: options.batchSize,
       };
       const attempt = await contender.run(setup);
-      outcomes.push(await verify(contender.name, node.rpcUrl, attempt));
+      try {
+        outcomes.push(await verify(contender.name, node.rpcUrl, attempt));
+      } finally {
+        await attempt.close?.();
+      }
     } catch (err) {
       outcomes.push(notRun(contender.name, err));
     } finally {
@@ -417,6 +439,7 @@ async function verify(contender: ContenderName, rpcUrl: string, attempt: Attempt
     notMinedDetail: receipts.notMinedDetail,
     seconds: attempt.seconds,
     signSeconds: attempt.signSeconds,
+    stalls: attempt.stalls,
     txPerSecond: attempt.seconds > 0 ? receipts.minedOk / attempt.seconds : 0,
     reasons: [...counts].map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count),
   };
@@ -547,6 +570,7 @@ function printRun(run: Run, options: Options): void {
     );
   }
   for (const o of run.outcomes) {
+    if (o.stalls?.length) console.log(`  ${o.contender}: the stall check re-broadcast ${o.stalls.join(" + ")} unmined transactions`);
     if (o.signSeconds !== undefined)
       console.log(`  ${o.contender}: signing the ${options.count} took ${o.signSeconds.toFixed(3)} s before the clock started`);
     if (o.error) console.log(`  ${o.contender}: did not run: ${o.error}`);
