@@ -31,6 +31,8 @@ export interface QueueAccount {
    * in the process asks instead). True when the nonce is used; throws while the chain cannot be asked.
    */
   settle?(pending: UnknownOutcomeError): Promise<boolean>;
+  /** Called when a burst is over (nothing waits): checks in the background that what it sent gets mined. Never throws. */
+  afterBurst?(): Promise<void>;
 }
 
 interface Waiting {
@@ -104,12 +106,15 @@ export class AccountQueue {
   }
 
   private async drain(): Promise<void> {
+    const account = this.waiting[0].account;
     try {
       while (this.waiting.length > 0) await this.runGroup(this.takeGroup());
     } finally {
       this.draining = false;
       // The burst is over: the next one starts from the node's count.
       this.next = undefined;
+      // Not awaited: the next burst does not wait for this one to be mined.
+      void account.afterBurst?.();
     }
   }
 

@@ -2,6 +2,7 @@ import type { SigningKey, TransactionLike, TransactionResponse } from "ethers";
 import type { ChaincallProvider } from "../client/createProvider.js";
 import type { AccountQueue, QueueAccount, QueueJob } from "./AccountQueue.js";
 import type { SendJournal } from "./sendJournal.js";
+import type { StallCheck } from "./stallCheck.js";
 
 /**
  * One account sending through one client: what every stage of the send pipeline (prepare, queue, job,
@@ -19,6 +20,8 @@ export interface Sender {
   /** Gas estimate headroom in percent. */
   readonly gasHeadroomPercent: number;
   readonly journal: SendJournal;
+  /** Dev chains only: watches that what a burst sent gets mined, and re-broadcasts it when not (see `stallCheck`). */
+  readonly stall?: StallCheck;
   /** The process-wide nonce queue of this account at this node. */
   readonly queue: AccountQueue;
   /** The queue's view of this account: its node-side count, recovery, settling, gap filling. */

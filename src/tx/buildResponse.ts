@@ -2,13 +2,13 @@ import {
   ContractTransactionReceipt,
   ContractTransactionResponse,
   type Interface,
-  type Transaction,
   type TransactionReceipt,
   TransactionResponse,
   type TransactionResponseParams,
 } from "ethers";
 import type { ChaincallProvider } from "../client/createProvider.js";
 import type { Sender } from "./Sender.js";
+import type { SignedFields } from "./signPrepared.js";
 import { waitForReceipt } from "./waitForReceipt.js";
 
 type WaitSource = { provider: ChaincallProvider; chainId: bigint };
@@ -52,7 +52,7 @@ class BoundedTransactionResponse extends TransactionResponse {
  */
 export function buildResponse(
   source: WaitSource,
-  tx: TransactionResponse | { signed: Transaction; hash: string; from: string },
+  tx: TransactionResponse | { signed: SignedFields; hash: string; from: string },
 ): TransactionResponse {
   if (tx instanceof TransactionResponse) return new BoundedTransactionResponse(tx, source);
   const { signed, hash, from } = tx;
@@ -73,7 +73,7 @@ export function buildResponse(
     data: signed.data,
     value: signed.value,
     chainId: signed.chainId,
-    signature: signed.signature!,
+    signature: signed.signature,
     accessList: signed.accessList,
     blobVersionedHashes: null,
     authorizationList: null,

@@ -1,6 +1,7 @@
 import type { SigningKey, TransactionLike } from "ethers";
 import type { ChaincallProvider } from "../client/createProvider.js";
 import { ChaincallError } from "../errors/ChaincallError.js";
+import { isDevChain } from "../utils/isDevChain.js";
 import { accountQueue, type QueueAccount } from "./AccountQueue.js";
 import { estimateFees } from "./estimateFees.js";
 import { localKeyJob } from "./localKeyJob.js";
@@ -8,6 +9,7 @@ import { nodeAccountJob } from "./nodeAccountJob.js";
 import type { Sender } from "./Sender.js";
 import { createSendJournal } from "./sendJournal.js";
 import { unknownOutcome } from "./settleOutcome.js";
+import { stallCheck } from "./stallCheck.js";
 
 /** Who sends, where, and how it is journalled. */
 export interface CreateSenderParameters {
@@ -42,6 +44,7 @@ export function createSender(provider: ChaincallProvider, parameters: CreateSend
     key,
     gasHeadroomPercent: parameters.gasHeadroomPercent ?? 20,
     journal,
+    stall: isDevChain(chainId) ? stallCheck(provider, address) : undefined,
     queue: accountQueue(provider.boundary.endpoint, chainId, address),
     account: queueAccount(),
     job: (tx) => (key ? localKeyJob(sender, key, tx) : nodeAccountJob(sender, tx)),
@@ -85,6 +88,9 @@ export function createSender(provider: ChaincallProvider, parameters: CreateSend
           : [],
       // A node-signed one (no hash) is asked about through the client that sent it: it knows what was sent.
       settle: (pending) => (pending.hash ? unknownOutcome(sender, pending.hash, pending.nonce, pending).settle() : pending.settle()),
+      afterBurst: async () => {
+        await sender.stall?.afterBurst();
+      },
       fill: async (nonce) => {
         const fees = await estimateFees(provider, chainId);
         const tx: TransactionLike<string> = { chainId, from: address, to: address, value: 0n, data: "0x", gasLimit: 21_000n, ...fees };

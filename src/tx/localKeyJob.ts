@@ -1,4 +1,4 @@
-import { keccak256, type SigningKey, Transaction, type TransactionLike, type TransactionResponse } from "ethers";
+import type { SigningKey, TransactionLike, TransactionResponse } from "ethers";
 import { ChaincallError } from "../errors/ChaincallError.js";
 import { minedDespiteError, toChaincallError } from "../errors/toChaincallError.js";
 import type { QueueJob } from "./AccountQueue.js";
@@ -6,14 +6,12 @@ import { buildResponse } from "./buildResponse.js";
 import { classifyBroadcastFailure, isAlreadyKnown } from "./classifyBroadcastFailure.js";
 import type { Sender } from "./Sender.js";
 import { isSettled, settleUnknown } from "./settleOutcome.js";
+import { type SignedPrepared, signPrepared } from "./signPrepared.js";
 import { UnknownOutcomeError } from "./UnknownOutcomeError.js";
 
 /** A held key's signed transaction: its nonce, bytes and hash, and the fields the response is made of. */
-interface KeySigned {
+interface KeySigned extends SignedPrepared {
   nonce: number;
-  hash: string;
-  raw: string;
-  signed: Transaction;
 }
 
 /**
@@ -27,11 +25,8 @@ export function localKeyJob(sender: Sender, key: SigningKey, tx: TransactionLike
   return {
     sign: async (nonce) => {
       // Signed here rather than through Wallet.signTransaction: the fields are already resolved and
-      // checked, and this skips a second address check per transaction.
-      const signed = Transaction.from({ ...tx, from: undefined, nonce });
-      signed.signature = key.sign(signed.unsignedHash);
-      const raw = signed.serialized;
-      const hash = keccak256(raw);
+      // checked, and this skips a second address check and ethers' per-field parsing per transaction.
+      const { raw, hash, signed } = signPrepared(key, tx, nonce);
       // On disk before it leaves the process: a crash right after the broadcast loses nothing.
       journal.entry({ hash, nonce, to: tx.to ?? null, raw });
       return { nonce, hash, raw, signed };
@@ -45,6 +40,7 @@ export function localKeyJob(sender: Sender, key: SigningKey, tx: TransactionLike
         if (typeof accepted === "string" && accepted.toLowerCase() !== hash) {
           throw new ChaincallError("RPC_ERROR", `the node answered hash ${accepted} for transaction ${hash}`);
         }
+        sender.stall?.sent(signed.nonce, raw);
         return buildResponse(sender, { signed: signed, hash: hash, from: sender.address });
       } catch (err) {
         // A retry after a lost answer, or a re-broadcast: the node has exactly this transaction. Or Hardhat

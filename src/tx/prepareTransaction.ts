@@ -4,6 +4,7 @@ import { ChainMismatchError } from "../errors/ChainMismatchError.js";
 import { intrinsicGas } from "./intrinsicGas.js";
 import { resolveFees } from "./resolveFees.js";
 import type { Sender } from "./Sender.js";
+import { sharedEstimate } from "./sharedEstimate.js";
 
 const AMOUNT_FIELDS = ["value", "gasLimit", "gasPrice", "maxFeePerGas", "maxPriorityFeePerGas", "nonce"] as const;
 
@@ -55,7 +56,7 @@ export async function prepareTransaction(sender: Sender, request: TransactionReq
       );
     }
   } else {
-    const estimate = await provider.estimateGas({ from: address, to, data, value, accessList: tx.accessList });
+    const estimate = await sharedEstimate(provider, { from: address, to, data, value, accessList: tx.accessList ?? undefined });
     const withHeadroom = (estimate * BigInt(100 + sender.gasHeadroomPercent)) / 100n;
     tx.gasLimit = withHeadroom > floor ? withHeadroom : floor;
   }

@@ -1,0 +1,80 @@
+import { expect } from "chai";
+import type { Client } from "../src";
+import { STALL_MS } from "../src/tx/stallCheck";
+import { anvil, DEV_ACCOUNT, devClient, isolateState, rpc } from "./fixtures/nodes";
+
+// The stall check after a burst (tx/stallCheck.ts), on a real Anvil whose mining the test stops: the way
+// Anvil sometimes leaves a fast burst in its pool, unmined, made deterministic.
+
+const RECIPIENT = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
+
+/** Records the client's own requests (method and first parameter) as the send pipeline makes them. */
+function recordRequests(client: Client): { method: string; first: unknown; latest: boolean; at: number }[] {
+  const log: { method: string; first: unknown; latest: boolean; at: number }[] = [];
+  const provider = client.provider;
+  const original = provider.sendNow.bind(provider);
+  provider.sendNow = (method: string, params: unknown[]) => {
+    log.push({ method, first: params[0], latest: params[1] === "latest", at: Date.now() });
+    return original(method, params);
+  };
+  return log;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function burst(client: Client, count: number) {
+  return Promise.all(Array.from({ length: count }, () => client.signer!.sendTransaction({ to: RECIPIENT, value: 1n, gasLimit: 21_000n })));
+}
+
+describe("stall check after a burst (dev chains)", function () {
+  this.timeout(60_000);
+  isolateState(anvil);
+  let client: Client | undefined;
+
+  afterEach(async () => {
+    await rpc(anvil().rpcUrl, "evm_setAutomine", [true]);
+    await client?.close();
+    client = undefined;
+  });
+
+  it("re-broadcasts, once and in nonce order, the burst's transactions a node leaves unmined, then stops watching", async () => {
+    client = await devClient(anvil());
+    await rpc(anvil().rpcUrl, "evm_setAutomine", [false]);
+    const log = recordRequests(client);
+    const sent = await burst(client, 5);
+    const raws = log.filter((r) => r.method === "eth_sendRawTransaction").map((r) => r.first);
+    expect(raws).to.have.length(5);
+
+    // Nothing is mined: within STALL_MS (plus polling slack) each is broadcast a second time, in nonce order.
+    const deadline = Date.now() + STALL_MS + 3_000;
+    while (log.filter((r) => r.method === "eth_sendRawTransaction").length < 10 && Date.now() < deadline) await sleep(100);
+    const broadcasts = log.filter((r) => r.method === "eth_sendRawTransaction").map((r) => r.first);
+    expect(broadcasts.slice(5), "the re-broadcasts").to.deep.equal(raws);
+    const stalledAt = log.filter((r) => r.method === "eth_sendRawTransaction").at(-1)!.at;
+    const firstPoll = log.find((r) => r.method === "eth_getTransactionCount" && r.latest)!.at;
+    expect(stalledAt - firstPoll).to.be.at.least(STALL_MS - 50);
+
+    // Bounded: once it re-broadcast, it neither polls nor re-broadcasts again.
+    const requests = log.length;
+    await sleep(800);
+    expect(log.slice(requests).map((r) => r.method)).to.deep.equal([]);
+
+    // The node has them all still: mined by hand, each is there, in order.
+    await rpc(anvil().rpcUrl, "evm_mine", []);
+    const receipts = await Promise.all(sent.map((tx) => client!.provider.getTransactionReceipt(tx.hash)));
+    expect(receipts.map((r) => r?.status)).to.deep.equal([1, 1, 1, 1, 1]);
+    expect(sent.map((tx) => tx.from)).to.deep.equal(Array(5).fill(DEV_ACCOUNT));
+  });
+
+  it("does nothing but watch when the node mines: no re-broadcast, and the watch ends once all are mined", async () => {
+    client = await devClient(anvil());
+    const log = recordRequests(client);
+    await burst(client, 20);
+    await sleep(STALL_MS + 800);
+    expect(log.filter((r) => r.method === "eth_sendRawTransaction")).to.have.length(20);
+    const polls = log.filter((r) => r.method === "eth_getTransactionCount" && r.latest && r.first === DEV_ACCOUNT);
+    expect(polls.length, "it looked").to.be.at.least(1);
+    // It ended: nothing asked in the last stretch.
+    expect(polls.at(-1)!.at).to.be.below(Date.now() - STALL_MS);
+  });
+});
