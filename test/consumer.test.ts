@@ -71,6 +71,8 @@ describe("consumer: the packed package installed and used like a user would", ()
   before(async function () {
     this.timeout(4 * INSTALL_TIMEOUT_MS);
     root = mkdtempSync(join(tmpdir(), "chaincall-consumer-"));
+    // The bin keeps its code cache per user (~/.cache/chaincall): here, in the temp folder, never in ~.
+    process.env.CHAINCALL_CACHE_DIR = join(root, "cli-cache");
 
     const packed = expectSuccess(await npm(["pack", "--ignore-scripts", "--json", "--pack-destination", root], projectRoot()), "npm pack");
     tarball = join(root, (JSON.parse(packed.stdout) as { filename: string }[])[0].filename);
@@ -94,6 +96,7 @@ describe("consumer: the packed package installed and used like a user would", ()
   });
 
   after(async () => {
+    delete process.env.CHAINCALL_CACHE_DIR;
     stopRunning();
     await stopEsbuild();
     if (timings.length > 0) console.log(`      consumer timings: ${timings.join("; ")}`);
