@@ -4,7 +4,7 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
 import { findFreePort, projectRoot } from "../scripts/lib/localNode";
-import { tryFastCall } from "../src/cli/fast/fastCall";
+import { tryFastPath } from "../src/cli/fast/fastPath";
 import { cacheFolder } from "../src/cli/fast/launch";
 import { captureStreams } from "../src/cli/output";
 import { CallDemo__factory, Echo__factory } from "../typechain-types";
@@ -13,7 +13,7 @@ import { anvil, type CliResult, DEV_PRIVATE_KEY, devClient, hardhat, isolateStat
 // The package's bin (dist/src/cli/fast/launch.js: the bundle's fast `call`, handing over to the full CLI) and
 // the full CLI (dist/src/cli/main.js) run on the same command lines, against the run's Anvil and Hardhat node:
 // same exit code, same stdout, same stderr. Each case also says whether the fast path itself answers it
-// (tryFastCall in-process: 0, and the full CLI's stdout) or hands it over (undefined, nothing printed).
+// (tryFastPath in-process: 0, and the full CLI's stdout) or hands it over (undefined, nothing printed).
 
 const BIN = join(projectRoot(), "dist", "src", "cli", "fast", "launch.js");
 const KEY_SHAPED = DEV_PRIVATE_KEY;
@@ -89,7 +89,7 @@ describe("CLI fast path: the bin and the full CLI print the same", function () {
       stderr: viaFull.stderr,
     });
     const streams = captureStreams();
-    const answered = await tryFastCall(c.args, { ...c.env }, streams);
+    const answered = await tryFastPath(c.args, { ...c.env }, streams);
     expect(answered, `fast path ${c.fast ? "answers" : "hands over"}: ${c.args.join(" ")}`).to.equal(c.fast ? 0 : undefined);
     expect(streams.stdoutText(), "the fast path prints what the full CLI prints, or nothing").to.equal(c.fast ? viaFull.stdout : "");
     return viaFull;
@@ -169,6 +169,16 @@ describe("CLI fast path: the bin and the full CLI print the same", function () {
         await compare({ name: args[2], args: [...args, ...r()], fast: true, code: 0 });
         await compare({ name: `${args[2]} --json`, args: [...args, ...r(), "--json"], fast: true, code: 0 });
       }
+    });
+
+    it("chain-id and block-number, on Anvil and Hardhat, plain and --json", async () => {
+      for (const url of [anvil().rpcUrl, hardhat().rpcUrl]) {
+        for (const json of [[], ["--json"]]) {
+          await compare({ name: "chain-id", args: ["chain-id", "-r", url, ...json], fast: true, code: 0 });
+          await compare({ name: "block-number", args: ["block-number", "-r", url, ...json], fast: true, code: 0 });
+        }
+      }
+      expect((await bin(["chain-id", ...r()])).stdout).to.equal("31337\n");
     });
   });
 
@@ -255,7 +265,9 @@ describe("CLI fast path: the bin and the full CLI print the same", function () {
         { name: "--rpc-url=", args: call(addresses.demo, "getYear()(uint256)", `--rpc-url=${anvil().rpcUrl}`), fast: false, code: 0 },
         { name: "block", args: call(addresses.demo, "getYear()(uint256)", ...r(), "-b", "latest"), fast: false, code: 0 },
         { name: "help", args: ["call", "--help"], fast: false, code: 0 },
-        { name: "block-number", args: ["block-number", ...r()], fast: false, code: 0 },
+        { name: "block-number latest", args: ["block-number", "latest", ...r()], fast: false, code: 0 },
+        { name: "chain-id extra", args: ["chain-id", "5", ...r()], fast: false, code: 2 },
+        { name: "chain-id to a dead node", args: ["chain-id", "-r", deadUrl], fast: false, code: 1 },
         { name: "no command", args: [], fast: false, code: 2 },
       ];
       for (const c of other) await compare(c);

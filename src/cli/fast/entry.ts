@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { tryFastCall } from "./fastCall.js";
+import { tryFastPath } from "./fastPath.js";
 
 // The entry of the CLI bundle (dist/bundle/cli.js, made by scripts/bundleCli.cjs): the fast path first, then
 // the full CLI — dist/src/cli/main.js, required from the installed package at run time, never bundled (it
@@ -13,7 +13,7 @@ const FULL_CLI = join("..", "src", "cli", "main.js");
  * @example run(process.argv.slice(2));
  */
 export function run(args: string[]): void {
-  tryFastCall(args).then((code) => {
+  tryFastPath(args).then((code) => {
     if (code !== undefined) {
       process.exitCode = code;
       return;

@@ -1,10 +1,11 @@
-/** A `call` command line of the one shape the fast path runs. */
-export interface FastCallLine {
-  /** `0x` and 40 hex digits, as typed. */
-  target: string;
-  /** A cast-style signature, as typed. */
-  signature: string;
-  args: string[];
+/** The commands the fast path runs (src/cli/fast/fastCommands.ts). */
+export const FAST_COMMANDS = ["call", "chain-id", "block-number"] as const;
+export type FastCommand = (typeof FAST_COMMANDS)[number];
+
+/** A command line of a shape the fast path runs: the command, its positionals, and the global options it takes. */
+export interface FastLine {
+  command: FastCommand;
+  positionals: string[];
   /** One http(s) node without credentials. */
   rpcUrl: string;
   json: boolean;
@@ -17,14 +18,16 @@ const DEFAULT_TIMEOUT_SECONDS = 60;
 const FLAGS = new Set(["--json", "-q", "--quiet", "-v", "--verbose"]);
 
 /**
- * Reads `call <0x address> "name(types)(returns)" [args…]` with only `-r/--rpc-url <url>` (once, one http(s)
- * node, no credentials), `--timeout <seconds>`, `--json`, `-q/--quiet` and `-v/--verbose`, in any order.
- * Anything else — another command, option or form (`--x=y`, `-qv`, `--`, a negative number, a word yargs
- * would read as a boolean), ETH_CHAIN_ID, a node list, a name for a target — is `undefined`: the full CLI's.
- * @example readFastCallLine(["call", "0x5FbDB2315678afecb367f032d93F642f64180aa3", "getYear()(uint256)", "--json"], {})
+ * Reads `<command> [positionals…]` for a fast command with only `-r/--rpc-url <url>` (once, one http(s) node,
+ * no credentials), `--timeout <seconds>`, `--json`, `-q/--quiet` and `-v/--verbose`, in any order. Anything
+ * else — another command, option or form (`--x=y`, `-qv`, `--`, a negative number, a word yargs would read
+ * as a boolean), ETH_CHAIN_ID, a node list — is `undefined`: the full CLI's. The positionals are the
+ * command's to check.
+ * @example readFastLine(["call", "0x5FbDB2315678afecb367f032d93F642f64180aa3", "getYear()(uint256)", "--json"], {})
  */
-export function readFastCallLine(args: readonly string[], env: NodeJS.ProcessEnv): FastCallLine | undefined {
-  if (args[0] !== "call") return undefined;
+export function readFastLine(args: readonly string[], env: NodeJS.ProcessEnv): FastLine | undefined {
+  const command = FAST_COMMANDS.find((name) => name === args[0]);
+  if (command === undefined) return undefined;
   const positionals: string[] = [];
   let rpcUrl: string | undefined;
   let timeoutText: string | undefined;
@@ -51,13 +54,11 @@ export function readFastCallLine(args: readonly string[], env: NodeJS.ProcessEnv
     if (arg.startsWith("-") || arg === "" || arg === "true" || arg === "false") return undefined;
     positionals.push(arg);
   }
-  const [target, signature, ...rest] = positionals;
-  if (target === undefined || signature === undefined || !/^0x[0-9a-fA-F]{40}$/.test(target) || !signature.includes("(")) return undefined;
   if (env.ETH_CHAIN_ID) return undefined;
   const url = (rpcUrl ?? (env.ETH_RPC_URL || DEFAULT_RPC_URL)).trim();
   const timeoutMs = readTimeoutMs(timeoutText ?? env.ETH_TIMEOUT);
   if (!isPlainHttpUrl(url) || timeoutMs === undefined) return undefined;
-  return { target, signature, args: rest, rpcUrl: url, json, timeoutMs };
+  return { command, positionals, rpcUrl: url, json, timeoutMs };
 }
 
 // As the full CLI reads --timeout and ETH_TIMEOUT; undefined for what it refuses.
