@@ -8,7 +8,18 @@ import { tryFastPath } from "../src/cli/fast/fastPath";
 import { cacheFolder } from "../src/cli/fast/launch";
 import { captureStreams } from "../src/cli/output";
 import { CallDemo__factory, Echo__factory } from "../typechain-types";
-import { anvil, type CliResult, DEV_PRIVATE_KEY, devClient, hardhat, isolateState, runCli, showCli, tempDir } from "./fixtures/nodes";
+import {
+  anvil,
+  type CliResult,
+  DEV_ACCOUNT,
+  DEV_PRIVATE_KEY,
+  devClient,
+  hardhat,
+  isolateState,
+  runCli,
+  showCli,
+  tempDir,
+} from "./fixtures/nodes";
 
 // The package's bin (dist/src/cli/fast/launch.js: the bundle's fast `call`, handing over to the full CLI) and
 // the full CLI (dist/src/cli/main.js) run on the same command lines, against the run's Anvil and Hardhat node:
@@ -180,6 +191,14 @@ describe("CLI fast path: the bin and the full CLI print the same", function () {
       }
       expect((await bin(["chain-id", ...r()])).stdout).to.equal("31337\n");
     });
+
+    it("balance in wei and ether (-e, --ether), plain and --json, of a checksummed and a lower-case address", async () => {
+      for (const account of [DEV_ACCOUNT, DEV_ACCOUNT.toLowerCase(), addresses.demo]) {
+        for (const extra of [[], ["-e"], ["--ether", "--json"], ["--json"]]) {
+          await compare({ name: "balance", args: ["balance", account, ...r(), ...extra], fast: true, code: 0 });
+        }
+      }
+    });
   });
 
   describe("handed over to the full CLI, with its words and exit code", () => {
@@ -266,6 +285,10 @@ describe("CLI fast path: the bin and the full CLI print the same", function () {
         { name: "block", args: call(addresses.demo, "getYear()(uint256)", ...r(), "-b", "latest"), fast: false, code: 0 },
         { name: "help", args: ["call", "--help"], fast: false, code: 0 },
         { name: "block-number latest", args: ["block-number", "latest", ...r()], fast: false, code: 0 },
+        { name: "balance of a name", args: ["balance", "CallDemo", ...r()], fast: false, code: 2 },
+        { name: "balance at a block", args: ["balance", DEV_ACCOUNT, "-b", "0", ...r()], fast: false, code: 0 },
+        { name: "balance bad checksum", args: ["balance", DEV_ACCOUNT.replace("f39F", "F39F"), ...r()], fast: false, code: 2 },
+        { name: "--ether on call", args: [...call(addresses.demo, "getYear()(uint256)", ...r()), "--ether"], fast: false, code: 2 },
         { name: "chain-id extra", args: ["chain-id", "5", ...r()], fast: false, code: 2 },
         { name: "chain-id to a dead node", args: ["chain-id", "-r", deadUrl], fast: false, code: 1 },
         { name: "no command", args: [], fast: false, code: 2 },

@@ -3,6 +3,7 @@ import { encodeCalldata } from "../../abi/encodeCalldata.js";
 import { formatValue, toJsonValue } from "../../abi/formatValue.js";
 import { parseArgs } from "../../abi/parseArgs.js";
 import { parseSignature } from "../../abi/parseSignature.js";
+import { formatEtherFixed } from "../formatEther.js";
 import { stringifyJson } from "../json.js";
 import { parseAddress } from "../parseInput.js";
 import type { FastLine } from "./readFastLine.js";
@@ -16,7 +17,7 @@ export interface FastJob {
 
 /**
  * The job of a fast command line, as the full command does it (src/cli/commands/call.ts, chainId.ts,
- * blockNumber.ts); throws for a command line its full command would refuse or treat otherwise.
+ * blockNumber.ts, balance.ts); throws for a command line its full command would refuse or treat otherwise.
  * @example prepareFastJob({ command: "chain-id", positionals: [], rpcUrl, json: false, timeoutMs: 60_000 }, 31337n)
  */
 export function prepareFastJob(line: FastLine, chainId: () => bigint): FastJob {
@@ -34,6 +35,20 @@ export function prepareFastJob(line: FastLine, chainId: () => bigint): FastJob {
         if (typeof answer !== "string" || !/^0x(0|[1-9a-fA-F][0-9a-fA-F]{0,12})$/.test(answer)) throw new Error("not a block number");
         const blockNumber = Number(answer);
         return printed([String(blockNumber)], { blockNumber });
+      },
+    };
+  }
+  if (line.command === "balance") {
+    const [account, ...rest] = positionals;
+    if (account === undefined || rest.length > 0 || !/^0x[0-9a-fA-F]{40}$/.test(account)) throw new Error("a name, or bad input");
+    const address = parseAddress(account);
+    return {
+      requests: [{ method: "eth_getBalance", params: [address, "latest"] }],
+      print: ([answer]) => {
+        if (typeof answer !== "string" || !/^0x[0-9a-fA-F]{1,64}$/.test(answer)) throw new Error("not a quantity");
+        const wei = BigInt(answer);
+        const ether = formatEtherFixed(wei);
+        return printed([line.ether ? ether : wei.toString()], { address, block: "latest", balance: wei, ether });
       },
     };
   }

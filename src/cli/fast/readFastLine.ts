@@ -1,5 +1,5 @@
 /** The commands the fast path runs (src/cli/fast/fastCommands.ts). */
-export const FAST_COMMANDS = ["call", "chain-id", "block-number"] as const;
+export const FAST_COMMANDS = ["call", "chain-id", "block-number", "balance"] as const;
 export type FastCommand = (typeof FAST_COMMANDS)[number];
 
 /** A command line of a shape the fast path runs: the command, its positionals, and the global options it takes. */
@@ -9,6 +9,8 @@ export interface FastLine {
   /** One http(s) node without credentials. */
   rpcUrl: string;
   json: boolean;
+  /** `balance -e/--ether`. */
+  ether: boolean;
   timeoutMs: number;
 }
 
@@ -19,7 +21,8 @@ const FLAGS = new Set(["--json", "-q", "--quiet", "-v", "--verbose"]);
 
 /**
  * Reads `<command> [positionals…]` for a fast command with only `-r/--rpc-url <url>` (once, one http(s) node,
- * no credentials), `--timeout <seconds>`, `--json`, `-q/--quiet` and `-v/--verbose`, in any order. Anything
+ * no credentials), `--timeout <seconds>`, `--json`, `-q/--quiet`, `-v/--verbose` (and balance's
+ * `-e/--ether`), in any order. Anything
  * else — another command, option or form (`--x=y`, `-qv`, `--`, a negative number, a word yargs would read
  * as a boolean), ETH_CHAIN_ID, a node list — is `undefined`: the full CLI's. The positionals are the
  * command's to check.
@@ -32,10 +35,15 @@ export function readFastLine(args: readonly string[], env: NodeJS.ProcessEnv): F
   let rpcUrl: string | undefined;
   let timeoutText: string | undefined;
   let json = false;
+  let ether = false;
   for (let i = 1; i < args.length; i++) {
     const arg = args[i];
     if (FLAGS.has(arg)) {
       if (arg === "--json") json = true;
+      continue;
+    }
+    if (command === "balance" && (arg === "-e" || arg === "--ether")) {
+      ether = true;
       continue;
     }
     if (arg === "-r" || arg === "--rpc-url" || arg === "--timeout") {
@@ -58,7 +66,7 @@ export function readFastLine(args: readonly string[], env: NodeJS.ProcessEnv): F
   const url = (rpcUrl ?? (env.ETH_RPC_URL || DEFAULT_RPC_URL)).trim();
   const timeoutMs = readTimeoutMs(timeoutText ?? env.ETH_TIMEOUT);
   if (!isPlainHttpUrl(url) || timeoutMs === undefined) return undefined;
-  return { command, positionals, rpcUrl: url, json, timeoutMs };
+  return { command, positionals, rpcUrl: url, json, ether, timeoutMs };
 }
 
 // As the full CLI reads --timeout and ETH_TIMEOUT; undefined for what it refuses.
