@@ -1,4 +1,5 @@
 import { request as httpRequest } from "node:http";
+import { registerArgvSecrets } from "../options.js";
 import { prepareFastJob } from "./fastCommands.js";
 import { readFastLine } from "./readFastLine.js";
 
@@ -35,6 +36,9 @@ export async function tryFastPath(
 ): Promise<number | undefined> {
   let text: string;
   try {
+    // As the full CLI does first: whatever the fast path makes of the arguments (an error it hands over) is
+    // redacted like the full CLI's words.
+    registerArgvSecrets(args, env);
     const line = readFastLine(args, env);
     if (line === undefined) return undefined;
     let chainId: bigint | undefined;
