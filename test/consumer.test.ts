@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
@@ -131,6 +131,16 @@ describe("consumer: the packed package installed and used like a user would", ()
     );
     expect(r.stdout).to.match(/\bgen\b/);
     expect(r.stdout).to.match(/\bcall\b/);
+  });
+
+  it("the installed bin answers chain-id on its fast path and keeps its code cache where told", async function () {
+    this.timeout(60_000);
+    const r = expectSuccess(
+      await run(bin("chaincall"), ["chain-id", "-r", anvil().rpcUrl], { cwd: consumer, timeoutMs: 30_000 }),
+      "chaincall chain-id",
+    );
+    expect(r.stdout).to.equal("31337\n");
+    expect(readdirSync(process.env.CHAINCALL_CACHE_DIR!).filter((name) => name.endsWith(".v8"))).to.have.length(1);
   });
 
   it("chaincall gen without TypeChain installed fails with one error line naming typechain and how to install it", async function () {

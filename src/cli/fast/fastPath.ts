@@ -24,6 +24,16 @@ export interface FastStreams {
   stdout(text: string): void;
 }
 
+/** The process's stdout, which (as the full CLI's) drops output without a stack trace once its reader is gone (`| head -0`). */
+const processStdout: FastStreams = {
+  stdout(text) {
+    process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+      if (err.code !== "EPIPE") throw err;
+    });
+    process.stdout.write(text);
+  },
+};
+
 /**
  * Runs `args` (the CLI's arguments) on the fast path: resolves to the exit code (0) when it printed the
  * result, or to `undefined` when the full CLI must run them (nothing was printed then).
@@ -32,7 +42,7 @@ export interface FastStreams {
 export async function tryFastPath(
   args: readonly string[],
   env: NodeJS.ProcessEnv = process.env,
-  streams: FastStreams = { stdout: (text) => process.stdout.write(text) },
+  streams: FastStreams = processStdout,
 ): Promise<number | undefined> {
   let text: string;
   try {
