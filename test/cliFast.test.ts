@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { type AddressInfo, createServer, type Server, type Socket } from "node:net";
 import { homedir } from "node:os";
 import { join } from "node:path";
@@ -327,6 +327,19 @@ describe("CLI fast path: the bin and the full CLI print the same", function () {
         env: { CHAINCALL_CACHE_DIR: join(blocked, "sub") },
       });
       expect({ code: r1.code, stdout: r1.stdout, stderr: r1.stderr }, showCli(r1)).to.deep.equal({ code: 0, stdout: "2020\n", stderr: "" });
+    });
+
+    it("is neither written nor read in a folder others can write to", async () => {
+      const shared = join(dir(), "shared-cache");
+      mkdirSync(shared);
+      chmodSync(shared, 0o777);
+      const run = await bin(call(addresses.demo, "getYear()(uint256)", ...r()), { CHAINCALL_CACHE_DIR: shared });
+      expect({ code: run.code, stdout: run.stdout, stderr: run.stderr }, showCli(run)).to.deep.equal({
+        code: 0,
+        stdout: "2020\n",
+        stderr: "",
+      });
+      expect(readdirSync(shared)).to.deep.equal([]);
     });
 
     it("lives in CHAINCALL_CACHE_DIR, else $XDG_CACHE_HOME/chaincall (when absolute), else ~/.cache/chaincall", () => {

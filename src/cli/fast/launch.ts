@@ -2,7 +2,20 @@
 // The `chaincall` bin: loads the CLI bundle (dist/bundle/cli.js) with a V8 code cache, so a cold start
 // compiles nothing it compiled before. Plain JS and Node's built-ins only, no node flags (npm's bin shims
 // pass none). Without the bundle (a build that skipped it) it runs the full CLI directly.
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  existsSync,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  type Stats,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { createRequire } from "node:module";
 import { homedir } from "node:os";
 import { dirname, isAbsolute, join } from "node:path";
@@ -33,12 +46,7 @@ function launch(args: string[]): void {
   const info = statSync(BUNDLE);
   const folder = cacheFolder(process.env);
   const cacheFile = join(folder, `${CACHE_PREFIX}${process.version}-${process.arch}-${info.size}-${Math.floor(info.mtimeMs)}.v8`);
-  let cachedData: Buffer | undefined;
-  try {
-    cachedData = readFileSync(cacheFile);
-  } catch {
-    // none yet (or unreadable): made at exit
-  }
+  const cachedData = readOwnCache(cacheFile);
   const source = readFileSync(BUNDLE, "utf8");
   const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
     filename: BUNDLE,
@@ -54,11 +62,34 @@ function launch(args: string[]): void {
   loaded.exports.run(args);
 }
 
+// The cache file when this user alone could have written it (V8 runs cached code without checking it the way
+// it checks source): owned by this user, neither it nor its folder writable by others. Otherwise, or when
+// there is none yet, undefined: compiled from source (and the cache made at exit).
+function readOwnCache(cacheFile: string): Buffer | undefined {
+  let fd: number | undefined;
+  try {
+    fd = openSync(cacheFile, "r");
+    return isPrivate(fstatSync(fd)) && isPrivate(statSync(dirname(cacheFile))) ? readFileSync(fd) : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+// Owned by this user and writable by no one else (always true where there are no uids: Windows).
+function isPrivate(info: Stats): boolean {
+  const uid = process.getuid?.();
+  return uid === undefined || (info.uid === uid && (info.mode & 0o022) === 0);
+}
+
 // Written whole or not at all (a temp file renamed), readable by its owner only; older caches of other
-// versions removed. A cache that cannot be written costs the next start its speed, nothing else.
+// versions removed; nothing in a folder others can write to. A cache that cannot be written costs the next
+// start its speed, nothing else.
 function saveCache(folder: string, cacheFile: string, script: Script): void {
   try {
     mkdirSync(folder, { recursive: true, mode: 0o700 });
+    if (!isPrivate(statSync(folder))) return; // never read from there either
     const temp = `${cacheFile}.${process.pid}.tmp`;
     writeFileSync(temp, script.createCachedData(), { mode: 0o600 });
     renameSync(temp, cacheFile);
