@@ -15,7 +15,7 @@
 //      … no code cache     the same bin with a cache folder it cannot write (the bundle compiled every time);
 //      … full CLI          `node dist/src/cli/main.js call …`, what the bin hands over to (yargs and the SDK).
 //    Every contender runs once untimed first (so the OS file cache is warm: "cold" means a new process, not a
-//    cold disk), then K timed rounds (`--repeat K`, default 11) with the contenders interleaved and the order
+//    cold disk), then K timed rounds (`--repeat K`, default 21: two cores shared with other work make single starts noisy) with the contenders interleaved and the order
 //    rotated each round; each line is the median of its rounds.
 //
 // 2. 1,000 reads: `chaincall batch <file>` (through the bin) of N lines (`--reads N`, default 1000, each
@@ -352,9 +352,9 @@ function printVerdict(report: Report): void {
 function parseOptions(argv: string[]): Options {
   const values = parseBenchOptions(
     argv,
-    "usage: node dist/scripts/bench/cli.js [--repeat K (11 cold-call rounds)] [--reads N (1000)] [--casts M (100 cast processes, extrapolated to N)] [--batch-repeat K (5)] [--json]",
+    "usage: node dist/scripts/bench/cli.js [--repeat K (21 cold-call rounds)] [--reads N (1000)] [--casts M (100 cast processes, extrapolated to N)] [--batch-repeat K (5)] [--json]",
     {
-      repeat: { type: "string", default: "11" },
+      repeat: { type: "string", default: "21" },
       reads: { type: "string", default: "1000" },
       casts: { type: "string", default: "100" },
       "batch-repeat": { type: "string", default: "5" },
