@@ -15,8 +15,9 @@
 //      … no code cache     the same bin with a cache folder it cannot write (the bundle compiled every time);
 //      … full CLI          `node dist/src/cli/main.js call …`, what the bin hands over to (yargs and the SDK).
 //    Every contender runs once untimed first (so the OS file cache is warm: "cold" means a new process, not a
-//    cold disk), then K timed rounds (`--repeat K`, default 21: two cores shared with other work make single starts noisy) with the contenders interleaved and the order
-//    rotated each round; each line is the median of its rounds.
+//    cold disk), then K timed rounds (`--repeat K`, default 21: on two cores shared with other work single
+//    starts are noisy) with the contenders interleaved and the order rotated each round; each line is the
+//    median of its rounds.
 //
 // 2. 1,000 reads: `chaincall batch <file>` (through the bin) of N lines (`--reads N`, default 1000, each
 //    `{"target":<address>,"function":"getYear()(uint256)"}`), timed from spawn to exit and every output line
