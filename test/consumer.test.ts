@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
@@ -71,6 +71,8 @@ describe("consumer: the packed package installed and used like a user would", ()
   before(async function () {
     this.timeout(4 * INSTALL_TIMEOUT_MS);
     root = mkdtempSync(join(tmpdir(), "chaincall-consumer-"));
+    // The bin keeps its code cache per user (~/.cache/chaincall): here, in the temp folder, never in ~.
+    process.env.CHAINCALL_CACHE_DIR = join(root, "cli-cache");
 
     const packed = expectSuccess(await npm(["pack", "--ignore-scripts", "--json", "--pack-destination", root], projectRoot()), "npm pack");
     tarball = join(root, (JSON.parse(packed.stdout) as { filename: string }[])[0].filename);
@@ -94,6 +96,7 @@ describe("consumer: the packed package installed and used like a user would", ()
   });
 
   after(async () => {
+    delete process.env.CHAINCALL_CACHE_DIR;
     stopRunning();
     await stopEsbuild();
     if (timings.length > 0) console.log(`      consumer timings: ${timings.join("; ")}`);
@@ -128,6 +131,16 @@ describe("consumer: the packed package installed and used like a user would", ()
     );
     expect(r.stdout).to.match(/\bgen\b/);
     expect(r.stdout).to.match(/\bcall\b/);
+  });
+
+  it("the installed bin answers chain-id on its fast path and keeps its code cache where told", async function () {
+    this.timeout(60_000);
+    const r = expectSuccess(
+      await run(bin("chaincall"), ["chain-id", "-r", anvil().rpcUrl], { cwd: consumer, timeoutMs: 30_000 }),
+      "chaincall chain-id",
+    );
+    expect(r.stdout).to.equal("31337\n");
+    expect(readdirSync(process.env.CHAINCALL_CACHE_DIR!).filter((name) => name.endsWith(".v8"))).to.have.length(1);
   });
 
   it("chaincall gen without TypeChain installed fails with one error line naming typechain and how to install it", async function () {

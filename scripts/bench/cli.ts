@@ -10,12 +10,16 @@
 //      ethers script       a plain ethers v6 script doing the same call (`new JsonRpcProvider(url)`, a `Contract`
 //                          with the one-function ABI, `getYear()`, print, `destroy()`), as a user would write it;
 //      cast call           `cast call <address> "getYear()(uint256)" -r <url>` (Foundry, native code);
-//      chaincall call      `node dist/src/cli/main.js call <address> "getYear()(uint256)" -r <url>`.
+//      chaincall call      the package's bin, `node dist/src/cli/fast/launch.js call <address> "getYear()(uint256)" -r <url>`
+//                          (the bundle's fast path, its V8 code cache in a folder of the run);
+//      … no code cache     the same bin with a cache folder it cannot write (the bundle compiled every time);
+//      … full CLI          `node dist/src/cli/main.js call …`, what the bin hands over to (yargs and the SDK).
 //    Every contender runs once untimed first (so the OS file cache is warm: "cold" means a new process, not a
-//    cold disk), then K timed rounds (`--repeat K`, default 11) with the contenders interleaved and the order
-//    rotated each round; each line is the median of its rounds.
+//    cold disk), then K timed rounds (`--repeat K`, default 21: on two cores shared with other work single
+//    starts are noisy) with the contenders interleaved and the order rotated each round; each line is the
+//    median of its rounds.
 //
-// 2. 1,000 reads: `chaincall batch <file>` of N lines (`--reads N`, default 1000, each
+// 2. 1,000 reads: `chaincall batch <file>` (through the bin) of N lines (`--reads N`, default 1000, each
 //    `{"target":<address>,"function":"getYear()(uint256)"}`), timed from spawn to exit and every output line
 //    checked to be `{"line":i,"result":["2020"]}` in order; against `cast call` run as N separate processes,
 //    one after another, as a shell loop would. Running 1,000 cast processes takes about a minute, so by
@@ -58,6 +62,8 @@ interface Contender {
   name: string;
   command: string;
   args: string[];
+  /** Variables added to the environment. */
+  env?: Record<string, string>;
   /** Throws when the output is wrong. */
   check(stdout: string): void;
 }
@@ -113,10 +119,10 @@ interface Report {
 // Processes.
 
 /** Spawns one process and times it from spawn to exit. */
-function timeProcess(command: string, args: string[]): Promise<Run> {
+function timeProcess(command: string, args: string[], env: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(command, args, { cwd: projectRoot(), stdio: ["ignore", "pipe", "pipe"], env: cleanEnv() });
+    const child = spawn(command, args, { cwd: projectRoot(), stdio: ["ignore", "pipe", "pipe"], env: { ...cleanEnv(), ...env } });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString("utf8")));
@@ -139,7 +145,7 @@ function cleanEnv(): Record<string, string> {
 
 /** Runs a contender once and checks it: exit 0 and the right answer. */
 async function runChecked(contender: Contender): Promise<Run> {
-  const run = await timeProcess(contender.command, contender.args);
+  const run = await timeProcess(contender.command, contender.args, contender.env);
   if (run.code !== 0) throw new Error(`${contender.name} exited ${run.code}: ${(run.stderr || run.stdout).trim().split("\n")[0]}`);
   try {
     contender.check(run.stdout);
@@ -158,14 +164,30 @@ function expectYear(stdout: string): void {
 // ---------------------------------------------------------------------------------------------------------
 // 1. Cold call.
 
-function callContenders(node: LocalNode, address: string, scriptFile: string): Contender[] {
-  const cli = join(projectRoot(), "dist", "src", "cli", "main.js");
+function callContenders(node: LocalNode, address: string, dir: string, scriptFile: string): Contender[] {
+  const callArgs = ["call", address, SIGNATURE, "-r", node.rpcUrl];
+  const chaincall = (name: string, script: string, env?: Record<string, string>): Contender => ({
+    name,
+    command: process.execPath,
+    args: [script, ...callArgs],
+    env,
+    check: expectYear,
+  });
   return [
     { name: "node -e 0", command: process.execPath, args: ["-e", "0"], check: () => undefined },
     { name: "ethers script", command: process.execPath, args: [scriptFile, node.rpcUrl, address], check: expectYear },
     castCall(node, address),
-    { name: "chaincall call", command: process.execPath, args: [cli, "call", address, SIGNATURE, "-r", node.rpcUrl], check: expectYear },
+    chaincall("chaincall call", BIN, binEnv(dir)),
+    // A cache folder under a file: never written, so the bundle is compiled on every start.
+    chaincall("… no code cache", BIN, { CHAINCALL_CACHE_DIR: join(scriptFile, "cache") }),
+    chaincall("… full CLI", join(projectRoot(), "dist", "src", "cli", "main.js")),
   ];
+}
+
+/** The package's bin, and its environment here: its code cache in the run's folder, never in ~. */
+const BIN = join(projectRoot(), "dist", "src", "cli", "fast", "launch.js");
+function binEnv(dir: string): Record<string, string> {
+  return { CHAINCALL_CACHE_DIR: join(dir, "cli-cache") };
 }
 
 function castCall(node: LocalNode, address: string): Contender {
@@ -222,11 +244,11 @@ async function measureBatch(node: LocalNode, address: string, dir: string, optio
     file,
     `${Array.from({ length: options.reads }, () => JSON.stringify({ target: address, function: SIGNATURE })).join("\n")}\n`,
   );
-  const cli = join(projectRoot(), "dist", "src", "cli", "main.js");
   const batch: Contender = {
     name: "chaincall batch",
     command: process.execPath,
-    args: [cli, "batch", file, "-r", node.rpcUrl],
+    args: [BIN, "batch", file, "-r", node.rpcUrl],
+    env: binEnv(dir),
     check: (stdout) => {
       const lines = stdout.split("\n");
       if (lines.pop() !== "") throw new Error("output does not end with a newline");
@@ -331,9 +353,9 @@ function printVerdict(report: Report): void {
 function parseOptions(argv: string[]): Options {
   const values = parseBenchOptions(
     argv,
-    "usage: node dist/scripts/bench/cli.js [--repeat K (11 cold-call rounds)] [--reads N (1000)] [--casts M (100 cast processes, extrapolated to N)] [--batch-repeat K (5)] [--json]",
+    "usage: node dist/scripts/bench/cli.js [--repeat K (21 cold-call rounds)] [--reads N (1000)] [--casts M (100 cast processes, extrapolated to N)] [--batch-repeat K (5)] [--json]",
     {
-      repeat: { type: "string", default: "11" },
+      repeat: { type: "string", default: "21" },
       reads: { type: "string", default: "1000" },
       casts: { type: "string", default: "100" },
       "batch-repeat": { type: "string", default: "5" },
@@ -360,7 +382,7 @@ async function main(): Promise<void> {
     node = await startAnvil({ ipc: false });
     const version = await clientVersion(node.rpcUrl);
     const address = await prepareNode(node);
-    const call = await measureCalls(callContenders(node, address, writeEthersScript(dir)), options);
+    const call = await measureCalls(callContenders(node, address, dir, writeEthersScript(dir)), options);
     const batch = await measureBatch(node, address, dir, options);
     const report: Report = { options, version, address, call, batch, verdict: judge(call, batch) };
     if (options.json) {

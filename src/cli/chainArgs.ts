@@ -5,6 +5,8 @@ import type { Globals } from "./options.js";
 import { EXIT_FAILURE } from "./output.js";
 import type { AccountArgument } from "./parseInput.js";
 
+export { formatEtherFixed } from "./formatEther.js";
+
 // What the chain-query commands (receipt, tx, balance, nonce, block-number, logs) share once connected:
 // address-book lookups, "not on this chain" failures, and renderings. Their input is checked in parseInput.ts.
 
@@ -22,17 +24,6 @@ export function resolveAccount(account: AccountArgument, client: Client, globals
  */
 export function notOnChain(message: string, hints: string[] = []): ChaincallError {
   return new ChaincallError("NOT_FOUND", message, { metaMessages: hints, exitCode: EXIT_FAILURE });
-}
-
-/**
- * Wei in ether with all 18 decimals, as `cast balance --ether` prints it.
- * @example formatEtherFixed(1500000000000000001n) // "1.500000000000000001"
- */
-export function formatEtherFixed(wei: bigint): string {
-  const sign = wei < 0n ? "-" : "";
-  const abs = wei < 0n ? -wei : wei;
-  const unit = 10n ** 18n;
-  return `${sign}${abs / unit}.${(abs % unit).toString().padStart(18, "0")}`;
 }
 
 /** Key/value lines with the keys padded to one column, as `send` prints a receipt. */

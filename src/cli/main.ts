@@ -187,11 +187,18 @@ function cleanUnknownOptions(message: string): string {
   return `unknown option${kept.length > 1 ? "s" : ""} ${kept.map((n) => (n.length === 1 ? `-${n}` : `--${n}`)).join(", ")}`;
 }
 
-if (require.main === module) {
+/**
+ * Runs the CLI as the process: `main(args)`, its exit code as the process's, and every error appended to
+ * CHAINCALL_ERROR_LOG when set. What the bin runs (directly, or after the fast path handed over).
+ * @example runAsProcess(process.argv.slice(2));
+ */
+export function runAsProcess(args: string[]): void {
   // CHAINCALL_ERROR_LOG=<file>: every error this run makes is appended there (an audit trail; off unless set).
   const errorLog = process.env.CHAINCALL_ERROR_LOG;
   if (errorLog) setErrorListener(appendErrorLog(errorLog));
-  main(process.argv.slice(2)).then((code) => {
+  main(args).then((code) => {
     process.exitCode = code;
   });
 }
+
+if (require.main === module) runAsProcess(process.argv.slice(2));
