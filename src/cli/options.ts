@@ -83,6 +83,18 @@ export const STREAMS_KEY = Symbol("chaincall.streams");
 const DEFAULT_TIMEOUT_SECONDS = 60;
 
 /**
+ * `--timeout` (or ETH_TIMEOUT) as seconds: the default when none is given, undefined when it is not a number of
+ * seconds > 0. The one reading of it, the full CLI's and the fast path's.
+ * @example readTimeoutSeconds(" 2.5 ") // 2.5
+ */
+export function readTimeoutSeconds(text: string | undefined): number | undefined {
+  if (text === undefined || text === "") return DEFAULT_TIMEOUT_SECONDS;
+  const trimmed = text.trim();
+  const seconds = /^\d+(\.\d+)?$/.test(trimmed) ? Number(trimmed) : Number.NaN;
+  return seconds > 0 && Number.isFinite(seconds) ? seconds : undefined;
+}
+
+/**
  * Reads the global options, falling back to ETH_RPC_URL, ETH_CHAIN_ID and ETH_TIMEOUT.
  * @throws ChaincallError `INVALID_ARGUMENT` for a malformed chain id or timeout
  */
@@ -96,11 +108,8 @@ export function readGlobals(argv: Record<string, unknown>): Globals {
     chainId = BigInt(chainText);
   }
   const timeoutRaw = argv.timeout ?? env.ETH_TIMEOUT;
-  const timeoutText = timeoutRaw === undefined || timeoutRaw === "" ? undefined : String(timeoutRaw).trim();
-  const timeoutSeconds =
-    timeoutText === undefined ? DEFAULT_TIMEOUT_SECONDS : /^\d+(\.\d+)?$/.test(timeoutText) ? Number(timeoutText) : NaN;
-  if (!(timeoutSeconds > 0) || !Number.isFinite(timeoutSeconds))
-    throw new ChaincallError("INVALID_ARGUMENT", `invalid timeout "${timeoutRaw}" (expected seconds > 0)`);
+  const timeoutSeconds = readTimeoutSeconds(timeoutRaw === undefined ? undefined : String(timeoutRaw));
+  if (timeoutSeconds === undefined) throw new ChaincallError("INVALID_ARGUMENT", `invalid timeout "${timeoutRaw}" (expected seconds > 0)`);
   return {
     rpcUrl: readRpcUrls(argv["rpc-url"], env.ETH_RPC_URL),
     chainId,

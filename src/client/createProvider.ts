@@ -13,7 +13,7 @@ import {
 import { ChaincallError } from "../errors/ChaincallError.js";
 import { textSays } from "../errors/nodeMessages.js";
 import { toChaincallError } from "../errors/toChaincallError.js";
-import { readAddress } from "../utils/address.js";
+import { checkedAddress } from "../utils/address.js";
 import { isDevChain } from "../utils/isDevChain.js";
 import { type BatchOptions, ReadBatcher } from "./batch/ReadBatcher.js";
 import type { Transport } from "./transport/types.js";
@@ -85,16 +85,14 @@ class TransportProvider extends JsonRpcApiProvider {
   // The bindings' reads ({ to, data } and nothing else) skip ethers' request normalisation, whose address
   // checksum (a keccak per read) costs more than the batched request itself.
   override async call(tx: TransactionRequest): Promise<string> {
-    const to = tx.to;
+    const to = typeof tx.to === "string" ? checkedAddress(tx.to) : null;
     let result: string;
-    if (this.batcher && typeof to === "string" && typeof tx.data === "string" && isPlainRead(tx) && checkedAddress(to) && isHex(tx.data)) {
-      result = await this.batcher.read({ to: checkedAddress(to)!, data: tx.data }, "latest");
+    if (this.batcher && to && typeof tx.data === "string" && isPlainRead(tx) && isHex(tx.data)) {
+      result = await this.batcher.read({ to, data: tx.data }, "latest");
     } else {
       result = await super.call(tx);
     }
-    if (result === "0x" && typeof tx.data === "string" && typeof to === "string" && checkedAddress(to)) {
-      await this.assertCode(checkedAddress(to)!, tx.data, tx.blockTag ?? "latest");
-    }
+    if (result === "0x" && typeof tx.data === "string" && to) await this.assertCode(to, tx.data, tx.blockTag ?? "latest");
     return result;
   }
 
@@ -223,21 +221,6 @@ function isPlainRead(tx: TransactionRequest): boolean {
 
 function isHex(data: string): boolean {
   return data.length >= 10 && data.length % 2 === 0 && /^0x[0-9a-fA-F]*$/.test(data);
-}
-
-// Addresses already checked, so each costs its checksum once (bounded: cleared when it grows large).
-const checkedAddresses = new Map<string, string>();
-
-// The address as ethers would accept it (a bad mixed-case checksum is not), or null for names and junk.
-function checkedAddress(value: string): string | null {
-  let checked = checkedAddresses.get(value);
-  if (checked) return checked;
-  const read = readAddress(value);
-  if (!read.ok) return null;
-  checked = read.address;
-  if (checkedAddresses.size >= 10_000) checkedAddresses.clear();
-  checkedAddresses.set(value, checked);
-  return checked;
 }
 
 // Only reads whose meaning cannot change inside an aggregate: msg.sender, value and gas are the node's defaults.

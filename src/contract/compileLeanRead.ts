@@ -1,5 +1,6 @@
-import { type FunctionFragment, getAddress, type ParamType, Result } from "ethers";
-import { ADDRESS_PATTERN, readAddress } from "../utils/address.js";
+import { type FunctionFragment, type ParamType, Result } from "ethers";
+import { ADDRESS_PATTERN, checkedAddress } from "../utils/address.js";
+import { getOrAdd } from "../utils/getOrAdd.js";
 
 // The lean read path of bindings (issue 14): a view/pure function whose inputs and outputs are all static
 // words (uint, int, bool, address, bytesN) gets its calldata encoder and result decoder built once, word by
@@ -44,12 +45,7 @@ const compiled = new WeakMap<FunctionFragment, LeanRead | null>();
  * @example compileLeanRead(iface.getFunction("getYear")!)?.encode([]) // "0x…" (the selector)
  */
 export function compileLeanRead(fragment: FunctionFragment): LeanRead | null {
-  let read = compiled.get(fragment);
-  if (read === undefined) {
-    read = build(fragment);
-    compiled.set(fragment, read);
-  }
-  return read;
+  return getOrAdd(compiled, fragment, () => build(fragment));
 }
 
 function build(fragment: FunctionFragment): LeanRead | null {
@@ -183,33 +179,18 @@ function fixedBytesCoder(size: number): StaticCoder {
   };
 }
 
-// Addresses whose mixed case was checked once (EIP-55: a keccak each), and the checksummed form of decoded
-// ones; bounded (cleared when large), so a process reading many addresses does not grow without end.
-const checkedMixedCase = new Set<string>();
-const checksummed = new Map<string, string>();
-const ADDRESS_CACHE_LIMIT = 10_000;
-
 function encodeAddress(value: unknown): string | undefined {
   if (typeof value !== "string" || !ADDRESS_PATTERN.test(value)) return undefined; // names, contracts: ethers resolves them
   const body = value.slice(2);
   const lower = body.toLowerCase();
   // All one case carries no checksum (ethers takes it as it is); mixed case must carry the right one.
-  if (body !== lower && body !== body.toUpperCase() && !checkedMixedCase.has(value)) {
-    if (!readAddress(value).ok) return undefined;
-    if (checkedMixedCase.size >= ADDRESS_CACHE_LIMIT) checkedMixedCase.clear();
-    checkedMixedCase.add(value);
-  }
+  // (checkedAddress remembers each address it has read: its keccak once.)
+  if (body !== lower && body !== body.toUpperCase() && checkedAddress(value) === null) return undefined;
   return `000000000000000000000000${lower}`;
 }
 
 function decodeAddress(word: string): unknown {
   if (!word.startsWith("000000000000000000000000")) return NOT_LEAN; // ethers refuses it: its error, not ours
-  const lower = word.slice(24);
-  let address = checksummed.get(lower);
-  if (address === undefined) {
-    address = getAddress(`0x${lower}`);
-    if (checksummed.size >= ADDRESS_CACHE_LIMIT) checksummed.clear();
-    checksummed.set(lower, address);
-  }
-  return address;
+  // Lower-case hex of 40 digits: always an address, checksummed by checkedAddress (once per address).
+  return checkedAddress(`0x${word.slice(24)}`);
 }

@@ -1,5 +1,6 @@
 import type { AccessListish } from "ethers";
 import type { ChaincallProvider } from "../client/createProvider.js";
+import { getOrAdd } from "../utils/getOrAdd.js";
 
 /** The call an estimate is for. */
 export interface EstimatedCall {
@@ -25,11 +26,7 @@ const inFlight = new WeakMap<ChaincallProvider, Map<string, Promise<bigint>>>();
 export function sharedEstimate(provider: ChaincallProvider, call: EstimatedCall): Promise<bigint> {
   if (call.accessList) return provider.estimateGas(call);
   const key = `${call.from}|${call.to ?? ""}|${call.value}|${call.data}`.toLowerCase();
-  let calls = inFlight.get(provider);
-  if (!calls) {
-    calls = new Map();
-    inFlight.set(provider, calls);
-  }
+  const calls = getOrAdd(inFlight, provider, () => new Map<string, Promise<bigint>>());
   const pending = calls.get(key);
   if (pending) return pending;
   const asked = provider.estimateGas(call);

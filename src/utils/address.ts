@@ -23,3 +23,24 @@ export function readAddress(value: unknown): AddressReading {
   if (mixedCase && checksummed !== value) return { ok: false, problem: "checksum", expected: checksummed };
   return { ok: true, address: checksummed };
 }
+
+// Addresses read already, by their text: each costs its keccak once. Bounded (cleared when it grows large), so
+// a process that meets many addresses does not grow without end.
+const checkedAddresses = new Map<string, string | null>();
+const CHECKED_ADDRESS_LIMIT = 10_000;
+
+/**
+ * `readAddress`, remembered: the checksummed address, or null for anything ethers would not take as an address
+ * (names, junk, a bad mixed-case checksum). For hot paths that meet the same addresses again and again.
+ * @example checkedAddress("0x5fbdb2315678afecb367f032d93f642f64180aa3") // "0x5FbDB2315678afecb367f032d93F642f64180aa3"
+ */
+export function checkedAddress(value: string): string | null {
+  let checked = checkedAddresses.get(value);
+  if (checked === undefined) {
+    const read = readAddress(value);
+    checked = read.ok ? read.address : null;
+    if (checkedAddresses.size >= CHECKED_ADDRESS_LIMIT) checkedAddresses.clear();
+    checkedAddresses.set(value, checked);
+  }
+  return checked;
+}

@@ -3,6 +3,7 @@ import { encodeCalldata } from "../../abi/encodeCalldata.js";
 import { formatValue, toJsonValue } from "../../abi/formatValue.js";
 import { parseArgs } from "../../abi/parseArgs.js";
 import { parseSignature } from "../../abi/parseSignature.js";
+import { ADDRESS_PATTERN } from "../../utils/address.js";
 import { formatEtherFixed } from "../formatEther.js";
 import { stringifyJson } from "../json.js";
 import { parseAddress } from "../parseInput.js";
@@ -40,7 +41,7 @@ export function prepareFastJob(line: FastLine, chainId: () => bigint): FastJob {
   }
   if (line.command === "balance") {
     const [account, ...rest] = positionals;
-    if (account === undefined || rest.length > 0 || !/^0x[0-9a-fA-F]{40}$/.test(account)) throw new Error("a name, or bad input");
+    if (account === undefined || rest.length > 0 || !ADDRESS_PATTERN.test(account)) throw new Error("a name, or bad input");
     const address = parseAddress(account);
     return {
       requests: [{ method: "eth_getBalance", params: [address, "latest"] }],
@@ -58,7 +59,7 @@ export function prepareFastJob(line: FastLine, chainId: () => bigint): FastJob {
 // `call <0x address> "name(types)(returns)" [args…]`: a bare address and a signature with return types only.
 function prepareCall(line: FastLine, printed: (lines: string[], document: unknown) => string): FastJob {
   const [target, signature, ...args] = line.positionals;
-  if (target === undefined || signature === undefined || !/^0x[0-9a-fA-F]{40}$/.test(target) || !signature.includes("("))
+  if (target === undefined || signature === undefined || !ADDRESS_PATTERN.test(target) || !signature.includes("("))
     throw new Error("a target or function the full CLI resolves");
   const address = parseAddress(target);
   const fragment = parseSignature(signature);

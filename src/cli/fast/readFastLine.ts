@@ -1,3 +1,5 @@
+import { DEFAULT_RPC_URL } from "../../client/parseRpcUrl.js";
+import { readTimeoutSeconds } from "../options.js";
 /** The commands the fast path runs (src/cli/fast/fastCommands.ts). */
 export const FAST_COMMANDS = ["call", "chain-id", "block-number", "balance"] as const;
 export type FastCommand = (typeof FAST_COMMANDS)[number];
@@ -14,8 +16,6 @@ export interface FastLine {
   timeoutMs: number;
 }
 
-const DEFAULT_RPC_URL = "http://127.0.0.1:8545";
-const DEFAULT_TIMEOUT_SECONDS = 60;
 // Options that take no value and change nothing the fast path prints on success.
 const FLAGS = new Set(["--json", "-q", "--quiet", "-v", "--verbose"]);
 
@@ -64,17 +64,9 @@ export function readFastLine(args: readonly string[], env: NodeJS.ProcessEnv): F
   }
   if (env.ETH_CHAIN_ID) return undefined;
   const url = (rpcUrl ?? (env.ETH_RPC_URL || DEFAULT_RPC_URL)).trim();
-  const timeoutMs = readTimeoutMs(timeoutText ?? env.ETH_TIMEOUT);
-  if (!isPlainHttpUrl(url) || timeoutMs === undefined) return undefined;
-  return { command, positionals, rpcUrl: url, json, ether, timeoutMs };
-}
-
-// As the full CLI reads --timeout and ETH_TIMEOUT; undefined for what it refuses.
-function readTimeoutMs(text: string | undefined): number | undefined {
-  if (text === undefined || text === "") return DEFAULT_TIMEOUT_SECONDS * 1000;
-  const trimmed = text.trim();
-  const seconds = /^\d+(\.\d+)?$/.test(trimmed) ? Number(trimmed) : NaN;
-  return seconds > 0 && Number.isFinite(seconds) ? Math.round(seconds * 1000) : undefined;
+  const timeoutSeconds = readTimeoutSeconds(timeoutText ?? env.ETH_TIMEOUT);
+  if (!isPlainHttpUrl(url) || timeoutSeconds === undefined) return undefined;
+  return { command, positionals, rpcUrl: url, json, ether, timeoutMs: Math.round(timeoutSeconds * 1000) };
 }
 
 // One http(s) URL (no list: no comma), without user:pass@ (the full path sends those as Basic auth).
