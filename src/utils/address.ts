@@ -1,4 +1,5 @@
 import { getAddress } from "ethers/address";
+import { remembered } from "./getOrAdd.js";
 
 /** `0x` and 40 hex digits, in any case: the shape of an address, checksum not looked at. */
 export const ADDRESS_PATTERN = /^0x[0-9a-fA-F]{40}$/;
@@ -24,23 +25,13 @@ export function readAddress(value: unknown): AddressReading {
   return { ok: true, address: checksummed };
 }
 
-// Addresses read already, by their text: each costs its keccak once. Bounded (cleared when it grows large), so
-// a process that meets many addresses does not grow without end.
-const checkedAddresses = new Map<string, string | null>();
-const CHECKED_ADDRESS_LIMIT = 10_000;
-
 /**
- * `readAddress`, remembered: the checksummed address, or null for anything ethers would not take as an address
- * (names, junk, a bad mixed-case checksum). For hot paths that meet the same addresses again and again.
+ * `readAddress`, remembered (at most 10,000 addresses: each costs its keccak once): the checksummed address, or
+ * null for anything ethers would not take as an address (names, junk, a bad mixed-case checksum). For hot
+ * paths that meet the same addresses again and again.
  * @example checkedAddress("0x5fbdb2315678afecb367f032d93f642f64180aa3") // "0x5FbDB2315678afecb367f032d93F642f64180aa3"
  */
-export function checkedAddress(value: string): string | null {
-  let checked = checkedAddresses.get(value);
-  if (checked === undefined) {
-    const read = readAddress(value);
-    checked = read.ok ? read.address : null;
-    if (checkedAddresses.size >= CHECKED_ADDRESS_LIMIT) checkedAddresses.clear();
-    checkedAddresses.set(value, checked);
-  }
-  return checked;
-}
+export const checkedAddress: (value: string) => string | null = remembered(10_000, (value: string) => {
+  const read = readAddress(value);
+  return read.ok ? read.address : null;
+});

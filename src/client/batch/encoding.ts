@@ -1,3 +1,5 @@
+import { remembered } from "../../utils/getOrAdd.js";
+
 // Hand-rolled ABI encoding of Multicall3's aggregate3 input and of the `(bool, bytes)[]` it returns:
 // thousands of reads per round go through here, and these fixed layouts need none of a general coder's
 // work. Checked against ethers' AbiCoder in test/multicall.test.ts.
@@ -44,18 +46,8 @@ const WORD_1 = word(1);
 const WORD_64 = word(64);
 const WORD_96 = word(96);
 
-// A burst reads from few contracts: each target's word is built once (bounded: cleared when large).
-const targets = new Map<string, string>();
-
-function paddedTarget(to: string): string {
-  let padded = targets.get(to);
-  if (padded === undefined) {
-    padded = to.slice(2).toLowerCase().padStart(64, "0");
-    if (targets.size >= 1_000) targets.clear();
-    targets.set(to, padded);
-  }
-  return padded;
-}
+// A burst reads from few contracts: each target's word is built once.
+const paddedTarget = remembered(1_000, (to: string) => to.slice(2).toLowerCase().padStart(64, "0"));
 
 function word(value: number): string {
   return value.toString(16).padStart(64, "0");
