@@ -9,10 +9,10 @@ import { formatSeconds, sleep } from "../../utils/time.js";
 import { MAX_TIMER_MS } from "../../utils/withDeadline.js";
 import { authorizationHeaders, type ParsedRpcUrl } from "../parseRpcUrl.js";
 import {
-  DEFAULT_MAX_RESPONSE_BYTES,
   type JsonRpcAnswer,
   NON_IDEMPOTENT_METHODS,
   type RequestOptions,
+  readMaxResponseBytes,
   type Transport,
   type TransportOptions,
 } from "./types.js";
@@ -68,13 +68,7 @@ interface AttemptFailure {
  * transport.close();
  */
 export function createHttpTransport(target: ParsedRpcUrl, options: TransportOptions = {}): Transport {
-  const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-  assertArgument(
-    Number.isSafeInteger(maxResponseBytes) && maxResponseBytes > 0,
-    "maxResponseBytes",
-    "a whole number of bytes > 0",
-    maxResponseBytes,
-  );
+  const maxResponseBytes = readMaxResponseBytes(options);
   const url = new URL(target.address);
   const secure = url.protocol === "https:";
   const send = secure ? httpsRequest : httpRequest;

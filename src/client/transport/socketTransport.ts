@@ -6,10 +6,10 @@ import type { ParsedRpcUrl } from "../parseRpcUrl.js";
 import { resultOf } from "./resultOf.js";
 import { type JsonRpcNotification, SubscriptionRouter } from "./SubscriptionRouter.js";
 import {
-  DEFAULT_MAX_RESPONSE_BYTES,
   type JsonRpcAnswer,
   NON_IDEMPOTENT_METHODS,
   type RequestOptions,
+  readMaxResponseBytes,
   type SubscriptionConnection,
   type TransportOptions,
 } from "./types.js";
@@ -84,13 +84,7 @@ export async function openSocketTransport(
   options: SocketTransportOptions,
 ): Promise<SocketTransport> {
   checkTimeout(options.timeoutMs, "timeoutMs");
-  const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-  assertArgument(
-    Number.isSafeInteger(maxResponseBytes) && maxResponseBytes > 0,
-    "maxResponseBytes",
-    "a positive whole number of bytes",
-    maxResponseBytes,
-  );
+  const maxResponseBytes = readMaxResponseBytes(options);
   const transport = new SocketTransport(kind, target, connector, {
     ...options,
     maxResponseBytes: Math.min(maxResponseBytes, MAX_RESPONSE_LIMIT),

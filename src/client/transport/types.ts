@@ -1,4 +1,5 @@
 import type { JsonRpcError, JsonRpcPayload, JsonRpcResult } from "ethers";
+import { assertArgument } from "../../errors/assertArgument.js";
 import type { ChaincallError } from "../../errors/ChaincallError.js";
 import type { TransportKind } from "../parseRpcUrl.js";
 
@@ -21,6 +22,22 @@ export interface TransportOptions {
 
 /** 32 MiB: far above any sane JSON-RPC answer (a full block with transactions is a few MB), far below what hurts. */
 export const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
+
+/**
+ * A transport's answer size limit: `options.maxResponseBytes`, checked, or the default.
+ * @throws ChaincallError `INVALID_ARGUMENT` when it is not a whole number of bytes > 0
+ * @example readMaxResponseBytes({}) // DEFAULT_MAX_RESPONSE_BYTES
+ */
+export function readMaxResponseBytes(options: TransportOptions): number {
+  const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  assertArgument(
+    Number.isSafeInteger(maxResponseBytes) && maxResponseBytes > 0,
+    "maxResponseBytes",
+    "a whole number of bytes > 0",
+    maxResponseBytes,
+  );
+  return maxResponseBytes;
+}
 
 /**
  * How chaincall talks JSON-RPC to one node (HTTP, WebSocket or IPC), or to several (failover). The
