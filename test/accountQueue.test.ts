@@ -1,6 +1,7 @@
 import { expect } from "chai";
+import type { RpcOutcome, RpcRequest } from "../src/client/createProvider";
 import { ChaincallError } from "../src/errors/ChaincallError";
-import { AccountQueue, MAX_GROUP, type QueueAccount, type QueueJob } from "../src/tx/AccountQueue";
+import { AccountQueue, MAX_GROUP, type QueueAccount, type QueueJob, SLICE_MS } from "../src/tx/AccountQueue";
 import { UnknownOutcomeError } from "../src/tx/UnknownOutcomeError";
 
 // The nonce queue's decisions, with scripted jobs standing in for a node (the same paths run against real
@@ -217,5 +218,137 @@ describe("AccountQueue (nonce allocation)", () => {
     reachable = true;
     const next = fakeAccount(4);
     expect(await queue.submit(next, withUnsent())).to.equal(4);
+  });
+
+  describe("the send pump (held keys: ordered batches written while the next slice is signed)", () => {
+    /** A node behind `writeBatch`: answers each batch after `delayMs`, per nonce as `answer` says (default: accepted). */
+    function batchNode(delayMs: number, answer: (nonce: number, batch: number) => RpcOutcome = (nonce) => ({ result: nonce })) {
+      const node = {
+        batches: [] as number[][],
+        inFlight: 0,
+        maxInFlight: 0,
+        /** Nonces signed while a batch was in flight: signing overlapped the node's work. */
+        signedWhileInFlight: 0,
+        fail: undefined as Error | undefined,
+        async writeBatch(requests: readonly RpcRequest[]): Promise<RpcOutcome[]> {
+          const nonces = requests.map((r) => r.params[0] as number);
+          expect(requests.every((r) => r.method === "eth_sendRawTransaction")).to.equal(true);
+          node.batches.push(nonces);
+          const batch = node.batches.length - 1;
+          node.inFlight++;
+          node.maxInFlight = Math.max(node.maxInFlight, node.inFlight);
+          await new Promise((resolve) => setTimeout(resolve, delayMs));
+          node.inFlight--;
+          if (node.fail) throw node.fail;
+          return nonces.map((nonce) => answer(nonce, batch));
+        },
+      };
+      return node;
+    }
+
+    function pumpAccount(start: number, node: ReturnType<typeof batchNode>) {
+      return { ...fakeAccount(start), writeBatch: node.writeBatch };
+    }
+
+    /** A held key's job: signing costs `signMs` of CPU; the broadcast is one request through `post`. */
+    function keyJob(node: ReturnType<typeof batchNode>, log: ReturnType<typeof pumpLog>, signMs = 0.5) {
+      const job: QueueJob<number, number> = {
+        batchable: true,
+        async sign(nonce) {
+          const until = performance.now() + signMs;
+          while (performance.now() < until);
+          if (node.inFlight > 0) node.signedWhileInFlight++;
+          log.signed.push(nonce);
+          return nonce;
+        },
+        async send(nonce, post) {
+          log.sent.push(nonce);
+          if (post) return Number(await post("eth_sendRawTransaction", [nonce]));
+          // Not pumped (a group of one, or one by one): it broadcasts on its own.
+          log.single.push(nonce);
+          return nonce;
+        },
+        refused: (nonce) => void log.refused.push(nonce),
+        unsent: (nonce) => void log.unsent.push(nonce),
+      };
+      return job;
+    }
+
+    const pumpLog = () => ({ ...newLog(), unsent: [] as number[], single: [] as number[] });
+
+    it("writes a burst as ordered batches, one at a time, signing the next slice while one is in flight", async () => {
+      const queue = new AccountQueue();
+      const node = batchNode(8);
+      const account = pumpAccount(5, node);
+      const log = pumpLog();
+      const nonces = await Promise.all(Array.from({ length: 100 }, () => queue.submit(account, keyJob(node, log))));
+      expect(nonces).to.deep.equal(Array.from({ length: 100 }, (_, i) => 5 + i));
+      expect(node.batches.flat(), "every nonce written once, in nonce order").to.deep.equal(nonces);
+      // 100 × 0.5 ms of signing = 50 ms: several slices of about SLICE_MS, never two batches at the node at once.
+      expect(node.batches.length, JSON.stringify(node.batches.map((b) => b.length))).to.be.within(3, 40);
+      expect(node.maxInFlight).to.equal(1);
+      expect(node.signedWhileInFlight, "signing went on while the node worked").to.be.greaterThan(10);
+      expect(SLICE_MS).to.equal(10);
+    });
+
+    it("a refusal inside a batch below accepted ones is filled with a no-op, as one by one", async () => {
+      const queue = new AccountQueue();
+      const node = batchNode(1, (nonce) =>
+        nonce === 2 ? { error: new ChaincallError("INSUFFICIENT_FUNDS", "insufficient funds") } : { result: nonce },
+      );
+      const account = pumpAccount(0, node);
+      const log = pumpLog();
+      const settled = await Promise.allSettled(Array.from({ length: 6 }, () => queue.submit(account, keyJob(node, log))));
+      expect(settled.map((r) => r.status)).to.deep.equal(["fulfilled", "fulfilled", "rejected", "fulfilled", "fulfilled", "fulfilled"]);
+      expect(account.fills).to.deep.equal([2]);
+      expect(log.refused).to.deep.equal([2]);
+    });
+
+    it('"nonce too high" in a batch (Hardhat takes a batch out of order) ends the pump: the refused and the held back are signed again with their nonces, and sent one by one', async () => {
+      const queue = new AccountQueue();
+      // The first batch holding nonces from 5 up: the node takes those below 5 and refuses the rest as too high.
+      let metIn: number | undefined;
+      const node = batchNode(5, (nonce, batch) => {
+        if (nonce < 5 || (metIn !== undefined && metIn !== batch)) return { result: nonce };
+        metIn = batch;
+        return { error: new Error(`Nonce too high. Expected nonce to be 5 but got ${nonce}`) };
+      });
+      const account = pumpAccount(0, node);
+      const log = pumpLog();
+      const nonces = await Promise.all(Array.from({ length: 40 }, () => queue.submit(account, keyJob(node, log, 1))));
+      expect(nonces).to.deep.equal(Array.from({ length: 40 }, (_, i) => i));
+      expect(metIn, "a batch met it").not.to.equal(undefined);
+      expect(node.batches.length, "no batch after the one that met it").to.equal(metIn! + 1);
+      const written = node.batches.flat();
+      expect(written.slice(0, 5)).to.deep.equal([0, 1, 2, 3, 4]);
+      expect(log.refused, "refused as too high").to.deep.equal(written.slice(5));
+      expect(log.unsent, "signed, held back").to.deep.equal(Array.from({ length: 40 - written.length }, (_, i) => written.length + i));
+      expect(log.single, "the rest one by one, in nonce order").to.deep.equal(Array.from({ length: 35 }, (_, i) => 5 + i));
+      // From then on: one by one at this node (the next burst reads the node's count: 40).
+      await Promise.all(Array.from({ length: 5 }, () => queue.submit(pumpAccount(40, node), keyJob(node, log))));
+      expect(node.batches.length).to.equal(metIn! + 1);
+      expect(log.single.slice(-5)).to.deep.equal([40, 41, 42, 43, 44]);
+    });
+
+    it("a batch whose request fails before it was written (connection refused) stops the pump: nothing more is written, the rest fail as not sent", async () => {
+      const queue = new AccountQueue();
+      const node = batchNode(5);
+      const account = pumpAccount(0, node);
+      const log = pumpLog();
+      const refusedConnection = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:1"), { code: "ECONNREFUSED" });
+      node.fail = refusedConnection;
+      const settled = await Promise.allSettled(Array.from({ length: 60 }, () => queue.submit(account, keyJob(node, log, 1))));
+      expect(settled.every((r) => r.status === "rejected")).to.equal(true);
+      expect(node.batches.length, "one batch written, none after it").to.equal(1);
+      const first = node.batches[0].length;
+      expect(settled.slice(0, first).map((r) => (r as PromiseRejectedResult).reason)).to.deep.equal(Array(first).fill(refusedConnection));
+      for (const r of settled.slice(first)) expect(String((r as PromiseRejectedResult).reason.message)).to.match(/^not sent: /);
+      expect(log.unsent, "the ones never written are journalled unsent").to.deep.equal(
+        Array.from({ length: 60 - first }, (_, i) => first + i),
+      );
+      // Nothing was taken: the next burst starts from the node's count again.
+      node.fail = undefined;
+      expect(await queue.submit(account, keyJob(node, log))).to.equal(0);
+    });
   });
 });

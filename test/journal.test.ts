@@ -1,4 +1,5 @@
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
 import { keccak256, Wallet } from "ethers";
@@ -529,5 +530,44 @@ describe("journal --rebroadcast: one transaction per nonce, in nonce order, one 
     } finally {
       await node.stop();
     }
+  });
+});
+
+describe("journal lines are read in order: the same transaction journalled again is a new attempt", () => {
+  const hash = `0x${"ab".repeat(32)}`;
+  const entry = (nonce: number) =>
+    JSON.stringify({ v: 1, hash, chainId: "31337", from: DEV_ACCOUNT, nonce, to: null, raw: "0x02", time: "t" });
+  let folder: string;
+  before(() => {
+    folder = mkdtempSync(join(tmpdir(), "chaincall-journal-order-"));
+  });
+  after(() => rmSync(folder, { recursive: true, force: true }));
+
+  it("a refusal or an unsent outcome holds for the attempt before it, not for the same bytes signed again after it", () => {
+    // The send pump at Hardhat: refused as "nonce too high" in a batch, or held back, then signed again for
+    // the same nonce: the same bytes, the same hash.
+    const path = join(folder, "again.jsonl");
+    writeFileSync(
+      path,
+      [
+        entry(3),
+        JSON.stringify({ v: 1, hash, refused: "NONCE_ERROR", time: "t" }),
+        entry(3),
+        JSON.stringify({ v: 1, hash: `0x${"cd".repeat(32)}`, outcome: "unsent", code: "RPC_ERROR", time: "t" }),
+        "",
+      ].join("\n"),
+    );
+    const entries = readJournal(path);
+    expect(entries.map((e) => [e.hash, e.nonce, e.refused, e.outcome])).to.deep.equal([[hash, 3, undefined, undefined]]);
+
+    appendFileSync(path, `${JSON.stringify({ v: 1, hash, outcome: "unsent", code: "RPC_ERROR", time: "t" })}\n${entry(3)}\n`);
+    expect(readJournal(path).map((e) => [e.nonce, e.refused, e.outcome])).to.deep.equal([[3, undefined, undefined]]);
+
+    // Still: a line about an attempt holds for it, and a line written before its entry (a node-signed send) too.
+    appendFileSync(path, `${JSON.stringify({ v: 1, hash, refused: "INSUFFICIENT_FUNDS", time: "t" })}\n`);
+    expect(readJournal(path).map((e) => e.refused)).to.deep.equal(["INSUFFICIENT_FUNDS"]);
+    const early = join(folder, "early.jsonl");
+    writeFileSync(early, `${JSON.stringify({ v: 1, hash, outcome: "unknown", code: "TIMEOUT", time: "t" })}\n${entry(4)}\n`);
+    expect(readJournal(early).map((e) => [e.nonce, e.outcome])).to.deep.equal([[4, "unknown"]]);
   });
 });

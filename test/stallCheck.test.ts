@@ -8,7 +8,7 @@ import { anvil, DEV_ACCOUNT, devClient, isolateState, rpc } from "./fixtures/nod
 
 const RECIPIENT = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
 
-/** Records the client's own requests (method and first parameter) as the send pipeline makes them. */
+/** Records the client's own requests (method and first parameter) as the send pipeline makes them, alone or in ordered batches. */
 function recordRequests(client: Client): { method: string; first: unknown; latest: boolean; at: number }[] {
   const log: { method: string; first: unknown; latest: boolean; at: number }[] = [];
   const provider = client.provider;
@@ -16,6 +16,11 @@ function recordRequests(client: Client): { method: string; first: unknown; lates
   provider.sendNow = (method: string, params: unknown[]) => {
     log.push({ method, first: params[0], latest: params[1] === "latest", at: Date.now() });
     return original(method, params);
+  };
+  const inOrder = provider.sendInOrder.bind(provider);
+  provider.sendInOrder = (requests) => {
+    for (const { method, params } of requests) log.push({ method, first: params[0], latest: params[1] === "latest", at: Date.now() });
+    return inOrder(requests);
   };
   return log;
 }

@@ -41,7 +41,24 @@ export type ChaincallProvider = JsonRpcApiProvider & {
   enableBatching(options: BatchOptions): void;
   /** One request, sent at once on its own (not queued for ethers' next batch); errors as from `send`. */
   sendNow(method: string, params: unknown[]): Promise<unknown>;
+  /**
+   * Requests whose order matters, written at once as one JSON-RPC batch in that order (one after another,
+   * each once the one before is answered, at a node that takes no batches). Each is answered on its own:
+   * its result, or its error as `sendNow` would throw it.
+   * @throws the translated error when the batch as a whole failed (timeout, reset, an HTTP error): then
+   *   nothing is known of any of its requests
+   */
+  sendInOrder(requests: readonly RpcRequest[]): Promise<RpcOutcome[]>;
 };
+
+/** One JSON-RPC request of `sendInOrder`. */
+export interface RpcRequest {
+  method: string;
+  params: unknown[];
+}
+
+/** What one request of `sendInOrder` came to: its result, or its error. */
+export type RpcOutcome = { result: unknown } | { error: Error };
 
 /**
  * The key of a chaincall provider's lean read: `(to, data) => Promise<string>`, an `eth_call` of calldata a
@@ -174,13 +191,43 @@ class TransportProvider extends JsonRpcApiProvider {
     return (answer as JsonRpcResult).result;
   }
 
+  async sendInOrder(requests: readonly RpcRequest[]): Promise<RpcOutcome[]> {
+    const payloads: JsonRpcPayload[] = requests.map(({ method, params }) => ({
+      method,
+      params,
+      id: `now-${++this.nowIds}` as unknown as number,
+      jsonrpc: "2.0",
+    }));
+    let answers: (JsonRpcResult | JsonRpcError)[];
+    if (payloads.length > 1 && !this.batchesRefused) {
+      answers = await this._send(payloads, true);
+    } else {
+      // One by one, in order: a failure of the connection ends it there, as it would have ended a batch.
+      answers = [];
+      for (const payload of payloads) answers.push(...(await this._send(payload)));
+    }
+    const byId = new Map(answers.map((answer) => [answer.id as unknown, answer]));
+    return payloads.map((payload): RpcOutcome => {
+      const answer = byId.get(payload.id);
+      if (answer && "error" in answer) return { error: this.getRpcError(payload, answer as JsonRpcError) };
+      if (answer && "result" in answer) return { result: answer.result };
+      return {
+        error: new ChaincallError(
+          "RPC_ERROR",
+          `${this.boundary.endpoint} gave no answer to ${payload.method} in a batch of ${payloads.length}`,
+        ),
+      };
+    });
+  }
+
   // Set once the node refused a JSON-RPC batch as a whole: from then on its requests go one by one, so a
   // node without batches costs one refused request per provider, not one per batch.
   private batchesRefused = false;
 
-  override async _send(payload: JsonRpcPayload | JsonRpcPayload[]): Promise<(JsonRpcResult | JsonRpcError)[]> {
+  // `inOrder`: a refused batch's requests are sent again one after another, not concurrently.
+  override async _send(payload: JsonRpcPayload | JsonRpcPayload[], inOrder = false): Promise<(JsonRpcResult | JsonRpcError)[]> {
     const batch = Array.isArray(payload) && payload.length > 1;
-    if (batch && this.batchesRefused) return this.sendEach(payload);
+    if (batch && this.batchesRefused) return this.sendEach(payload, inOrder);
     let answers: (JsonRpcResult | JsonRpcError)[];
     try {
       // Error answers too: ethers' declared type says results only, but it matches errors by id as well.
@@ -189,20 +236,23 @@ class TransportProvider extends JsonRpcApiProvider {
       const translated = toChaincallError(err, this.boundary);
       if (batch && translated.code === "RPC_ERROR" && textSays(`${translated.shortMessage} ${translated.details ?? ""}`, "batchRefused")) {
         this.batchesRefused = true;
-        return this.sendEach(payload);
+        return this.sendEach(payload, inOrder);
       }
       throw translated;
     }
     // A batch answered by one error that belongs to no request (id null): the node took no batch at all.
     if (batch && answers.length === 1 && answers[0].id == null && "error" in answers[0]) {
       this.batchesRefused = true;
-      return this.sendEach(payload);
+      return this.sendEach(payload, inOrder);
     }
     return answers;
   }
 
-  private async sendEach(payloads: JsonRpcPayload[]): Promise<(JsonRpcResult | JsonRpcError)[]> {
-    return (await Promise.all(payloads.map((p) => this._send(p)))).flat();
+  private async sendEach(payloads: JsonRpcPayload[], inOrder: boolean): Promise<(JsonRpcResult | JsonRpcError)[]> {
+    if (!inOrder) return (await Promise.all(payloads.map((p) => this._send(p)))).flat();
+    const answers: (JsonRpcResult | JsonRpcError)[] = [];
+    for (const payload of payloads) answers.push(...(await this._send(payload)));
+    return answers;
   }
 
   /** Stops the provider and closes its transport (sockets, timers, pending requests). */

@@ -91,6 +91,7 @@ export function createSender(provider: ChaincallProvider, parameters: CreateSend
       afterBurst: async () => {
         await sender.stall?.afterBurst();
       },
+      writeBatch: (requests) => provider.sendInOrder(requests),
       fill: async (nonce) => {
         const fees = await estimateFees(provider, chainId);
         const tx: TransactionLike<string> = { chainId, from: address, to: address, value: 0n, data: "0x", gasLimit: 21_000n, ...fees };

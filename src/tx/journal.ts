@@ -154,7 +154,13 @@ export function readNodeJournal(path: string, node?: bigint | NodeIdentity): { e
   const ignored = noIgnoredEntries();
   if (!existsSync(path)) return { entries: [], ignored };
   const identity = typeof node === "bigint" ? { chainId: node } : node;
+  // Lines in the order written: a refusal or outcome line is about the latest entry of its hash before it.
+  // The same transaction journalled again (the same bytes signed again for the same nonce, after a
+  // "nonce too high" or a slice held back) is a new attempt: it replaces the earlier entry, and what was
+  // recorded of that one does not hold for it.
   const entries: JournalEntry[] = [];
+  const latest = new Map<string, JournalEntry>();
+  // Lines about a hash whose entry comes later (a node-signed send journals its entry once answered).
   const refusals = new Map<string, string>();
   const outcomes = new Map<string, JournalOutcome>();
   for (const line of readFileSync(path, "utf8").split("\n")) {
@@ -162,8 +168,14 @@ export function readNodeJournal(path: string, node?: bigint | NodeIdentity): { e
     try {
       const parsed = JSON.parse(line) as Partial<JournalEntry>;
       if (parsed.v === 1 && typeof parsed.hash === "string" && parsed.nonce === undefined) {
-        if (typeof parsed.refused === "string") refusals.set(parsed.hash, parsed.refused);
-        else if (typeof parsed.outcome === "string") outcomes.set(parsed.hash, parsed.outcome);
+        const entry = latest.get(parsed.hash);
+        if (typeof parsed.refused === "string") {
+          if (entry) entry.refused = parsed.refused;
+          else refusals.set(parsed.hash, parsed.refused);
+        } else if (typeof parsed.outcome === "string") {
+          if (entry) entry.outcome = parsed.outcome;
+          else outcomes.set(parsed.hash, parsed.outcome);
+        }
         continue;
       }
       const entry = parsed as JournalEntry;
@@ -176,14 +188,17 @@ export function readNodeJournal(path: string, node?: bigint | NodeIdentity): { e
           continue;
         }
       }
+      const earlier = latest.get(entry.hash);
+      if (earlier) entries.splice(entries.indexOf(earlier), 1);
+      if (refusals.has(entry.hash)) entry.refused = refusals.get(entry.hash);
+      if (outcomes.has(entry.hash)) entry.outcome = outcomes.get(entry.hash);
+      refusals.delete(entry.hash);
+      outcomes.delete(entry.hash);
+      latest.set(entry.hash, entry);
       entries.push(entry);
     } catch {
       // A partial line from an interrupted write: nothing to recover from it.
     }
-  }
-  for (const entry of entries) {
-    if (refusals.has(entry.hash)) entry.refused = refusals.get(entry.hash);
-    if (outcomes.has(entry.hash)) entry.outcome = outcomes.get(entry.hash);
   }
   return { entries, ignored };
 }

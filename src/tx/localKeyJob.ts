@@ -23,6 +23,7 @@ interface KeySigned extends SignedPrepared {
 export function localKeyJob(sender: Sender, key: SigningKey, tx: TransactionLike<string>): QueueJob<KeySigned, TransactionResponse> {
   const { provider, journal } = sender;
   return {
+    batchable: true,
     sign: async (nonce) => {
       // Signed here rather than through Wallet.signTransaction: the fields are already resolved and
       // checked, and this skips a second address check and ethers' per-field parsing per transaction.
@@ -31,12 +32,12 @@ export function localKeyJob(sender: Sender, key: SigningKey, tx: TransactionLike
       journal.entry({ hash, nonce, to: tx.to ?? null, raw });
       return { nonce, hash, raw, signed };
     },
-    send: async ({ hash, raw, signed }) => {
+    send: async ({ hash, raw, signed }, post) => {
       try {
         // eth_sendRawTransaction directly: ethers' broadcastTransaction re-parses the raw bytes and
         // recovers the sender's public key from the signature, which costs three signatures' worth of
-        // CPU per send; the sender is known here.
-        const accepted = await provider.sendNow("eth_sendRawTransaction", [raw]);
+        // CPU per send; the sender is known here. Posted before any await: the queue may batch it.
+        const accepted = await (post ? post("eth_sendRawTransaction", [raw]) : provider.sendNow("eth_sendRawTransaction", [raw]));
         if (typeof accepted === "string" && accepted.toLowerCase() !== hash) {
           throw new ChaincallError("RPC_ERROR", `the node answered hash ${accepted} for transaction ${hash}`);
         }
