@@ -1,8 +1,9 @@
 import { expect } from "chai";
-import { type BaseContract, Contract, Interface, JsonRpcProvider, Result, Typed } from "ethers";
+import { type BaseContract, Contract, ContractTransactionResponse, type EventLog, Interface, JsonRpcProvider, Result, Typed } from "ethers";
 import type { LocalNode } from "../scripts/lib/localNode";
 import { type Client, connect, isChaincallError } from "../src";
 import { compileLeanRead, NOT_LEAN } from "../src/contract/compileLeanRead";
+import { wrapContract } from "../src/contract/wrapContract";
 import { CallDemo__factory, Echo__factory, Oracle__factory, Reader__factory, Vault__factory } from "../typechain-types";
 import { type CountingProxy, countingProxy } from "./fixtures/countingProxy";
 import { anvil, DEV_ACCOUNT, devClient, hardhat, isolateState } from "./fixtures/nodes";
@@ -181,6 +182,99 @@ describe("lean coders: every calldata and result they give is ethers' own, the r
   });
 });
 
+describe("lean sends: the request a binding's send hands its runner is ethers' own, or ethers' method sends it", () => {
+  const iface = new Interface([
+    "function set(uint8 a, address who, bool flag, bytes4 tag)",
+    "function pay(int128 amount) payable",
+    "function name(string label)",
+  ]);
+  const target = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
+  const marker = new Error("recorded, not sent");
+  const random = seeded(0x5e4d);
+  const overrides = [
+    undefined,
+    {},
+    { gasLimit: 60_000n },
+    { gasLimit: 60_000 },
+    { nonce: 7, gasLimit: 21_000n, maxFeePerGas: 10n ** 9n, maxPriorityFeePerGas: 1n },
+    { gasPrice: 5n, type: 0 },
+    { value: 1n },
+    { value: 2 ** 53 },
+    { gasLimit: "60000" },
+    { nonce: 7n },
+    { gasLimit: undefined, value: null },
+    { from: DEV_ACCOUNT },
+    { to: DEV_ACCOUNT },
+    { customData: 1 },
+    Typed.overrides({ gasLimit: 1n }),
+    null,
+    5n,
+  ];
+  const pools: Record<string, unknown[][]> = {
+    set: [uints(8), addresses, [true, false, 1, "true"], [`0x${"ab".repeat(4)}`, `0x${"AB".repeat(4)}`, "0x12", "zz"]],
+    pay: [ints(128)],
+    name: [["a", 1]],
+  };
+
+  it("1,200 random calls with random overrides: the same request as ethers' populateTransaction, or ethers' path and its error", async () => {
+    const requests: unknown[] = [];
+    const runner = {
+      provider: null,
+      sendTransaction: async (request: unknown) => {
+        requests.push(request);
+        throw marker;
+      },
+    };
+    const contract = wrapContract(new Contract(target, iface, runner as never));
+    let lean = 0;
+    for (let n = 0; n < 400; n++) {
+      for (const name of ["set", "pay", "name"]) {
+        const args = pools[name].map((pool) => random.pick(pool));
+        const extra = random.pick(overrides);
+        const all = extra === undefined ? args : [...args, extra];
+        const what = `${name}(${all.map((a) => (typeof a === "object" && a !== null ? JSON.stringify(a, (_, v) => (typeof v === "bigint" ? `${v}n` : v)) : String(a))).join(", ")})`;
+        const encodes = encodeCount(contract.interface);
+        const viaMethod = await settle(() => method(contract, name)(...all));
+        const leanTook = encodeCount(contract.interface) === encodes && requests.length > 0;
+        const sentByMethod = requests.splice(0);
+        const populated = await settle(() =>
+          (method(contract, name) as unknown as { populateTransaction: Loose }).populateTransaction(...all),
+        );
+        const viaSend = await settle(() => (method(contract, name) as unknown as { send: Loose }).send(...all));
+        requests.splice(0);
+        // Both ways reject: the runner records and refuses. The errors are the same.
+        expect(describeError((viaMethod as { error: unknown }).error), what).to.deep.equal(
+          describeError((viaSend as { error: unknown }).error),
+        );
+        if ("value" in populated) {
+          expect(sentByMethod, what).to.deep.equal([populated.value]);
+          if (leanTook) lean++;
+        } else {
+          expect(sentByMethod, `${what}: ethers refused it, so nothing reached the runner`).to.deep.equal([]);
+        }
+      }
+    }
+    expect(lean, "calls the lean path sent").to.be.greaterThan(150);
+  });
+});
+
+// Counts ethers' encodeFunctionData calls on one interface (installed on first use).
+const encodeCounts = new WeakMap<Interface, { n: number }>();
+function encodeCount(iface: Interface): number {
+  let counter = encodeCounts.get(iface);
+  if (!counter) {
+    const count = { n: 0 };
+    counter = count;
+    const encode = iface.encodeFunctionData.bind(iface);
+    iface.encodeFunctionData = (...args: Parameters<Interface["encodeFunctionData"]>) => {
+      count.n++;
+      return encode(...args);
+    };
+    encodeCounts.set(iface, count);
+  }
+  return counter.n;
+}
+
 for (const [label, node] of [
   ["Hardhat", hardhat],
   ["Anvil", anvil],
@@ -348,6 +442,28 @@ for (const [label, node] of [
       expect(await method(vault, "echo(uint256)")("5")).to.equal(5n);
       expect(await method(vault, "echo(uint256,uint256)")(5n, "6")).to.equal(11n);
       expect(counts.encode).to.equal(3);
+    });
+
+    it("a lean send answers what ethers' send answers: a ContractTransactionResponse whose receipt's logs are decoded, with no ethers coder", async () => {
+      const demo = CallDemo__factory.connect(at.demo, signerClient.runner);
+      const encodes = encodeCount(demo.interface);
+      const lean = await demo.setYear(2031n);
+      expect(encodeCount(demo.interface), "the lean path encoded it").to.equal(encodes);
+      const viaEthers = await demo.setYear.send(2032n, {});
+      expect(encodeCount(demo.interface), "the send form takes ethers' method").to.equal(encodes + 1);
+      for (const [sent, year] of [
+        [lean, 2031n],
+        [viaEthers, 2032n],
+      ] as const) {
+        expect(sent).to.be.instanceOf(ContractTransactionResponse);
+        expect(sent.to).to.equal(at.demo);
+        const receipt = await sent.wait();
+        expect(receipt!.status).to.equal(1);
+        const changed = receipt!.logs[0] as EventLog;
+        expect(changed.fragment.name).to.equal("YearChanged");
+        expect(changed.args.current).to.equal(year);
+      }
+      expect(await demo.getYear()).to.equal(2032n);
     });
 
     it("a lean read of an address without code is NO_CONTRACT, as the ethers path says it", async () => {

@@ -17,6 +17,12 @@ export interface LeanRead {
   decode(hex: unknown): unknown;
 }
 
+/** A state-changing function's precompiled calldata (see `compileLeanSend`). */
+export interface LeanSend {
+  /** The calldata for `args`, or undefined when one of them must go through ethers (valid or not). */
+  encode(args: readonly unknown[]): string | undefined;
+}
+
 /** What `LeanRead.decode` returns for an answer only ethers' decoder may judge. */
 export const NOT_LEAN: unique symbol = Symbol("chaincall.notLean");
 
@@ -48,25 +54,26 @@ export function compileLeanRead(fragment: FunctionFragment): LeanRead | null {
   return getOrAdd(compiled, fragment, () => build(fragment));
 }
 
-function build(fragment: FunctionFragment): LeanRead | null {
-  if (!fragment.constant || fragment.outputs.length === 0) return null;
+const compiledSends = new WeakMap<FunctionFragment, LeanSend | null>();
+
+/**
+ * The lean calldata of a state-changing `fragment`, or null when it has none: view/pure, or a type other
+ * than uint/int/bool/address/bytesN among its inputs. Built once per fragment.
+ * @example compileLeanSend(iface.getFunction("setYear")!)?.encode([2020n]) // "0x…" (selector and one word)
+ */
+export function compileLeanSend(fragment: FunctionFragment): LeanSend | null {
+  return getOrAdd(compiledSends, fragment, () => (fragment.constant ? null : calldataEncoder(fragment)));
+}
+
+// The selector and the inputs' words, or null when an input is not a static word.
+function calldataEncoder(fragment: FunctionFragment): LeanSend | null {
   const encoders: Encoder[] = [];
   for (const param of fragment.inputs) {
     const coder = staticCoder(param);
     if (!coder) return null;
     encoders.push(coder.encode);
   }
-  const decoders: Decoder[] = [];
-  let integersOnly = true;
-  for (const param of fragment.outputs) {
-    const coder = staticCoder(param);
-    if (!coder) return null;
-    decoders.push(coder.decode);
-    integersOnly &&= coder.integer === true;
-  }
   const selector = fragment.selector;
-  const keys = fragment.outputs.map((param) => param.name || null);
-  const count = decoders.length;
   return {
     encode(args) {
       if (args.length !== encoders.length) return undefined;
@@ -78,6 +85,25 @@ function build(fragment: FunctionFragment): LeanRead | null {
       }
       return data;
     },
+  };
+}
+
+function build(fragment: FunctionFragment): LeanRead | null {
+  if (!fragment.constant || fragment.outputs.length === 0) return null;
+  const calldata = calldataEncoder(fragment);
+  if (!calldata) return null;
+  const decoders: Decoder[] = [];
+  let integersOnly = true;
+  for (const param of fragment.outputs) {
+    const coder = staticCoder(param);
+    if (!coder) return null;
+    decoders.push(coder.decode);
+    integersOnly &&= coder.integer === true;
+  }
+  const keys = fragment.outputs.map((param) => param.name || null);
+  const count = decoders.length;
+  return {
+    encode: calldata.encode,
     decode(hex) {
       // ethers decodes whole words only, and at least as many as the outputs (extra ones are ignored).
       if (typeof hex !== "string" || (hex.length - 2) % 64 !== 0 || hex.length < 2 + 64 * count || !hex.startsWith("0x")) return NOT_LEAN;

@@ -1,4 +1,14 @@
-import { BaseContract, type ContractRunner, type FunctionFragment, type Interface, isCallException } from "ethers";
+import {
+  BaseContract,
+  type ContractRunner,
+  ContractTransactionResponse,
+  type FunctionFragment,
+  type Interface,
+  isCallException,
+  type Provider,
+  type TransactionRequest,
+  type TransactionResponse,
+} from "ethers";
 import { LEAN_CALL, type LeanCallRunner } from "../client/createProvider.js";
 import { assertArgument } from "../errors/assertArgument.js";
 import { ChaincallError } from "../errors/ChaincallError.js";
@@ -7,7 +17,7 @@ import { boundBindingWait } from "../tx/buildResponse.js";
 import { ADDRESS_PATTERN, readAddress } from "../utils/address.js";
 import { type ArgumentGuard, booleanGuard } from "./booleanGuard.js";
 import { cacheSelectors } from "./cacheSelectors.js";
-import { compileLeanRead, type LeanRead, NOT_LEAN } from "./compileLeanRead.js";
+import { compileLeanRead, compileLeanSend, type LeanRead, type LeanSend, NOT_LEAN } from "./compileLeanRead.js";
 import { type BindingCall, diagnoseArguments, toBindingError, toBindingErrorSync } from "./toBindingError.js";
 
 // Marks a wrapped contract, so wrapping twice returns the same wrapper.
@@ -149,13 +159,17 @@ class ContractWrapper<T extends BaseContract> implements ProxyHandler<T> {
         if (refused) return Promise.reject(refused);
         return form(...args).then(bounded, fail(args));
       };
-    const lean = this.leanReadOf(key);
+    const lean = this.leanOf(key);
     const wrapped = wrapForm(raw);
-    const method = (
-      lean
-        ? (...args: unknown[]): Promise<unknown> => this.readLean(lean.read, lean.fragment, args, fail(args)) ?? wrapped(...args)
-        : wrapped
-    ) as Method;
+    let method = wrapped as Method;
+    if (lean?.read) {
+      const read = lean.read;
+      method = ((...args: unknown[]) => this.readLean(read, lean.fragment, args, fail(args)) ?? wrapped(...args)) as Method;
+    } else if (lean?.send) {
+      const send = lean.send;
+      const inputs = lean.fragment.inputs.length;
+      method = ((...args: unknown[]) => this.sendLean(send, inputs, args, bounded, fail(args)) ?? wrapped(...args)) as Method;
+    }
     const forms: PropertyDescriptorMap = {};
     for (const name of ASYNC_FORMS) forms[name] = { value: wrapForm(raw[name] as Method), enumerable: true };
     forms.getFragment = {
@@ -185,15 +199,61 @@ class ContractWrapper<T extends BaseContract> implements ProxyHandler<T> {
     return method;
   }
 
-  /** The lean read of the function `key` names, when it names exactly one that has one (see `compileLeanRead`). */
-  private leanReadOf(key: string): { read: LeanRead; fragment: FunctionFragment } | undefined {
+  /**
+   * The lean read or lean send of the function `key` names, when it names exactly one that has one (see
+   * `compileLeanRead`, `compileLeanSend`).
+   */
+  private leanOf(key: string): { fragment: FunctionFragment; read?: LeanRead; send?: LeanSend } | undefined {
     if (!this.leanTarget) return undefined;
     const matches: FunctionFragment[] = [];
     this.iface.forEachFunction((f) => {
       if (f.name === key || f.format("sighash") === key) matches.push(f);
     });
-    const read = matches.length === 1 ? compileLeanRead(matches[0]) : null;
-    return read ? { read, fragment: matches[0] } : undefined;
+    if (matches.length !== 1) return undefined;
+    const fragment = matches[0];
+    const read = compileLeanRead(fragment);
+    if (read) return { fragment, read };
+    const send = compileLeanSend(fragment);
+    return send ? { fragment, send } : undefined;
+  }
+
+  /**
+   * One lean send: undefined when the arguments, the overrides or the runner need ethers' method. Otherwise
+   * what ethers' `send` does for them, minus its argument resolution and rebuilt coders: the same request
+   * (the overrides copied as ethers copies them, then `to` and `data`) to the runner's `sendTransaction`,
+   * and its answer as a `ContractTransactionResponse` of the binding's ABI.
+   */
+  private sendLean(
+    send: LeanSend,
+    inputs: number,
+    args: unknown[],
+    done: (response: unknown) => unknown,
+    fail: (err: unknown) => Promise<never>,
+  ): Promise<unknown> | undefined {
+    const runner = this.contract.runner;
+    if (!runner || typeof runner.sendTransaction !== "function") return undefined;
+    let request: TransactionRequest = {};
+    let callArgs = args;
+    if (args.length === inputs + 1) {
+      const overrides = leanOverrides(args[inputs]);
+      if (!overrides) return undefined;
+      request = overrides;
+      callArgs = args.slice(0, inputs);
+    }
+    const data = send.encode(callArgs);
+    if (data === undefined) return undefined;
+    request.to = this.leanTarget;
+    request.data = data;
+    let pending: Promise<unknown>;
+    try {
+      pending = runner.sendTransaction(request);
+    } catch (err) {
+      return fail(err); // a runner that throws at once: a rejection, as from ethers' async method
+    }
+    return pending
+      // As ethers: the runner's provider, null when it has none (ethers' declared type leaves that out).
+      .then((tx) => new ContractTransactionResponse(this.iface, runner.provider as Provider, tx as TransactionResponse))
+      .then(done, fail);
   }
 
   /**
@@ -288,6 +348,28 @@ class ContractWrapper<T extends BaseContract> implements ProxyHandler<T> {
       return result instanceof Promise ? result.catch((err: unknown) => Promise.reject(toChaincallError(err, context()))) : result;
     };
   }
+}
+
+// Overrides a lean send copies as ethers' copyRequest would: amounts to bigint, nonce and type to number.
+const AMOUNT_OVERRIDES = new Set(["gasLimit", "gasPrice", "maxFeePerGas", "maxPriorityFeePerGas", "value"]);
+const NUMBER_OVERRIDES = new Set(["nonce", "type"]);
+
+/**
+ * A plain overrides object of amounts, nonce and type (bigints or safe integers), copied; undefined for
+ * anything else (another key, a string amount, a Typed value, `from`): ethers' method copies and judges those.
+ */
+function leanOverrides(value: unknown): TransactionRequest | undefined {
+  if (typeof value !== "object" || value === null || Object.getPrototypeOf(value) !== Object.prototype) return undefined;
+  const copy: Record<string, bigint | number> = {};
+  for (const [key, field] of Object.entries(value)) {
+    if (field === undefined || field === null) continue;
+    const integer = typeof field === "bigint" || (typeof field === "number" && Number.isSafeInteger(field));
+    if (!integer) return undefined;
+    if (AMOUNT_OVERRIDES.has(key)) copy[key] = BigInt(field);
+    else if (NUMBER_OVERRIDES.has(key) && Number.isSafeInteger(Number(field))) copy[key] = Number(field);
+    else return undefined;
+  }
+  return copy as TransactionRequest;
 }
 
 function isMember(key: string): boolean {

@@ -1,4 +1,6 @@
-import { type AccessList, keccak256, type Signature, type SigningKey, Transaction, type TransactionLike } from "ethers";
+import { secp256k1 } from "@noble/curves/secp256k1";
+import { keccak_256 } from "@noble/hashes/sha3";
+import { type AccessList, keccak256, Signature, type SigningKey, Transaction, type TransactionLike } from "ethers";
 
 /** The fields of a signed transaction a response is built from (see `buildResponse`). */
 export interface SignedFields {
@@ -26,8 +28,10 @@ export interface SignedPrepared {
 /**
  * Signs a prepared transaction (see `prepareTransaction`) with `nonce`: the same bytes as ethers'
  * `Transaction` with `key.sign(unsignedHash)` (a differential test checks it byte for byte), without its
- * per-field parsing. EIP-1559 and legacy (EIP-155) transactions without an access list are encoded here;
- * anything else (an access list, type 1, chain id 0) goes through ethers' `Transaction`.
+ * per-field parsing. EIP-1559 and legacy (EIP-155) transactions without an access list are encoded here,
+ * hashed and signed with the noble libraries ethers itself signs with (the same RFC 6979 signatures, without
+ * ethers' conversions to and from hex around each step); anything else (an access list, type 1, chain id 0)
+ * goes through ethers' `Transaction`.
  * @example const { raw, hash } = signPrepared(wallet.signingKey, prepared, 7);
  */
 export function signPrepared(key: SigningKey, tx: TransactionLike<string>, nonce: number): SignedPrepared {
@@ -35,15 +39,17 @@ export function signPrepared(key: SigningKey, tx: TransactionLike<string>, nonce
   if (!lean) return signWithEthers(key, tx, nonce);
   const { type, fields, chainId } = lean;
   const unsigned = type === 2 ? typed(2, rlpList(fields)) : rlpList([...fields, quantity(chainId), EMPTY, EMPTY]);
-  const signature = key.sign(keccak256(unsigned));
-  const v = type === 2 ? quantity(BigInt(signature.yParity)) : quantity(chainId * 2n + 35n + BigInt(signature.yParity));
-  const body = rlpList([...fields, v, quantity(BigInt(signature.r)), quantity(BigInt(signature.s))]);
+  // As ethers' SigningKey.sign: low s, the recovery bit as y parity.
+  const { r, s, recovery } = secp256k1.sign(keccak_256(unsigned), privateKeyBytes(key), { lowS: true });
+  const v = type === 2 ? quantity(BigInt(recovery)) : quantity(chainId * 2n + 35n + BigInt(recovery));
+  const body = rlpList([...fields, v, quantity(r), quantity(s)]);
   const bytes = type === 2 ? typed(2, body) : body;
-  const raw = `0x${Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("hex")}`;
+  const raw = `0x${hexOf(bytes)}`;
   const isLegacy = type === 0;
+  const signature = Signature.from({ r: word(r), s: word(s), v: recovery ? 28 : 27 });
   return {
     raw,
-    hash: keccak256(bytes),
+    hash: `0x${hexOf(keccak_256(bytes))}`,
     signed: {
       type,
       to: tx.to ?? null,
@@ -107,6 +113,27 @@ function signWithEthers(key: SigningKey, tx: TransactionLike<string>, nonce: num
       accessList: signed.accessList,
     },
   };
+}
+
+// A key's 32 bytes, read from its hex once.
+const keyBytes = new WeakMap<SigningKey, Uint8Array>();
+
+function privateKeyBytes(key: SigningKey): Uint8Array {
+  let bytes = keyBytes.get(key);
+  if (!bytes) {
+    bytes = Buffer.from(key.privateKey.slice(2), "hex");
+    keyBytes.set(key, bytes);
+  }
+  return bytes;
+}
+
+function hexOf(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("hex");
+}
+
+// A 256-bit integer as 32 bytes of hex (`0x…`), as a signature's r and s are written.
+function word(value: bigint): string {
+  return `0x${value.toString(16).padStart(64, "0")}`;
 }
 
 const EMPTY = new Uint8Array(0);
