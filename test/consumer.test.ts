@@ -114,7 +114,11 @@ describe("consumer: the packed package installed and used like a user would", ()
     ).to.have.length(1);
     for (const dependency of ["ws", "yargs"]) expect(names, dependency).to.include(dependency);
     // The signer's noble libraries are the versions ethers pins: one copy, shared with ethers.
-    for (const noble of ["@noble/curves", "@noble/hashes"]) expect(names.filter((n) => n === noble), noble).to.have.length(1);
+    for (const noble of ["@noble/curves", "@noble/hashes"])
+      expect(
+        names.filter((n) => n === noble),
+        noble,
+      ).to.have.length(1);
   });
 
   it("brings no Foundry binaries, prettier, TypeChain or second TypeScript", () => {

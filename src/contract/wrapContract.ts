@@ -250,10 +250,12 @@ class ContractWrapper<T extends BaseContract> implements ProxyHandler<T> {
     } catch (err) {
       return fail(err); // a runner that throws at once: a rejection, as from ethers' async method
     }
-    return pending
-      // As ethers: the runner's provider, null when it has none (ethers' declared type leaves that out).
-      .then((tx) => new ContractTransactionResponse(this.iface, runner.provider as Provider, tx as TransactionResponse))
-      .then(done, fail);
+    return (
+      pending
+        // As ethers: the runner's provider, null when it has none (ethers' declared type leaves that out).
+        .then((tx) => new ContractTransactionResponse(this.iface, runner.provider as Provider, tx as TransactionResponse))
+        .then(done, fail)
+    );
   }
 
   /**
