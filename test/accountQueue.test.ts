@@ -330,6 +330,22 @@ describe("AccountQueue (nonce allocation)", () => {
       expect(log.single.slice(-5)).to.deep.equal([40, 41, 42, 43, 44]);
     });
 
+    it("a burst the node left unmined (the stall check reports a stall) ends the pump at that node: the next burst goes one by one", async () => {
+      const queue = new AccountQueue();
+      const node = batchNode(1);
+      let stalled = true;
+      const account = { ...pumpAccount(0, node), afterBurst: async () => stalled };
+      const log = pumpLog();
+      await Promise.all(Array.from({ length: 30 }, () => queue.submit(account, keyJob(node, log, 1))));
+      const written = node.batches.length;
+      expect(written).to.be.greaterThan(0);
+      await new Promise((resolve) => setImmediate(resolve));
+      stalled = false;
+      await Promise.all(Array.from({ length: 30 }, () => queue.submit(pumpAccount(30, node), keyJob(node, log, 1))));
+      expect(node.batches.length, "no batch after the stall").to.equal(written);
+      expect(log.single).to.deep.equal(Array.from({ length: 30 }, (_, i) => 30 + i));
+    });
+
     it("a batch whose request fails before it was written (connection refused) stops the pump: nothing more is written, the rest fail as not sent", async () => {
       const queue = new AccountQueue();
       const node = batchNode(5);

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import type { Client } from "../src";
-import { STALL_MS } from "../src/tx/stallCheck";
+import { STALL_MS, stallCheck } from "../src/tx/stallCheck";
 import { anvil, DEV_ACCOUNT, devClient, isolateState, rpc } from "./fixtures/nodes";
 
 // The stall check after a burst (tx/stallCheck.ts), on a real Anvil whose mining the test stops: the way
@@ -59,10 +59,14 @@ describe("stall check after a burst (dev chains)", function () {
     const firstPoll = log.find((r) => r.method === "eth_getTransactionCount" && r.latest)!.at;
     expect(stalledAt - firstPoll).to.be.at.least(STALL_MS - 50);
 
-    // Bounded: once it re-broadcast, it neither polls nor re-broadcasts again.
+    // Bounded: once it re-broadcast, it neither polls nor re-broadcasts again. It asked whether the node
+    // automines: mining is off here, so it left the node alone (no evm_mine).
+    await sleep(300);
     const requests = log.length;
     await sleep(800);
     expect(log.slice(requests).map((r) => r.method)).to.deep.equal([]);
+    const after = log.slice(log.findLastIndex((r) => r.method === "eth_sendRawTransaction") + 1).map((r) => r.method);
+    expect(after).to.deep.equal(["anvil_getAutomine"]);
 
     // The node has them all still: mined by hand, each is there, in order.
     await rpc(anvil().rpcUrl, "evm_mine", []);
@@ -81,5 +85,29 @@ describe("stall check after a burst (dev chains)", function () {
     expect(polls.length, "it looked").to.be.at.least(1);
     // It ended: nothing asked in the last stretch.
     expect(polls.at(-1)!.at).to.be.below(Date.now() - STALL_MS);
+  });
+
+  it("on a node that automines, a stall also asks for one block (evm_mine), and is reported", async () => {
+    // A stand-in provider: the mined count never moves, the node says it automines.
+    const calls: string[] = [];
+    const provider = {
+      sendNow: async (method: string) => {
+        calls.push(method);
+        if (method === "eth_getTransactionCount") return "0x0";
+        if (method === "anvil_getAutomine") return true;
+        return null;
+      },
+    };
+    const check = stallCheck(provider as never, DEV_ACCOUNT, 300);
+    check.sent(0, "0x02aa");
+    check.sent(1, "0x02bb");
+    const stall = await check.afterBurst();
+    expect(stall).to.deep.equal({ minedCount: 0, rebroadcast: [0, 1] });
+    expect(calls.filter((m) => m !== "eth_getTransactionCount")).to.deep.equal([
+      "eth_sendRawTransaction",
+      "eth_sendRawTransaction",
+      "anvil_getAutomine",
+      "evm_mine",
+    ]);
   });
 });

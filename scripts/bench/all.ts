@@ -3,7 +3,8 @@
 // machine, the versions and every table, which the README links.
 //
 // Usage: node dist/scripts/bench/all.js [--quick] [--out docs/benchmarks.md]
-//   --quick  2 rounds instead of 5 (sends 2 runs, CLI 7 starts): a check that everything runs, not figures
+//   --quick  2 rounds instead of 5 (sends 2 runs, send soak 2 runs per node, CLI 7 starts): a check that
+//            everything runs, not figures
 // Exit code 1 when a benchmark exited non-zero (some exit 1 when their targets are missed, all when they could
 // not run); the file is written regardless, saying which ones.
 import { execFileSync, spawn } from "node:child_process";
@@ -34,6 +35,11 @@ function runs(quick: boolean): Run[] {
     reads(2_000, "getYear", 20),
     reads(2_000, "balanceOf", 20),
     { title: "Concurrent sends from one key (300)", script: "sends.js", args: ["--repeat", repeat] },
+    {
+      title: `Send soak: chaincall's two send contenders, ${quick ? 2 : 20} runs on each node (failures and stalls)`,
+      script: "sends.js",
+      args: ["--soak", quick ? "2" : "20"],
+    },
     { title: "CLI start-up and batch", script: "cli.js", args: quick ? ["--repeat", "7", "--casts", "20", "--batch-repeat", "2"] : [] },
   ];
 }

@@ -89,6 +89,8 @@ interface Options {
   repeat: number;
   batchSize: number;
   json: boolean;
+  /** Soak mode: only the chaincall contenders, this many runs on each node, judged on failures and stalls. */
+  soak: number;
 }
 
 /** What a contender gets: a fresh node with a fresh CallDemo on it. */
@@ -365,10 +367,16 @@ async function timedBurst(count: number, send: (i: number) => Promise<{ hash: st
 // ---------------------------------------------------------------------------------------------------------
 // Running: a fresh node per contender, the untimed setup, the timed burst, the untimed verification.
 
-async function runAll(kind: NodeKind, run: number, options: Options, stopOnSignal: StopRegistry): Promise<Run> {
+async function runAll(
+  kind: NodeKind,
+  run: number,
+  options: Options,
+  stopOnSignal: StopRegistry,
+  contenders: readonly (typeof CONTENDERS)[number][] = CONTENDERS,
+): Promise<Run> {
   const outcomes: Outcome[] = [];
   let version = "";
-  for (const contender of CONTENDERS) {
+  for (const contender of contenders) {
     progress(options, `${kind} run ${run}: ${contender.name} …`);
     const node = await (kind === "anvil" ? startAnvil({ ipc: false }) : startHardhatNode());
     const forget = stopOnSignal.add(node);
@@ -655,11 +663,12 @@ function printVerdict(verdict: Verdict): void {
 function parseOptions(argv: string[]): Options {
   const values = parseBenchOptions(
     argv,
-    "usage: node dist/scripts/bench/sends.js [--count N (300)] [--repeat K (5, Anvil runs)] [--batch B (100, raw batch size)] [--json]",
+    "usage: node dist/scripts/bench/sends.js [--count N (300)] [--repeat K (5, Anvil runs)] [--batch B (100, raw batch size)] [--soak R] [--json]",
     {
       count: { type: "string", default: "300" },
       repeat: { type: "string", default: "5" },
       batch: { type: "string", default: "100" },
+      soak: { type: "string", default: "0" },
       json: { type: "boolean", default: false },
     },
   );
@@ -667,6 +676,7 @@ function parseOptions(argv: string[]): Options {
     count: positiveInteger("count", values.count),
     repeat: positiveInteger("repeat", values.repeat),
     batchSize: positiveInteger("batch", values.batch),
+    soak: values.soak === "0" ? 0 : positiveInteger("soak", values.soak),
     json: values.json === true,
   };
 }
@@ -683,10 +693,71 @@ class StopRegistry {
   }
 }
 
+/**
+ * Soak mode (issue 14: "0 failures and 0 stalls over 20 bench runs on both nodes"): the two chaincall
+ * contenders only, `runs` times on a fresh Anvil each, then `runs` times on a fresh Hardhat node each. A
+ * failure is a send not mined with status 1; a stall is the stall check finding a burst's transactions left
+ * unmined for STALL_MS (it re-broadcasts them: healed, but counted).
+ */
+async function soak(options: Options, nodes: StopRegistry): Promise<boolean> {
+  const chaincall = CONTENDERS.filter((c) => c.name.startsWith("chaincall"));
+  const table: { node: NodeKind; runs: number; bursts: number; failures: number; stalls: number; rate: number[] }[] = [];
+  const all: Run[] = [];
+  for (const kind of ["anvil", "hardhat"] as const) {
+    const row = { node: kind, runs: 0, bursts: 0, failures: 0, stalls: 0, rate: [] as number[] };
+    for (let run = 1; run <= options.soak; run++) {
+      const result = await runAll(kind, run, options, nodes, chaincall);
+      all.push(result);
+      row.runs++;
+      for (const o of result.outcomes) {
+        row.bursts++;
+        row.failures += failuresOf(o, options.count);
+        row.stalls += o.stalls?.length ?? 0;
+        if (!o.error) row.rate.push(o.txPerSecond);
+      }
+    }
+    table.push(row);
+  }
+  const pass = table.every((row) => row.failures === 0 && row.stalls === 0);
+  if (options.json) {
+    console.log(JSON.stringify({ count: options.count, soak: options.soak, table, runs: all, pass }, null, 2));
+    return pass;
+  }
+  console.log(
+    `Soak: ${options.count} concurrent setYear sends from one key, chaincall binding and gas given, ${options.soak} runs per node`,
+  );
+  console.log("node      runs  bursts  failed sends  stalls  tx/s median (min–max)");
+  for (const row of table) {
+    const rates = `${(median(row.rate) ?? 0).toFixed(0)} (${Math.min(...row.rate).toFixed(0)}–${Math.max(...row.rate).toFixed(0)})`;
+    console.log(
+      `${row.node.padEnd(8)}  ${String(row.runs).padStart(4)}  ${String(row.bursts).padStart(6)}  ${String(row.failures).padStart(12)}  ${String(row.stalls).padStart(6)}  ${rates}`,
+    );
+  }
+  for (const run of all)
+    for (const o of run.outcomes) {
+      if (o.stalls?.length)
+        console.log(
+          `  ${run.node} run ${run.run}, ${o.contender}: the stall check re-broadcast ${o.stalls.join(" + ")} unmined transactions`,
+        );
+      for (const { reason, count } of o.reasons) console.log(`  ${run.node} run ${run.run}, ${o.contender}: ${count} × ${reason}`);
+      if (o.error) console.log(`  ${run.node} run ${run.run}, ${o.contender}: could not run: ${o.error}`);
+    }
+  console.log(pass ? "0 failures and 0 stalls on both nodes: met" : "failures or stalls: NOT met");
+  return pass;
+}
+
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   const nodes = new StopRegistry();
   process.once("SIGINT", () => void nodes.stopAll().finally(() => process.exit(130)));
+  if (options.soak > 0) {
+    try {
+      process.exitCode = (await soak(options, nodes)) ? 0 : 1;
+    } finally {
+      await nodes.stopAll();
+    }
+    return;
+  }
   try {
     const runs: Run[] = [];
     // Anvil first, Hardhat last: chaincall keeps one nonce queue per (endpoint, chain, account) in the

@@ -41,8 +41,12 @@ export interface QueueAccount {
    * in the process asks instead). True when the nonce is used; throws while the chain cannot be asked.
    */
   settle?(pending: UnknownOutcomeError): Promise<boolean>;
-  /** Called when a burst is over (nothing waits): checks in the background that what it sent gets mined. Never throws. */
-  afterBurst?(): Promise<void>;
+  /**
+   * Called when a burst is over (nothing waits): checks in the background that what it sent gets mined.
+   * Resolves true when the node left the burst unmined (a stall): the queue then stops pumping batches at
+   * that node and broadcasts one by one. Never throws.
+   */
+  afterBurst?(): Promise<boolean | undefined>;
   /**
    * Writes requests as one JSON-RPC batch, in order, each answered on its own (see the provider's
    * `sendInOrder`); throws when the batch as a whole failed. Without it, a group's broadcasts go one by one.
@@ -106,7 +110,7 @@ export class AccountQueue {
   private draining = false;
   /** Set once the node refused a queued nonce: groups of one from then on. */
   private serial = false;
-  /** Set once the node took a batch's transactions out of order: no send pump from then on. */
+  /** Set once the node took a batch's transactions out of order, or left a burst unmined: no send pump from then on. */
   private unbatched = false;
   /** Nonces whose transaction's fate is unknown, kept reserved until the chain tells. */
   private readonly unresolved = new Map<number, UnknownOutcomeError>();
@@ -143,7 +147,9 @@ export class AccountQueue {
       // The burst is over: the next one starts from the node's count.
       this.next = undefined;
       // Not awaited: the next burst does not wait for this one to be mined.
-      void account.afterBurst?.();
+      void account.afterBurst?.().then((stalled) => {
+        if (stalled) this.unbatched = true;
+      });
     }
   }
 

@@ -88,9 +88,7 @@ export function createSender(provider: ChaincallProvider, parameters: CreateSend
           : [],
       // A node-signed one (no hash) is asked about through the client that sent it: it knows what was sent.
       settle: (pending) => (pending.hash ? unknownOutcome(sender, pending.hash, pending.nonce, pending).settle() : pending.settle()),
-      afterBurst: async () => {
-        await sender.stall?.afterBurst();
-      },
+      afterBurst: async () => (await sender.stall?.afterBurst()) !== undefined,
       writeBatch: (requests) => provider.sendInOrder(requests),
       fill: async (nonce) => {
         const fees = await estimateFees(provider, chainId);

@@ -18,7 +18,10 @@ export interface Stall {
  * bursts and leaves the rest of a burst in its pool; after a burst, this reads the account's mined
  * (`latest`) count every POLL_MS until everything sent is mined. When the count stays put for STALL_MS, it
  * re-broadcasts, once, each unmined transaction it holds the bytes of (in nonce order, one at a time: an
- * "already known" answer is fine) and reports the stall, so the queue sends one at a time from then on.
+ * "already known" answer is fine); when the node says it automines (`anvil_getAutomine`,
+ * `hardhat_getAutomine`), it also asks for one block (`evm_mine`), since an automining node that holds
+ * them should have mined them already (a node whose mining was turned off is left alone). It reports the
+ * stall, so the queue stops pumping batches at that node and broadcasts one by one from then on.
  * Bounded: one check runs at a time, it ends once everything is mined, on a stall, or when the node stops
  * answering; its timers do not keep the process alive.
  * @example const check = stallCheck(provider, address); check.sent(7, raw); const stall = await check.afterBurst();
@@ -71,6 +74,15 @@ export class StallCheck {
     }
   }
 
+  // Whether the node mines each transaction as it comes (Anvil's and Hardhat's own methods; false when it cannot tell).
+  private async automines(): Promise<boolean> {
+    for (const method of ["anvil_getAutomine", "hardhat_getAutomine"]) {
+      const answer = await this.provider.sendNow(method, []).catch(() => undefined);
+      if (typeof answer === "boolean") return answer;
+    }
+    return false;
+  }
+
   private async rebroadcast(minedCount: number): Promise<Stall> {
     const rebroadcast: number[] = [];
     for (const [nonce, raw] of [...this.unmined].sort(([a], [b]) => a - b)) {
@@ -79,6 +91,7 @@ export class StallCheck {
       // "already known" (or a refusal) changes nothing: the broadcast is only a nudge.
       await this.provider.sendNow("eth_sendRawTransaction", [raw]).catch(() => undefined);
     }
+    if (await this.automines()) await this.provider.sendNow("evm_mine", []).catch(() => undefined);
     // Told once: should they stay unmined, their waits report it.
     this.unmined.clear();
     return { minedCount, rebroadcast };
