@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { keccak256 } from "ethers";
 import type { Client } from "../src";
 import { STALL_MS, stallCheck } from "../src/tx/stallCheck";
 import { anvil, DEV_ACCOUNT, devClient, isolateState, rpc } from "./fixtures/nodes";
@@ -87,27 +88,50 @@ describe("stall check after a burst (dev chains)", function () {
     expect(polls.at(-1)!.at).to.be.below(Date.now() - STALL_MS);
   });
 
-  it("on a node that automines, a stall also asks for one block (evm_mine), and is reported", async () => {
-    // A stand-in provider: the mined count never moves, the node says it automines.
+  // Stand-in providers: the mined count never moves, the node says it automines; its pool holds `pooled`.
+  function stuckNode(pooled: string[]) {
     const calls: string[] = [];
     const provider = {
-      sendNow: async (method: string) => {
-        calls.push(method);
+      sendNow: async (method: string, params: unknown[]) => {
+        calls.push(method === "eth_sendRawTransaction" ? `send ${params[0]}` : method);
         if (method === "eth_getTransactionCount") return "0x0";
         if (method === "anvil_getAutomine") return true;
+        if (method === "txpool_content") {
+          const queued = Object.fromEntries(pooled.map((hash, nonce) => [String(nonce), { hash, nonce: `0x${nonce.toString(16)}` }]));
+          return { pending: {}, queued: { [DEV_ACCOUNT.toLowerCase()]: queued } };
+        }
+        if (method === "eth_sendRawTransaction") throw new Error("transaction already imported");
         return null;
       },
     };
-    const check = stallCheck(provider as never, DEV_ACCOUNT, 300);
-    check.sent(0, "0x02aa");
-    check.sent(1, "0x02bb");
+    return { calls, provider: provider as never };
+  }
+  const RAWS = ["0x02aa", "0x02bb"];
+
+  it("Anvil's stuck pool (the next nonce filed as queued): the account's transactions are taken out of the pool and sent again, in nonce order, the same bytes", async () => {
+    const node = stuckNode(RAWS.map((raw) => keccak256(raw)));
+    const check = stallCheck(node.provider, DEV_ACCOUNT, 300);
+    check.sent(0, RAWS[0]);
+    check.sent(1, RAWS[1]);
     const stall = await check.afterBurst();
-    expect(stall).to.deep.equal({ minedCount: 0, rebroadcast: [0, 1] });
-    expect(calls.filter((m) => m !== "eth_getTransactionCount")).to.deep.equal([
-      "eth_sendRawTransaction",
-      "eth_sendRawTransaction",
+    expect(stall).to.deep.equal({ minedCount: 0, rebroadcast: [0, 1], resent: true });
+    expect(node.calls.filter((m) => m !== "eth_getTransactionCount")).to.deep.equal([
+      "send 0x02aa",
+      "send 0x02bb",
       "anvil_getAutomine",
-      "evm_mine",
+      "txpool_content",
+      "anvil_removePoolTransactions",
+      "send 0x02aa",
+      "send 0x02bb",
     ]);
+  });
+
+  it("…but never when the pool holds a transaction of the account that is not one of the burst's (another sender's would be lost)", async () => {
+    const node = stuckNode([keccak256(RAWS[0]), keccak256("0x02cc"), keccak256(RAWS[1])]);
+    const check = stallCheck(node.provider, DEV_ACCOUNT, 300);
+    check.sent(0, RAWS[0]);
+    check.sent(1, RAWS[1]);
+    expect(await check.afterBurst()).to.deep.equal({ minedCount: 0, rebroadcast: [0, 1], resent: false });
+    expect(node.calls).not.to.include("anvil_removePoolTransactions");
   });
 });

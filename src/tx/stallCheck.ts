@@ -1,3 +1,4 @@
+import { keccak256 } from "ethers";
 import type { ChaincallProvider } from "../client/createProvider.js";
 
 /** How long a dev chain may leave a burst's accepted transactions unmined, without progress, before they count as stalled. */
@@ -11,6 +12,8 @@ export interface Stall {
   minedCount: number;
   /** Nonces re-broadcast (held keys: their signed bytes again), lowest first. */
   rebroadcast: number[];
+  /** True when, that not being enough, the account's transactions were taken out of the pool and sent again (see `resendThroughEmptyPool`). */
+  resent: boolean;
 }
 
 /**
@@ -19,8 +22,9 @@ export interface Stall {
  * (`latest`) count every POLL_MS until everything sent is mined. When the count stays put for STALL_MS, it
  * re-broadcasts, once, each unmined transaction it holds the bytes of (in nonce order, one at a time: an
  * "already known" answer is fine); when the node says it automines (`anvil_getAutomine`,
- * `hardhat_getAutomine`), it also asks for one block (`evm_mine`), since an automining node that holds
- * them should have mined them already (a node whose mining was turned off is left alone). It reports the
+ * `hardhat_getAutomine`) and the count still does not move, the node is stuck (an automining node that holds
+ * them should have mined them already), and the account's transactions are taken out of its pool and sent
+ * again (see `resendThroughEmptyPool`). A node whose mining was turned off is left alone. It reports the
  * stall, so the queue stops pumping batches at that node and broadcasts one by one from then on.
  * Bounded: one check runs at a time, it ends once everything is mined, on a stall, or when the node stops
  * answering; its timers do not keep the process alive.
@@ -84,16 +88,61 @@ export class StallCheck {
   }
 
   private async rebroadcast(minedCount: number): Promise<Stall> {
-    const rebroadcast: number[] = [];
-    for (const [nonce, raw] of [...this.unmined].sort(([a], [b]) => a - b)) {
-      if (raw === undefined) continue;
-      rebroadcast.push(nonce);
-      // "already known" (or a refusal) changes nothing: the broadcast is only a nudge.
-      await this.provider.sendNow("eth_sendRawTransaction", [raw]).catch(() => undefined);
-    }
-    if (await this.automines()) await this.provider.sendNow("evm_mine", []).catch(() => undefined);
+    const held = [...this.unmined].filter((entry): entry is [number, string] => entry[1] !== undefined).sort(([a], [b]) => a - b);
+    // "already known" (or a refusal) changes nothing: the broadcast is only a nudge.
+    for (const [, raw] of held) await this.provider.sendNow("eth_sendRawTransaction", [raw]).catch(() => undefined);
+    let resent = false;
+    if (held.length > 0 && (await this.automines()) && !(await this.progressed(minedCount)))
+      resent = await this.resendThroughEmptyPool(held);
     // Told once: should they stay unmined, their waits report it.
     this.unmined.clear();
-    return { minedCount, rebroadcast };
+    return { minedCount, rebroadcast: held.map(([nonce]) => nonce), resent };
   }
+
+  // Whether the mined count moved past `minedCount` within one more poll.
+  private async progressed(minedCount: number): Promise<boolean> {
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS).unref());
+    return Number(await this.provider.sendNow("eth_getTransactionCount", [this.address, "latest"])) > minedCount;
+  }
+
+  /**
+   * Anvil (1.x) sometimes files an account's next transaction as queued, as if a nonce below it were
+   * missing, and everything after it with it: sending it again answers "transaction already imported", and
+   * neither that nor mining a block moves it. What heals it: the account's transactions taken out of the pool
+   * (`anvil_removePoolTransactions`) and sent again in nonce order, the same bytes, so the same hashes: every
+   * send's wait sees its own transaction mined. Done only when every transaction the pool holds for the
+   * account is one of these (another sender's would be lost); true when done.
+   */
+  private async resendThroughEmptyPool(held: [number, string][]): Promise<boolean> {
+    const pooled = poolHashes(await this.provider.sendNow("txpool_content", []).catch(() => undefined), this.address);
+    if (!pooled) return false;
+    const ours = new Set(held.map(([, raw]) => keccak256(raw)));
+    if (pooled.some((hash) => !ours.has(hash))) return false;
+    try {
+      await this.provider.sendNow("anvil_removePoolTransactions", [this.address]);
+    } catch {
+      return false; // not Anvil: nothing more to try
+    }
+    for (const [, raw] of held) await this.provider.sendNow("eth_sendRawTransaction", [raw]).catch(() => undefined);
+    return true;
+  }
+}
+
+/** The hashes (lower case) of the pool's pending and queued transactions from `address`, or undefined for an answer of another shape. */
+function poolHashes(content: unknown, address: string): string[] | undefined {
+  if (typeof content !== "object" || content === null) return undefined;
+  const hashes: string[] = [];
+  for (const part of ["pending", "queued"]) {
+    const byAddress = (content as Record<string, unknown>)[part];
+    if (typeof byAddress !== "object" || byAddress === null) return undefined;
+    for (const [from, byNonce] of Object.entries(byAddress)) {
+      if (from.toLowerCase() !== address.toLowerCase() || typeof byNonce !== "object" || byNonce === null) continue;
+      for (const tx of Object.values(byNonce)) {
+        const hash = (tx as { hash?: unknown } | null)?.hash;
+        if (typeof hash !== "string") return undefined;
+        hashes.push(hash.toLowerCase());
+      }
+    }
+  }
+  return hashes;
 }
