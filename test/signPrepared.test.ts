@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { computeAddress, keccak256, SigningKey, Transaction, type TransactionLike } from "ethers";
+import { useSigner } from "../src/tx/signDigest";
 import { signPrepared } from "../src/tx/signPrepared";
 
 // A seeded generator (mulberry32): the same random transactions on every run, so a failure can be replayed.
@@ -82,38 +83,43 @@ function captured(work: () => unknown): unknown {
 }
 
 describe("signPrepared (the lean serializer and signer)", () => {
-  it("signs 2,000 seeded-random EIP-1559 and legacy transactions to the same bytes and hash as ethers' Transaction", () => {
-    const random = seeded(14);
-    let lean = 0;
-    for (let i = 0; i < 2000; i++) {
-      const key = new SigningKey(hexBytes(random, 31).replace("0x", "0x01"));
-      const tx = randomTransaction(random);
-      const nonce = Number(amount(random, 6));
-      const ours = signPrepared(key, tx, nonce);
-      const theirs = signedByEthers(key, tx, nonce);
-      expect(ours.raw, `transaction ${i}: ${JSON.stringify(tx, (_, v) => (typeof v === "bigint" ? `${v}n` : v))}`).to.equal(theirs.raw);
-      expect(ours.hash).to.equal(theirs.hash);
-      // The response's fields are the ones ethers parses back out of the bytes.
-      const parsed = Transaction.from(ours.raw);
-      expect(parsed.from).to.equal(computeAddress(key.publicKey));
-      expect([ours.signed.nonce, ours.signed.gasLimit, ours.signed.value, ours.signed.chainId, ours.signed.type]).to.deep.equal([
-        parsed.nonce,
-        parsed.gasLimit,
-        parsed.value,
-        parsed.chainId,
-        parsed.type,
-      ]);
-      expect([ours.signed.to?.toLowerCase() ?? null, ours.signed.data]).to.deep.equal([parsed.to?.toLowerCase() ?? null, parsed.data]);
-      expect([ours.signed.maxFeePerGas, ours.signed.maxPriorityFeePerGas]).to.deep.equal([
-        parsed.maxFeePerGas,
-        parsed.maxPriorityFeePerGas,
-      ]);
-      if (parsed.type === 0) expect(ours.signed.gasPrice).to.equal(parsed.gasPrice);
-      expect(ours.signed.signature.serialized).to.equal(parsed.signature!.serialized);
-      lean++;
-    }
-    expect(lean).to.equal(2000);
-  });
+  // Back to what the send pipeline uses (the WebAssembly signer, loaded).
+  after(() => useSigner("wasm"));
+
+  for (const signer of ["wasm", "noble"] as const)
+    it(`signs 2,000 seeded-random EIP-1559 and legacy transactions to the same bytes and hash as ethers' Transaction (${signer} signer)`, async () => {
+      expect(await useSigner(signer), "the signer in use").to.equal(signer);
+      const random = seeded(signer === "wasm" ? 14 : 41);
+      let lean = 0;
+      for (let i = 0; i < 2000; i++) {
+        const key = new SigningKey(hexBytes(random, 31).replace("0x", "0x01"));
+        const tx = randomTransaction(random);
+        const nonce = Number(amount(random, 6));
+        const ours = signPrepared(key, tx, nonce);
+        const theirs = signedByEthers(key, tx, nonce);
+        expect(ours.raw, `transaction ${i}: ${JSON.stringify(tx, (_, v) => (typeof v === "bigint" ? `${v}n` : v))}`).to.equal(theirs.raw);
+        expect(ours.hash).to.equal(theirs.hash);
+        // The response's fields are the ones ethers parses back out of the bytes.
+        const parsed = Transaction.from(ours.raw);
+        expect(parsed.from).to.equal(computeAddress(key.publicKey));
+        expect([ours.signed.nonce, ours.signed.gasLimit, ours.signed.value, ours.signed.chainId, ours.signed.type]).to.deep.equal([
+          parsed.nonce,
+          parsed.gasLimit,
+          parsed.value,
+          parsed.chainId,
+          parsed.type,
+        ]);
+        expect([ours.signed.to?.toLowerCase() ?? null, ours.signed.data]).to.deep.equal([parsed.to?.toLowerCase() ?? null, parsed.data]);
+        expect([ours.signed.maxFeePerGas, ours.signed.maxPriorityFeePerGas]).to.deep.equal([
+          parsed.maxFeePerGas,
+          parsed.maxPriorityFeePerGas,
+        ]);
+        if (parsed.type === 0) expect(ours.signed.gasPrice).to.equal(parsed.gasPrice);
+        expect(ours.signed.signature.serialized).to.equal(parsed.signature!.serialized);
+        lean++;
+      }
+      expect(lean).to.equal(2000);
+    });
 
   it("hands what it does not encode itself (access lists, type 1, chain id 0) to ethers, with the same bytes", () => {
     const random = seeded(1414);

@@ -39,6 +39,7 @@
 import { performance } from "node:perf_hooks";
 import { type ContractRunner, HDNodeWallet, JsonRpcProvider, NonceManager, Transaction, type TransactionLike, Wallet } from "ethers";
 import { type Client, connect } from "../../src";
+import { loadFastSigner } from "../../src/tx/signDigest";
 import { signPrepared } from "../../src/tx/signPrepared";
 import { CallDemo__factory } from "../../typechain-types";
 import { type LocalNode, startAnvil, startHardhatNode } from "../lib/localNode";
@@ -593,6 +594,8 @@ function printRun(run: Run, options: Options): void {
 
 /** Client CPU of signing alone, µs per transaction: ethers' Transaction against chaincall's signPrepared, alternated in one run. */
 interface SigningFigures {
+  /** The signer signPrepared used: libsecp256k1 in WebAssembly, or noble where that could not load. */
+  signer: "wasm" | "noble";
   ethersMicros: number;
   leanMicros: number;
 }
@@ -601,7 +604,7 @@ interface SigningFigures {
  * Signs `count` setYear transactions both ways, five alternating rounds after a warm-up, and takes each
  * one's median (no node involved): the part of a send's client CPU the lean signer replaces.
  */
-function compareSigners(count: number): SigningFigures {
+function compareSigners(count: number, signer: "wasm" | "noble"): SigningFigures {
   const wallet = new Wallet(SENDER_KEY);
   const demo = CallDemo__factory.createInterface();
   const tx = (i: number): TransactionLike<string> => ({
@@ -633,13 +636,13 @@ function compareSigners(count: number): SigningFigures {
     ethers.push(time(viaEthersTransaction));
     lean.push(time(viaLean));
   }
-  return { ethersMicros: median(ethers)!, leanMicros: median(lean)! };
+  return { signer, ethersMicros: median(ethers)!, leanMicros: median(lean)! };
 }
 
 function printSigning(figures: SigningFigures): void {
   console.log(
     `\nSigning alone (no node, median of 5 alternating rounds): ethers' Transaction ${figures.ethersMicros.toFixed(0)} µs, ` +
-      `chaincall's signPrepared ${figures.leanMicros.toFixed(0)} µs per transaction (${(figures.leanMicros / figures.ethersMicros).toFixed(2)}× the time)`,
+      `chaincall's signPrepared (${figures.signer === "wasm" ? "libsecp256k1 in WebAssembly" : "noble"}) ${figures.leanMicros.toFixed(0)} µs per transaction (${(figures.leanMicros / figures.ethersMicros).toFixed(2)}× the time)`,
   );
 }
 
@@ -766,7 +769,7 @@ async function main(): Promise<void> {
     for (let run = 1; run <= options.repeat; run++) runs.push(await runAll("anvil", run, options, nodes));
     runs.push(await runAll("hardhat", 1, options, nodes));
     const verdict = judge(runs, options);
-    const signing = compareSigners(options.count);
+    const signing = compareSigners(options.count, await loadFastSigner());
     if (options.json) {
       console.log(
         JSON.stringify({ count: options.count, repeat: options.repeat, batchSize: options.batchSize, runs, verdict, signing }, null, 2),

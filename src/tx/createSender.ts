@@ -9,6 +9,7 @@ import { nodeAccountJob } from "./nodeAccountJob.js";
 import type { Sender } from "./Sender.js";
 import { createSendJournal } from "./sendJournal.js";
 import { unknownOutcome } from "./settleOutcome.js";
+import { loadFastSigner } from "./signDigest.js";
 import { stallCheck } from "./stallCheck.js";
 
 /** Who sends, where, and how it is journalled. */
@@ -35,6 +36,8 @@ export interface CreateSenderParameters {
 export function createSender(provider: ChaincallProvider, parameters: CreateSenderParameters): Sender {
   const { address, key, chainId, genesis } = parameters;
   const journal = createSendJournal(parameters.journal, { chainId, genesis }, address);
+  // A held key signs: the fast signer loads in the background meanwhile (noble signs until it is there).
+  if (key) void loadFastSigner();
   let blockNumberAsked: { at: number; value: Promise<number> } | undefined;
   const sender: Sender = {
     provider,

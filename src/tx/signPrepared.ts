@@ -1,6 +1,6 @@
-import { secp256k1 } from "@noble/curves/secp256k1";
 import { keccak_256 } from "@noble/hashes/sha3";
 import { type AccessList, keccak256, Signature, type SigningKey, Transaction, type TransactionLike } from "ethers";
+import { signDigest } from "./signDigest.js";
 
 /** The fields of a signed transaction a response is built from (see `buildResponse`). */
 export interface SignedFields {
@@ -29,8 +29,8 @@ export interface SignedPrepared {
  * Signs a prepared transaction (see `prepareTransaction`) with `nonce`: the same bytes as ethers'
  * `Transaction` with `key.sign(unsignedHash)` (a differential test checks it byte for byte), without its
  * per-field parsing. EIP-1559 and legacy (EIP-155) transactions without an access list are encoded here,
- * hashed and signed with the noble libraries ethers itself signs with (the same RFC 6979 signatures, without
- * ethers' conversions to and from hex around each step); anything else (an access list, type 1, chain id 0)
+ * hashed with noble's keccak and signed by `signDigest` (the same RFC 6979 signatures as ethers' SigningKey,
+ * without its conversions to and from hex around each step); anything else (an access list, type 1, chain id 0)
  * goes through ethers' `Transaction`.
  * @example const { raw, hash } = signPrepared(wallet.signingKey, prepared, 7);
  */
@@ -40,7 +40,7 @@ export function signPrepared(key: SigningKey, tx: TransactionLike<string>, nonce
   const { type, fields, chainId } = lean;
   const unsigned = type === 2 ? typed(2, rlpList(fields)) : rlpList([...fields, quantity(chainId), EMPTY, EMPTY]);
   // As ethers' SigningKey.sign: low s, the recovery bit as y parity.
-  const { r, s, recovery } = secp256k1.sign(keccak_256(unsigned), privateKeyBytes(key), { lowS: true });
+  const { r, s, recovery } = signDigest(keccak_256(unsigned), privateKeyBytes(key));
   const v = type === 2 ? quantity(BigInt(recovery)) : quantity(chainId * 2n + 35n + BigInt(recovery));
   const body = rlpList([...fields, v, quantity(r), quantity(s)]);
   const bytes = type === 2 ? typed(2, body) : body;
