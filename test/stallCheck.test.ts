@@ -88,6 +88,34 @@ describe("stall check after a burst (dev chains)", function () {
     expect(polls.at(-1)!.at).to.be.below(Date.now() - STALL_MS);
   });
 
+  it("close() right after a burst still watches it: it returns once the check has re-broadcast the unmined ones (bounded), or at once when all are mined", async () => {
+    client = await devClient(anvil());
+    await rpc(anvil().rpcUrl, "evm_setAutomine", [false]);
+    const log = recordRequests(client);
+    const sent = await burst(client, 3);
+    const started = Date.now();
+    await client.close();
+    const closeMs = Date.now() - started;
+    expect(closeMs, "it waited for the stall check").to.be.within(STALL_MS - 100, 2 * STALL_MS + 1_500);
+    expect(
+      log.filter((r) => r.method === "eth_sendRawTransaction"),
+      "sent, then re-broadcast before closing",
+    ).to.have.length(6);
+    client = undefined;
+    await rpc(anvil().rpcUrl, "evm_mine", []);
+    await rpc(anvil().rpcUrl, "evm_setAutomine", [true]);
+
+    // Mined at once: close() does not wait.
+    client = await devClient(anvil());
+    await burst(client, 3);
+    const quick = Date.now();
+    await client.close();
+    expect(Date.now() - quick, "nothing left unmined").to.be.below(STALL_MS / 2);
+    client = undefined;
+    const receipts = await Promise.all(sent.map((tx) => rpc(anvil().rpcUrl, "eth_getTransactionReceipt", [tx.hash])));
+    expect(receipts.map((r) => (r as { status?: string } | null)?.status)).to.deep.equal(["0x1", "0x1", "0x1"]);
+  });
+
   // Stand-in providers: the mined count never moves, the node says it automines; its pool holds `pooled`.
   function stuckNode(pooled: string[]) {
     const calls: string[] = [];

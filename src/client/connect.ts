@@ -14,6 +14,7 @@ import { registerSecret } from "../errors/redact.js";
 import type { ChaincallSigner } from "../signer/ChaincallSigner.js";
 import { checkSignerOptions, createSigner, type SignerOptions } from "../signer/createSigner.js";
 import { defaultJournalPath } from "../tx/journal.js";
+import { STALL_MS } from "../tx/stallCheck.js";
 import { type WaitForReceiptParameters, waitForReceipt } from "../tx/waitForReceipt.js";
 import { isDevChain } from "../utils/isDevChain.js";
 import type { BatchOptions } from "./batch/ReadBatcher.js";
@@ -24,6 +25,9 @@ import { fetchGenesisHash } from "./transport/FailoverTransport.js";
 import { openNodes } from "./transport/openNodes.js";
 import { openTransport } from "./transport/openTransport.js";
 import type { Transport } from "./transport/types.js";
+
+/** The longest `close()` waits for a dev chain's last burst to be mined (a stall, its re-broadcast and a heal). */
+const CLOSE_SETTLE_MS = 2 * STALL_MS + 1_000;
 
 /** What `connect` connects to, and how: the node's address, the expected chain, the signer, limits. */
 export interface ConnectParameters {
@@ -94,7 +98,10 @@ export interface Client {
    * decoded `ContractRevertedError` for a mined transaction that reverted.
    */
   wait(tx: string | { hash: string; nonce?: number; from?: string }, parameters?: WaitForReceiptParameters): Promise<TransactionReceipt>;
-  /** Closes sockets and stops timers; the process can exit afterwards. Safe to call twice. */
+  /**
+   * Closes sockets and stops timers; the process can exit afterwards. Safe to call twice. On a dev chain
+   * (31337, 1337), a burst of sends still unmined is watched first (at most 5 s: see the stall check).
+   */
   close(): Promise<void>;
 }
 
@@ -185,6 +192,8 @@ export async function connect(parameters: ConnectParameters = {}): Promise<Clien
       async close() {
         if (closed) return;
         closed = true;
+        // A dev chain's burst sent just before: watched until mined, or healed by the stall check (bounded).
+        await signer?.sender.stall?.settle(CLOSE_SETTLE_MS);
         provider.destroy();
       },
     };

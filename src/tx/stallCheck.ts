@@ -27,7 +27,8 @@ export interface Stall {
  * again (see `resendThroughEmptyPool`). A node whose mining was turned off is left alone. It reports the
  * stall, so the queue stops pumping batches at that node and broadcasts one by one from then on.
  * Bounded: one check runs at a time, it ends once everything is mined, on a stall, or when the node stops
- * answering; its timers do not keep the process alive.
+ * answering; its timers do not keep the process alive. The client's `close()` waits for it (bounded, see
+ * `settle`), so a burst sent just before closing is watched too.
  * @example const check = stallCheck(provider, address); check.sent(7, raw); const stall = await check.afterBurst();
  */
 export function stallCheck(provider: ChaincallProvider, address: string, stallMs: number = STALL_MS): StallCheck {
@@ -37,7 +38,6 @@ export function stallCheck(provider: ChaincallProvider, address: string, stallMs
 export class StallCheck {
   /** Accepted transactions not yet seen mined: nonce → signed bytes (none for a node-signed one). */
   private readonly unmined = new Map<number, string | undefined>();
-  private running = false;
 
   constructor(
     private readonly provider: ChaincallProvider,
@@ -52,11 +52,38 @@ export class StallCheck {
 
   /**
    * Waits until every recorded transaction is mined (undefined), or reports a stall after re-broadcasting.
-   * Resolves undefined at once when another check is running, or when the node cannot be asked.
+   * Resolves undefined at once when nothing is unmined or when the node cannot be asked; while a check runs,
+   * gives that check's outcome.
    */
-  async afterBurst(): Promise<Stall | undefined> {
-    if (this.running || this.unmined.size === 0) return undefined;
-    this.running = true;
+  afterBurst(): Promise<Stall | undefined> {
+    if (this.current) return this.current;
+    if (this.unmined.size === 0) return Promise.resolve(undefined);
+    const check = this.watch().finally(() => {
+      this.current = undefined;
+    });
+    this.current = check;
+    return check;
+  }
+
+  /**
+   * For the client's `close()`: waits, at most `limitMs`, until what the bursts sent is mined, or the stall
+   * check has done what it can. A burst closed right after it was sent is still watched (the check works
+   * only while the client is open); nothing unmined, it returns at once.
+   */
+  async settle(limitMs: number): Promise<void> {
+    if (this.unmined.size === 0 && !this.current) return;
+    let timer: NodeJS.Timeout | undefined;
+    const limit = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, limitMs);
+      timer.unref();
+    });
+    await Promise.race([this.afterBurst(), limit]);
+    clearTimeout(timer);
+  }
+
+  private current: Promise<Stall | undefined> | undefined;
+
+  private async watch(): Promise<Stall | undefined> {
     try {
       let minedCount = -1;
       let progressAt = Date.now();
@@ -73,8 +100,6 @@ export class StallCheck {
     } catch {
       // The node stopped answering (or the client was closed): each send's own wait reports what happens.
       return undefined;
-    } finally {
-      this.running = false;
     }
   }
 
