@@ -116,6 +116,24 @@ describe("stall check after a burst (dev chains)", function () {
     expect(receipts.map((r) => (r as { status?: string } | null)?.status)).to.deep.equal(["0x1", "0x1", "0x1"]);
   });
 
+  it("a chain that goes back (a snapshot reverted) is not sent its lost transactions again: the check stops watching", async () => {
+    client = await devClient(anvil());
+    const log = recordRequests(client);
+    const snapshot = await rpc(anvil().rpcUrl, "evm_snapshot", []);
+    const before = Number(await rpc(anvil().rpcUrl, "eth_getTransactionCount", [DEV_ACCOUNT, "latest"]));
+    await client.wait((await burst(client, 1))[0]);
+    await rpc(anvil().rpcUrl, "evm_setAutomine", [false]);
+    await burst(client, 1); // unmined: the check watches it
+    await sleep(300);
+    await rpc(anvil().rpcUrl, "evm_revert", [snapshot]);
+    await sleep(STALL_MS + 800);
+    expect(
+      log.filter((r) => r.method === "eth_sendRawTransaction"),
+      "no re-broadcast",
+    ).to.have.length(2);
+    expect(Number(await rpc(anvil().rpcUrl, "eth_getTransactionCount", [DEV_ACCOUNT, "latest"]))).to.equal(before);
+  });
+
   // Stand-in providers: the mined count never moves, the node says it automines; its pool holds `pooled`.
   function stuckNode(pooled: string[]) {
     const calls: string[] = [];

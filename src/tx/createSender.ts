@@ -72,6 +72,7 @@ export function createSender(provider: ChaincallProvider, parameters: CreateSend
       fetchNonce: async () => {
         const count = await provider.getTransactionCount(address, "pending");
         journal.lost(count);
+        sender.stall?.forgetFrom(count);
         return count;
       },
       // Transactions of an earlier run whose outcome is unknown keep their nonces (held keys: the node-signed

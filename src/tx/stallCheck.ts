@@ -72,10 +72,11 @@ export class StallCheck {
    */
   async settle(limitMs: number): Promise<void> {
     if (this.unmined.size === 0 && !this.current) return;
+    // Not unref'd, unlike the check's own timers: a process whose last step is `await client.close()` must
+    // not exit in the middle of it (the limit bounds how long it stays).
     let timer: NodeJS.Timeout | undefined;
     const limit = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, limitMs);
-      timer.unref();
     });
     await Promise.race([this.afterBurst(), limit]);
     clearTimeout(timer);
@@ -89,18 +90,43 @@ export class StallCheck {
       let progressAt = Date.now();
       for (;;) {
         const count = Number(await this.provider.sendNow("eth_getTransactionCount", [this.address, "latest"]));
+        if (count < minedCount) {
+          // The chain went back (a snapshot reverted, a restart): what it lost is not sent again from here
+          // (the next send journals it gone and reuses its nonce; `journal --rebroadcast` is the deliberate way).
+          this.unmined.clear();
+          return undefined;
+        }
         for (const nonce of this.unmined.keys()) if (nonce < count) this.unmined.delete(nonce);
         if (this.unmined.size === 0) return undefined;
         if (count > minedCount) {
           minedCount = count;
           progressAt = Date.now();
-        } else if (Date.now() - progressAt >= this.stallMs) return await this.rebroadcast(count);
+        } else if (Date.now() - progressAt >= this.stallMs) {
+          // Only a stall of our own: the node's next nonce to mine is one of ours. Otherwise it waits for a
+          // transaction this check does not hold (another sender's, or one the node lost), which no
+          // re-broadcast of ours can replace.
+          if (!this.unmined.has(count)) {
+            this.unmined.clear();
+            return undefined;
+          }
+          return await this.rebroadcast(count);
+        }
         await new Promise((resolve) => setTimeout(resolve, POLL_MS).unref());
       }
     } catch {
       // The node stopped answering (or the client was closed): each send's own wait reports what happens.
+      this.unmined.clear();
       return undefined;
     }
+  }
+
+  /**
+   * Forgets the recorded transactions at or above `pendingCount`, the account's count of mined and pooled
+   * transactions at the node: the node has none of them (a revert, a restart, a drop), so they are not
+   * watched (nor sent again) any more. The send pipeline calls it when it reads the count at a burst's start.
+   */
+  forgetFrom(pendingCount: number): void {
+    for (const nonce of this.unmined.keys()) if (nonce >= pendingCount) this.unmined.delete(nonce);
   }
 
   // Whether the node mines each transaction as it comes (Anvil's and Hardhat's own methods; false when it cannot tell).
