@@ -157,8 +157,8 @@ describe("stall check after a burst (dev chains)", function () {
   it("Anvil's stuck pool (the next nonce filed as queued): the account's transactions are taken out of the pool and sent again, in nonce order, the same bytes", async () => {
     const node = stuckNode(RAWS.map((raw) => keccak256(raw)));
     const check = stallCheck(node.provider, DEV_ACCOUNT, 300);
-    check.sent(0, RAWS[0]);
-    check.sent(1, RAWS[1]);
+    check.sent(0, RAWS[0], keccak256(RAWS[0]));
+    check.sent(1, RAWS[1], keccak256(RAWS[1]));
     const stall = await check.afterBurst();
     expect(stall).to.deep.equal({ minedCount: 0, rebroadcast: [0, 1], resent: true });
     expect(node.calls.filter((m) => m !== "eth_getTransactionCount")).to.deep.equal([
@@ -175,8 +175,8 @@ describe("stall check after a burst (dev chains)", function () {
   it("…but never when the pool holds a transaction of the account that is not one of the burst's (another sender's would be lost)", async () => {
     const node = stuckNode([keccak256(RAWS[0]), keccak256("0x02cc"), keccak256(RAWS[1])]);
     const check = stallCheck(node.provider, DEV_ACCOUNT, 300);
-    check.sent(0, RAWS[0]);
-    check.sent(1, RAWS[1]);
+    check.sent(0, RAWS[0], keccak256(RAWS[0]));
+    check.sent(1, RAWS[1], keccak256(RAWS[1]));
     expect(await check.afterBurst()).to.deep.equal({ minedCount: 0, rebroadcast: [0, 1], resent: false });
     expect(node.calls).not.to.include("anvil_removePoolTransactions");
   });

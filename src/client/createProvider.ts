@@ -152,24 +152,8 @@ class TransportProvider extends JsonRpcApiProvider {
         getCode: (address) => super._perform({ method: "getCode", address, blockTag: "latest" }),
         clientVersion: async () => String(await this.send("web3_clientVersion", [])),
         callMany: async (txs, blockTag) => {
-          const payloads: JsonRpcPayload[] = txs.map((tx) => ({
-            method: "eth_call",
-            params: [{ to: tx.to, data: tx.data }, blockTag],
-            id: `many-${++this.nowIds}` as unknown as number,
-            jsonrpc: "2.0",
-          }));
-          const answers = new Map((await this._send(payloads)).map((answer) => [answer.id as unknown, answer]));
-          return payloads.map((payload) => {
-            const answer = answers.get(payload.id);
-            if (answer && "result" in answer) return { result: answer.result as string };
-            if (answer && "error" in answer) return { error: this.getRpcError(payload, answer as JsonRpcError) };
-            return {
-              error: new ChaincallError(
-                "RPC_ERROR",
-                `${this.boundary.endpoint} gave no answer to eth_call in a batch of ${payloads.length}`,
-              ),
-            };
-          });
+          const payloads = this.payloadsOf(txs.map((tx) => ({ method: "eth_call", params: [{ to: tx.to, data: tx.data }, blockTag] })));
+          return this.outcomesOf(payloads, await this._send(payloads)) as ({ result: string } | { error: Error })[];
         },
       },
       options,
@@ -192,20 +176,21 @@ class TransportProvider extends JsonRpcApiProvider {
   }
 
   async sendInOrder(requests: readonly RpcRequest[]): Promise<RpcOutcome[]> {
-    const payloads: JsonRpcPayload[] = requests.map(({ method, params }) => ({
-      method,
-      params,
-      id: `now-${++this.nowIds}` as unknown as number,
-      jsonrpc: "2.0",
-    }));
-    let answers: (JsonRpcResult | JsonRpcError)[];
-    if (payloads.length > 1 && !this.batchesRefused) {
-      answers = await this._send(payloads, true);
-    } else {
-      // One by one, in order: a failure of the connection ends it there, as it would have ended a batch.
-      answers = [];
-      for (const payload of payloads) answers.push(...(await this._send(payload)));
-    }
+    const payloads = this.payloadsOf(requests);
+    // One by one, in order, where the node takes no batches: a failure of the connection ends it there, as it
+    // would have ended a batch.
+    const answers = payloads.length > 1 ? await this._send(payloads, true) : await this.sendEach(payloads, true);
+    return this.outcomesOf(payloads, answers);
+  }
+
+  // The requests as JSON-RPC payloads, each with an id of its own.
+  private payloadsOf(requests: readonly RpcRequest[]): JsonRpcPayload[] {
+    return requests.map(({ method, params }) => ({ method, params, id: `now-${++this.nowIds}` as unknown as number, jsonrpc: "2.0" }));
+  }
+
+  // Each payload's answer among `answers` (matched by id): its result, its error as `sendNow` would throw it,
+  // or an error saying the node gave none.
+  private outcomesOf(payloads: JsonRpcPayload[], answers: (JsonRpcResult | JsonRpcError)[]): RpcOutcome[] {
     const byId = new Map(answers.map((answer) => [answer.id as unknown, answer]));
     return payloads.map((payload): RpcOutcome => {
       const answer = byId.get(payload.id);

@@ -149,8 +149,8 @@ function encodeBool(value: unknown): string | undefined {
   return value === false ? ZERO_WORD : undefined;
 }
 
-// ethers takes a bigint, or a number that is a safe integer; everything else (strings, Typed) it judges itself.
-function toBigint(value: unknown): bigint | undefined {
+/** A bigint, or a number that is a safe integer, as a bigint: what ethers takes as an integer as it is; undefined for anything else (strings, Typed), which ethers judges itself. */
+export function toBigint(value: unknown): bigint | undefined {
   if (typeof value === "bigint") return value;
   return typeof value === "number" && Number.isSafeInteger(value) ? BigInt(value) : undefined;
 }

@@ -17,7 +17,7 @@ import { boundBindingWait } from "../tx/buildResponse.js";
 import { ADDRESS_PATTERN, readAddress } from "../utils/address.js";
 import { type ArgumentGuard, booleanGuard } from "./booleanGuard.js";
 import { cacheSelectors } from "./cacheSelectors.js";
-import { compileLeanRead, compileLeanSend, type LeanRead, type LeanSend, NOT_LEAN } from "./compileLeanRead.js";
+import { compileLeanRead, compileLeanSend, type LeanRead, type LeanSend, NOT_LEAN, toBigint } from "./compileLeanRead.js";
 import { type BindingCall, diagnoseArguments, toBindingError, toBindingErrorSync } from "./toBindingError.js";
 
 // Marks a wrapped contract, so wrapping twice returns the same wrapper.
@@ -365,10 +365,10 @@ function leanOverrides(value: unknown): TransactionRequest | undefined {
   const copy: Record<string, bigint | number> = {};
   for (const [key, field] of Object.entries(value)) {
     if (field === undefined || field === null) continue;
-    const integer = typeof field === "bigint" || (typeof field === "number" && Number.isSafeInteger(field));
-    if (!integer) return undefined;
-    if (AMOUNT_OVERRIDES.has(key)) copy[key] = BigInt(field);
-    else if (NUMBER_OVERRIDES.has(key) && Number.isSafeInteger(Number(field))) copy[key] = Number(field);
+    const integer = toBigint(field);
+    if (integer === undefined) return undefined;
+    if (AMOUNT_OVERRIDES.has(key)) copy[key] = integer;
+    else if (NUMBER_OVERRIDES.has(key) && Number.isSafeInteger(Number(integer))) copy[key] = Number(integer);
     else return undefined;
   }
   return copy as TransactionRequest;

@@ -359,12 +359,10 @@ export class AccountQueue {
         sliceEnds = performance.now() + SLICE_MS;
       }
     }
+    // The writing loop takes what is left (a slice signed while the last batch was in flight included) and
+    // ends once nothing is: nothing is signed any more.
     startWriting();
-    // Written in turn until nothing is left (a slice signed while the last batch was in flight included).
-    while (writing || unwritten.length > 0) {
-      await written;
-      if (unwritten.length > 0) startWriting();
-    }
+    await written;
     return { signed, results, truncated };
   }
 

@@ -41,7 +41,7 @@ export function localKeyJob(sender: Sender, key: SigningKey, tx: TransactionLike
         if (typeof accepted === "string" && accepted.toLowerCase() !== hash) {
           throw new ChaincallError("RPC_ERROR", `the node answered hash ${accepted} for transaction ${hash}`);
         }
-        sender.stall?.sent(signed.nonce, raw);
+        sender.stall?.sent(signed.nonce, raw, hash);
         return buildResponse(sender, { signed: signed, hash: hash, from: sender.address });
       } catch (err) {
         // A retry after a lost answer, or a re-broadcast: the node has exactly this transaction. Or Hardhat

@@ -1,5 +1,7 @@
 import { keccak_256 } from "@noble/hashes/sha3";
 import { type AccessList, keccak256, Signature, type SigningKey, Transaction, type TransactionLike } from "ethers";
+import { ADDRESS_PATTERN } from "../utils/address.js";
+import { getOrAdd } from "../utils/getOrAdd.js";
 import { signDigest } from "./signDigest.js";
 
 /** The fields of a signed transaction a response is built from (see `buildResponse`). */
@@ -72,7 +74,7 @@ function leanFields(tx: TransactionLike<string>, nonce: number): { type: number;
   if (tx.accessList && (!Array.isArray(tx.accessList) || tx.accessList.length > 0)) return undefined;
   if (tx.chainId === undefined || tx.chainId === null || BigInt(tx.chainId) === 0n || tx.gasLimit == null) return undefined;
   // Bytes ethers would refuse (odd length, not hex) get its error: Buffer.from would drop what it cannot read.
-  if ((tx.data !== undefined && tx.data !== null && !HEX.test(tx.data)) || (tx.to && !ADDRESS.test(tx.to))) return undefined;
+  if ((tx.data !== undefined && tx.data !== null && !HEX.test(tx.data)) || (tx.to && !ADDRESS_PATTERN.test(tx.to))) return undefined;
   const chainId = BigInt(tx.chainId);
   const to = tx.to ? bytesOf(tx.to) : EMPTY;
   const data = bytesOf(tx.data ?? "0x");
@@ -119,12 +121,7 @@ function signWithEthers(key: SigningKey, tx: TransactionLike<string>, nonce: num
 const keyBytes = new WeakMap<SigningKey, Uint8Array>();
 
 function privateKeyBytes(key: SigningKey): Uint8Array {
-  let bytes = keyBytes.get(key);
-  if (!bytes) {
-    bytes = Buffer.from(key.privateKey.slice(2), "hex");
-    keyBytes.set(key, bytes);
-  }
-  return bytes;
+  return getOrAdd(keyBytes, key, () => Buffer.from(key.privateKey.slice(2), "hex"));
 }
 
 function hexOf(bytes: Uint8Array): string {
@@ -138,7 +135,6 @@ function word(value: bigint): string {
 
 const EMPTY = new Uint8Array(0);
 const HEX = /^0x(?:[0-9a-fA-F]{2})*$/;
-const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
 
 // `0x…` hex as bytes (the prepared fields are checked hex already).
 function bytesOf(hex: string): Uint8Array {

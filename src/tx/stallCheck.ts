@@ -1,4 +1,3 @@
-import { keccak256 } from "ethers";
 import type { ChaincallProvider } from "../client/createProvider.js";
 
 /** How long a dev chain may leave a burst's accepted transactions unmined, without progress, before they count as stalled. */
@@ -10,7 +9,7 @@ const POLL_MS = 200;
 export interface Stall {
   /** The account's mined count when the check gave up. */
   minedCount: number;
-  /** Nonces re-broadcast (held keys: their signed bytes again), lowest first. */
+  /** Nonces re-broadcast (their signed bytes again), lowest first. */
   rebroadcast: number[];
   /** True when, that not being enough, the account's transactions were taken out of the pool and sent again (see `resendThroughEmptyPool`). */
   resent: boolean;
@@ -29,15 +28,15 @@ export interface Stall {
  * Bounded: one check runs at a time, it ends once everything is mined, on a stall, or when the node stops
  * answering; its timers do not keep the process alive. The client's `close()` waits for it (bounded, see
  * `settle`), so a burst sent just before closing is watched too.
- * @example const check = stallCheck(provider, address); check.sent(7, raw); const stall = await check.afterBurst();
+ * @example const check = stallCheck(provider, address); check.sent(7, raw, hash); const stall = await check.afterBurst();
  */
 export function stallCheck(provider: ChaincallProvider, address: string, stallMs: number = STALL_MS): StallCheck {
   return new StallCheck(provider, address, stallMs);
 }
 
 export class StallCheck {
-  /** Accepted transactions not yet seen mined: nonce → signed bytes (none for a node-signed one). */
-  private readonly unmined = new Map<number, string | undefined>();
+  /** Accepted transactions not yet seen mined: nonce → signed bytes and hash. */
+  private readonly unmined = new Map<number, HeldTransaction>();
 
   constructor(
     private readonly provider: ChaincallProvider,
@@ -45,9 +44,9 @@ export class StallCheck {
     private readonly stallMs: number,
   ) {}
 
-  /** Records a transaction the node accepted. */
-  sent(nonce: number, raw?: string): void {
-    this.unmined.set(nonce, raw);
+  /** Records a transaction (signed here: its bytes and hash) the node accepted. */
+  sent(nonce: number, raw: string, hash: string): void {
+    this.unmined.set(nonce, { raw, hash });
   }
 
   /**
@@ -89,7 +88,7 @@ export class StallCheck {
       let minedCount = -1;
       let progressAt = Date.now();
       for (;;) {
-        const count = Number(await this.provider.sendNow("eth_getTransactionCount", [this.address, "latest"]));
+        const count = await this.minedCount();
         if (count < minedCount) {
           // The chain went back (a snapshot reverted, a restart): what it lost is not sent again from here
           // (the next send journals it gone and reuses its nonce; `journal --rebroadcast` is the deliberate way).
@@ -111,7 +110,7 @@ export class StallCheck {
           }
           return await this.rebroadcast(count);
         }
-        await new Promise((resolve) => setTimeout(resolve, POLL_MS).unref());
+        await pause();
       }
     } catch {
       // The node stopped answering (or the client was closed): each send's own wait reports what happens.
@@ -139,21 +138,29 @@ export class StallCheck {
   }
 
   private async rebroadcast(minedCount: number): Promise<Stall> {
-    const held = [...this.unmined].filter((entry): entry is [number, string] => entry[1] !== undefined).sort(([a], [b]) => a - b);
+    const byNonce = [...this.unmined].sort(([a], [b]) => a - b);
+    const held = byNonce.map(([, transaction]) => transaction);
     // "already known" (or a refusal) changes nothing: the broadcast is only a nudge.
-    for (const [, raw] of held) await this.provider.sendNow("eth_sendRawTransaction", [raw]).catch(() => undefined);
+    await this.sendAll(held);
     let resent = false;
-    if (held.length > 0 && (await this.automines()) && !(await this.progressed(minedCount)))
-      resent = await this.resendThroughEmptyPool(held);
+    if (await this.automines()) {
+      // Still no progress one poll later: the node is stuck.
+      await pause();
+      if ((await this.minedCount()) <= minedCount) resent = await this.resendThroughEmptyPool(held);
+    }
     // Told once: should they stay unmined, their waits report it.
     this.unmined.clear();
-    return { minedCount, rebroadcast: held.map(([nonce]) => nonce), resent };
+    return { minedCount, rebroadcast: byNonce.map(([nonce]) => nonce), resent };
   }
 
-  // Whether the mined count moved past `minedCount` within one more poll.
-  private async progressed(minedCount: number): Promise<boolean> {
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS).unref());
-    return Number(await this.provider.sendNow("eth_getTransactionCount", [this.address, "latest"])) > minedCount;
+  // The account's mined (`latest`) transaction count.
+  private async minedCount(): Promise<number> {
+    return Number(await this.provider.sendNow("eth_getTransactionCount", [this.address, "latest"]));
+  }
+
+  // Sends each one's bytes again, in the order given, one at a time; an answer changes nothing.
+  private async sendAll(held: HeldTransaction[]): Promise<void> {
+    for (const { raw } of held) await this.provider.sendNow("eth_sendRawTransaction", [raw]).catch(() => undefined);
   }
 
   /**
@@ -164,19 +171,30 @@ export class StallCheck {
    * send's wait sees its own transaction mined. Done only when every transaction the pool holds for the
    * account is one of these (another sender's would be lost); true when done.
    */
-  private async resendThroughEmptyPool(held: [number, string][]): Promise<boolean> {
+  private async resendThroughEmptyPool(held: HeldTransaction[]): Promise<boolean> {
     const pooled = poolHashes(await this.provider.sendNow("txpool_content", []).catch(() => undefined), this.address);
     if (!pooled) return false;
-    const ours = new Set(held.map(([, raw]) => keccak256(raw)));
+    const ours = new Set(held.map(({ hash }) => hash.toLowerCase()));
     if (pooled.some((hash) => !ours.has(hash))) return false;
     try {
       await this.provider.sendNow("anvil_removePoolTransactions", [this.address]);
     } catch {
       return false; // not Anvil: nothing more to try
     }
-    for (const [, raw] of held) await this.provider.sendNow("eth_sendRawTransaction", [raw]).catch(() => undefined);
+    await this.sendAll(held);
     return true;
   }
+}
+
+/** A burst's transaction as the check holds it. */
+interface HeldTransaction {
+  raw: string;
+  hash: string;
+}
+
+// One poll's wait (its timer does not keep the process alive).
+function pause(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, POLL_MS).unref());
 }
 
 /** The hashes (lower case) of the pool's pending and queued transactions from `address`, or undefined for an answer of another shape. */
