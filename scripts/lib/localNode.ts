@@ -95,19 +95,31 @@ export async function startHardhatNode(options: StartOptions & { initialDate?: s
 }
 
 /**
- * Starts Anvil (from `@foundry-rs/anvil`) on a free port, with an IPC socket in a fresh temp folder.
+ * Starts Anvil (from `@foundry-rs/anvil`) on a free port, with its IPC socket (unless `ipc: false`) and the
+ * states it writes to disk in a fresh temp folder, which `stop` removes. (Left to itself, Anvil writes old
+ * blocks' states under `~/.foundry/anvil/tmp` and never removes them: a folder per node, gigabytes after a
+ * benchmark.)
  * @example const node = await startAnvil(); connect({ rpcUrl: node.ipcPath });
  */
 export async function startAnvil(options: StartOptions & { ipc?: boolean; args?: string[] } = {}): Promise<LocalNode> {
   const binary = anvilBinary();
-  const dir = options.ipc === false ? undefined : mkdtempSync(join(tmpdir(), "chaincall-anvil-"));
-  const ipcPath = dir ? join(dir, "anvil.ipc") : undefined;
+  const dir = mkdtempSync(join(tmpdir(), "chaincall-anvil-"));
+  const ipcPath = options.ipc === false ? undefined : join(dir, "anvil.ipc");
   const node = await startWithRetry(
     "anvil",
     options,
     (port) => ({
       command: binary,
-      args: ["--host", "127.0.0.1", "--port", String(port), ...(ipcPath ? ["--ipc", ipcPath] : []), ...(options.args ?? [])],
+      args: [
+        "--host",
+        "127.0.0.1",
+        "--port",
+        String(port),
+        "--cache-path",
+        join(dir, "states"),
+        ...(ipcPath ? ["--ipc", ipcPath] : []),
+        ...(options.args ?? []),
+      ],
       cwd: projectRoot(),
     }),
     dir,
