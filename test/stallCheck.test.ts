@@ -1,8 +1,8 @@
 import { expect } from "chai";
-import { keccak256 } from "ethers";
+import { keccak256, Transaction, toQuantity, Wallet } from "ethers";
 import type { Client } from "../src";
 import { STALL_MS, stallCheck } from "../src/tx/stallCheck";
-import { anvil, DEV_ACCOUNT, devClient, isolateState, rpc } from "./fixtures/nodes";
+import { anvil, DEV_ACCOUNT, DEV_PRIVATE_KEY, devClient, isolateState, rpc } from "./fixtures/nodes";
 
 // The stall check after a burst (tx/stallCheck.ts), on a real Anvil whose mining the test stops: the way
 // Anvil sometimes leaves a fast burst in its pool, unmined, made deterministic.
@@ -48,7 +48,11 @@ describe("stall check after a burst (dev chains)", function () {
     await rpc(anvil().rpcUrl, "evm_setAutomine", [false]);
     const log = recordRequests(client);
     const sent = await burst(client, 5);
-    const raws = log.filter((r) => r.method === "eth_sendRawTransaction").map((r) => r.first);
+    // In nonce order (the pump writes a batch to Anvil highest nonce first).
+    const raws = log
+      .filter((r) => r.method === "eth_sendRawTransaction")
+      .map((r) => String(r.first))
+      .sort((a, b) => Transaction.from(a).nonce - Transaction.from(b).nonce);
     expect(raws).to.have.length(5);
 
     // Nothing is mined: within STALL_MS (plus polling slack) each is broadcast a second time, in nonce order.
@@ -134,6 +138,36 @@ describe("stall check after a burst (dev chains)", function () {
     expect(Number(await rpc(anvil().rpcUrl, "eth_getTransactionCount", [DEV_ACCOUNT, "latest"]))).to.equal(before);
   });
 
+  it("Anvil's stuck pool, made by hand (a transaction filed as waiting for a predecessor the chain already counts): taken out of the pool and sent again, it is mined", async () => {
+    client = await devClient(anvil());
+    const url = anvil().rpcUrl;
+    // Nothing of the account's left in the pool by an earlier test (a revert keeps the pool as it was).
+    await rpc(url, "anvil_removePoolTransactions", [DEV_ACCOUNT]);
+    const nonce = Number(await rpc(url, "eth_getTransactionCount", [DEV_ACCOUNT, "latest"])) + 1;
+    const tx = {
+      chainId: 31337n,
+      nonce,
+      to: RECIPIENT,
+      value: 1n,
+      gasLimit: 21_000n,
+      maxFeePerGas: 10n ** 10n,
+      maxPriorityFeePerGas: 1n,
+      type: 2,
+    };
+    const raw = await new Wallet(DEV_PRIVATE_KEY).signTransaction(tx);
+    const hash = String(await rpc(url, "eth_sendRawTransaction", [raw]));
+    // What Anvil's race leaves behind: the chain's count passes the predecessor without it ever entering the pool.
+    await rpc(url, "anvil_setNonce", [DEV_ACCOUNT, toQuantity(nonce)]);
+    await rpc(url, "evm_mine", []);
+    expect(await rpc(url, "txpool_status", [])).to.deep.equal({ pending: "0x0", queued: "0x1" });
+
+    const check = stallCheck(client.provider, DEV_ACCOUNT, 300);
+    check.sent(nonce, raw, hash);
+    expect(await check.afterBurst()).to.deep.equal({ minedCount: nonce, rebroadcast: [nonce], resent: true });
+    const receipt = (await rpc(url, "eth_getTransactionReceipt", [hash])) as { status?: string } | null;
+    expect(receipt?.status).to.equal("0x1");
+  });
+
   // Stand-in providers: the mined count never moves, the node says it automines; its pool holds `pooled`.
   function stuckNode(pooled: string[]) {
     const calls: string[] = [];
@@ -149,12 +183,16 @@ describe("stall check after a burst (dev chains)", function () {
         if (method === "eth_sendRawTransaction") throw new Error("transaction already imported");
         return null;
       },
+      sendInOrder: async (requests: { method: string; params: unknown[] }[]) => {
+        calls.push(`batch ${requests.map((r) => (r.method === "eth_sendRawTransaction" ? `send ${r.params[0]}` : r.method)).join(", ")}`);
+        return requests.map(() => ({ result: "0x" }));
+      },
     };
     return { calls, provider: provider as never };
   }
   const RAWS = ["0x02aa", "0x02bb"];
 
-  it("Anvil's stuck pool (the next nonce filed as queued): the account's transactions are taken out of the pool and sent again, in nonce order, the same bytes", async () => {
+  it("Anvil's stuck pool (the next nonce filed as queued): the account's transactions are taken out of the pool and sent again, the same bytes, the lowest last and alone", async () => {
     const node = stuckNode(RAWS.map((raw) => keccak256(raw)));
     const check = stallCheck(node.provider, DEV_ACCOUNT, 300);
     check.sent(0, RAWS[0], keccak256(RAWS[0]));
@@ -167,8 +205,8 @@ describe("stall check after a burst (dev chains)", function () {
       "anvil_getAutomine",
       "txpool_content",
       "anvil_removePoolTransactions",
+      "batch send 0x02bb",
       "send 0x02aa",
-      "send 0x02bb",
     ]);
   });
 

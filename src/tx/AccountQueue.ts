@@ -48,10 +48,11 @@ export interface QueueAccount {
    */
   afterBurst?(): Promise<boolean | undefined>;
   /**
-   * Writes requests as one JSON-RPC batch, in order, each answered on its own (see the provider's
-   * `sendInOrder`); throws when the batch as a whole failed. Without it, a group's broadcasts go one by one.
+   * Writes requests (broadcasts of consecutive nonces from `firstNonce` up) as one JSON-RPC batch, each
+   * answered on its own, answers in the requests' order (see the provider's `sendInOrder`); throws when the
+   * batch as a whole failed. Without it, a group's broadcasts go one by one.
    */
-  writeBatch?(requests: readonly RpcRequest[]): Promise<RpcOutcome[]>;
+  writeBatch?(requests: readonly RpcRequest[], firstNonce: number): Promise<RpcOutcome[]>;
 }
 
 interface Waiting {
@@ -71,6 +72,8 @@ export const MAX_GROUP = 100;
  */
 export const SLICE_MS = 10;
 const FIRST_SLICE_MS = 3;
+/** How often, while a batch is being written, signing pauses to let answers in. */
+const LOOK_MS = 1;
 
 /**
  * Nonce allocation for one account on one chain at one node.
@@ -182,9 +185,10 @@ export class AccountQueue {
     if (explicit !== undefined) this.next = undefined;
 
     const account = group[0].account;
-    const pumped =
-      !this.serial && !this.unbatched && group.length > 1 && account.writeBatch !== undefined && group.every((w) => w.job.batchable);
-    const broadcast = pumped ? await this.pump(group, base, (requests) => account.writeBatch!(requests)) : await this.oneByOne(group, base);
+    const pumped = !this.serial && !this.unbatched && account.writeBatch !== undefined && group.every((w) => w.job.batchable);
+    const broadcast = pumped
+      ? await this.pump(group, base, (requests, first) => account.writeBatch!(requests, first))
+      : await this.oneByOne(group, base);
     if (broadcast.truncated) {
       // A signing failure ended the group there (that send is rejected): nothing after it was signed or sent.
       this.waiting.unshift(...group.slice(broadcast.signed.length + 1));
@@ -309,7 +313,7 @@ export class AccountQueue {
       );
       open = false;
       try {
-        const outcomes = await write(requests);
+        const outcomes = await write(requests, base + slice[0]);
         for (const [k, answer] of answers.entries()) {
           const outcome = outcomes[k];
           if ("error" in outcome) answer.reject(outcome.error);
@@ -343,6 +347,7 @@ export class AccountQueue {
 
     let truncated = false;
     let sliceEnds = performance.now() + FIRST_SLICE_MS;
+    let lookAt = performance.now() + LOOK_MS;
     for (let i = 0; i < group.length; i++) {
       try {
         signed.push(await group[i].job.sign(base + i));
@@ -352,12 +357,16 @@ export class AccountQueue {
         break;
       }
       unwritten.push(i);
-      if (i < group.length - 1 && performance.now() >= sliceEnds) {
+      if (i === group.length - 1) break;
+      const now = performance.now();
+      if (now >= sliceEnds) {
         startWriting();
-        // Lets the answer of the batch in flight in, so the next one leaves while this slice is signed.
-        await new Promise((resolve) => setImmediate(resolve));
-        sliceEnds = performance.now() + SLICE_MS;
-      }
+        sliceEnds = now + SLICE_MS;
+      } else if (!(writing && now >= lookAt)) continue;
+      // Lets answers in (the batch in flight, what the writer asks before the next), so the next batch leaves
+      // while this slice is signed.
+      await new Promise((resolve) => setImmediate(resolve));
+      lookAt = performance.now() + LOOK_MS;
     }
     // The writing loop takes what is left (a slice signed while the last batch was in flight included) and
     // ends once nothing is: nothing is signed any more.

@@ -6,6 +6,7 @@ import { accountQueue, type QueueAccount } from "./AccountQueue.js";
 import { estimateFees } from "./estimateFees.js";
 import { localKeyJob } from "./localKeyJob.js";
 import { nodeAccountJob } from "./nodeAccountJob.js";
+import { poolSafeBatches } from "./poolSafeBatches.js";
 import type { Sender } from "./Sender.js";
 import { sendGate } from "./sendGate.js";
 import { createSendJournal } from "./sendJournal.js";
@@ -94,8 +95,8 @@ export function createSender(provider: ChaincallProvider, parameters: CreateSend
       // A node-signed one (no hash) is asked about through the client that sent it: it knows what was sent.
       settle: (pending) => (pending.hash ? unknownOutcome(sender, pending.hash, pending.nonce, pending).settle() : pending.settle()),
       afterBurst: async () => (await sender.stall?.afterBurst()) !== undefined,
-      // Never beside an estimate of this provider's (see SendGate).
-      writeBatch: (requests) => sendGate(provider).write(() => provider.sendInOrder(requests)),
+      // In an order Anvil's pool cannot strand (see poolSafeBatches), never beside an estimate of this provider's (see SendGate).
+      writeBatch: poolSafeBatches(provider, address, (requests) => sendGate(provider).write(() => provider.sendInOrder(requests))),
       fill: async (nonce) => {
         const fees = await estimateFees(provider, chainId);
         const tx: TransactionLike<string> = { chainId, from: address, to: address, value: 0n, data: "0x", gasLimit: 21_000n, ...fees };

@@ -3,9 +3,9 @@ import { getOrAdd } from "../utils/getOrAdd.js";
 
 /**
  * Keeps a provider's gas estimates and its send pump's batches apart: any number of estimates at once, or
- * one batch of transactions, never both. Anvil (1.x), given an `eth_estimateGas` while it takes a batch of
- * transactions in, now and then files the account's next transaction as queued and stalls everything after it
- * (measured: 2 stalls in 60 pre-signed bursts of batches with estimates running beside them, 0 in 60 without).
+ * one batch of transactions, never both. Work beside a batch widens the gap in which Anvil's pool can strand
+ * a burst (see poolSafeBatches: measured before that fix, 2 stalls in 60 pre-signed bursts of batches with
+ * estimates running beside them, 0 in 60 without); the node also takes the batch in sooner alone.
  * A waiting batch goes before estimates that come after it, so a stream of estimates cannot hold sends back;
  * estimates wait for at most the batch in flight.
  * @example await sendGate(provider).write(() => provider.sendInOrder(requests));

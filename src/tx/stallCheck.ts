@@ -164,12 +164,14 @@ export class StallCheck {
   }
 
   /**
-   * Anvil (1.x) sometimes files an account's next transaction as queued, as if a nonce below it were
-   * missing, and everything after it with it: sending it again answers "transaction already imported", and
-   * neither that nor mining a block moves it. What heals it: the account's transactions taken out of the pool
-   * (`anvil_removePoolTransactions`) and sent again in nonce order, the same bytes, so the same hashes: every
-   * send's wait sees its own transaction mined. Done only when every transaction the pool holds for the
-   * account is one of these (another sender's would be lost); true when done.
+   * Anvil (1.x) sometimes files an account's next transaction as queued, waiting for a predecessor already
+   * mined (see poolSafeBatches), and everything after it with it: sending it again answers "transaction already
+   * imported", and neither that nor mining a block moves it. What heals it: the account's transactions taken out
+   * of the pool (`anvil_removePoolTransactions`) and sent again, the same bytes, so the same hashes: every
+   * send's wait sees its own transaction mined. Sent again as one batch and then the lowest alone (the order
+   * Anvil cannot strand, see poolSafeBatches): out of the pool for two round trips, too short for a wait to take
+   * one for dropped (it looks twice, a poll apart; sent one by one, the last of 54 was judged dropped once). Done only when every transaction the pool holds for the account is
+   * one of these (another sender's would be lost); true when done.
    */
   private async resendThroughEmptyPool(held: HeldTransaction[]): Promise<boolean> {
     const pooled = poolHashes(await this.provider.sendNow("txpool_content", []).catch(() => undefined), this.address);
@@ -181,7 +183,12 @@ export class StallCheck {
     } catch {
       return false; // not Anvil: nothing more to try
     }
-    await this.sendAll(held);
+    // The lowest last, alone (see poolSafeBatches). The outcome of each changes nothing here: every send's
+    // wait reports what becomes of its own.
+    const [lowest, ...rest] = held;
+    if (rest.length > 0)
+      await this.provider.sendInOrder(rest.map(({ raw }) => ({ method: "eth_sendRawTransaction", params: [raw] }))).catch(() => undefined);
+    await this.provider.sendNow("eth_sendRawTransaction", [lowest.raw]).catch(() => undefined);
     return true;
   }
 }

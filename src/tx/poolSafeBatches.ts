@@ -1,0 +1,87 @@
+import type { ChaincallProvider, RpcOutcome, RpcRequest } from "../client/createProvider.js";
+import { getOrAdd } from "../utils/getOrAdd.js";
+
+/**
+ * How long a batch waits for the account's mined count to move before it is written anyway. Generous: a node
+ * flooded with other work (a burst's estimates, say) can mine nothing for a second or more, and a batch written
+ * before the one below it is mined is what Anvil strands. A count that stays put this long is stuck (the
+ * stall check's business): the writer then stops waiting until it moves.
+ */
+export const NO_PROGRESS_MS = 5_000;
+
+/** Writes one send-pump batch: its requests are consecutive nonces, lowest first, `firstNonce` the lowest. */
+export type BatchWriter = (requests: readonly RpcRequest[], firstNonce: number) => Promise<RpcOutcome[]>;
+
+/**
+ * The send pump's batches for `address` at `provider`'s node, written through `write` so that Anvil's pool
+ * cannot strand them.
+ *
+ * Anvil (1.x) stalls a burst now and then: its `eth_sendRawTransaction` reads the account's mined count, then
+ * files the transaction in the pool, as ready when nothing below it is unmined, else as waiting for its
+ * predecessor to be in the pool. Its miner works beside it: when the predecessor is mined, and taken out of the
+ * pool, between that read and that filing, the transaction waits for a predecessor that will never come, and
+ * everything after it waits too (the pool says "queued"; sending it again says "already imported"). A loaded
+ * machine makes the gap long enough, and a batch's entries are not always taken in in their order.
+ *
+ * At Anvil a batch is therefore written in two steps: all but its lowest nonce first — each of them waits for
+ * a predecessor that cannot be mined yet, since the lowest is missing, so none can be stranded — then, once
+ * every nonce below the batch is mined (while the node automines), the lowest alone: nothing unmined below it,
+ * it is filed as ready, and readies the rest at once. Other nodes get the batch as it is: Hardhat refuses a
+ * nonce above its count while it automines, and a public node's pool caps what it holds queued. Measured: see
+ * scripts/bench/stalls.ts and the README's Performance section.
+ * @example const writeBatch = poolSafeBatches(provider, address, (requests) => provider.sendInOrder(requests));
+ */
+export function poolSafeBatches(
+  provider: ChaincallProvider,
+  address: string,
+  write: (requests: readonly RpcRequest[]) => Promise<RpcOutcome[]>,
+): BatchWriter {
+  // The mined count at which a wait gave up: no further wait while the count is still there.
+  const stuck = { at: -1 };
+  return async (requests, firstNonce) => {
+    if (!(await isAnvil(provider))) return write(requests);
+    const [lowest, ...rest] = requests;
+    const later = rest.length > 0 ? await write(rest) : [];
+    // A node that does not answer here is met by the write itself, which tells what its failure proves.
+    await minedBelow(provider, address, firstNonce, stuck).catch(() => undefined);
+    // The batch's other transactions are at the node: the lowest's failure is its own.
+    const first = await write([lowest]).then(
+      ([outcome]) => outcome,
+      (err: unknown): RpcOutcome => ({ error: err instanceof Error ? err : new Error(String(err)) }),
+    );
+    return [first, ...later];
+  };
+}
+
+const anvils = new WeakMap<ChaincallProvider, Promise<boolean>>();
+
+// Whether the node says it is Anvil (`web3_clientVersion` "anvil/v1.7.1"); asked once per provider, false when it cannot tell.
+function isAnvil(provider: ChaincallProvider): Promise<boolean> {
+  return getOrAdd(anvils, provider, () =>
+    provider.sendNow("web3_clientVersion", []).then(
+      (version) => typeof version === "string" && version.startsWith("anvil/"),
+      () => false,
+    ),
+  );
+}
+
+// Waits until the account's mined count reaches `nonce`, while the node automines and the count keeps moving
+// (no wait with mining off; at most NO_PROGRESS_MS without progress, and none while the count is where a wait
+// gave up). The first question asks whether the node automines, in the same round trip.
+async function minedBelow(provider: ChaincallProvider, address: string, nonce: number, stuck: { at: number }): Promise<void> {
+  const count = { method: "eth_getTransactionCount", params: [address, "latest"] };
+  const [automine, first] = await provider.sendInOrder([{ method: "anvil_getAutomine", params: [] }, count]);
+  if (!("result" in automine) || automine.result !== true || !("result" in first)) return;
+  let mined = Number(first.result);
+  let movedAt = performance.now();
+  while (mined < nonce && mined !== stuck.at) {
+    await new Promise((resolve) => setImmediate(resolve));
+    const now = Number(await provider.sendNow(count.method, count.params));
+    if (now !== mined) movedAt = performance.now();
+    else if (performance.now() - movedAt >= NO_PROGRESS_MS) {
+      stuck.at = now;
+      return;
+    }
+    mined = now;
+  }
+}
