@@ -3,6 +3,7 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
 import { Wallet } from "ethers";
+import { signDevTransfer } from "../scripts/lib/devTransfer";
 import { startAnvil } from "../scripts/lib/localNode";
 import { DEV_PRIVATE_KEY } from "./fixtures/nodes";
 
@@ -32,16 +33,7 @@ describe("local nodes leave nothing behind", function () {
           body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
         });
       for (let nonce = 0; nonce < 600; nonce++) {
-        const raw = await wallet.signTransaction({
-          chainId: 31337n,
-          nonce,
-          to: "0x000000000000000000000000000000000000dEaD",
-          value: 1n,
-          gasLimit: 21_000n,
-          maxFeePerGas: 10n ** 10n,
-          maxPriorityFeePerGas: 1n,
-          type: 2,
-        });
+        const raw = await signDevTransfer(wallet, nonce);
         await post("eth_sendRawTransaction", [raw]);
       }
       expect(listed(cachePath).length, "states persisted in its own folder").to.be.greaterThan(0);

@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { keccak256, Transaction, toQuantity, Wallet } from "ethers";
+import { signDevTransfer } from "../scripts/lib/devTransfer";
 import type { Client } from "../src";
 import { STALL_MS, stallCheck } from "../src/tx/stallCheck";
 import { anvil, DEV_ACCOUNT, DEV_PRIVATE_KEY, devClient, isolateState, rpc } from "./fixtures/nodes";
@@ -144,17 +145,7 @@ describe("stall check after a burst (dev chains)", function () {
     // Nothing of the account's left in the pool by an earlier test (a revert keeps the pool as it was).
     await rpc(url, "anvil_removePoolTransactions", [DEV_ACCOUNT]);
     const nonce = Number(await rpc(url, "eth_getTransactionCount", [DEV_ACCOUNT, "latest"])) + 1;
-    const tx = {
-      chainId: 31337n,
-      nonce,
-      to: RECIPIENT,
-      value: 1n,
-      gasLimit: 21_000n,
-      maxFeePerGas: 10n ** 10n,
-      maxPriorityFeePerGas: 1n,
-      type: 2,
-    };
-    const raw = await new Wallet(DEV_PRIVATE_KEY).signTransaction(tx);
+    const raw = await signDevTransfer(new Wallet(DEV_PRIVATE_KEY), nonce);
     const hash = String(await rpc(url, "eth_sendRawTransaction", [raw]));
     // What Anvil's race leaves behind: the chain's count passes the predecessor without it ever entering the pool.
     await rpc(url, "anvil_setNonce", [DEV_ACCOUNT, toQuantity(nonce)]);

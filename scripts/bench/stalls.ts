@@ -19,6 +19,7 @@ import { Wallet } from "ethers";
 import { connect } from "../../src";
 import type { StallCheck } from "../../src/tx/stallCheck";
 import { CallDemo__factory } from "../../typechain-types";
+import { signDevTransfer } from "../lib/devTransfer";
 import { type LocalNode, startAnvil } from "../lib/localNode";
 import type { Answer } from "./benchRpc";
 import { median, parseBenchOptions, positiveInteger } from "./benchSupport";
@@ -71,19 +72,7 @@ async function rawBursts(node: LocalNode, bursts: number, order: "nonce" | "pool
     let nonce = 0;
     for (let b = 0; b < bursts; b++) {
       const raws: string[] = [];
-      for (let i = 0; i < BURST; i++)
-        raws.push(
-          await wallet.signTransaction({
-            chainId: 31337n,
-            nonce: nonce + i,
-            to: "0x000000000000000000000000000000000000dEaD",
-            value: 1n,
-            gasLimit: 21_000n,
-            maxFeePerGas: 10n ** 10n,
-            maxPriorityFeePerGas: 1n,
-            type: 2,
-          }),
-        );
+      for (let i = 0; i < BURST; i++) raws.push(await signDevTransfer(wallet, nonce + i));
       const started = performance.now();
       for (let s = 0; s < BURST; s += BATCH) {
         const calls = raws.slice(s, s + BATCH).map((raw) => ({ method: "eth_sendRawTransaction", params: [raw] }));
