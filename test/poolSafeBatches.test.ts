@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { Transaction } from "ethers";
 import { type Client, connect } from "../src";
 import type { RpcOutcome, RpcRequest } from "../src/client/createProvider";
+import { classifyBroadcastFailure } from "../src/tx/classifyBroadcastFailure";
 import { NO_PROGRESS_MS, poolSafeBatches } from "../src/tx/poolSafeBatches";
 import { anvil, DEV_ACCOUNT, hardhat, isolateState, rpc } from "./fixtures/nodes";
 
@@ -71,6 +72,27 @@ describe("pool-safe batches: the send pump's batches at Anvil", function () {
     const again = performance.now();
     await stuck.writer(sends("0xc"), 7);
     expect(performance.now() - again).to.be.below(200);
+  });
+
+  it("the node gone between the two steps: the lowest, which the others wait for, counts as of unknown outcome (not unsent)", async () => {
+    const refused = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:1"), { code: "ECONNREFUSED" });
+    expect(classifyBroadcastFailure(refused)).to.equal("unsent");
+    const provider = {
+      sendNow: async (method: string) => (method === "web3_clientVersion" ? "anvil/v1.7.1" : "0x5"),
+      sendInOrder: async (requests: readonly RpcRequest[]) => requests.map((): RpcOutcome => ({ result: true })),
+    };
+    const gone = (accepted: boolean) =>
+      poolSafeBatches(provider as never, DEV_ACCOUNT, async (requests) => {
+        if (requests[0].params[0] === "0xa") throw refused;
+        return requests.map((): RpcOutcome => (accepted ? { result: "0xhash" } : { error: refused }));
+      });
+    const [lowest, other] = await gone(true)(sends("0xa", "0xb"), 5);
+    expect(other).to.deep.equal({ result: "0xhash" });
+    expect("error" in lowest && classifyBroadcastFailure(lowest.error)).to.equal("unknown");
+    expect("error" in lowest && lowest.error.message).to.match(/nonce 5 .*unknown/);
+    // None of the others taken: the lowest is as unsent as they are.
+    const [alone] = await gone(false)(sends("0xa", "0xb"), 5);
+    expect("error" in alone && classifyBroadcastFailure(alone.error)).to.equal("unsent");
   });
 
   it("other nodes get the batch as it is, unasked", async () => {

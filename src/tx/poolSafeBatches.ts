@@ -1,5 +1,7 @@
 import type { ChaincallProvider, RpcOutcome, RpcRequest } from "../client/createProvider.js";
+import { ChaincallError } from "../errors/ChaincallError.js";
 import { getOrAdd } from "../utils/getOrAdd.js";
+import { classifyBroadcastFailure } from "./classifyBroadcastFailure.js";
 
 /**
  * How long a batch waits for the account's mined count to move before it is written anyway. Generous: a node
@@ -49,7 +51,25 @@ export function poolSafeBatches(
       ([outcome]) => outcome,
       (err: unknown): RpcOutcome => ({ error: err instanceof Error ? err : new Error(String(err)) }),
     );
-    return [first, ...later];
+    return [keptLive(first, firstNonce, later), ...later];
+  };
+}
+
+/**
+ * The lowest's outcome, except when it never reached the node (the node went away between the two steps)
+ * while the node took others of its batch: those wait for it, so it is not given up as unsent (its nonce
+ * would go to another send, or stay a gap that strands them once they are re-broadcast). It counts as of
+ * unknown outcome instead: its nonce stays reserved until the chain is asked, and the journal keeps it live,
+ * so `journal --rebroadcast` sends it with them.
+ */
+function keptLive(first: RpcOutcome, nonce: number, later: RpcOutcome[]): RpcOutcome {
+  if (!("error" in first) || classifyBroadcastFailure(first.error) !== "unsent" || !later.some((o) => "result" in o)) return first;
+  // Neither cause nor message of the connection's error attached: either would sort it back into "unsent".
+  return {
+    error: new ChaincallError(
+      "RPC_ERROR",
+      `the node took the rest of nonce ${nonce}'s batch, then could not be reached for nonce ${nonce} itself: they wait for it, so its outcome counts as unknown`,
+    ),
   };
 }
 
