@@ -36,6 +36,8 @@ describe("local nodes leave nothing behind", function () {
         const raw = await signDevTransfer(wallet, nonce);
         await post("eth_sendRawTransaction", [raw]);
       }
+      // Written in the background: given a moment.
+      for (let i = 0; i < 40 && listed(cachePath).length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 50));
       expect(listed(cachePath).length, "states persisted in its own folder").to.be.greaterThan(0);
       expect(listed(HOME_STATES).filter((entry) => !before.has(entry))).to.deep.equal([]);
     } finally {

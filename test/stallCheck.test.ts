@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { keccak256, Transaction, toQuantity, Wallet } from "ethers";
 import { signDevTransfer } from "../scripts/lib/devTransfer";
-import type { Client } from "../src";
+import { type Client, waitForReceipt } from "../src";
 import { STALL_MS, stallCheck } from "../src/tx/stallCheck";
 import { anvil, DEV_ACCOUNT, DEV_PRIVATE_KEY, devClient, isolateState, rpc } from "./fixtures/nodes";
 
@@ -155,8 +155,9 @@ describe("stall check after a burst (dev chains)", function () {
     const check = stallCheck(client.provider, DEV_ACCOUNT, 300);
     check.sent(nonce, raw, hash);
     expect(await check.afterBurst()).to.deep.equal({ minedCount: nonce, rebroadcast: [nonce], resent: true });
-    const receipt = (await rpc(url, "eth_getTransactionReceipt", [hash])) as { status?: string } | null;
-    expect(receipt?.status).to.equal("0x1");
+    // Sent again, it is mined (automining: within a moment, not necessarily before the heal returns).
+    const receipt = await waitForReceipt(client, hash, { timeoutMs: 5_000, pollIntervalMs: 50 });
+    expect(receipt.status).to.equal(1);
   });
 
   // Stand-in providers: the mined count never moves, the node says it automines; its pool holds `pooled`.
