@@ -200,10 +200,14 @@ function foundryBinary(tool: "anvil" | "cast"): string {
   }
 }
 
-// Every child this process started; killed synchronously if the process exits without stopping them.
-const running = new Set<ChildProcess>();
+// Every child this process started, with its temp folder; killed (and the folder removed) synchronously if
+// the process exits without stopping them.
+const running = new Map<ChildProcess, string | undefined>();
 process.once("exit", () => {
-  for (const child of running) child.kill("SIGKILL");
+  for (const [child, tempDir] of running) {
+    child.kill("SIGKILL");
+    if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+  }
 });
 
 interface Launch {
@@ -240,7 +244,7 @@ async function startOnce(
   tempDir?: string,
 ): Promise<LocalNode> {
   const child = spawn(launch.command, launch.args, { cwd: launch.cwd, stdio: ["ignore", "pipe", "pipe"] });
-  running.add(child);
+  running.set(child, tempDir);
   // The node's output must be read or its pipe fills and it blocks; keep only the tail.
   let tail = "";
   const keep = (chunk: Buffer) => {
