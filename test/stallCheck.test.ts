@@ -198,7 +198,7 @@ describe("stall check after a burst (dev chains)", function () {
       "txpool_content",
       "anvil_removePoolTransactions",
       "batch send 0x02bb",
-      "send 0x02aa",
+      "batch send 0x02aa",
     ]);
   });
 

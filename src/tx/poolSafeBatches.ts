@@ -42,17 +42,34 @@ export function poolSafeBatches(
   const stuck = { at: -1 };
   return async (requests, firstNonce) => {
     if (!(await isAnvil(provider))) return write(requests);
-    const [lowest, ...rest] = requests;
-    const later = rest.length > 0 ? await write(rest) : [];
-    // A node that does not answer here is met by the write itself, which tells what its failure proves.
-    await minedBelow(provider, address, firstNonce, stuck).catch(() => undefined);
-    // The batch's other transactions are at the node: the lowest's failure is its own.
-    const first = await write([lowest]).then(
-      ([outcome]) => outcome,
-      (err: unknown): RpcOutcome => ({ error: err instanceof Error ? err : new Error(String(err)) }),
+    // A node that does not answer the wait's questions is met by the write itself, which tells what its failure proves.
+    const [first, ...later] = await writeLowestLast(requests, write, () =>
+      minedBelow(provider, address, firstNonce, stuck).catch(() => undefined),
     );
     return [keptLive(first, firstNonce, later), ...later];
   };
+}
+
+/**
+ * Writes `requests` (broadcasts of consecutive nonces, lowest first) in the order Anvil's pool cannot strand:
+ * all but the lowest, then, after `beforeLowest`, the lowest alone. Answers in the requests' order; the
+ * lowest's failure is its own outcome (the others are at the node by then).
+ * @throws what the first write threw (the batch as a whole failed: nothing was sent after it)
+ * @example await writeLowestLast(requests, (r) => provider.sendInOrder(r), async () => undefined);
+ */
+export async function writeLowestLast(
+  requests: readonly RpcRequest[],
+  write: (requests: readonly RpcRequest[]) => Promise<RpcOutcome[]>,
+  beforeLowest: () => Promise<unknown>,
+): Promise<RpcOutcome[]> {
+  const [lowest, ...rest] = requests;
+  const later = rest.length > 0 ? await write(rest) : [];
+  await beforeLowest();
+  const first = await write([lowest]).then(
+    ([outcome]) => outcome,
+    (err: unknown): RpcOutcome => ({ error: err instanceof Error ? err : new Error(String(err)) }),
+  );
+  return [first, ...later];
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { ChaincallProvider } from "../client/createProvider.js";
+import { writeLowestLast } from "./poolSafeBatches.js";
 
 /** How long a dev chain may leave a burst's accepted transactions unmined, without progress, before they count as stalled. */
 export const STALL_MS = 2_000;
@@ -169,9 +170,10 @@ export class StallCheck {
    * imported", and neither that nor mining a block moves it. What heals it: the account's transactions taken out
    * of the pool (`anvil_removePoolTransactions`) and sent again, the same bytes, so the same hashes: every
    * send's wait sees its own transaction mined. Sent again as one batch and then the lowest alone (the order
-   * Anvil cannot strand, see poolSafeBatches): out of the pool for two round trips, too short for a wait to take
-   * one for dropped (it looks twice, a poll apart; sent one by one, the last of 54 was judged dropped once). Done only when every transaction the pool holds for the account is
-   * one of these (another sender's would be lost); true when done.
+   * Anvil cannot strand, see `writeLowestLast`): out of the pool for two round trips, too short for a wait to
+   * take one for dropped (it looks twice, a poll apart; sent one by one, the last of 54 was judged dropped
+   * once). Done only when every transaction the pool holds for the account is one of these (another sender's
+   * would be lost); true when done.
    */
   private async resendThroughEmptyPool(held: HeldTransaction[]): Promise<boolean> {
     const pooled = poolHashes(await this.provider.sendNow("txpool_content", []).catch(() => undefined), this.address);
@@ -183,12 +185,14 @@ export class StallCheck {
     } catch {
       return false; // not Anvil: nothing more to try
     }
-    // The lowest last, alone (see poolSafeBatches). The outcome of each changes nothing here: every send's
-    // wait reports what becomes of its own.
-    const [lowest, ...rest] = held;
-    if (rest.length > 0)
-      await this.provider.sendInOrder(rest.map(({ raw }) => ({ method: "eth_sendRawTransaction", params: [raw] }))).catch(() => undefined);
-    await this.provider.sendNow("eth_sendRawTransaction", [lowest.raw]).catch(() => undefined);
+    // Nothing of the account's is left unmined below them: no wait before the lowest. The outcome of each
+    // changes nothing here: every send's wait reports what becomes of its own.
+    const requests = held.map(({ raw }) => ({ method: "eth_sendRawTransaction", params: [raw] }));
+    await writeLowestLast(
+      requests,
+      (batch) => this.provider.sendInOrder(batch),
+      async () => undefined,
+    ).catch(() => undefined);
     return true;
   }
 }
